@@ -1,0 +1,30 @@
+namespace TenantReconciler.Emulator;
+
+/// <summary>What a PUT of a tenant already mapped to another subscription does.</summary>
+public enum OverwriteSemantics
+{
+    /// <summary>As the product document says: the tenant's old mapping is dropped (one subscription per tenant).</summary>
+    Replace,
+
+    /// <summary>Every customerSubscriptions resource stands alone.</summary>
+    Independent,
+}
+
+public sealed record EmulatorOptions
+{
+    /// <summary>0 picks a free port.</summary>
+    public int Port { get; init; }
+
+    /// <summary>JSON state file, read at start and written atomically after every write. Null keeps state in memory.</summary>
+    public string? StatePath { get; init; }
+
+    /// <summary>Seed used when <see cref="StatePath"/> is null (or the file does not exist).</summary>
+    public EmulatorState? InitialState { get; init; }
+
+    public int PageSize { get; init; } = 100;
+
+    public OverwriteSemantics OverwriteSemantics { get; init; } = OverwriteSemantics.Replace;
+
+    /// <summary>200 (the specification: the resource as body) or 201 (the document: empty body, and an empty listing as an empty body).</summary>
+    public int PutStatus { get; init; } = 200;
+}

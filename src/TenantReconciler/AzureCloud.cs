@@ -1,0 +1,32 @@
+using Azure.ResourceManager;
+
+namespace TenantReconciler;
+
+/// <summary>The Azure clouds in which Azure Stack registrations exist.</summary>
+public enum AzureCloud
+{
+    AzureCloud,
+    AzureUSGovernment,
+    AzureChinaCloud,
+}
+
+public static class AzureCloudExtensions
+{
+    public static ArmEnvironment ToArmEnvironment(this AzureCloud cloud) => cloud switch
+    {
+        AzureCloud.AzureCloud => ArmEnvironment.AzurePublicCloud,
+        AzureCloud.AzureUSGovernment => ArmEnvironment.AzureGovernment,
+        AzureCloud.AzureChinaCloud => ArmEnvironment.AzureChina,
+        _ => throw new ArgumentOutOfRangeException(nameof(cloud), cloud, null),
+    };
+}
+
+/// <summary>The ARM api-versions of <c>Microsoft.AzureStack/registrations/customerSubscriptions</c> that we speak.</summary>
+public static class ApiVersions
+{
+    public const string V2017_06_01 = "2017-06-01";
+    public const string V2022_06_01 = "2022-06-01";
+    public const string Default = V2017_06_01;
+
+    public static IReadOnlyList<string> Supported { get; } = [V2017_06_01, V2022_06_01];
+}

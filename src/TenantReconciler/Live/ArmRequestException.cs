@@ -1,0 +1,30 @@
+namespace TenantReconciler.Live;
+
+/// <summary>
+/// A request to ARM failed: an error status (with ARM's <c>{"error":{"code","message"}}</c> when there was one),
+/// a refused <c>nextLink</c>, or a response we cannot read. Carries the request ids the user needs for a support case.
+/// </summary>
+public sealed class ArmRequestException : ReconcilerException
+{
+    public ArmRequestException(string message, int status, string? errorCode, string? requestId, string? correlationId, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Status = status;
+        ErrorCode = errorCode;
+        RequestId = requestId;
+        CorrelationId = correlationId;
+    }
+
+    /// <summary>The HTTP status, or 0 when no response was received or the failure was on our side.</summary>
+    public int Status { get; }
+
+    /// <summary>ARM's <c>error.code</c>, or our own code such as <c>ForeignNextLink</c>.</summary>
+    public string? ErrorCode { get; }
+
+    public string? RequestId { get; }
+
+    public string? CorrelationId { get; }
+
+    /// <summary>True for failures worth retrying later: throttling, server errors, no response.</summary>
+    public bool IsTransient => Status is 0 or 408 or 429 or >= 500;
+}

@@ -1,0 +1,1 @@
+namespace TenantReconciler.Tests;
