@@ -1,0 +1,121 @@
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+using TenantReconciler.Desired;
+using TenantReconciler.Emulator;
+using TenantReconciler.Live;
+
+namespace TenantReconciler.Cli.Composition;
+
+/// <summary>An open connection to ARM (or to the in-process emulator, which it owns and stops).</summary>
+public sealed class ArmSession : IAsyncDisposable
+{
+    internal ArmSession(ICustomerSubscriptionClient client, ArmConnection connection, ArmEmulator? emulator)
+    {
+        Client = client;
+        Connection = connection;
+        Emulator = emulator;
+    }
+
+    public ICustomerSubscriptionClient Client { get; }
+
+    public ArmConnection Connection { get; }
+
+    public ArmEmulator? Emulator { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Emulator is not null)
+        {
+            await Emulator.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>Builds the credential, the pipeline and the client for one command, from tenants.yaml and the flags.</summary>
+public sealed class ArmSessionFactory
+{
+    private readonly ILogger<ArmSessionFactory> _logger;
+
+    public ArmSessionFactory(ILogger<ArmSessionFactory> logger)
+    {
+        _logger = logger;
+    }
+
+    public async Task<ArmSession> OpenAsync(DesiredState desired, ConnectionArguments arguments, CancellationToken cancellationToken)
+    {
+        ArmEmulator? emulator = null;
+        Uri? endpoint = arguments.ArmEndpoint;
+        X509Certificate2? trusted = arguments.CaCertPath is null ? null : LoadCertificate(arguments.CaCertPath);
+        var auth = arguments.Auth ?? AuthKind.Default;
+
+        if (arguments.UseEmulator)
+        {
+            if (arguments.ArmEndpoint is not null || arguments.CaCertPath is not null)
+            {
+                throw new ReconcilerException("--emulator starts its own endpoint: it cannot be combined with --arm-endpoint or --ca-cert.");
+            }
+
+            if (arguments.Auth is not null and not AuthKind.Emulator)
+            {
+                throw new ReconcilerException("--emulator only accepts --auth emulator.");
+            }
+
+            auth = AuthKind.Emulator;
+            emulator = await StartEmulatorAsync(desired, arguments.EmulatorStatePath!, cancellationToken);
+            endpoint = emulator.BaseUri;
+            trusted = emulator.Certificate;
+        }
+
+        var connection = ArmConnection.ForCloud(desired.Cloud, desired.ApiVersion, endpoint, trusted);
+        var credential = CredentialFactory.Create(auth, desired.Cloud, connection.Endpoint);
+        var pipeline = ArmCustomerSubscriptionClient.CreatePipeline(credential, connection);
+        _logger.LogInformation("ARM endpoint {Endpoint}, api-version {ApiVersion}, auth {Auth}", connection.Endpoint, connection.ApiVersion, auth);
+        return new ArmSession(new ArmCustomerSubscriptionClient(pipeline, connection), connection, emulator);
+    }
+
+    private async Task<ArmEmulator> StartEmulatorAsync(DesiredState desired, string statePath, CancellationToken cancellationToken)
+    {
+        var fullPath = Path.GetFullPath(statePath);
+        EmulatorState? seed = null;
+        if (!File.Exists(fullPath))
+        {
+            // A first `apply --emulator new.json` works: the file starts with the desired registrations, all empty.
+            _logger.LogWarning("Emulator state {Path} does not exist; creating it with {Count} empty registration(s).", fullPath, desired.Registrations.Count);
+            seed = new EmulatorState
+            {
+                Registrations = desired.Registrations
+                    .Select(r => new EmulatorRegistration
+                    {
+                        SubscriptionId = r.Registration.SubscriptionId.ToString("D"),
+                        ResourceGroup = r.Registration.ResourceGroup,
+                        Name = r.Registration.Name,
+                    })
+                    .ToList(),
+            };
+        }
+
+        var emulator = await ArmEmulator.StartAsync(new EmulatorOptions { StatePath = fullPath, InitialState = seed }, cancellationToken);
+        _logger.LogInformation("Emulator listening on {BaseUri}, state {Path}", emulator.BaseUri, fullPath);
+        return emulator;
+    }
+
+    private static X509Certificate2 LoadCertificate(string path)
+    {
+        try
+        {
+            // Public certificate only: no private key is expected or read.
+            var pem = File.ReadAllText(path);
+            var fields = System.Security.Cryptography.PemEncoding.Find(pem);
+            if (!pem.AsSpan()[fields.Label].SequenceEqual("CERTIFICATE"))
+            {
+                throw new ReconcilerException($"--ca-cert {path}: expected a PEM 'CERTIFICATE' block.");
+            }
+
+            return X509CertificateLoader.LoadCertificate(Convert.FromBase64String(pem[fields.Base64Data]));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or FormatException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new ReconcilerException($"--ca-cert {path}: cannot read a PEM certificate: {e.Message}", e);
+        }
+    }
+}

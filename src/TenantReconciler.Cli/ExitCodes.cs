@@ -1,0 +1,14 @@
+namespace TenantReconciler.Cli;
+
+/// <summary>Process exit codes. Documented in README.md.</summary>
+public static class ExitCodes
+{
+    /// <summary>Success: valid file, plan computed, or apply converged.</summary>
+    public const int Success = 0;
+
+    /// <summary>Any failure: invalid input, a failed listing, a failed or unconfirmed apply, a refused guard.</summary>
+    public const int Error = 1;
+
+    /// <summary>With <c>plan --detailed-exitcode</c>: success, and the plan has changes.</summary>
+    public const int Changes = 2;
+}

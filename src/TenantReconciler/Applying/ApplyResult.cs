@@ -1,0 +1,27 @@
+using TenantReconciler.Planning;
+
+namespace TenantReconciler.Applying;
+
+public enum ChangeOutcome
+{
+    Done,
+    Failed,
+    NotAttempted,
+}
+
+/// <summary>What happened to one planned change. A move is done only when both its PUT and its DELETE succeeded.</summary>
+public sealed record ChangeResult(
+    RegistrationRef Registration,
+    PlannedChange Change,
+    ChangeOutcome Outcome,
+    string? Error = null,
+    string? ErrorCode = null,
+    string? RequestId = null);
+
+/// <summary>A partial apply is data: one result per pending change, in plan order.</summary>
+public sealed record ApplyResult(IReadOnlyList<ChangeResult> Results)
+{
+    public bool Succeeded => Results.All(r => r.Outcome == ChangeOutcome.Done);
+
+    public int Count(ChangeOutcome outcome) => Results.Count(r => r.Outcome == outcome);
+}
