@@ -20,12 +20,17 @@ public sealed class EmulatorHandler(IOContext io)
         };
 
         await using var emulator = await ArmEmulator.StartAsync(options, cancellationToken);
-        io.Output.WriteLine(emulator.BaseUri.ToString().TrimEnd('/'));
-        io.Output.Flush();
 
+        // The certificate is on disk before the URL is printed, so a script may use both as soon as it reads the line.
         if (arguments.CertOut is not null)
         {
             await File.WriteAllTextAsync(arguments.CertOut, emulator.CertificatePem, cancellationToken);
+        }
+
+        io.Output.WriteLine(emulator.BaseUri.ToString().TrimEnd('/'));
+        io.Output.Flush();
+        if (arguments.CertOut is not null)
+        {
             io.Error.WriteLine($"Certificate written to {arguments.CertOut}; trust it with --ca-cert {arguments.CertOut}.");
         }
 
