@@ -1,0 +1,194 @@
+using System.Text.Json;
+using Azure.Core;
+
+namespace TenantReconciler.Live;
+
+/// <summary>Reads ARM response bodies for <c>customerSubscriptions</c>. Pure: bytes in, values or <see cref="ArmResponseFormatException"/> out.</summary>
+internal static class CustomerSubscriptionJson
+{
+    private const int MaxQuotedLength = 200;
+
+    private static readonly string ChildResourceType =
+        $"{RegistrationRef.ProviderNamespace}/{RegistrationRef.ResourceType}/{RegistrationRef.ChildResourceType}";
+
+    public static bool IsEmpty(ReadOnlySpan<byte> body)
+    {
+        foreach (var b in body)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Adds the page's items to <paramref name="mappings"/> and returns its <c>nextLink</c> (null when absent, null or empty).
+    /// An empty body is a page without items (the product document's "you won't receive a response").
+    /// </summary>
+    public static string? ReadListPage(ReadOnlyMemory<byte> body, RegistrationRef registration, List<LiveMapping> mappings)
+    {
+        if (IsEmpty(body.Span))
+        {
+            return null;
+        }
+
+        using var document = Parse(body);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new ArmResponseFormatException("InvalidResponse", $"the listing is a JSON {root.ValueKind}, not an object");
+        }
+
+        if (!root.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Array)
+        {
+            throw new ArmResponseFormatException("InvalidResponse", "the listing has no 'value' array");
+        }
+
+        var index = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            mappings.Add(ReadItem(item, index, registration));
+            index++;
+        }
+
+        if (!root.TryGetProperty("nextLink", out var nextLink) || nextLink.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (nextLink.ValueKind != JsonValueKind.String)
+        {
+            throw new ArmResponseFormatException("InvalidResponse", $"'nextLink' is a JSON {nextLink.ValueKind}, not a string");
+        }
+
+        var link = nextLink.GetString();
+        return string.IsNullOrEmpty(link) ? null : link;
+    }
+
+    /// <summary><c>properties.tenantId</c> of a PUT response body, or null when the body is empty or does not carry one.</summary>
+    public static string? ReadTenantId(ReadOnlyMemory<byte> body)
+    {
+        if (IsEmpty(body.Span))
+        {
+            return null;
+        }
+
+        using var document = Parse(body);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new ArmResponseFormatException("InvalidResponse", $"the response is a JSON {root.ValueKind}, not an object");
+        }
+
+        return root.TryGetProperty("properties", out var properties)
+            && properties.ValueKind == JsonValueKind.Object
+            && properties.TryGetProperty("tenantId", out var tenantId)
+            && tenantId.ValueKind == JsonValueKind.String
+                ? tenantId.GetString()
+                : null;
+    }
+
+    /// <summary>ARM's <c>{"error":{"code","message"}}</c>, or nulls when the body is something else.</summary>
+    public static (string? Code, string? Message) ReadError(ReadOnlyMemory<byte> body)
+    {
+        if (IsEmpty(body.Span))
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("error", out var error)
+                && error.ValueKind == JsonValueKind.Object)
+            {
+                return (GetString(error, "code"), GetString(error, "message"));
+            }
+        }
+        catch (JsonException)
+        {
+            // Not ARM's error shape (a proxy's HTML page, for instance): the status alone has to do.
+        }
+
+        return (null, null);
+    }
+
+    public static string Quote(string? value) =>
+        value is null ? "null"
+        : value.Length <= MaxQuotedLength ? $"'{value}'"
+        : $"'{value[..MaxQuotedLength]}…'";
+
+    private static LiveMapping ReadItem(JsonElement item, int index, RegistrationRef registration)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            throw InvalidItem(index, $"is a JSON {item.ValueKind}, not an object");
+        }
+
+        var id = GetString(item, "id");
+        if (string.IsNullOrEmpty(id))
+        {
+            throw InvalidItem(index, "has no 'id'");
+        }
+
+        if (!ResourceIdentifier.TryParse(id, out var resourceId) || resourceId is null)
+        {
+            throw InvalidItem(index, $"has an 'id' that is not a resource id: {Quote(id)}");
+        }
+
+        if (!string.Equals(resourceId.ResourceType.ToString(), ChildResourceType, StringComparison.OrdinalIgnoreCase)
+            || resourceId.Parent is null
+            || !string.Equals(resourceId.Parent.ToString(), registration.Id.ToString(), StringComparison.OrdinalIgnoreCase))
+        {
+            throw InvalidItem(index, $"has an 'id' that is not a customerSubscriptions resource of {registration.Id}: {Quote(id)}");
+        }
+
+        var name = resourceId.Name;
+        if (!Guid.TryParseExact(name, "D", out var customerSubscriptionId))
+        {
+            throw InvalidItem(index, $"has an 'id' whose last segment is not a subscription GUID: {Quote(id)}");
+        }
+
+        if (!item.TryGetProperty("properties", out var properties) || properties.ValueKind != JsonValueKind.Object)
+        {
+            throw InvalidItem(index, $"({name}) has no 'properties'");
+        }
+
+        var tenant = GetString(properties, "tenantId");
+        if (!Guid.TryParse(tenant, out var tenantId))
+        {
+            throw InvalidItem(index, $"({name}) has a 'properties.tenantId' that is not a GUID: {Quote(tenant)}");
+        }
+
+        return new LiveMapping(name, customerSubscriptionId, tenantId);
+    }
+
+    private static JsonDocument Parse(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            return JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            throw new ArmResponseFormatException("InvalidResponse", $"the body is not valid JSON ({e.Message})", e);
+        }
+    }
+
+    private static string? GetString(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static ArmResponseFormatException InvalidItem(int index, string problem) =>
+        new("InvalidListItem", $"item {index} {problem}");
+}
+
+/// <summary>A 2xx body we cannot use. The client turns it into an <see cref="ArmRequestException"/> with the request ids.</summary>
+internal sealed class ArmResponseFormatException(string code, string problem, Exception? innerException = null)
+    : Exception(problem, innerException)
+{
+    public string Code { get; } = code;
+}
