@@ -1,1 +1,21 @@
-return 0;
+using BenchmarkDotNet.Running;
+
+namespace TenantReconciler.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project tests/TenantReconciler.Benchmarks -- --filter '*'</c> runs every benchmark;
+/// <c>-- requests</c> runs the request-count scenario (a count, not a timing).
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "requests")
+        {
+            return await RequestCountScenario.RunAsync(Console.Out);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+}

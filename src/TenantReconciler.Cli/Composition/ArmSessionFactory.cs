@@ -66,7 +66,7 @@ public sealed class ArmSessionFactory
             trusted = emulator.Certificate;
         }
 
-        var connection = ArmConnection.ForCloud(desired.Cloud, desired.ApiVersion, endpoint, trusted);
+        var connection = ArmConnections.ForCloud(desired.Cloud, desired.ApiVersion, endpoint, trusted);
         var credential = CredentialFactory.Create(auth, desired.Cloud, connection.Endpoint);
         var pipeline = ArmCustomerSubscriptionClient.CreatePipeline(credential, connection);
         _logger.LogInformation("ARM endpoint {Endpoint}, api-version {ApiVersion}, auth {Auth}", connection.Endpoint, connection.ApiVersion, auth);

@@ -11,7 +11,7 @@ public static class CredentialFactory
     {
         if (auth == AuthKind.Emulator)
         {
-            if (!ArmConnection.IsLoopback(endpoint))
+            if (!ArmConnections.IsLoopback(endpoint))
             {
                 throw new ReconcilerException(
                     $"--auth emulator sends a fixed, non-secret token and is refused for {endpoint.GetLeftPart(UriPartial.Authority)}: " +
