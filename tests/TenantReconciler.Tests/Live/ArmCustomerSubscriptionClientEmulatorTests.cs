@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using TenantReconciler.Emulator;
 using TenantReconciler.Live;
 using static TenantReconciler.Tests.Live.LiveTestSupport;
@@ -178,14 +179,59 @@ public sealed class ArmCustomerSubscriptionClientEmulatorTests
         Assert.Single(emulator.Requests);
     }
 
+    [Fact]
+    public async Task ListAsync_EmulatorAnswers503OnceOnPage2_RetryPolicyRecoversAndListingIsComplete()
+    {
+        // Arrange
+        var failures = 0;
+        var seeded = Enumerable.Range(0, 5).Select(_ => (Guid.NewGuid().ToString(), Guid.NewGuid().ToString())).ToList();
+        await using var emulator = await StartAsync(seeded, pageSize: 2, middleware: (context, next) =>
+            context.Request.Query.ContainsKey("$skipToken") && Interlocked.Increment(ref failures) == 1
+                ? WriteErrorAsync(context, 503, "ServiceUnavailable")
+                : next(context));
+        var client = CreateClient(emulator.BaseUri, emulator.Certificate);
+
+        // Act
+        var live = await client.ListAsync(Registration, CancellationToken.None);
+
+        // Assert
+        Assert.Equal(5, live.Mappings.Count);
+        Assert.Equal([200, 503, 200, 200], emulator.Requests.Select(r => r.Status));
+        Assert.Equal(emulator.Requests[1].PathAndQuery, emulator.Requests[2].PathAndQuery);
+    }
+
+    [Fact]
+    public async Task ListAsync_EmulatorFailsEveryLaterPage_ThrowsInsteadOfReturningPage1()
+    {
+        // Arrange
+        var seeded = Enumerable.Range(0, 5).Select(_ => (Guid.NewGuid().ToString(), Guid.NewGuid().ToString())).ToList();
+        await using var emulator = await StartAsync(seeded, pageSize: 2, middleware: (context, next) =>
+            context.Request.Query.ContainsKey("$skipToken")
+                ? WriteErrorAsync(context, 500, "InternalServerError")
+                : next(context));
+        var client = CreateClient(emulator.BaseUri, emulator.Certificate, maxRetries: 2);
+
+        // Act
+        var exception = await Assert.ThrowsAsync<ArmRequestException>(() => client.ListAsync(Registration, CancellationToken.None));
+
+        // Assert
+        Assert.Equal(500, exception.Status);
+        Assert.Equal("InternalServerError", exception.ErrorCode);
+        Assert.Equal(emulator.Requests[^1].Status, exception.Status);
+        Assert.Equal(4, emulator.Requests.Count); // page 1, then page 2 once plus two retries
+    }
+
     private static Task<ArmEmulator> StartAsync(
         IEnumerable<(string Subscription, string Tenant)> mappings,
         int pageSize = 100,
-        int putStatus = 200) =>
+        int putStatus = 200,
+        Func<HttpContext, RequestDelegate, Task>? middleware = null) =>
         ArmEmulator.StartAsync(new EmulatorOptions
         {
             PageSize = pageSize,
             PutStatus = putStatus,
+            RequiredToken = EmulatorTokenCredential.Token,
+            Middleware = middleware is null ? [] : [middleware],
             InitialState = new EmulatorState
             {
                 Registrations =
@@ -203,4 +249,10 @@ public sealed class ArmCustomerSubscriptionClientEmulatorTests
                 ],
             },
         });
+
+    private static Task WriteErrorAsync(HttpContext context, int status, string code)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new { error = new { code, message = $"Injected {status}." } });
+    }
 }
