@@ -1,4 +1,15 @@
+using System.Net;
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace TenantReconciler.Emulator;
 
@@ -8,33 +19,227 @@ namespace TenantReconciler.Emulator;
 /// </summary>
 public sealed class ArmEmulator : IAsyncDisposable
 {
-    private ArmEmulator()
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly WebApplication app;
+    private readonly X509Certificate2 serverCertificate;
+    private readonly Task<SslStreamCertificateContext> tlsContext;
+    private readonly EmulatorStore store;
+    private readonly RequestLog log;
+    private int disposed;
+
+    private ArmEmulator(
+        WebApplication app,
+        X509Certificate2 serverCertificate,
+        Task<SslStreamCertificateContext> tlsContext,
+        EmulatorStore store,
+        RequestLog log,
+        Uri baseUri)
     {
-        throw new NotImplementedException();
+        this.app = app;
+        this.serverCertificate = serverCertificate;
+        this.tlsContext = tlsContext;
+        this.store = store;
+        this.log = log;
+        BaseUri = baseUri;
+        Certificate = X509CertificateLoader.LoadCertificate(serverCertificate.RawData);
+        CertificatePem = serverCertificate.ExportCertificatePem();
     }
 
+    /// <summary>The api-versions the emulator answers; any other is 400 <c>InvalidApiVersionParameter</c>.</summary>
+    public static IReadOnlyList<string> SupportedApiVersions { get; } = ["2022-06-01", "2017-06-01"];
+
     /// <summary>https://127.0.0.1:{port}/ — the ARM endpoint to point a client at.</summary>
-    public Uri BaseUri => throw new NotImplementedException();
+    public Uri BaseUri { get; }
 
     /// <summary>The server certificate (public part), to trust for <see cref="BaseUri"/>.</summary>
-    public X509Certificate2 Certificate => throw new NotImplementedException();
+    public X509Certificate2 Certificate { get; }
 
     /// <summary>The certificate in PEM, as written by <c>--cert-out</c>.</summary>
-    public string CertificatePem => throw new NotImplementedException();
+    public string CertificatePem { get; }
 
     /// <summary>Every request received, in order (method, path and query, status).</summary>
-    public IReadOnlyList<EmulatorRequest> Requests => throw new NotImplementedException();
+    public IReadOnlyList<EmulatorRequest> Requests => log.ToList();
 
-    public static Task<ArmEmulator> StartAsync(EmulatorOptions options, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    public static async Task<ArmEmulator> StartAsync(EmulatorOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Port, IPEndPoint.MaxPort);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.PageSize, 1);
+        if (options.PutStatus is not (StatusCodes.Status200OK or StatusCodes.Status201Created))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.PutStatus, "PutStatus must be 200 or 201.");
+        }
+
+        var store = EmulatorStore.Open(options.StatePath, options.InitialState);
+        var log = new RequestLog();
+
+        // A cold start has three slow steps. The certificate is made beside the host start. Its TLS context (a chain
+        // build, which loads and parses the system certificate store) is made after the host is up, in the
+        // background: the first handshake waits for it, and StartAsync does not.
+        var certificate = Task.Run(EmulatorCertificate.Create, CancellationToken.None);
+        var tlsContextSource = new TaskCompletionSource<SslStreamCertificateContext>(TaskCreationOptions.RunContinuationsAsynchronously);
+        WebApplication? app = null;
+        try
+        {
+            app = Build(options, tlsContextSource.Task, store, log);
+            await app.StartAsync(cancellationToken);
+            var created = await certificate;
+            _ = Task.Run(() => MakeTlsContext(created, tlsContextSource), CancellationToken.None);
+            return new ArmEmulator(app, created, tlsContextSource.Task, store, log, ReadBaseUri(app));
+        }
+        catch
+        {
+            tlsContextSource.TrySetCanceled(CancellationToken.None);
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+
+            DisposeCertificate(certificate, tlsContextSource.Task);
+            throw;
+        }
+    }
 
     /// <summary>A deep copy of the current state.</summary>
-    public EmulatorState Snapshot() => throw new NotImplementedException();
+    public EmulatorState Snapshot() => store.Snapshot();
 
-    /// <summary>Replaces the state (tests use it to change things behind a client's back).</summary>
-    public void Reset(EmulatorState state) => throw new NotImplementedException();
+    /// <summary>Replaces the state (tests use it to change things behind a client's back); written to the state file if any.</summary>
+    public void Reset(EmulatorState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        store.Reset(state);
+    }
 
-    public ValueTask DisposeAsync() => throw new NotImplementedException();
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        using (var timeout = new CancellationTokenSource(StopTimeout))
+        {
+            try
+            {
+                await app.StopAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Connections still open after the timeout are dropped by DisposeAsync below.
+            }
+        }
+
+        await app.DisposeAsync();
+        DisposeCertificate(Task.FromResult(serverCertificate), tlsContext);
+    }
+
+    /// <summary>
+    /// The empty builder is the slim builder without its ambient inputs: no appsettings.json, no ASPNETCORE_URLS or
+    /// Kestrel:Endpoints (nothing can widen the binding past 127.0.0.1), no config file watchers, no logging
+    /// providers (stdout belongs to the CLI) and no console lifetime (Ctrl+C belongs to the CLI).
+    /// </summary>
+    private static WebApplication Build(
+        EmulatorOptions options,
+        Task<SslStreamCertificateContext> tlsContext,
+        EmulatorStore store,
+        RequestLog log)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(ArmEmulator).Assembly.GetName().Name,
+            EnvironmentName = Environments.Production,
+        });
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.UseHttps(new TlsHandshakeCallbackOptions
+            {
+                OnConnection = async _ => new SslServerAuthenticationOptions { ServerCertificateContext = await tlsContext },
+            }));
+        });
+        builder.Services.AddRoutingCore();
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = StopTimeout);
+
+        var app = builder.Build();
+        var frontDoor = new ArmFrontDoor(options, log);
+        var api = new CustomerSubscriptionsApi(store, options);
+
+        app.UseRouting();
+        app.Use(frontDoor.EnvelopeAsync);
+        app.Use(frontDoor.AuthenticateAsync);
+        app.Use(frontDoor.CheckApiVersionAsync);
+        foreach (var middleware in options.Middleware)
+        {
+            app.Use(middleware);
+        }
+
+        app.Use((context, next) => context.GetEndpoint() is null ? CustomerSubscriptionsApi.NotFoundAsync(context) : next(context));
+        app.Map(CustomerSubscriptionsApi.CollectionRoute, api.HandleCollectionAsync);
+        app.Map(CustomerSubscriptionsApi.ItemRoute, api.HandleItemAsync);
+        return app;
+    }
+
+    private static void MakeTlsContext(X509Certificate2 certificate, TaskCompletionSource<SslStreamCertificateContext> result)
+    {
+        try
+        {
+            result.TrySetResult(EmulatorCertificate.CreateContext(certificate));
+        }
+        catch (Exception exception)
+        {
+            // Surfaces at the first handshake, which fails.
+            result.TrySetException(exception);
+        }
+    }
+
+    /// <summary>
+    /// Disposes the certificate once the background TLS context (which reads it) is done, without waiting for it:
+    /// a quick start followed by a quick dispose must not pay for the chain build.
+    /// </summary>
+    private static void DisposeCertificate(Task<X509Certificate2> certificate, Task<SslStreamCertificateContext> tlsContext)
+    {
+        if (!certificate.IsCompletedSuccessfully)
+        {
+            // Failed or still running (start failed early): dispose whatever it makes once it has made it.
+            _ = certificate.ContinueWith(
+                made => made.Result.Dispose(),
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnRanToCompletion,
+                TaskScheduler.Default);
+            return;
+        }
+
+        if (tlsContext.IsCompleted)
+        {
+            certificate.Result.Dispose();
+            return;
+        }
+
+        _ = tlsContext.ContinueWith(
+            _ => certificate.Result.Dispose(),
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default);
+    }
+
+    private static Uri ReadBaseUri(WebApplication app)
+    {
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        var bound = new Uri(addresses.Single());
+        return new Uri($"https://127.0.0.1:{bound.Port}/");
+    }
+
+    /// <summary>Starts and stops with the emulator; unlike the console lifetime it leaves Ctrl+C and SIGTERM to the host process.</summary>
+    private sealed class EmbeddedHostLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }
 
 /// <summary>One request as the emulator saw it.</summary>

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace TenantReconciler.Emulator;
 
 /// <summary>What a PUT of a tenant already mapped to another subscription does.</summary>
@@ -27,4 +29,17 @@ public sealed record EmulatorOptions
 
     /// <summary>200 (the specification: the resource as body) or 201 (the document: empty body, and an empty listing as an empty body).</summary>
     public int PutStatus { get; init; } = 200;
+
+    /// <summary>
+    /// When set, the only bearer token accepted; any other answers 401 <c>InvalidAuthenticationToken</c>.
+    /// When null, any non-empty bearer token is accepted.
+    /// </summary>
+    public string? RequiredToken { get; init; }
+
+    /// <summary>
+    /// Extra middleware (for example fault injection), run in order for every request after the request ids are set,
+    /// the request is logged and the bearer token and <c>api-version</c> are checked, and before the resource handlers.
+    /// A middleware may answer on its own (not calling <c>next</c>) or pass the request on. Empty by default.
+    /// </summary>
+    public IReadOnlyList<Func<HttpContext, RequestDelegate, Task>> Middleware { get; init; } = [];
 }

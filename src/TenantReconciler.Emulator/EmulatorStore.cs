@@ -1,0 +1,278 @@
+using System.Text.Json;
+
+namespace TenantReconciler.Emulator;
+
+/// <summary>A registration as addressed by a request (the caller's casing).</summary>
+internal sealed record RegistrationAddress(string SubscriptionId, string ResourceGroup, string Name);
+
+/// <summary>A registration as stored (the casing it was first written with), used to build resource ids.</summary>
+internal sealed record RegistrationPath(string SubscriptionId, string ResourceGroup, string Name);
+
+/// <summary>One customer subscription: <see cref="Key"/> is the subscription GUID in upper case, as ARM shows it.</summary>
+internal sealed record StoredMapping(string Key, string TenantId);
+
+/// <summary>One page of a listing; <see cref="HasMore"/> when mappings after the last one remain.</summary>
+internal sealed record ListPage(RegistrationPath Registration, IReadOnlyList<StoredMapping> Items, bool HasMore);
+
+internal enum DeleteOutcome
+{
+    RegistrationNotFound,
+    Deleted,
+    Absent,
+}
+
+/// <summary>
+/// The emulator's state behind one lock. Every write builds the next state, persists it (atomically: a temporary file
+/// in the same folder, then a rename over the old one) and only then makes it current, so memory and file never differ.
+/// Registrations match case-insensitively (subscription as a GUID, resource group and name ordinal-ignore-case) and
+/// keep the casing they were first written with.
+/// </summary>
+internal sealed class EmulatorStore
+{
+    private readonly Lock gate = new();
+    private readonly string? path;
+    private EmulatorState state;
+
+    private EmulatorStore(string? path, EmulatorState state)
+    {
+        this.path = path;
+        this.state = state;
+    }
+
+    /// <summary>Loads <paramref name="statePath"/> when it exists; otherwise starts from <paramref name="initial"/> (and writes it).</summary>
+    public static EmulatorStore Open(string? statePath, EmulatorState? initial)
+    {
+        if (statePath is null)
+        {
+            return new EmulatorStore(null, Clone(initial ?? new EmulatorState()));
+        }
+
+        var fullPath = Path.GetFullPath(statePath);
+        if (File.Exists(fullPath))
+        {
+            return new EmulatorStore(fullPath, Clone(Load(fullPath)));
+        }
+
+        var seeded = Clone(initial ?? new EmulatorState());
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        Write(fullPath, seeded);
+        return new EmulatorStore(fullPath, seeded);
+    }
+
+    public EmulatorState Snapshot()
+    {
+        lock (gate)
+        {
+            return Clone(state);
+        }
+    }
+
+    public void Reset(EmulatorState replacement)
+    {
+        var next = Clone(replacement);
+        lock (gate)
+        {
+            Commit(next);
+        }
+    }
+
+    /// <summary>The mappings after <paramref name="afterKey"/> (exclusive), sorted by key; null when the registration does not exist.</summary>
+    public ListPage? List(RegistrationAddress address, string? afterKey, int pageSize)
+    {
+        lock (gate)
+        {
+            var registration = Find(state, address);
+            if (registration is null)
+            {
+                return null;
+            }
+
+            var remaining = registration.CustomerSubscriptions
+                .Select(c => new StoredMapping(Key(c.SubscriptionId), c.TenantId))
+                .Where(m => afterKey is null || string.CompareOrdinal(m.Key, afterKey) > 0)
+                .OrderBy(m => m.Key, StringComparer.Ordinal)
+                .ToList();
+            return new ListPage(PathOf(registration), remaining.Take(pageSize).ToList(), remaining.Count > pageSize);
+        }
+    }
+
+    /// <summary>Null registration when it does not exist; null mapping when the child does not.</summary>
+    public (RegistrationPath? Registration, StoredMapping? Mapping) Get(RegistrationAddress address, Guid customerSubscription)
+    {
+        lock (gate)
+        {
+            var registration = Find(state, address);
+            if (registration is null)
+            {
+                return (null, null);
+            }
+
+            var found = registration.CustomerSubscriptions.Find(c => SameGuid(c.SubscriptionId, customerSubscription));
+            return (PathOf(registration), found is null ? null : new StoredMapping(Key(found.SubscriptionId), found.TenantId));
+        }
+    }
+
+    /// <summary>
+    /// Creates or overwrites <paramref name="customerSubscription"/> -> <paramref name="tenant"/>. With
+    /// <see cref="OverwriteSemantics.Replace"/> any other mapping of the same tenant in the registration is dropped first.
+    /// Null when the registration does not exist.
+    /// </summary>
+    public (RegistrationPath Registration, StoredMapping Mapping)? Put(
+        RegistrationAddress address,
+        string customerSubscriptionName,
+        Guid customerSubscription,
+        string tenantText,
+        Guid tenant,
+        OverwriteSemantics semantics)
+    {
+        lock (gate)
+        {
+            var next = Clone(state);
+            var registration = Find(next, address);
+            if (registration is null)
+            {
+                return null;
+            }
+
+            var mappings = registration.CustomerSubscriptions;
+            var existing = mappings.Find(c => SameGuid(c.SubscriptionId, customerSubscription));
+            var stored = new EmulatorCustomerSubscription
+            {
+                // The caller's first spelling wins, for the subscription and for an unchanged tenant alike.
+                SubscriptionId = existing?.SubscriptionId ?? customerSubscriptionName,
+                TenantId = existing is not null && SameGuid(existing.TenantId, tenant) ? existing.TenantId : tenantText,
+            };
+
+            if (semantics == OverwriteSemantics.Replace)
+            {
+                mappings.RemoveAll(c => !SameGuid(c.SubscriptionId, customerSubscription) && SameGuid(c.TenantId, tenant));
+            }
+
+            var index = mappings.FindIndex(c => SameGuid(c.SubscriptionId, customerSubscription));
+            if (index >= 0)
+            {
+                mappings[index] = stored;
+            }
+            else
+            {
+                mappings.Add(stored);
+            }
+
+            Commit(next);
+            return (PathOf(registration), new StoredMapping(Key(stored.SubscriptionId), stored.TenantId));
+        }
+    }
+
+    public DeleteOutcome Delete(RegistrationAddress address, Guid customerSubscription)
+    {
+        lock (gate)
+        {
+            var next = Clone(state);
+            var registration = Find(next, address);
+            if (registration is null)
+            {
+                return DeleteOutcome.RegistrationNotFound;
+            }
+
+            if (registration.CustomerSubscriptions.RemoveAll(c => SameGuid(c.SubscriptionId, customerSubscription)) == 0)
+            {
+                return DeleteOutcome.Absent;
+            }
+
+            Commit(next);
+            return DeleteOutcome.Deleted;
+        }
+    }
+
+    /// <summary>The upper-case "D" form ARM shows in ids and names (a hand-edited non-GUID is just upper-cased).</summary>
+    internal static string Key(string subscriptionId) =>
+        Guid.TryParse(subscriptionId, out var id) ? id.ToString("D").ToUpperInvariant() : subscriptionId.ToUpperInvariant();
+
+    private static bool SameGuid(string text, Guid value) => Guid.TryParse(text, out var parsed) && parsed == value;
+
+    private static bool SameSubscription(string a, string b) =>
+        Guid.TryParse(a, out var left) && Guid.TryParse(b, out var right)
+            ? left == right
+            : string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    private static EmulatorRegistration? Find(EmulatorState state, RegistrationAddress address) =>
+        state.Registrations.Find(r =>
+            SameSubscription(r.SubscriptionId, address.SubscriptionId)
+            && string.Equals(r.ResourceGroup, address.ResourceGroup, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(r.Name, address.Name, StringComparison.OrdinalIgnoreCase));
+
+    private static RegistrationPath PathOf(EmulatorRegistration registration) =>
+        new(registration.SubscriptionId, registration.ResourceGroup, registration.Name);
+
+    /// <summary>Caller holds <see cref="gate"/>. Persist first, so a failed write leaves the current state untouched.</summary>
+    private void Commit(EmulatorState next)
+    {
+        if (path is not null)
+        {
+            Write(path, next);
+        }
+
+        state = next;
+    }
+
+    private static EmulatorState Load(string fullPath)
+    {
+        try
+        {
+            using var stream = File.OpenRead(fullPath);
+            return JsonSerializer.Deserialize(stream, EmulatorJsonContext.Default.EmulatorState)
+                ?? throw new InvalidDataException($"The emulator state file '{fullPath}' contains null.");
+        }
+        catch (JsonException exception)
+        {
+            throw new InvalidDataException($"The emulator state file '{fullPath}' is not valid: {exception.Message}", exception);
+        }
+    }
+
+    private static void Write(string fullPath, EmulatorState value)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, EmulatorJsonContext.Default.EmulatorState);
+        var temporary = Path.Combine(
+            Path.GetDirectoryName(fullPath)!,
+            $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(bytes);
+                stream.WriteByte((byte)'\n');
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, fullPath, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
+    private static void TryDelete(string file)
+    {
+        try
+        {
+            File.Delete(file);
+        }
+        catch (IOException)
+        {
+            // Best effort: the original failure is the one worth reporting.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>A deep copy: fresh lists (the records themselves are immutable).</summary>
+    private static EmulatorState Clone(EmulatorState source) => new()
+    {
+        Registrations = source.Registrations
+            .Select(r => r with { CustomerSubscriptions = [.. r.CustomerSubscriptions] })
+            .ToList(),
+    };
+}
