@@ -36,15 +36,15 @@ public sealed class ArmEmulatorStateTests : IDisposable
     }
 
     [Fact]
-    public async Task Writes_WithStatePath_AreWrittenAtomicallyAndReloadedByANewInstance()
+    public async Task Put_WithStatePath_WritesTheFileAtomicallyAndANewInstanceReloadsIt()
     {
         // Arrange
         var options = new EmulatorOptions { StatePath = StatePath, InitialState = State((CustomerA, Tenant1)) };
+
+        // Act
         await using (var emulator = await ArmEmulator.StartAsync(options))
         {
             var pipeline = EmulatorPipeline.Create(emulator);
-
-            // Act
             using var put = await PutAsync(pipeline, Url(emulator, ItemPath(CustomerB)), PutBody(Tenant2.ToUpperInvariant()));
             using var overwrite = await PutAsync(pipeline, Url(emulator, ItemPath(CustomerA.ToLowerInvariant())), PutBody(Tenant1));
             Assert.Equal(200, put.Status);
