@@ -1,0 +1,111 @@
+using TenantReconciler.Desired;
+
+namespace TenantReconciler.Planning;
+
+/// <summary>The overrides a user gave for this run. None of them can come from tenants.yaml.</summary>
+public sealed record GuardOverrides(bool AllowEmpty = false, int? MaxRemovals = null, int? ConfirmRemovals = null)
+{
+    public const int DefaultMaxRemovals = 5;
+}
+
+/// <summary>One refusal: which guard, for which registration, how many mappings, and how to override it (if it can be).</summary>
+public sealed record GuardViolation(string Guard, RegistrationRef? Registration, int Count, string Message, string? Override)
+{
+    public override string ToString() => Override is null ? $"{Guard}: {Message}" : $"{Guard}: {Message} To proceed, {Override}.";
+}
+
+/// <summary>
+/// Refuses plans that would prune too much. Pure: evaluated on the plan, the desired state and the command-line
+/// overrides. Deleting lines from tenants.yaml can make a plan larger, never less guarded:
+/// <list type="bullet">
+/// <item><b>empty registration</b>: the desired tenant list is empty while live has mappings (needs <c>--allow-empty</c>);</item>
+/// <item><b>removal threshold</b>: removals plus overwrites that drop a mapping above the threshold (YAML <c>maxRemovals</c>,
+/// else <c>--max-removals</c>, else 5) need <c>--confirm-removals N</c> with the exact total;</item>
+/// <item><b>protected tenants</b>: a change that removes or moves the mapping of a tenant in <c>protect:</c> is refused,
+/// with no override: the tenant must be taken off <c>protect:</c> first.</item>
+/// </list>
+/// </summary>
+public static class PruneGuards
+{
+    public const string EmptyRegistration = "empty-registration";
+    public const string RemovalThreshold = "removal-threshold";
+    public const string ProtectedTenant = "protected-tenant";
+
+    /// <summary>Removals plus overwrites that leave a tenant with no mapping.</summary>
+    public static int Drops(RegistrationPlan plan) =>
+        plan.PendingChanges.Count(c => c.Action == ChangeAction.Remove || (c.Action == ChangeAction.Overwrite && c.BillingFallbackTenantId is not null));
+
+    public static IReadOnlyList<GuardViolation> Evaluate(Plan plan, DesiredState desired, GuardOverrides overrides)
+    {
+        var violations = new List<GuardViolation>();
+        var byRegistration = desired.Registrations.ToDictionary(r => r.Registration);
+        var protectedTenants = desired.Protect.ToHashSet();
+        var totalDrops = plan.Registrations.Sum(Drops);
+
+        foreach (var registrationPlan in plan.Registrations)
+        {
+            var registration = registrationPlan.Registration;
+            byRegistration.TryGetValue(registration, out var desiredRegistration);
+            var drops = Drops(registrationPlan);
+
+            if (desiredRegistration is { Tenants.Count: 0 } && drops > 0 && !overrides.AllowEmpty)
+            {
+                violations.Add(new GuardViolation(
+                    EmptyRegistration,
+                    registration,
+                    drops,
+                    $"registration {registration.Name} lists no tenants, so the plan would remove all {drops} live mapping(s).",
+                    "pass --allow-empty"));
+            }
+
+            var threshold = desiredRegistration?.MaxRemovals ?? overrides.MaxRemovals ?? GuardOverrides.DefaultMaxRemovals;
+            if (drops > threshold && overrides.ConfirmRemovals != totalDrops)
+            {
+                violations.Add(new GuardViolation(
+                    RemovalThreshold,
+                    registration,
+                    drops,
+                    $"registration {registration.Name}: the plan drops {drops} mapping(s) (removals and overwrites that leave a tenant unmapped), more than the threshold of {threshold}.",
+                    $"pass --confirm-removals {totalDrops} (the exact number of dropped mappings in this plan)"));
+            }
+
+            foreach (var change in registrationPlan.PendingChanges)
+            {
+                foreach (var tenant in ProtectedTenantsTouched(change, protectedTenants))
+                {
+                    violations.Add(new GuardViolation(
+                        ProtectedTenant,
+                        registration,
+                        1,
+                        $"registration {registration.Name}: tenant {tenant:D} is protected, and the plan would {Verb(change)} its mapping on customer subscription {(change.MovedFromSubscriptionId ?? change.CustomerSubscriptionId):D}. " +
+                        "Deleting its entry from tenants.yaml does not unprotect it: take it off 'protect:' as well.",
+                        null));
+                }
+            }
+        }
+
+        return violations;
+    }
+
+    private static IEnumerable<Guid> ProtectedTenantsTouched(PlannedChange change, HashSet<Guid> protectedTenants)
+    {
+        if (protectedTenants.Count == 0)
+        {
+            yield break;
+        }
+
+        // The tenant that loses its mapping on this subscription (removal or in-place overwrite).
+        if (change.PreviousTenantId is { } previous && previous != change.TenantId && protectedTenants.Contains(previous))
+        {
+            yield return previous;
+        }
+
+        // The tenant whose mapping moves from another subscription.
+        if (change.IsMove && change.TenantId is { } moved && protectedTenants.Contains(moved))
+        {
+            yield return moved;
+        }
+    }
+
+    private static string Verb(PlannedChange change) => change.Action == ChangeAction.Remove ? "remove" : change.IsMove ? "move" : "overwrite";
+}
