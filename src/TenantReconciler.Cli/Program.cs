@@ -38,7 +38,9 @@ public static class Program
 
         builder.Services.AddSingleton(io);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<CredentialFactory>();
         builder.Services.AddSingleton<ArmSessionFactory>();
+        builder.Services.AddTransient<UndoHandler>();
         builder.Services.AddTransient<ValidateHandler>();
         builder.Services.AddTransient<PlanHandler>();
         builder.Services.AddTransient<ApplyHandler>();

@@ -1,12 +1,29 @@
 using TenantReconciler.Cli.Composition;
+using TenantReconciler.Planning;
 
 namespace TenantReconciler.Cli.Commands;
 
 public sealed record ValidateArguments(string File);
 
-public sealed record PlanArguments(string File, string Output, bool DetailedExitCode, ConnectionArguments Connection);
+public sealed record PlanArguments(string File, string Output, bool DetailedExitCode, string? Out, ConnectionArguments Connection);
 
-public sealed record ApplyArguments(string File, bool AutoApprove, ConnectionArguments Connection);
+/// <summary>How much a run may prune, and how hard it may push ARM. None of these can come from tenants.yaml.</summary>
+public sealed record ApplySafety(
+    GuardOverrides Guards,
+    int Parallelism,
+    TimeSpan MaxRetryWait,
+    string Journal);
+
+/// <summary><paramref name="FileGiven"/>: -f was on the command line (with a saved plan, its hash must match).</summary>
+public sealed record ApplyArguments(
+    string File,
+    bool FileGiven,
+    string? PlanFile,
+    bool AutoApprove,
+    ApplySafety Safety,
+    ConnectionArguments Connection);
+
+public sealed record UndoArguments(string File, string Journal, string Out, string Output, ConnectionArguments Connection);
 
 public sealed record EmulatorArguments(
     int Port,

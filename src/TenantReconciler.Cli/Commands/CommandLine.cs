@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TenantReconciler.Cli.Composition;
+using TenantReconciler.Planning;
 using TenantReconciler.Rendering;
 
 namespace TenantReconciler.Cli.Commands;
@@ -37,6 +38,7 @@ public static class CommandLine
         root.Subcommands.Add(Validate());
         root.Subcommands.Add(Plan());
         root.Subcommands.Add(Apply());
+        root.Subcommands.Add(Undo());
         root.Subcommands.Add(EmulatorCommand());
         return root;
 
@@ -72,8 +74,12 @@ public static class CommandLine
             {
                 Description = "Exit 2 when the plan has changes (0: no changes, 1: error).",
             };
+            var outFile = new Option<string?>("--out")
+            {
+                Description = "Also save the plan to this file, for 'apply PLANFILE': apply then does exactly this plan, or refuses if anything changed.",
+            };
             var connection = new ConnectionOptions();
-            var command = new Command("plan", "Show what apply would change: adds, overwrites and removals. Read-only.") { file, output, detailed };
+            var command = new Command("plan", "Show what apply would change: adds, overwrites and removals. Read-only.") { file, output, detailed, outFile };
             connection.AddTo(command);
             command.SetAction((parseResult, cancellationToken) =>
                 Run<PlanHandler>(parseResult, h => h.RunAsync(
@@ -81,6 +87,7 @@ public static class CommandLine
                         parseResult.GetRequiredValue(file),
                         parseResult.GetRequiredValue(output),
                         parseResult.GetValue(detailed),
+                        parseResult.GetValue(outFile),
                         connection.Parse(parseResult)),
                     cancellationToken)));
             return command;
@@ -89,16 +96,69 @@ public static class CommandLine
         Command Apply()
         {
             var file = FileOption();
+            var planFile = new Argument<string?>("PLANFILE")
+            {
+                Description = "A plan saved by 'plan --out'. Apply exactly it, or refuse if the live state or tenants.yaml changed since.",
+                Arity = ArgumentArity.ZeroOrOne,
+            };
+            var planOption = new Option<string?>("--plan") { Description = "Same as PLANFILE." };
             var autoApprove = new Option<bool>("--auto-approve")
             {
                 Description = "Apply without asking. Required when standard input is not a terminal.",
             };
+            var safety = new SafetyOptions();
             var connection = new ConnectionOptions();
-            var command = new Command("apply", "Compute the plan, confirm it, apply it, then re-list and report convergence.") { file, autoApprove };
+            var command = new Command("apply", "Compute the plan (or load a saved one), check the guards, confirm, apply, then re-list and report convergence.")
+            {
+                file, planFile, planOption, autoApprove,
+            };
+            safety.AddTo(command);
             connection.AddTo(command);
+            command.Validators.Add(r =>
+            {
+                if (r.GetValue(planFile) is not null && r.GetValue(planOption) is not null)
+                {
+                    r.AddError("Give the saved plan either as PLANFILE or with --plan, not both.");
+                }
+            });
             command.SetAction((parseResult, cancellationToken) =>
                 Run<ApplyHandler>(parseResult, h => h.RunAsync(
-                    new ApplyArguments(parseResult.GetRequiredValue(file), parseResult.GetValue(autoApprove), connection.Parse(parseResult)),
+                    new ApplyArguments(
+                        parseResult.GetRequiredValue(file),
+                        parseResult.GetResult(file) is { Implicit: false },
+                        parseResult.GetValue(planFile) ?? parseResult.GetValue(planOption),
+                        parseResult.GetValue(autoApprove),
+                        safety.Parse(parseResult),
+                        connection.Parse(parseResult)),
+                    cancellationToken)));
+            return command;
+        }
+
+        Command Undo()
+        {
+            var file = FileOption();
+            var journal = JournalOption();
+            var outFile = new Option<string>("--out")
+            {
+                Description = "Where to save the undo plan.",
+                DefaultValueFactory = _ => "undo.plan.json",
+            };
+            var output = new Option<string>("--output", "-o") { Description = "Plan format on stdout.", DefaultValueFactory = _ => "text" };
+            output.AcceptOnlyFromAmong([.. PlanRenderers.Formats]);
+            var connection = new ConnectionOptions();
+            var command = new Command("undo", "Make a plan (not a write) that restores the mappings changed by the last apply in the journal. Apply it with 'apply PLANFILE'.")
+            {
+                file, journal, outFile, output,
+            };
+            connection.AddTo(command);
+            command.SetAction((parseResult, cancellationToken) =>
+                Run<UndoHandler>(parseResult, h => h.RunAsync(
+                    new UndoArguments(
+                        parseResult.GetRequiredValue(file),
+                        parseResult.GetRequiredValue(journal),
+                        parseResult.GetRequiredValue(outFile),
+                        parseResult.GetRequiredValue(output),
+                        connection.Parse(parseResult)),
                     cancellationToken)));
             return command;
         }
@@ -153,11 +213,94 @@ public static class CommandLine
         }
     }
 
+    private static Option<string> JournalOption() => new("--journal")
+    {
+        Description = "The apply journal (JSON lines).",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TENANT_RECONCILER_JOURNAL") is { Length: > 0 } path ? path : ToolInfo.DefaultJournal,
+    };
+
     private static Option<string> FileOption() => new("--file", "-f")
     {
         Description = "The desired-state file.",
         DefaultValueFactory = _ => DefaultFile,
     };
+
+    /// <summary>The guard overrides and the write limits of apply. None of them can come from tenants.yaml.</summary>
+    private sealed class SafetyOptions
+    {
+        private readonly Option<bool> _allowEmpty = new("--allow-empty")
+        {
+            Description = "Allow removing every mapping of a registration whose tenant list is empty.",
+        };
+
+        private readonly Option<int?> _maxRemovals = new("--max-removals")
+        {
+            Description = $"Removal threshold per registration when tenants.yaml sets no maxRemovals (default {GuardOverrides.DefaultMaxRemovals}).",
+        };
+
+        private readonly Option<int?> _confirmRemovals = new("--confirm-removals")
+        {
+            Description = "Allow a plan above the removal threshold: N must be the exact number of dropped mappings in the plan.",
+        };
+
+        private readonly Option<int> _parallelism = new("--parallelism")
+        {
+            Description = "Writes in flight at once.",
+            DefaultValueFactory = _ => 4,
+        };
+
+        private readonly Option<double> _maxRetryWait = new("--max-retry-wait")
+        {
+            Description = "Seconds: a Retry-After longer than this fails the change at once instead of waiting.",
+            DefaultValueFactory = _ => 60,
+        };
+
+        private readonly Option<string> _journal = JournalOption();
+
+        public SafetyOptions()
+        {
+            _parallelism.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int>() is < 1 or > 64)
+                {
+                    r.AddError("--parallelism must be between 1 and 64.");
+                }
+            });
+            _maxRetryWait.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<double>() < 0)
+                {
+                    r.AddError("--max-retry-wait must not be negative.");
+                }
+            });
+            foreach (var option in new[] { _maxRemovals, _confirmRemovals })
+            {
+                option.Validators.Add(r =>
+                {
+                    if (r.GetValueOrDefault<int?>() < 0)
+                    {
+                        r.AddError($"{option.Name} must not be negative.");
+                    }
+                });
+            }
+        }
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(_allowEmpty);
+            command.Options.Add(_maxRemovals);
+            command.Options.Add(_confirmRemovals);
+            command.Options.Add(_parallelism);
+            command.Options.Add(_maxRetryWait);
+            command.Options.Add(_journal);
+        }
+
+        public ApplySafety Parse(ParseResult parseResult) => new(
+            new GuardOverrides(parseResult.GetValue(_allowEmpty), parseResult.GetValue(_maxRemovals), parseResult.GetValue(_confirmRemovals)),
+            parseResult.GetValue(_parallelism),
+            TimeSpan.FromSeconds(parseResult.GetValue(_maxRetryWait)),
+            parseResult.GetRequiredValue(_journal));
+    }
 
     /// <summary>The options that say where ARM is, shared by plan and apply.</summary>
     private sealed class ConnectionOptions

@@ -6,8 +6,11 @@ using TenantReconciler.Rendering;
 
 namespace TenantReconciler.Cli.Commands;
 
-/// <summary><c>plan</c>: desired + live → plan on stdout. Read-only.</summary>
-public sealed class PlanHandler(IOContext io, ArmSessionFactory sessions)
+/// <summary>
+/// <c>plan</c>: desired + live → plan on stdout. Read-only. With <c>--out</c>, also a saved plan for <c>apply PLANFILE</c>.
+/// Guards that apply would trip are reported on stderr, so a reviewer sees them on the pull request.
+/// </summary>
+public sealed class PlanHandler(IOContext io, ArmSessionFactory sessions, TimeProvider time)
 {
     public async Task<int> RunAsync(PlanArguments arguments, CancellationToken cancellationToken)
     {
@@ -17,6 +20,20 @@ public sealed class PlanHandler(IOContext io, ArmSessionFactory sessions)
         var live = await LiveReader.ReadAsync(session.Client, desired, cancellationToken);
         var plan = Planner.Compute(desired, live);
         renderer.Render(plan, io.Output);
+
+        foreach (var violation in PruneGuards.Evaluate(plan, desired, new GuardOverrides()))
+        {
+            io.Error.WriteLine($"Warning: apply will refuse this plan: {violation}");
+        }
+
+        if (arguments.Out is not null)
+        {
+            var saved = SavedPlan.Create(
+                plan, desired, live, LiveFingerprint.OfFile(arguments.File), session.Connection.Endpoint, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow());
+            saved.Save(arguments.Out);
+            io.Error.WriteLine($"Saved the plan to {arguments.Out} (plan id {saved.PlanId:D}). Apply exactly this plan with: tenant-reconciler apply {arguments.Out}");
+        }
+
         return arguments.DetailedExitCode && plan.HasChanges ? ExitCodes.Changes : ExitCodes.Success;
     }
 }

@@ -35,10 +35,12 @@ public sealed class ArmSession : IAsyncDisposable
 public sealed class ArmSessionFactory
 {
     private readonly ILogger<ArmSessionFactory> _logger;
+    private readonly CredentialFactory _credentials;
 
-    public ArmSessionFactory(ILogger<ArmSessionFactory> logger)
+    public ArmSessionFactory(ILogger<ArmSessionFactory> logger, CredentialFactory credentials)
     {
         _logger = logger;
+        _credentials = credentials;
     }
 
     public async Task<ArmSession> OpenAsync(DesiredState desired, ConnectionArguments arguments, CancellationToken cancellationToken)
@@ -67,7 +69,7 @@ public sealed class ArmSessionFactory
         }
 
         var connection = ArmConnections.ForCloud(desired.Cloud, desired.ApiVersion, endpoint, trusted);
-        var credential = CredentialFactory.Create(auth, desired.Cloud, connection.Endpoint);
+        var credential = _credentials.Create(auth, desired.Cloud, connection.Endpoint);
         var pipeline = ArmCustomerSubscriptionClient.CreatePipeline(credential, connection);
         _logger.LogInformation("ARM endpoint {Endpoint}, api-version {ApiVersion}, auth {Auth}", connection.Endpoint, connection.ApiVersion, auth);
         return new ArmSession(new ArmCustomerSubscriptionClient(pipeline, connection), connection, emulator);

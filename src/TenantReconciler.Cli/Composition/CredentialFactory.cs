@@ -4,10 +4,13 @@ using TenantReconciler.Live;
 
 namespace TenantReconciler.Cli.Composition;
 
-/// <summary>Turns <c>--auth</c> into an Azure.Identity credential for the cloud in tenants.yaml.</summary>
-public static class CredentialFactory
+/// <summary>
+/// Turns <c>--auth</c> into an Azure.Identity credential for the cloud in tenants.yaml. A DI singleton, so tests can
+/// substitute a credential (for example one that returns a canary token).
+/// </summary>
+public class CredentialFactory
 {
-    public static TokenCredential Create(AuthKind auth, AzureCloud cloud, Uri endpoint)
+    public virtual TokenCredential Create(AuthKind auth, AzureCloud cloud, Uri endpoint)
     {
         if (auth == AuthKind.Emulator)
         {
