@@ -109,7 +109,17 @@ public sealed class BlobLeaseLock
         }
 
         var handle = new LeaseHandle(lease, BlobUri);
-        await WriteHolderAsync(leaseId, cancellationToken);
+        try
+        {
+            await WriteHolderAsync(leaseId, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled with the lease in hand: give it back rather than leave it to expire.
+            await handle.ReleaseAsync(CancellationToken.None);
+            throw;
+        }
+
         return handle;
     }
 

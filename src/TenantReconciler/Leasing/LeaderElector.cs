@@ -1,4 +1,3 @@
-using Azure;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -95,8 +94,9 @@ public sealed class LeaderElector
         {
             handle = await _lease.TryAcquireAsync(_options.LeaseDuration, _leaseId, stoppingToken);
         }
-        catch (RequestFailedException ex)
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
+            // Errors are caught per try (a storage error, a credential that could not get a token, a timeout): try again later.
             _logger.LogWarning(ex, "Could not try to take the lease on {Blob}: {Message}", _lease.BlobUri, ex.Message);
             return _options.RetryInterval;
         }
@@ -137,8 +137,9 @@ public sealed class LeaderElector
                 renewed = false;
                 reason = "the renewal did not complete before the lease could expire";
             }
-            catch (RequestFailedException ex)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                // The outcome is unknown, so the lease may be lost: stop leading. If it is still ours, the next try takes it back.
                 renewed = false;
                 reason = "the renewal failed: " + ex.Message;
             }
@@ -213,7 +214,7 @@ public sealed class LeaderElector
                 await handle.ReleaseAsync(timeout.Token);
                 _logger.LogInformation("Released the lease on {Blob}", _lease.BlobUri);
             }
-            catch (Exception ex) when (ex is RequestFailedException || (ex is OperationCanceledException && timeout.IsCancellationRequested))
+            catch (Exception ex)
             {
                 _logger.LogWarning(ex, "Could not release the lease on {Blob}; it expires within {Duration}", _lease.BlobUri, _options.LeaseDuration);
             }

@@ -8,12 +8,18 @@ namespace TenantReconciler.Tests.Leasing;
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
 public sealed class AzuriteFactAttribute : FactAttribute
 {
-    public AzuriteFactAttribute()
+    private string? _skip;
+
+    /// <summary>
+    /// The test starts an Azurite of its own (HTTPS with bearer tokens), so an external <c>AZURITE_BLOB_ENDPOINT</c> is
+    /// not enough: it needs <c>.ci/node_modules/azurite</c> and <c>node</c>.
+    /// </summary>
+    public bool Local { get; set; }
+
+    public override string? Skip
     {
-        if (AzuriteAvailability.SkipReason is { } reason)
-        {
-            Skip = reason;
-        }
+        get => _skip ?? (Local ? AzuriteAvailability.LocalSkipReason : AzuriteAvailability.SkipReason);
+        set => _skip = value;
     }
 }
 
@@ -36,34 +42,25 @@ public static class AzuriteAvailability
     public static string? NodeExecutable { get; } = FindOnPath("node");
 
     /// <summary>Why the Azurite tests cannot run here, or null when they can (or must).</summary>
-    public static string? SkipReason { get; } = ComputeSkipReason();
+    public static string? SkipReason => Required ? null : UnavailableReason;
 
-    /// <summary>Why Azurite cannot be started by the tests, or null when it can.</summary>
-    public static string? UnavailableReason { get; } = ComputeUnavailableReason();
+    /// <summary>Why the tests cannot reach an Azurite (external or started by them), or null when they can.</summary>
+    public static string? UnavailableReason =>
+        ExternalEndpoint is null && LocalUnavailableReason is { } local
+            ? $"Azurite is not available: {EndpointVariable} is not set and {local}. " +
+              $"Run `eval \"$(bash .ci/azurite.sh start)\"` (it installs Azurite and sets {EndpointVariable})"
+            : null;
 
-    private static string? ComputeSkipReason() =>
-        Required || ExternalEndpoint is not null ? null : ComputeUnavailableReason();
+    /// <summary>Why the tests that start an Azurite of their own cannot run here, or null when they can (or must).</summary>
+    public static string? LocalSkipReason => Required ? null : LocalUnavailableReason is { } local
+        ? $"this test starts an Azurite of its own (HTTPS), and {local}. Run `npm ci --prefix .ci`"
+        : null;
 
-    private static string? ComputeUnavailableReason()
-    {
-        if (ExternalEndpoint is not null)
-        {
-            return null;
-        }
-
-        const string how = $"run `bash .ci/azurite.sh start` and export the {EndpointVariable} it prints, or `npm ci --prefix .ci` with Node.js on PATH";
-        if (InstalledMainScript is null)
-        {
-            return $"Azurite is not available: {EndpointVariable} is not set and .ci/node_modules/azurite is not installed ({how})";
-        }
-
-        if (NodeExecutable is null)
-        {
-            return $"Azurite is not available: {EndpointVariable} is not set and `node` is not on PATH ({how})";
-        }
-
-        return null;
-    }
+    /// <summary>Why the tests cannot start an Azurite of their own, or null when they can.</summary>
+    public static string? LocalUnavailableReason =>
+        InstalledMainScript is null ? ".ci/node_modules/azurite is not installed"
+        : NodeExecutable is null ? "`node` is not on PATH"
+        : null;
 
     private static string? FindMainScript()
     {

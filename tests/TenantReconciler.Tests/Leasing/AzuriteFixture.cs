@@ -1,6 +1,11 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.RegularExpressions;
+using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using TenantReconciler.Leasing;
 
@@ -10,6 +15,10 @@ namespace TenantReconciler.Tests.Leasing;
 /// A real Azurite blob service: the one at <c>AZURITE_BLOB_ENDPOINT</c> if set, else one started from
 /// <c>.ci/node_modules</c> on a free port on first use and stopped when the last test class using it is done.
 /// Nothing is started for a class whose tests are all skipped. Every test takes its own container.
+/// <para>
+/// <see cref="GetHttpsAsync"/> is a second one, always started here: HTTPS with a certificate made for the run and
+/// bearer tokens accepted (<c>--oauth basic</c>), for the production path of a blob URL and a <c>TokenCredential</c>.
+/// </para>
 /// </summary>
 public sealed partial class AzuriteFixture : IDisposable
 {
@@ -22,6 +31,7 @@ public sealed partial class AzuriteFixture : IDisposable
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static int s_users;
     private static AzuriteProcess? s_process;
+    private static AzuriteProcess? s_httpsProcess;
 
     public AzuriteFixture()
     {
@@ -53,10 +63,12 @@ public sealed partial class AzuriteFixture : IDisposable
         Gate.Wait();
         try
         {
-            if (--s_users == 0 && s_process is not null)
+            if (--s_users == 0)
             {
-                s_process.Dispose();
+                s_process?.Dispose();
                 s_process = null;
+                s_httpsProcess?.Dispose();
+                s_httpsProcess = null;
             }
         }
         finally
@@ -80,7 +92,7 @@ public sealed partial class AzuriteFixture : IDisposable
         await Gate.WaitAsync();
         try
         {
-            s_process ??= await AzuriteProcess.StartAsync(AzuriteAvailability.NodeExecutable!, AzuriteAvailability.InstalledMainScript!, StartTimeout);
+            s_process ??= await AzuriteProcess.StartAsync(AzuriteAvailability.NodeExecutable!, AzuriteAvailability.InstalledMainScript!, tls: null, StartTimeout);
             return s_process.Endpoint;
         }
         finally
@@ -89,21 +101,104 @@ public sealed partial class AzuriteFixture : IDisposable
         }
     }
 
+    /// <summary>
+    /// The HTTPS Azurite's account endpoint (<c>https://127.0.0.1:PORT/devstoreaccount1</c>) and client options that
+    /// trust its certificate — that one certificate only, on top of the system's trust; validation stays on.
+    /// </summary>
+    public async Task<(Uri AccountEndpoint, BlobClientOptions Options)> GetHttpsAsync()
+    {
+        if (AzuriteAvailability.LocalUnavailableReason is { } reason)
+        {
+            throw new InvalidOperationException($"{AzuriteAvailability.RequireVariable}=1, but {reason}");
+        }
+
+        await Gate.WaitAsync();
+        try
+        {
+            s_httpsProcess ??= await AzuriteProcess.StartAsync(
+                AzuriteAvailability.NodeExecutable!, AzuriteAvailability.InstalledMainScript!, TlsFiles.Create(), StartTimeout);
+            var trusted = s_httpsProcess.Tls!.Certificate;
+            var handler = new SocketsHttpHandler
+            {
+                SslOptions = new SslClientAuthenticationOptions
+                {
+                    RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                        errors == SslPolicyErrors.None || (certificate is not null && certificate.GetCertHashString() == trusted.Thumbprint),
+                },
+            };
+            var options = new BlobClientOptions { Transport = new HttpClientTransport(handler) };
+            return (new Uri(s_httpsProcess.Endpoint), options);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    /// <summary>A self-signed certificate for 127.0.0.1, as the PEM files Azurite reads; deleted with the process.</summary>
+    private sealed class TlsFiles : IDisposable
+    {
+        private readonly string _folder;
+
+        private TlsFiles(string folder, X509Certificate2 certificate)
+        {
+            _folder = folder;
+            Certificate = certificate;
+        }
+
+        public X509Certificate2 Certificate { get; }
+
+        public string CertPath => Path.Combine(_folder, "cert.pem");
+
+        public string KeyPath => Path.Combine(_folder, "key.pem");
+
+        public static TlsFiles Create()
+        {
+            using var key = RSA.Create(2048);
+            var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            var names = new SubjectAlternativeNameBuilder();
+            names.AddIpAddress(IPAddress.Loopback);
+            request.CertificateExtensions.Add(names.Build());
+            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
+            var now = DateTimeOffset.UtcNow;
+            var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
+            var files = new TlsFiles(Directory.CreateTempSubdirectory("azurite-tls-").FullName, certificate);
+            File.WriteAllText(files.CertPath, certificate.ExportCertificatePem());
+            File.WriteAllText(files.KeyPath, key.ExportPkcs8PrivateKeyPem());
+            return files;
+        }
+
+        public void Dispose()
+        {
+            Certificate.Dispose();
+            try
+            {
+                Directory.Delete(_folder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
     /// <summary>Azurite's blob service as a child process, on a port the OS picks (it prints the one it got).</summary>
     private sealed partial class AzuriteProcess : IDisposable
     {
         private readonly Process _process;
 
-        private AzuriteProcess(Process process, string endpoint)
+        private AzuriteProcess(Process process, string endpoint, TlsFiles? tls)
         {
             _process = process;
             Endpoint = endpoint;
+            Tls = tls;
             AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
         }
 
         public string Endpoint { get; }
 
-        public static async Task<AzuriteProcess> StartAsync(string node, string mainScript, TimeSpan timeout)
+        public TlsFiles? Tls { get; }
+
+        public static async Task<AzuriteProcess> StartAsync(string node, string mainScript, TlsFiles? tls, TimeSpan timeout)
         {
             var start = new ProcessStartInfo(node)
             {
@@ -120,6 +215,14 @@ public sealed partial class AzuriteFixture : IDisposable
             })
             {
                 start.ArgumentList.Add(argument);
+            }
+
+            if (tls is not null)
+            {
+                foreach (var argument in new[] { "--cert", tls.CertPath, "--key", tls.KeyPath, "--oauth", "basic" })
+                {
+                    start.ArgumentList.Add(argument);
+                }
             }
 
             var output = new StringBuilder();
@@ -152,16 +255,18 @@ public sealed partial class AzuriteFixture : IDisposable
             try
             {
                 var url = await listening.Task.WaitAsync(timeout);
-                return new AzuriteProcess(process, url.TrimEnd('/') + "/devstoreaccount1");
+                return new AzuriteProcess(process, url.TrimEnd('/') + "/devstoreaccount1", tls);
             }
             catch (TimeoutException)
             {
                 Stop(process);
+                tls?.Dispose();
                 throw new InvalidOperationException($"Azurite did not start listening within {timeout}:\n" + Snapshot(output));
             }
             catch
             {
                 Stop(process);
+                tls?.Dispose();
                 throw;
             }
         }
@@ -170,6 +275,7 @@ public sealed partial class AzuriteFixture : IDisposable
         {
             AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
             Stop(_process);
+            Tls?.Dispose();
         }
 
         private void OnProcessExit(object? sender, EventArgs e) => Stop(_process);
