@@ -1,0 +1,33 @@
+using TenantReconciler.Leasing;
+
+namespace TenantReconciler.Tests.Leasing;
+
+/// <summary>
+/// The one behaviour that needs the real clock: a lease nobody renews expires (15 s, Azure's minimum). A class of its
+/// own, so that it runs beside <see cref="CrashedLeaderTests"/> rather than after it.
+/// </summary>
+public sealed class LeaseExpiryTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private static readonly TimeSpan Duration = BlobLeaseLock.MinLeaseDuration;
+
+    [AzuriteFact]
+    public async Task AcquireAsync_LeaseAbandonedWithoutRelease_AcquiresOnceItExpires()
+    {
+        // Arrange: a holder that takes the lease and then neither renews nor releases it.
+        var container = AzuriteFixture.NewContainer();
+        var abandoned = await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, CancellationToken.None);
+        var taken = TimeProvider.System.GetTimestamp();
+        var waiter = await azurite.LockAsync(container);
+        var heldAtFirst = await waiter.TryAcquireAsync(Duration, CancellationToken.None);
+
+        // Act
+        await using var handle = await waiter.AcquireAsync(Duration, TimeSpan.FromSeconds(45), TimeProvider.System, CancellationToken.None);
+        var after = TimeProvider.System.GetElapsedTime(taken);
+
+        // Assert
+        Assert.NotNull(abandoned);
+        Assert.Null(heldAtFirst);
+        Assert.InRange(after, Duration - TimeSpan.FromSeconds(1), Duration + TimeSpan.FromSeconds(10));
+        Assert.False(await abandoned.RenewAsync(CancellationToken.None));
+    }
+}
