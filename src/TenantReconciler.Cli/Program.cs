@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using TenantReconciler.Cli.Commands;
 using TenantReconciler.Cli.Composition;
 using TenantReconciler.Cli.Output;
+using TenantReconciler.Cli.Watch;
 
 namespace TenantReconciler.Cli;
 
@@ -19,8 +21,15 @@ public static class Program
     public static Task<int> RunAsync(string[] args, IOContext io, Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
     {
         var root = CommandLine.Build(io, verbosity => BuildHost(io, verbosity, configureServices));
+        var parseResult = root.Parse(args);
         var configuration = new InvocationConfiguration { Output = io.Output, Error = io.Error };
-        return root.Parse(args).InvokeAsync(configuration, cancellationToken);
+        if (parseResult.CommandResult.Command.Name == WatchCommand.Name)
+        {
+            // The watch host handles SIGTERM and Ctrl+C itself: it stops gracefully within its own shutdown timeout.
+            configuration.ProcessTerminationTimeout = null;
+        }
+
+        return parseResult.InvokeAsync(configuration, cancellationToken);
     }
 
     private static IHost BuildHost(IOContext io, Verbosity verbosity, Action<IServiceCollection>? configureServices)
@@ -45,7 +54,49 @@ public static class Program
         builder.Services.AddTransient<PlanHandler>();
         builder.Services.AddTransient<ApplyHandler>();
         builder.Services.AddTransient<EmulatorHandler>();
+        builder.Services.AddTransient<WatchHandler>();
+        builder.Services.AddSingleton<WatchHostFactory>(arguments => BuildWatchHost(io, verbosity, arguments, configureServices));
         configureServices?.Invoke(builder.Services);
         return builder.Build();
+    }
+
+    /// <summary>
+    /// The watch service's host: the same services as the commands, plus the loop, Kestrel on <c>--listen</c> and the
+    /// endpoints. Logs are JSON lines on stderr, one object per event.
+    /// </summary>
+    private static WebApplication BuildWatchHost(IOContext io, Verbosity verbosity, WatchArguments arguments, Action<IServiceCollection>? configureServices)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "tenant-reconciler",
+            EnvironmentName = Environments.Production,
+        });
+        builder.Configuration.AddEnvironmentVariables("TENANT_RECONCILER_");
+        builder.Logging.AddJsonConsole(json =>
+        {
+            json.UseUtcTimestamp = true;
+            json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            json.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false };
+        });
+        builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Trace);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(verbosity switch
+        {
+            Verbosity.Quiet => LogLevel.Warning,
+            Verbosity.Normal or Verbosity.Detailed => LogLevel.Information,
+            _ => LogLevel.Debug,
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", verbosity == Verbosity.Diagnostic ? LogLevel.Information : LogLevel.Warning);
+
+        builder.Services.AddSingleton(io);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<CredentialFactory>();
+        builder.Services.AddSingleton<ArmSessionFactory>();
+        builder.AddWatch(arguments);
+        configureServices?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.MapWatchEndpoints();
+        return app;
     }
 }

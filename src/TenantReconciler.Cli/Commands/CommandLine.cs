@@ -40,6 +40,7 @@ public static class CommandLine
         root.Subcommands.Add(Apply());
         root.Subcommands.Add(Undo());
         root.Subcommands.Add(EmulatorCommand());
+        root.Subcommands.Add(WatchCommand.Create(io, hostFactory, verbosity));
         return root;
 
         Task<int> Run<THandler>(ParseResult parseResult, Func<THandler, Task<int>> action)

@@ -70,7 +70,13 @@ public sealed class ArmSessionFactory
 
         var connection = ArmConnections.ForCloud(desired.Cloud, desired.ApiVersion, endpoint, trusted);
         var credential = _credentials.Create(auth, desired.Cloud, connection.Endpoint);
-        var pipeline = ArmCustomerSubscriptionClient.CreatePipeline(credential, connection);
+        var options = ArmCustomerSubscriptionClient.CreateDefaultOptions();
+        if (arguments.ApplicationId is { } applicationId)
+        {
+            options.Diagnostics.ApplicationId = applicationId;
+        }
+
+        var pipeline = ArmCustomerSubscriptionClient.CreatePipeline(credential, connection, options);
         _logger.LogInformation("ARM endpoint {Endpoint}, api-version {ApiVersion}, auth {Auth}", connection.Endpoint, connection.ApiVersion, auth);
         return new ArmSession(new ArmCustomerSubscriptionClient(pipeline, connection), connection, emulator);
     }

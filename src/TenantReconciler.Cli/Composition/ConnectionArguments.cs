@@ -2,13 +2,15 @@ namespace TenantReconciler.Cli.Composition;
 
 /// <summary>
 /// How to reach ARM, as given on the command line. <see cref="EmulatorStatePath"/> is set when <c>--emulator</c> was
-/// given (with its file, or the default example state).
+/// given (with its file, or the default example state). <see cref="ApplicationId"/>, when set, prefixes the User-Agent
+/// sent to ARM (Azure.Core's <c>ApplicationId</c>: at most 24 characters, no spaces), e.g. to tell replicas apart.
 /// </summary>
 public sealed record ConnectionArguments(
     string? EmulatorStatePath,
     AuthKind? Auth,
     Uri? ArmEndpoint,
-    string? CaCertPath)
+    string? CaCertPath,
+    string? ApplicationId = null)
 {
     public bool UseEmulator => EmulatorStatePath is not null;
 }

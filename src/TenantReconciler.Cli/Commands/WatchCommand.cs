@@ -1,0 +1,224 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TenantReconciler.Cli.Composition;
+using TenantReconciler.Cli.Watch;
+using TenantReconciler.Leasing;
+
+namespace TenantReconciler.Cli.Commands;
+
+/// <summary><c>watch</c>: the long-lived service that keeps the registrations converged. Parses its options into <see cref="WatchArguments"/>.</summary>
+public static class WatchCommand
+{
+    public const string Name = "watch";
+
+    public static Command Create(IOContext io, Func<Verbosity, IHost> hostFactory, Option<Verbosity> verbosity)
+    {
+        var file = new Option<string>("--file", "-f") { Description = "The desired-state file (re-read on every tick).", DefaultValueFactory = _ => CommandLine.DefaultFile };
+        var mode = new Option<string>("--mode")
+        {
+            Description = "observe: report drift only; apply: adds and overwrites, never removals; full: removals too, under the prune guards.",
+            DefaultValueFactory = _ => "apply",
+        };
+        mode.AcceptOnlyFromAmong("observe", "apply", "full");
+        var interval = Duration("--interval", "How often to reconcile (plus up to 10% jitter), e.g. 5m, 30s, 1h.", WatchArguments.DefaultInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(24));
+        var suspend = new Option<bool>("--suspend") { Description = "Write nothing; keep reporting (as 'suspend: true' in the file)." };
+        var listen = new Option<ListenAddress>("--listen")
+        {
+            Description = "Address of /healthz, /readyz, /status and /metrics: HOST:PORT (loopback by default; 0.0.0.0:8080 in a pod).",
+            DefaultValueFactory = _ => Parse(ListenAddress.Default),
+            CustomParser = r =>
+            {
+                if (ListenAddress.TryParse(r.Tokens.Single().Value, out var address, out var error))
+                {
+                    return address;
+                }
+
+                r.AddError(error!);
+                return null;
+            },
+        };
+        var debounce = Duration("--debounce", "Quiet time after a change of the file before the early tick.", WatchArguments.DefaultDebounce, TimeSpan.Zero, TimeSpan.FromMinutes(5));
+        var shutdown = Duration("--shutdown-timeout", "On SIGTERM or Ctrl+C: how long writes in flight may take to finish.", WatchArguments.DefaultShutdownTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        var replica = new Option<string>("--replica-id")
+        {
+            Description = "This replica's name in logs and /status (default: the host name, which is the pod name in Kubernetes).",
+            DefaultValueFactory = _ => Environment.MachineName,
+        };
+        var applicationId = new Option<string?>("--application-id")
+        {
+            Description = "Prefix of the User-Agent sent to ARM (at most 24 characters, no spaces), e.g. to tell replicas apart in the activity log.",
+        };
+        applicationId.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } id && (id.Length is 0 or > 24 || id.Any(char.IsWhiteSpace)))
+            {
+                r.AddError("--application-id must be 1 to 24 characters without spaces.");
+            }
+        });
+
+        var connection = new WatchConnectionOptions();
+        var lease = new LeaseOptions();
+        var command = new Command(Name, "Run as a service: re-read the file, list, plan and act on every interval and on every change of the file, until SIGTERM or Ctrl+C.")
+        {
+            file, mode, interval, suspend, listen, debounce, shutdown, replica, applicationId,
+        };
+        connection.AddTo(command);
+        lease.AddTo(command);
+        command.SetAction((parseResult, cancellationToken) =>
+            CommandBoundary.RunAsync(io, async () =>
+            {
+                var arguments = new WatchArguments(
+                    parseResult.GetRequiredValue(file),
+                    Enum.Parse<WatchMode>(parseResult.GetRequiredValue(mode), ignoreCase: true),
+                    parseResult.GetValue(interval),
+                    parseResult.GetValue(suspend),
+                    parseResult.GetRequiredValue(listen),
+                    parseResult.GetValue(debounce),
+                    parseResult.GetValue(shutdown),
+                    parseResult.GetRequiredValue(replica),
+                    connection.Parse(parseResult) with { ApplicationId = parseResult.GetValue(applicationId) },
+                    lease.Parse(parseResult));
+                using var host = hostFactory(parseResult.GetValue(verbosity));
+                return await host.Services.GetRequiredService<WatchHandler>().RunAsync(arguments, cancellationToken);
+            }));
+        return command;
+    }
+
+    private static ListenAddress Parse(string text) =>
+        ListenAddress.TryParse(text, out var address, out _) ? address! : throw new ArgumentException(text, nameof(text));
+
+    private static Option<TimeSpan> Duration(string name, string description, TimeSpan defaultValue, TimeSpan min, TimeSpan max) => new(name)
+    {
+        Description = $"{description} (default {DurationText.Format(defaultValue)})",
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = r =>
+        {
+            var text = r.Tokens.Single().Value;
+            if (DurationText.TryParse(text, out var value) && value >= min && value <= max)
+            {
+                return value;
+            }
+
+            r.AddError($"{name} must be a duration from {DurationText.Format(min)} to {DurationText.Format(max)} (e.g. 30s, 5m, 1h), not '{text}'.");
+            return default;
+        },
+    };
+
+    /// <summary>Where ARM is: the same options as plan and apply.</summary>
+    private sealed class WatchConnectionOptions
+    {
+        private readonly Option<string?> _emulator = new("--emulator")
+        {
+            Description = $"Start the local emulator in-process, seeded from STATEFILE (default {CommandLine.DefaultEmulatorState}), and use it.",
+            Arity = ArgumentArity.ZeroOrOne,
+            HelpName = "STATEFILE",
+        };
+
+        private readonly Option<string?> _auth = new("--auth")
+        {
+            Description = "Credential for ARM and the lease blob: default, cli, environment, workload-identity, managed-identity, or emulator (loopback only).",
+        };
+
+        private readonly Option<Uri?> _armEndpoint = new("--arm-endpoint")
+        {
+            Description = "Override the cloud's ARM endpoint (an absolute https URL).",
+            CustomParser = r =>
+            {
+                var text = r.Tokens.Single().Value;
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment))
+                {
+                    return uri;
+                }
+
+                r.AddError($"--arm-endpoint must be an absolute https URL without query or fragment, not '{text}'.");
+                return null;
+            },
+        };
+
+        private readonly Option<string?> _caCert = new("--ca-cert")
+        {
+            Description = "Trust this extra certificate (PEM) for the ARM endpoint, e.g. the emulator's --cert-out.",
+        };
+
+        public WatchConnectionOptions()
+        {
+            _auth.AcceptOnlyFromAmong([.. AuthKinds.ByName.Keys]);
+        }
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(_emulator);
+            command.Options.Add(_auth);
+            command.Options.Add(_armEndpoint);
+            command.Options.Add(_caCert);
+        }
+
+        public ConnectionArguments Parse(ParseResult parseResult)
+        {
+            var auth = parseResult.GetValue(_auth);
+            return new ConnectionArguments(
+                parseResult.GetResult(_emulator) is not null ? parseResult.GetValue(_emulator) ?? CommandLine.DefaultEmulatorState : null,
+                auth is null ? null : AuthKinds.ByName[auth],
+                parseResult.GetValue(_armEndpoint),
+                parseResult.GetValue(_caCert));
+        }
+    }
+
+    /// <summary>Leader election: without any of these the single instance is the leader.</summary>
+    private sealed class LeaseOptions
+    {
+        private readonly Option<Uri?> _blob = new("--lease-blob")
+        {
+            Description = "Elect one writer among replicas through a lease on this blob (https://ACCOUNT.blob.core.windows.net/CONTAINER/BLOB), with the --auth credential.",
+        };
+
+        private readonly Option<string?> _connectionString = new("--lease-connection-string")
+        {
+            Description = $"Or: a storage connection string (e.g. Azurite's) for the lease blob; also read from {LeaseArguments.ConnectionStringVariable}.",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(LeaseArguments.ConnectionStringVariable) is { Length: > 0 } value ? value : null,
+        };
+
+        private readonly Option<string> _container = new("--lease-container")
+        {
+            Description = "With --lease-connection-string: the container.",
+            DefaultValueFactory = _ => LeaseArguments.DefaultContainer,
+        };
+
+        private readonly Option<string> _blobName = new("--lease-blob-name")
+        {
+            Description = "With --lease-connection-string: the blob.",
+            DefaultValueFactory = _ => LeaseArguments.DefaultBlobName,
+        };
+
+        private readonly Option<TimeSpan> _duration = Duration(
+            "--lease-duration", "How long a lease lasts: a crashed leader is replaced within about this.", LeaseArguments.DefaultDuration,
+            BlobLeaseLock.MinLeaseDuration, BlobLeaseLock.MaxLeaseDuration);
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(_blob);
+            command.Options.Add(_connectionString);
+            command.Options.Add(_container);
+            command.Options.Add(_blobName);
+            command.Options.Add(_duration);
+            command.Validators.Add(r =>
+            {
+                if (r.GetValue(_blob) is not null && r.GetResult(_connectionString) is { Implicit: false })
+                {
+                    r.AddError("Give the lease either as --lease-blob URL or with --lease-connection-string, not both.");
+                }
+            });
+        }
+
+        public LeaseArguments? Parse(ParseResult parseResult)
+        {
+            var blob = parseResult.GetValue(_blob);
+            var connectionString = blob is null ? parseResult.GetValue(_connectionString) : null;
+            return blob is null && connectionString is null
+                ? null
+                : new LeaseArguments(blob, connectionString, parseResult.GetRequiredValue(_container), parseResult.GetRequiredValue(_blobName), parseResult.GetValue(_duration));
+        }
+    }
+}

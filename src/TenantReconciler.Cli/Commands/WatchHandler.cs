@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TenantReconciler.Cli.Watch;
+
+namespace TenantReconciler.Cli.Commands;
+
+/// <summary>
+/// <c>watch</c>: builds the watch host, starts it, and runs until SIGTERM, Ctrl+C or <paramref name="cancellationToken"/>;
+/// then stops it gracefully (no new write, writes in flight finish) within the shutdown timeout. Exit 0 on a graceful
+/// stop, 1 when the host could not start or the loop ended on its own.
+/// </summary>
+public sealed partial class WatchHandler(WatchHostFactory hosts)
+{
+    public async Task<int> RunAsync(WatchArguments arguments, CancellationToken cancellationToken)
+    {
+        await using var app = hosts(arguments);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<WatchHandler>();
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException e)
+        {
+            throw new ReconcilerException($"cannot listen on {arguments.Listen}: {e.Message}", e);
+        }
+
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var address in addresses)
+        {
+            LogListening(logger, address);
+        }
+
+        if (!arguments.Listen.IsLoopback)
+        {
+            LogNotLoopback(logger, arguments.Listen.ToString());
+        }
+
+        await app.WaitForShutdownAsync(cancellationToken);
+        var loop = app.Services.GetRequiredService<WatchService>().ExecuteTask;
+        return loop is { IsFaulted: true } ? ExitCodes.Error : ExitCodes.Success;
+    }
+
+    [LoggerMessage(EventId = 20, EventName = "Listening", Level = LogLevel.Information, Message = "Listening on {Address} (/healthz, /readyz, /status, /metrics)")]
+    private static partial void LogListening(ILogger logger, string address);
+
+    [LoggerMessage(EventId = 21, EventName = "ListeningBeyondLoopback", Level = LogLevel.Warning,
+        Message = "Listening on {Address}, beyond loopback: /status shows tenant and subscription ids to anyone who can reach it")]
+    private static partial void LogNotLoopback(ILogger logger, string address);
+}

@@ -1,0 +1,67 @@
+using TenantReconciler.Leasing;
+using TenantReconciler.Live;
+
+namespace TenantReconciler.Cli.Composition;
+
+/// <summary>
+/// Which blob lease makes a writer the only one, as given on the command line: a blob URL (authenticated with the
+/// <c>--auth</c> credential), or a storage connection string with a container and a blob name (e.g. Azurite's
+/// development account). <see cref="ConnectionString"/> is a secret: it is never printed.
+/// </summary>
+public sealed record LeaseArguments(Uri? BlobUri, string? ConnectionString, string Container, string BlobName, TimeSpan Duration)
+{
+    public const string DefaultContainer = "tenant-reconciler";
+    public const string DefaultBlobName = "leader.lock";
+    public const string ConnectionStringVariable = "TENANT_RECONCILER_LEASE_CONNECTION_STRING";
+
+    public static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(30);
+
+    /// <summary>Where the lease is, safe to print: the URL without query, or container/blob of the connection string's account.</summary>
+    public string Describe() =>
+        BlobUri is not null ? new UriBuilder(BlobUri) { Query = string.Empty, Fragment = string.Empty }.Uri.ToString() : $"{Container}/{BlobName} (connection string)";
+
+    public override string ToString() => Describe();
+}
+
+/// <summary>Builds the <see cref="BlobLeaseLock"/> for <see cref="LeaseArguments"/>: shared by <c>watch</c> (leader election) and <c>apply --lock</c>.</summary>
+public static class LeaseLockFactory
+{
+    /// <exception cref="ReconcilerException">The URL or the connection string cannot be used (the message never quotes the connection string).</exception>
+    public static BlobLeaseLock Create(LeaseArguments lease, CredentialFactory credentials, AuthKind auth)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(credentials);
+        if (lease.ConnectionString is { } connectionString)
+        {
+            try
+            {
+                return BlobLeaseLock.FromConnectionString(connectionString, lease.Container, lease.BlobName);
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+            {
+                throw new ReconcilerException("the lease connection string is not a usable storage connection string (its value is not shown).");
+            }
+        }
+
+        var blob = lease.BlobUri ?? throw new ReconcilerException("no lease blob was given: pass --lease-blob URL or --lease-connection-string.");
+        if (!blob.IsAbsoluteUri || (blob.Scheme != Uri.UriSchemeHttps && !(blob.Scheme == Uri.UriSchemeHttp && ArmConnections.IsLoopback(blob))))
+        {
+            throw new ReconcilerException($"--lease-blob must be an absolute https URL (http only on loopback), not '{lease.Describe()}'.");
+        }
+
+        try
+        {
+            return BlobLeaseLock.Create(blob, credentials.Create(auth, CloudOf(blob), blob));
+        }
+        catch (ArgumentException e)
+        {
+            throw new ReconcilerException($"--lease-blob {lease.Describe()}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The cloud whose authority issues tokens for a blob endpoint, from its host name (the public cloud otherwise).</summary>
+    public static AzureCloud CloudOf(Uri blob) =>
+        blob.Host.EndsWith(".usgovcloudapi.net", StringComparison.OrdinalIgnoreCase) ? AzureCloud.AzureUSGovernment
+        : blob.Host.EndsWith(".chinacloudapi.cn", StringComparison.OrdinalIgnoreCase) ? AzureCloud.AzureChinaCloud
+        : AzureCloud.AzureCloud;
+}

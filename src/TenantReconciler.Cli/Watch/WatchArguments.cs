@@ -1,0 +1,50 @@
+using TenantReconciler.Cli.Composition;
+
+namespace TenantReconciler.Cli.Watch;
+
+/// <summary>What the service may change on each tick.</summary>
+public enum WatchMode
+{
+    /// <summary>Plan only: drift is reported, nothing is written.</summary>
+    Observe,
+
+    /// <summary>Adds and overwrites only; removals are reported and never sent.</summary>
+    Apply,
+
+    /// <summary>Adds, overwrites and removals, under the same prune guards as <c>apply</c> (with no overrides).</summary>
+    Full,
+}
+
+/// <summary>
+/// The arguments of <c>watch</c>, as parsed from the command line. The timing knobs that have no flag
+/// (<see cref="JitterFraction"/>, <see cref="BackoffBase"/>, <see cref="BackoffMax"/>) keep their defaults outside tests.
+/// </summary>
+public sealed record WatchArguments(
+    string File,
+    WatchMode Mode,
+    TimeSpan Interval,
+    bool Suspend,
+    ListenAddress Listen,
+    TimeSpan Debounce,
+    TimeSpan ShutdownTimeout,
+    string ReplicaId,
+    ConnectionArguments Connection,
+    LeaseArguments? Lease)
+{
+    public const double DefaultJitterFraction = 0.10;
+
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan DefaultDebounce = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(25);
+
+    /// <summary>Each wait is the interval plus up to this share of it, so that replicas and registrations spread out.</summary>
+    public double JitterFraction { get; init; } = DefaultJitterFraction;
+
+    /// <summary>The first wait after a transient failure; it doubles with each further one, up to <see cref="BackoffMax"/>.</summary>
+    public TimeSpan BackoffBase { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan BackoffMax { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The readiness window: every registration must have succeeded within this many intervals.</summary>
+    public int ReadyIntervals { get; init; } = 3;
+}
