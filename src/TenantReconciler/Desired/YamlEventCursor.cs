@@ -18,11 +18,18 @@ internal sealed class YamlEventCursor
 {
     private const string NullTag = "tag:yaml.org,2002:null";
 
+    /// <summary>
+    /// YamlDotNet's scanner does work proportional to the flow nesting depth for every token, so a file of nested
+    /// brackets would take minutes; no desired-state file nests deeper than a handful of levels.
+    /// </summary>
+    private const int MaxDepth = 1000;
+
     private readonly IParser _parser;
     private readonly Dictionary<string, Recording> _anchors = new(StringComparer.Ordinal);
     private readonly List<OpenRecording> _open = [];
     private readonly List<ReplayFrame> _replays = [];
     private long _parsed;
+    private int _depth;
     private long _replayed;
     private Recording? _currentTarget;
     private int _aliasLine;
@@ -210,6 +217,18 @@ internal sealed class YamlEventCursor
 
         var e = _parser.Current!;
         _parsed++;
+        if (e is MappingStart or SequenceStart)
+        {
+            if (++_depth > MaxDepth)
+            {
+                throw new YamlException(e.Start, e.End, $"The YAML nests deeper than {MaxDepth} levels.");
+            }
+        }
+        else if (e is MappingEnd or SequenceEnd)
+        {
+            _depth--;
+        }
+
         Recording? target = null;
         if (e is AnchorAlias alias && !_anchors.TryGetValue(alias.Value.Value, out target))
         {

@@ -236,6 +236,37 @@ public sealed class DesiredStateLoaderTests
     }
 
     [Fact]
+    public void Parse_NestedMergeKeys_ApplyDepthFirstWithOwnKeysWinning()
+    {
+        // Arrange
+        const string yaml = $$"""
+            registrations:
+              - &a
+                name: first
+                subscriptionId: {{Sub}}
+                resourceGroup: ga
+                tenants:
+                  - tenantId: {{T1}}
+                    customerSubscriptionId: {{S1}}
+              - &b
+                <<: *a
+                name: second
+                resourceGroup: gb
+              - <<: [*b, {resourceGroup: ignored, maxRemovals: 3}]
+                name: third
+            """;
+
+        // Act
+        var state = DesiredStateLoader.Parse(yaml, File);
+
+        // Assert: 'third' takes resourceGroup from b (before the inline source), tenants from a through b.
+        var third = state.Registrations[2];
+        Assert.Equal(new RegistrationRef(Guid.Parse(Sub), "gb", "third"), third.Registration);
+        Assert.Equal(3, third.MaxRemovals);
+        Assert.Equal(Guid.Parse(S1), Assert.Single(third.Tenants).CustomerSubscriptionId);
+    }
+
+    [Fact]
     public void Parse_SameAliasTwiceInOneRegistration_ReportsDuplicateAtSecondAlias()
     {
         // Arrange
@@ -922,16 +953,42 @@ public sealed class DesiredStateLoaderTests
     }
 
     [Fact]
-    public void Parse_DeeplyNestedInput_ReportsADiagnosticInsteadOfCrashing()
+    public void Parse_DeeplyNestedInput_IsRefusedQuickly()
     {
         // Arrange
         var yaml = "registrations: " + new string('[', 100_000) + new string(']', 100_000) + "\n";
 
         // Act
+        var stopwatch = Stopwatch.StartNew();
         var diagnostics = ParseErrors(yaml);
+        stopwatch.Stop();
 
-        // Assert: the one item of 'registrations' is a list, not a mapping.
-        AssertSingle(diagnostics, DiagnosticCodes.WrongNodeKind, 1, 17);
+        // Assert: refused at the 1000th level (the top-level mapping is the first), long before YamlDotNet slows down.
+        var d = AssertSingle(diagnostics, DiagnosticCodes.YamlSyntax, 1, 16 + 999); // the first "[" is at column 16
+        Assert.Contains("deeper than 1000 levels", d.Message, StringComparison.Ordinal);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"Took {stopwatch.Elapsed}.");
+    }
+
+    [Fact]
+    public void Parse_MergeKeysThatExpandExponentially_AreRefusedQuickly()
+    {
+        // Arrange: each registration merges the previous one twice: 2^40 replays if nothing stopped it.
+        var sb = new StringBuilder("registrations:\n  - &r0 {name: r0, subscriptionId: " + Sub + ", resourceGroup: g, tenants: []}\n");
+        for (var i = 1; i <= 40; i++)
+        {
+            sb.Append("  - &r").Append(i).Append(" {<<: [*r").Append(i - 1).Append(", *r").Append(i - 1).Append("], name: r").Append(i).Append("}\n");
+        }
+
+        // Act
+        var stopwatch = Stopwatch.StartNew();
+        var diagnostics = ParseErrors(sb.ToString());
+        stopwatch.Stop();
+
+        // Assert
+        var d = Assert.Single(diagnostics);
+        Assert.Equal(DiagnosticCodes.YamlSyntax, d.Code);
+        Assert.Contains("Aliases expand", d.Message, StringComparison.Ordinal);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"Took {stopwatch.Elapsed}.");
     }
 
     [Fact]
