@@ -992,21 +992,17 @@ public sealed class DesiredStateLoaderTests
     }
 
     [Fact]
-    public void Parse_HundredThousandMappings_LoadsCompletelyInLinearTime()
+    public void Parse_LargeFile_LoadsEveryMapping()
     {
-        // Arrange
-        var yaml = LargeFile(registrations: 10, tenantsPerRegistration: 10_000);
-        DesiredStateLoader.Parse(Valid, File); // JIT the code paths first
+        // Arrange (speed is measured by the benchmarks, never here: see README "Benchmarks")
+        var yaml = LargeFile(registrations: 10, tenantsPerRegistration: 2_000);
 
         // Act
-        var stopwatch = Stopwatch.StartNew();
         var state = DesiredStateLoader.Parse(yaml, File);
-        stopwatch.Stop();
 
-        // Assert: a bound that a loaded CI machine running a Debug build meets (the real number is a fraction of a
-        // second in Release, see docs/diagnostics.md), but that anything quadratic in 100,000 tenants cannot.
-        Assert.Equal(100_000, state.Registrations.Sum(r => r.Tenants.Count));
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(30), $"Parsing took {stopwatch.Elapsed}.");
+        // Assert
+        Assert.Equal(20_000, state.Registrations.Sum(r => r.Tenants.Count));
+        Assert.All(state.Registrations, r => Assert.Equal(2_000, r.Tenants.Select(t => t.TenantId).Distinct().Count()));
     }
 
     [Fact]
