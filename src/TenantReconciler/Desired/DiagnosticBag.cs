@@ -14,8 +14,6 @@ internal sealed class DiagnosticBag(string file)
     public void Add(int line, int column, string code, string message) =>
         (_items ??= []).Add(new Diagnostic(new SourceLocation(File, line, column), code, message));
 
-    public void Clear() => _items?.Clear();
-
     /// <summary>File order, each distinct problem once (a problem inside an aliased node is found once per use).</summary>
     public IReadOnlyList<Diagnostic> ToSortedList()
     {

@@ -587,6 +587,33 @@ public sealed class DesiredStateLoaderTests
     }
 
     [Fact]
+    public void Parse_UnquotedGuidInBraces_ReportsWrongKindWithQuotingHint()
+    {
+        // Arrange: unquoted, "{...}" is a YAML flow mapping.
+        var yaml = Valid.Replace("tenantId: " + T1, "tenantId: {" + T1 + "}", StringComparison.Ordinal);
+
+        // Act
+        var diagnostics = ParseErrors(yaml);
+
+        // Assert
+        var d = AssertSingle(diagnostics, DiagnosticCodes.WrongNodeKind, 8, 19);
+        Assert.Contains("must be quoted", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_ProtectWithRepeatedTenant_KeepsEachTenantOnceInFileOrder()
+    {
+        // Arrange
+        var yaml = "protect: [" + T2 + ", '{" + T1 + "}', " + T2.ToUpperInvariant() + "]\n" + Valid;
+
+        // Act
+        var state = DesiredStateLoader.Parse(yaml, File);
+
+        // Assert
+        Assert.Equal([Guid.Parse(T2), Guid.Parse(T1)], state.Protect);
+    }
+
+    [Fact]
     public void Parse_ProtectItemNotAGuid_ReportsInvalidGuidAtTheItem()
     {
         // Arrange
@@ -1043,6 +1070,20 @@ public sealed class DesiredStateLoaderTests
         var d = AssertSingle(ex.Diagnostics, DiagnosticCodes.FileNotFound, 1, 1);
         Assert.Equal(path, d.Location.File);
         Assert.Contains("not found", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_PathIsADirectory_ReportsFileNotFoundCode()
+    {
+        // Arrange
+        using var dir = new TempDirectory();
+
+        // Act
+        var ex = Assert.Throws<DesiredStateException>(() => DesiredStateLoader.Load(dir.Path));
+
+        // Assert
+        var d = AssertSingle(ex.Diagnostics, DiagnosticCodes.FileNotFound, 1, 1);
+        Assert.Equal(dir.Path, d.Location.File);
     }
 
     [Fact]
