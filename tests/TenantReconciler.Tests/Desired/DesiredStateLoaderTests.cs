@@ -980,24 +980,21 @@ public sealed class DesiredStateLoaderTests
     }
 
     [Fact]
-    public void Parse_DeeplyNestedInput_IsRefusedQuickly()
+    public void Parse_DeeplyNestedInput_IsRefused()
     {
         // Arrange
         var yaml = "registrations: " + new string('[', 100_000) + new string(']', 100_000) + "\n";
 
         // Act
-        var stopwatch = Stopwatch.StartNew();
         var diagnostics = ParseErrors(yaml);
-        stopwatch.Stop();
 
         // Assert: refused at the 1000th level (the top-level mapping is the first), long before YamlDotNet slows down.
         var d = AssertSingle(diagnostics, DiagnosticCodes.YamlSyntax, 1, 16 + 999); // the first "[" is at column 16
         Assert.Contains("deeper than 1000 levels", d.Message, StringComparison.Ordinal);
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"Took {stopwatch.Elapsed}.");
     }
 
     [Fact]
-    public void Parse_MergeKeysThatExpandExponentially_AreRefusedQuickly()
+    public void Parse_MergeKeysThatExpandExponentially_AreRefused()
     {
         // Arrange: each registration merges the previous one twice: 2^40 replays if nothing stopped it.
         var sb = new StringBuilder("registrations:\n  - &r0 {name: r0, subscriptionId: " + Sub + ", resourceGroup: g, tenants: []}\n");
@@ -1007,15 +1004,12 @@ public sealed class DesiredStateLoaderTests
         }
 
         // Act
-        var stopwatch = Stopwatch.StartNew();
         var diagnostics = ParseErrors(sb.ToString());
-        stopwatch.Stop();
 
         // Assert
         var d = Assert.Single(diagnostics);
         Assert.Equal(DiagnosticCodes.YamlSyntax, d.Code);
         Assert.Contains("Aliases expand", d.Message, StringComparison.Ordinal);
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"Took {stopwatch.Elapsed}.");
     }
 
     [Fact]
