@@ -9,10 +9,13 @@ namespace TenantReconciler.Emulator;
 /// </summary>
 internal sealed class ArmFrontDoor(EmulatorOptions options, RequestLog log)
 {
-    // Constant for now: the emulator does not throttle. Public-cloud ARM reports its remaining quota in these.
+    // Constant for a category without a token bucket (EmulatorOptions.Throttling): the values public-cloud ARM
+    // reported under its older, per-hour limits. With a bucket, ArmThrottle sets the real count.
     private const string RemainingReads = "11999";
     private const string RemainingWrites = "1199";
     private const string RemainingDeletes = "14999";
+
+    private static readonly object DroppedKey = new();
 
     private const string AuthorizationUri = "https://login.microsoftonline.com/common";
 
@@ -32,10 +35,14 @@ internal sealed class ArmFrontDoor(EmulatorOptions options, RequestLog log)
             headers["x-ms-client-request-id"] = clientRequestId;
         }
 
-        var quotaHeader = QuotaHeader(request.Method);
-        if (quotaHeader is not null)
+        if (Quota.CategoryOf(request.Method) is { } category && options.Throttling?.LimitFor(category) is null)
         {
-            headers[quotaHeader.Value.Name] = quotaHeader.Value.Remaining;
+            headers[Quota.HeaderName(category)] = category switch
+            {
+                QuotaCategory.Reads => RemainingReads,
+                QuotaCategory.Writes => RemainingWrites,
+                _ => RemainingDeletes,
+            };
         }
 
         headers.CacheControl = "no-cache";
@@ -45,10 +52,15 @@ internal sealed class ArmFrontDoor(EmulatorOptions options, RequestLog log)
         var method = request.Method;
         var target = RawTarget(context);
 
-        // Logged when the status line is about to go out, so the entry exists before the client sees the response.
+        // Logged when the status line is about to go out, so the entry exists before the client sees the response;
+        // a dropped connection (which Kestrel still runs OnStarting for) is logged once the pipeline is done.
         response.OnStarting(() =>
         {
-            log.Add(new EmulatorRequest(method, target, response.StatusCode, DateTimeOffset.UtcNow));
+            if (!IsDropped(context))
+            {
+                log.Add(new EmulatorRequest(method, target, response.StatusCode, options.TimeProvider.GetUtcNow()));
+            }
+
             return Task.CompletedTask;
         });
 
@@ -68,7 +80,23 @@ internal sealed class ArmFrontDoor(EmulatorOptions options, RequestLog log)
                 context,
                 new ArmError(StatusCodes.Status500InternalServerError, "InternalServerError", $"The emulator failed: {exception.Message}"));
         }
+        finally
+        {
+            if (IsDropped(context))
+            {
+                log.Add(new EmulatorRequest(method, target, ArmEmulator.DroppedStatus, options.TimeProvider.GetUtcNow()));
+            }
+        }
     }
+
+    /// <summary>Aborts the connection without a response; the request is logged with <see cref="ArmEmulator.DroppedStatus"/>.</summary>
+    internal static void Drop(HttpContext context)
+    {
+        context.Items[DroppedKey] = true;
+        context.Abort();
+    }
+
+    private static bool IsDropped(HttpContext context) => context.Items.ContainsKey(DroppedKey);
 
     /// <summary><c>Authorization: Bearer &lt;token&gt;</c> is required; with <see cref="EmulatorOptions.RequiredToken"/>, only that token.</summary>
     public Task AuthenticateAsync(HttpContext context, RequestDelegate next)
@@ -155,14 +183,6 @@ internal sealed class ArmFrontDoor(EmulatorOptions options, RequestLog log)
         token = value[(space + 1)..].Trim();
         return token.Length > 0;
     }
-
-    private static (string Name, string Remaining)? QuotaHeader(string method) => method switch
-    {
-        _ when HttpMethods.IsGet(method) || HttpMethods.IsHead(method) => ("x-ms-ratelimit-remaining-subscription-reads", RemainingReads),
-        _ when HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsPost(method) => ("x-ms-ratelimit-remaining-subscription-writes", RemainingWrites),
-        _ when HttpMethods.IsDelete(method) => ("x-ms-ratelimit-remaining-subscription-deletes", RemainingDeletes),
-        _ => null,
-    };
 
     private static string? FirstNonEmpty(params Microsoft.Extensions.Primitives.StringValues[] candidates)
     {
