@@ -15,8 +15,6 @@ internal sealed class ArmFrontDoor(EmulatorOptions options, RequestLog log)
     private const string RemainingWrites = "1199";
     private const string RemainingDeletes = "14999";
 
-    private static readonly object DroppedKey = new();
-
     private const string AuthorizationUri = "https://login.microsoftonline.com/common";
 
     /// <summary>Ids, quota headers, the request log, and a 500 in ARM's shape for anything unexpected.</summary>
@@ -53,10 +51,12 @@ internal sealed class ArmFrontDoor(EmulatorOptions options, RequestLog log)
         var target = RawTarget(context);
 
         // Logged when the status line is about to go out, so the entry exists before the client sees the response;
-        // a dropped connection (which Kestrel still runs OnStarting for) is logged once the pipeline is done.
+        // a dropped connection is logged as it is dropped (and Kestrel's later OnStarting call is ignored).
+        var drop = new ConnectionDrop(() => log.Add(new EmulatorRequest(method, target, ArmEmulator.DroppedStatus, options.TimeProvider.GetUtcNow())));
+        context.Features.Set(drop);
         response.OnStarting(() =>
         {
-            if (!IsDropped(context))
+            if (!drop.Dropped)
             {
                 log.Add(new EmulatorRequest(method, target, response.StatusCode, options.TimeProvider.GetUtcNow()));
             }
@@ -80,23 +80,33 @@ internal sealed class ArmFrontDoor(EmulatorOptions options, RequestLog log)
                 context,
                 new ArmError(StatusCodes.Status500InternalServerError, "InternalServerError", $"The emulator failed: {exception.Message}"));
         }
-        finally
-        {
-            if (IsDropped(context))
-            {
-                log.Add(new EmulatorRequest(method, target, ArmEmulator.DroppedStatus, options.TimeProvider.GetUtcNow()));
-            }
-        }
     }
 
-    /// <summary>Aborts the connection without a response; the request is logged with <see cref="ArmEmulator.DroppedStatus"/>.</summary>
+    /// <summary>
+    /// Aborts the connection without a response. The request is logged with <see cref="ArmEmulator.DroppedStatus"/>
+    /// first, so the entry exists before the client sees the connection go.
+    /// </summary>
     internal static void Drop(HttpContext context)
     {
-        context.Items[DroppedKey] = true;
+        context.Features.GetRequiredFeature<ConnectionDrop>().Drop();
         context.Abort();
     }
 
-    private static bool IsDropped(HttpContext context) => context.Items.ContainsKey(DroppedKey);
+    /// <summary>Per request: whether its connection was dropped, and how to log that.</summary>
+    private sealed class ConnectionDrop(Action log)
+    {
+        private int dropped;
+
+        public bool Dropped => Volatile.Read(ref dropped) != 0;
+
+        public void Drop()
+        {
+            if (Interlocked.Exchange(ref dropped, 1) == 0)
+            {
+                log();
+            }
+        }
+    }
 
     /// <summary><c>Authorization: Bearer &lt;token&gt;</c> is required; with <see cref="EmulatorOptions.RequiredToken"/>, only that token.</summary>
     public Task AuthenticateAsync(HttpContext context, RequestDelegate next)
