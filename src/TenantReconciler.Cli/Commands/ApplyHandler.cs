@@ -65,7 +65,7 @@ public sealed class ApplyHandler(IOContext io, ArmSessionFactory sessions, TimeP
         using (var journal = ApplyJournal.Open(arguments.Safety.Journal, saved?.PlanId, time))
         {
             journal.Started(plan);
-            result = await new PlanApplier(session.Client).ApplyAsync(plan, cancellationToken);
+            result = await new PlanApplier(session.Client, journal).ApplyAsync(plan, cancellationToken);
             journal.Finished(result);
         }
 

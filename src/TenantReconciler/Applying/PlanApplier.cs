@@ -11,10 +11,12 @@ namespace TenantReconciler.Applying;
 public sealed class PlanApplier
 {
     private readonly ICustomerSubscriptionClient _client;
+    private readonly IApplyObserver _observer;
 
-    public PlanApplier(ICustomerSubscriptionClient client)
+    public PlanApplier(ICustomerSubscriptionClient client, IApplyObserver? observer = null)
     {
         _client = client;
+        _observer = observer ?? NullApplyObserver.Instance;
     }
 
     public async Task<ApplyResult> ApplyAsync(Plan plan, CancellationToken cancellationToken)
@@ -49,15 +51,18 @@ public sealed class PlanApplier
 
             try
             {
+                await _observer.OnStartingAsync(plan.Registration, operation, cancellationToken);
                 var result = operation.Kind == OperationKind.Put
                     ? await _client.PutAsync(plan.Registration, operation.CustomerSubscriptionName, operation.TenantId!.Value, cancellationToken)
                     : await _client.DeleteAsync(plan.Registration, operation.CustomerSubscriptionName, cancellationToken);
                 completed[operation.Change] = completed.GetValueOrDefault(operation.Change) + 1;
                 lastRequestId[operation.Change] = result.RequestId;
+                await _observer.OnCompletedAsync(plan.Registration, operation, result, null, cancellationToken);
             }
             catch (ArmRequestException e)
             {
                 failures[operation.Change] = e;
+                await _observer.OnCompletedAsync(plan.Registration, operation, null, e, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

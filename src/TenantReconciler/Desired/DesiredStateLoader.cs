@@ -1,18 +1,103 @@
+using System.Text;
+using System.Text.Unicode;
+using YamlDotNet.Core;
+
 namespace TenantReconciler.Desired;
 
 /// <summary>Loads and validates tenants.yaml. Every problem is collected and thrown at once as a <see cref="DesiredStateException"/>.</summary>
+/// <remarks>
+/// <see cref="DesiredStateReader"/> checks YamlDotNet's parser events in one pass (positions come from the events);
+/// <see cref="YamlEventCursor"/> replays anchored nodes for aliases. Diagnostic codes are listed in <see cref="DiagnosticCodes"/> and
+/// <c>docs/diagnostics.md</c>.
+/// </remarks>
 public static class DesiredStateLoader
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Reads <paramref name="path"/> as UTF-8 (a BOM is allowed) and parses it; diagnostics name the path as given.</summary>
+    /// <exception cref="DesiredStateException">The file is missing, unreadable or invalid.</exception>
     public static DesiredState Load(string path)
     {
-        throw new NotImplementedException();
+        ArgumentNullException.ThrowIfNull(path);
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw Single(path, 1, 1, DiagnosticCodes.FileNotFound, "No desired-state file was given.");
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw Single(path, 1, 1, DiagnosticCodes.FileNotFound, $"The desired-state file '{Text.Quote(path)}' was not found.");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            throw Single(path, 1, 1, DiagnosticCodes.FileNotFound, $"The desired-state file '{Text.Quote(path)}' cannot be read: {ex.Message}");
+        }
+
+        return Parse(DecodeUtf8(bytes, path), path);
     }
 
     /// <summary>Parses YAML text; <paramref name="fileName"/> is what diagnostics name.</summary>
+    /// <exception cref="DesiredStateException">The text is invalid.</exception>
     public static DesiredState Parse(string yaml, string fileName)
     {
-        throw new NotImplementedException();
+        ArgumentNullException.ThrowIfNull(yaml);
+        ArgumentNullException.ThrowIfNull(fileName);
+
+        var diagnostics = new DiagnosticBag(fileName);
+        DesiredState? state;
+        try
+        {
+            var cursor = new YamlEventCursor(new Parser(new StringReader(yaml)));
+            state = new DesiredStateReader(cursor, diagnostics).Read(fileName);
+        }
+        catch (YamlException ex)
+        {
+            // Once the syntax is broken, nothing else found so far is trustworthy: report this alone.
+            throw Single(fileName, ToPosition(ex.Start.Line), ToPosition(ex.Start.Column), DiagnosticCodes.YamlSyntax, $"Invalid YAML: {ex.Message}");
+        }
+
+        if (state is null || diagnostics.HasErrors)
+        {
+            throw new DesiredStateException(diagnostics.ToSortedList());
+        }
+
+        return state;
     }
+
+    private static string DecodeUtf8(byte[] bytes, string path)
+    {
+        ReadOnlySpan<byte> span = bytes;
+        if (span.StartsWith("\uFEFF"u8))
+        {
+            span = span[3..];
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(span);
+        }
+        catch (DecoderFallbackException)
+        {
+            // Error path: find where the first invalid byte is, as a line and column.
+            var chars = new char[span.Length];
+            Utf8.ToUtf16(span, chars, out var validBytes, out _, replaceInvalidSequences: false);
+            var valid = span[..validBytes];
+            var lineStart = valid.LastIndexOf((byte)'\n') + 1;
+            var line = valid.Count((byte)'\n') + 1;
+            var column = Encoding.UTF8.GetCharCount(valid[lineStart..]) + 1;
+            throw Single(path, line, column, DiagnosticCodes.InvalidEncoding, $"The file is not valid UTF-8: invalid byte 0x{span[validBytes]:X2}. Save it as UTF-8.");
+        }
+    }
+
+    private static int ToPosition(long value) => value < 1 ? 1 : value > int.MaxValue ? int.MaxValue : (int)value;
+
+    private static DesiredStateException Single(string file, int line, int column, string code, string message) =>
+        new([new Diagnostic(new SourceLocation(file, line, column), code, message)]);
 }
 
 /// <summary>The desired-state file is invalid. <see cref="ReconcilerException.Diagnostics"/> lists every problem.</summary>

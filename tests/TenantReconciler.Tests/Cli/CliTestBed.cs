@@ -1,0 +1,51 @@
+using System.Text.Json;
+using TenantReconciler.Emulator;
+
+namespace TenantReconciler.Tests.Cli;
+
+/// <summary>
+/// A standalone emulator over HTTPS plus a scratch folder, and the CLI arguments that point the real client at it
+/// (--arm-endpoint, --ca-cert with the emulator's certificate, --auth emulator).
+/// </summary>
+public sealed class CliTestBed : IAsyncDisposable
+{
+    private CliTestBed(ArmEmulator emulator, TempDirectory temp)
+    {
+        Emulator = emulator;
+        Temp = temp;
+        var pem = temp.Write("emulator.pem", emulator.CertificatePem);
+        Journal = temp.File("journal.jsonl");
+        Connection = ["--arm-endpoint", emulator.BaseUri.ToString(), "--ca-cert", pem, "--auth", "emulator"];
+    }
+
+    public ArmEmulator Emulator { get; }
+
+    public TempDirectory Temp { get; }
+
+    public string Journal { get; }
+
+    public string[] Connection { get; }
+
+    public static EmulatorState ExampleState() =>
+        JsonSerializer.Deserialize<EmulatorState>(File.ReadAllText(RepoFiles.Path("examples/emulator-state.json")), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+
+    public static async Task<CliTestBed> StartAsync(EmulatorState? state = null, EmulatorOptions? options = null)
+    {
+        var emulator = await ArmEmulator.StartAsync((options ?? new EmulatorOptions()) with { InitialState = state ?? ExampleState() });
+        return new CliTestBed(emulator, new TempDirectory());
+    }
+
+    /// <summary>PUT and DELETE requests the emulator received.</summary>
+    public int Writes => Emulator.Requests.Count(r => r.Method is "PUT" or "DELETE");
+
+    /// <summary>Runs a CLI command with the connection arguments and this test bed's journal appended.</summary>
+    public Task<CliResult> RunAsync(params string[] args) => CliRunner.RunAsync([.. args, .. Connection, .. JournalArgs(args)]);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Emulator.DisposeAsync();
+        Temp.Dispose();
+    }
+
+    private string[] JournalArgs(string[] args) => args.Length > 0 && args[0] is "apply" or "undo" && !args.Contains("--journal") ? ["--journal", Journal] : [];
+}
