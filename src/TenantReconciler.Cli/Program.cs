@@ -78,7 +78,6 @@ public static class Program
             json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             json.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false };
         });
-        builder.Logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Trace);
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(verbosity switch
         {

@@ -58,11 +58,15 @@ public static class WatchCommand
             }
         });
 
+        var journal = new Option<string?>("--journal")
+        {
+            Description = "Also record every write in this apply journal (JSON lines; 'undo' reads it). None by default: the JSON log has every write too.",
+        };
         var connection = new WatchConnectionOptions();
         var lease = new LeaseOptions();
         var command = new Command(Name, "Run as a service: re-read the file, list, plan and act on every interval and on every change of the file, until SIGTERM or Ctrl+C.")
         {
-            file, mode, interval, suspend, listen, debounce, shutdown, replica, applicationId,
+            file, mode, interval, suspend, listen, debounce, shutdown, replica, applicationId, journal,
         };
         connection.AddTo(command);
         lease.AddTo(command);
@@ -79,7 +83,10 @@ public static class WatchCommand
                     parseResult.GetValue(shutdown),
                     parseResult.GetRequiredValue(replica),
                     connection.Parse(parseResult) with { ApplicationId = parseResult.GetValue(applicationId) },
-                    lease.Parse(parseResult));
+                    lease.Parse(parseResult))
+                {
+                    Journal = parseResult.GetValue(journal),
+                };
                 using var host = hostFactory(parseResult.GetValue(verbosity));
                 return await host.Services.GetRequiredService<WatchHandler>().RunAsync(arguments, cancellationToken);
             }));

@@ -45,6 +45,9 @@ public sealed record WatchArguments(
 
     public TimeSpan BackoffMax { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The apply journal (JSON lines, as <c>apply --journal</c> writes it; <c>undo</c> reads it). Null: none.</summary>
+    public string? Journal { get; init; }
+
     /// <summary>The readiness window: every registration must have succeeded within this many intervals.</summary>
     public int ReadyIntervals { get; init; } = 3;
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using TenantReconciler.Cli.Composition;
 using TenantReconciler.Leasing;
 
@@ -42,13 +43,27 @@ public static class WatchHost
             }
         });
         builder.Services.AddRoutingCore();
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = arguments.ShutdownTimeout);
+        builder.Services.AddWatchServices(arguments);
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("tenant-reconciler", serviceVersion: ToolInfo.Version, serviceInstanceId: arguments.ReplicaId))
+            .WithMetrics(metrics => metrics.AddMeter(WatchMetrics.MeterName).AddPrometheusExporter());
+    }
 
-        var services = builder.Services;
+    /// <summary>
+    /// The loop and its collaborators, without the listener: what a test or a benchmark hosts on its own. Needs a
+    /// <see cref="TimeProvider"/>, logging, and (unless an <see cref="IWatchArmClientSource"/> is given) the
+    /// <see cref="ArmSessionFactory"/> and <see cref="CredentialFactory"/>.
+    /// </summary>
+    public static IServiceCollection AddWatchServices(this IServiceCollection services, WatchArguments arguments)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(arguments);
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = arguments.ShutdownTimeout);
         services.AddSingleton(arguments);
         services.TryAddSingleton(Random.Shared);
         services.AddSingleton(sp => new WatchSchedule(sp.GetRequiredService<WatchArguments>(), sp.GetRequiredService<Random>()));
         services.AddSingleton<WatchArmSessions>();
+        services.TryAddSingleton<IWatchArmClientSource>(sp => sp.GetRequiredService<WatchArmSessions>());
         services.AddSingleton<WriteGate>();
         services.AddSingleton<DesiredFileMonitor>();
         services.AddScoped<WatchTick>();
@@ -81,7 +96,7 @@ public static class WatchHost
         services.AddHostedService(sp => sp.GetRequiredService<WatchService>());
 
         services.AddMetrics();
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(WatchMetrics.MeterName).AddPrometheusExporter());
+        return services;
     }
 
     /// <summary>Maps the endpoints. Nothing they return holds a token or a connection string.</summary>

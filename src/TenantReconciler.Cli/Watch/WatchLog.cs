@@ -57,8 +57,8 @@ public sealed partial class WatchLog(ILogger<WatchLog> logger) : IWatchObserver
                 pending.Overwrite,
                 pending.Remove,
                 r.Withheld.Count,
-                r.RequestIds,
-                r.Violations.Select(v => v.ToString()).ToArray(),
+                string.Join(",", r.RequestIds),
+                string.Join(" | ", r.Violations),
                 r.Error?.Message,
                 r.Error?.Code,
                 r.Error?.Status,
@@ -84,25 +84,25 @@ public sealed partial class WatchLog(ILogger<WatchLog> logger) : IWatchObserver
         int notAttempted,
         int pending,
         long durationMs,
-        string registrationId,
-        string mode,
-        bool leader,
-        string suspended,
-        string? blocked,
-        int pendingAdd,
-        int pendingOverwrite,
-        int pendingRemove,
-        int withheldRemovals,
-        IReadOnlyList<string> requestIds,
-        IReadOnlyList<string> guardViolations,
-        string? error,
-        string? errorCode,
-        int? status,
-        bool? transient);
+        string RegistrationId,
+        string Mode,
+        bool Leader,
+        string Suspended,
+        string? Blocked,
+        int PendingAdd,
+        int PendingOverwrite,
+        int PendingRemove,
+        int WithheldRemovals,
+        string RequestIds,
+        string GuardViolations,
+        string? Error,
+        string? ErrorCode,
+        int? Status,
+        bool? Transient);
 
     [LoggerMessage(EventId = 11, EventName = "TickCompleted", Level = LogLevel.Information,
         Message = "Tick {Tick} ({Reason}): {Registrations} registration(s) in {DurationMs} ms")]
-    private static partial void LogTick(ILogger logger, long tick, string reason, int registrations, long durationMs, string? desiredSha256);
+    private static partial void LogTick(ILogger logger, long tick, string reason, int registrations, long durationMs, string? DesiredSha256);
 
     [LoggerMessage(EventId = 12, EventName = "DesiredStateInvalid", Level = LogLevel.Error,
         Message = "Tick {Tick}: {File} is invalid ({Count} problem(s)); nothing is listed or written until it is fixed: {Diagnostics}")]
@@ -110,5 +110,5 @@ public sealed partial class WatchLog(ILogger<WatchLog> logger) : IWatchObserver
 
     [LoggerMessage(EventId = 13, EventName = "TickError", Level = LogLevel.Error,
         Message = "Tick {Tick} could not run: {Error}")]
-    private static partial void LogTickError(ILogger logger, long tick, string error, string? errorCode);
+    private static partial void LogTickError(ILogger logger, long tick, string Error, string? ErrorCode);
 }

@@ -14,7 +14,7 @@ namespace TenantReconciler.Cli.Watch;
 /// </summary>
 public sealed class WatchTick(
     WatchArguments arguments,
-    WatchArmSessions sessions,
+    IWatchArmClientSource sessions,
     IWriteLeadership leadership,
     WriteGate gate,
     TimeProvider time)
@@ -54,7 +54,7 @@ public sealed class WatchTick(
         ICustomerSubscriptionClient client;
         try
         {
-            client = (await sessions.GetAsync(desired, stoppingToken)).Client;
+            client = await sessions.GetClientAsync(desired, stoppingToken);
         }
         catch (ReconcilerException e)
         {
@@ -134,9 +134,13 @@ public sealed class WatchTick(
         ICustomerSubscriptionClient client, RegistrationContext context, WriteDecision decision, RegistrationReport report, WriteRecord record)
     {
         // The applier stops starting writes once the gate closes or the term ends; the gate lets the ones in flight finish.
-        var gated = gate.Wrap(client, record, context.Term);
+        var plan = new Plan([decision.ToApply]);
+        using var journal = arguments.Journal is null ? null : ApplyJournal.Open(arguments.Journal, null, time);
+        journal?.Started(plan);
+        var gated = gate.Open(client, (IApplyObserver?)journal ?? NullApplyObserver.Instance, record, context.Term);
         using var stopWrites = CancellationTokenSource.CreateLinkedTokenSource(gate.Closed, context.Term);
-        var result = await new PlanApplier(gated).ApplyAsync(new Plan([decision.ToApply]), stopWrites.Token);
+        var result = await new PlanApplier(gated.Client, gated).ApplyAsync(plan, stopWrites.Token);
+        journal?.Finished(result);
         var notDone = result.Results.Where(r => r.Outcome != ChangeOutcome.Done).Select(r => r.Change);
         var failed = result.Results.FirstOrDefault(r => r.Outcome == ChangeOutcome.Failed);
         var failures = record.Failures;

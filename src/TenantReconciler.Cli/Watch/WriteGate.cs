@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
+using TenantReconciler.Applying;
 using TenantReconciler.Live;
+using TenantReconciler.Planning;
 
 // Arguments not named in a message are still logged as structured fields (the JSON log's "State"): that is the intent.
 #pragma warning disable SYSLIB1015
@@ -63,11 +65,14 @@ public sealed partial class WriteGate : IDisposable
     }
 
     /// <summary>
-    /// A client whose writes pass through the gate and stop with <paramref name="term"/> (the leadership term the tick
-    /// started in). Request ids and failures of the writes are added to <paramref name="record"/>.
+    /// The client and the apply observer for one registration's writes on one tick. The observer, which the applier
+    /// calls just before each request, takes the gate (and refuses once it is closed) before <paramref name="journal"/>
+    /// records the request as started; the client then sends it under its own token, which ends only with
+    /// <paramref name="term"/> (the leadership term the tick started in) or <see cref="Abort"/>. Request ids and
+    /// failures are added to <paramref name="record"/>.
     /// </summary>
-    public ICustomerSubscriptionClient Wrap(ICustomerSubscriptionClient inner, WriteRecord record, CancellationToken term) =>
-        new GatedClient(this, inner, record, term);
+    public GatedWrites Open(ICustomerSubscriptionClient inner, IApplyObserver journal, WriteRecord record, CancellationToken term) =>
+        new(this, inner, journal, record, term);
 
     public void Dispose()
     {
@@ -75,7 +80,12 @@ public sealed partial class WriteGate : IDisposable
         _abort.Dispose();
     }
 
-    private void Enter(string method, RegistrationRef registration, string customerSubscription, Guid? tenant, CancellationToken term)
+    internal CancellationToken AbortToken => _abort.Token;
+
+    internal void Finished(string method, RegistrationRef registration, string customerSubscription, string outcome, int status, string? requestId, string? errorCode) =>
+        LogWriteFinished(_logger, method, registration.Name, customerSubscription, outcome, status, requestId, errorCode);
+
+    internal void Enter(string method, RegistrationRef registration, string customerSubscription, Guid? tenant, CancellationToken term)
     {
         lock (_lock)
         {
@@ -90,7 +100,7 @@ public sealed partial class WriteGate : IDisposable
         }
     }
 
-    private void Exit()
+    internal void Exit()
     {
         lock (_lock)
         {
@@ -104,53 +114,100 @@ public sealed partial class WriteGate : IDisposable
 
     [LoggerMessage(EventId = 31, EventName = "WriteStarted", Level = LogLevel.Information,
         Message = "Write started: {Method} {Registration} customerSubscription {CustomerSubscription} tenant {Tenant}")]
-    private static partial void LogWriteStarted(ILogger logger, string method, string registration, string customerSubscription, string? tenant, string registrationId);
+    private static partial void LogWriteStarted(ILogger logger, string method, string registration, string customerSubscription, string? tenant, string RegistrationId);
 
     [LoggerMessage(EventId = 32, EventName = "WriteFinished", Level = LogLevel.Information,
         Message = "Write finished: {Method} {Registration} customerSubscription {CustomerSubscription}: {Outcome} (status {Status}, x-ms-request-id {RequestId})")]
-    private static partial void LogWriteFinished(ILogger logger, string method, string registration, string customerSubscription, string outcome, int status, string? requestId, string? errorCode);
+    private static partial void LogWriteFinished(ILogger logger, string method, string registration, string customerSubscription, string outcome, int status, string? requestId, string? ErrorCode);
+}
 
-    private sealed class GatedClient(WriteGate gate, ICustomerSubscriptionClient inner, WriteRecord record, CancellationToken term)
-        : ICustomerSubscriptionClient
+/// <summary>See <see cref="WriteGate.Open"/>. <see cref="Client"/> and this observer go to the same applier.</summary>
+public sealed class GatedWrites : IApplyObserver
+{
+    private readonly WriteGate _gate;
+    private readonly ICustomerSubscriptionClient _inner;
+    private readonly IApplyObserver _journal;
+    private readonly WriteRecord _record;
+    private readonly CancellationToken _term;
+    private int _reserved;
+
+    internal GatedWrites(WriteGate gate, ICustomerSubscriptionClient inner, IApplyObserver journal, WriteRecord record, CancellationToken term)
+    {
+        _gate = gate;
+        _inner = inner;
+        _journal = journal;
+        _record = record;
+        _term = term;
+        Client = new GatedClient(this);
+    }
+
+    public ICustomerSubscriptionClient Client { get; }
+
+    public async ValueTask OnStartingAsync(RegistrationRef registration, PlannedOperation operation, CancellationToken cancellationToken)
+    {
+        _gate.Enter(operation.Kind == OperationKind.Put ? "PUT" : "DELETE", registration, operation.CustomerSubscriptionName, operation.TenantId, _term);
+        try
+        {
+            await _journal.OnStartingAsync(registration, operation, CancellationToken.None);
+        }
+        catch
+        {
+            _gate.Exit();
+            throw;
+        }
+
+        Interlocked.Increment(ref _reserved);
+    }
+
+    public ValueTask OnCompletedAsync(RegistrationRef registration, PlannedOperation operation, ArmWriteResult? result, ArmRequestException? error, CancellationToken cancellationToken) =>
+        _journal.OnCompletedAsync(registration, operation, result, error, CancellationToken.None);
+
+    /// <remarks>The caller's token is deliberately not used once the write is sent: stopping must not cut a write in half.</remarks>
+    private async Task<ArmWriteResult> WriteAsync(
+        string method, RegistrationRef registration, string name, Guid? tenant, Func<CancellationToken, Task<ArmWriteResult>> send)
+    {
+        if (Interlocked.Decrement(ref _reserved) < 0)
+        {
+            // Not announced through the observer: take the gate here.
+            Interlocked.Increment(ref _reserved);
+            _gate.Enter(method, registration, name, tenant, _term);
+        }
+
+        try
+        {
+            using var writeToken = CancellationTokenSource.CreateLinkedTokenSource(_term, _gate.AbortToken);
+            var result = await send(writeToken.Token);
+            _record.Add(result.RequestId);
+            _gate.Finished(method, registration, name, "done", result.Status, result.RequestId, null);
+            return result;
+        }
+        catch (ArmRequestException e)
+        {
+            _record.Add(e);
+            _gate.Finished(method, registration, name, "failed", e.Status, e.RequestId, e.ErrorCode);
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            _gate.Finished(method, registration, name, "cancelled; outcome unknown", 0, null, null);
+            throw;
+        }
+        finally
+        {
+            _gate.Exit();
+        }
+    }
+
+    private sealed class GatedClient(GatedWrites writes) : ICustomerSubscriptionClient
     {
         public Task<LiveRegistration> ListAsync(RegistrationRef registration, CancellationToken cancellationToken) =>
-            inner.ListAsync(registration, cancellationToken);
+            writes._inner.ListAsync(registration, cancellationToken);
 
         public Task<ArmWriteResult> PutAsync(RegistrationRef registration, string customerSubscriptionName, Guid tenantId, CancellationToken cancellationToken) =>
-            WriteAsync("PUT", registration, customerSubscriptionName, tenantId, token => inner.PutAsync(registration, customerSubscriptionName, tenantId, token));
+            writes.WriteAsync("PUT", registration, customerSubscriptionName, tenantId, token => writes._inner.PutAsync(registration, customerSubscriptionName, tenantId, token));
 
         public Task<ArmWriteResult> DeleteAsync(RegistrationRef registration, string customerSubscriptionName, CancellationToken cancellationToken) =>
-            WriteAsync("DELETE", registration, customerSubscriptionName, null, token => inner.DeleteAsync(registration, customerSubscriptionName, token));
-
-        /// <remarks>The caller's token is deliberately not used once the write is sent: stopping must not cut a write in half.</remarks>
-        private async Task<ArmWriteResult> WriteAsync(
-            string method, RegistrationRef registration, string name, Guid? tenant, Func<CancellationToken, Task<ArmWriteResult>> send)
-        {
-            gate.Enter(method, registration, name, tenant, term);
-            try
-            {
-                using var writeToken = CancellationTokenSource.CreateLinkedTokenSource(term, gate._abort.Token);
-                var result = await send(writeToken.Token);
-                record.Add(result.RequestId);
-                LogWriteFinished(gate._logger, method, registration.Name, name, "done", result.Status, result.RequestId, null);
-                return result;
-            }
-            catch (ArmRequestException e)
-            {
-                record.Add(e);
-                LogWriteFinished(gate._logger, method, registration.Name, name, "failed", e.Status, e.RequestId, e.ErrorCode);
-                throw;
-            }
-            catch (OperationCanceledException)
-            {
-                LogWriteFinished(gate._logger, method, registration.Name, name, "cancelled; outcome unknown", 0, null, null);
-                throw;
-            }
-            finally
-            {
-                gate.Exit();
-            }
-        }
+            writes.WriteAsync("DELETE", registration, customerSubscriptionName, null, token => writes._inner.DeleteAsync(registration, customerSubscriptionName, token));
     }
 }
 
