@@ -1,0 +1,34 @@
+using System.ComponentModel;
+using System.Runtime.InteropServices;
+
+namespace TenantReconciler.Tests.Watch;
+
+/// <summary>The two system calls the tests need as is: an atomic rename (git-sync's link swap) and a signal to a child.</summary>
+internal static class Posix
+{
+    public const int SIGTERM = 15;
+
+    /// <summary>rename(2): atomically replaces <paramref name="to"/> (a symbolic link to a folder included, which File.Move refuses).</summary>
+    public static void Rename(string from, string to)
+    {
+        if (NativeRename(from, to) != 0)
+        {
+            throw new Win32Exception(Marshal.GetLastWin32Error(), $"rename {from} -> {to}");
+        }
+    }
+
+    /// <summary>kill(2) on one process id: our own child's.</summary>
+    public static void Signal(int pid, int signal)
+    {
+        if (NativeKill(pid, signal) != 0)
+        {
+            throw new Win32Exception(Marshal.GetLastWin32Error(), $"kill -{signal} {pid}");
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "rename", SetLastError = true)]
+    private static extern int NativeRename([MarshalAs(UnmanagedType.LPUTF8Str)] string from, [MarshalAs(UnmanagedType.LPUTF8Str)] string to);
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int NativeKill(int pid, int signal);
+}
