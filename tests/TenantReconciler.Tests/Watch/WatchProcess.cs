@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Threading.Channels;
+
+namespace TenantReconciler.Tests.Watch;
+
+/// <summary>
+/// The built CLI as a real child process (<c>dotnet tenant-reconciler.dll watch …</c>), for what only a process can
+/// show: signals, a crash, two replicas. Its stderr is JSON lines; each is parsed and kept in order.
+/// </summary>
+public sealed class WatchProcess : IDisposable
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
+
+    private readonly Process _process;
+    private readonly Lock _lock = new();
+    private readonly List<JsonElement> _events = [];
+    private readonly List<string> _raw = [];
+    private readonly Channel<JsonElement> _arrivals = Channel.CreateUnbounded<JsonElement>();
+
+    private WatchProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public int Id => _process.Id;
+
+    /// <summary>Every log event so far, in the order written.</summary>
+    public IReadOnlyList<JsonElement> Events
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _events.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Every line of stderr so far (for what went wrong, and to look for what must never be there).</summary>
+    public string Stderr
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return string.Join('\n', _raw);
+            }
+        }
+    }
+
+    public static WatchProcess Start(params string[] arguments)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "tenant-reconciler.dll");
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        var start = new ProcessStartInfo(dotnet)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add("watch");
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var child = new WatchProcess(process);
+        process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
+        process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
+        process.Start();
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        return child;
+    }
+
+    /// <summary>The first event (already seen or still to come) that matches.</summary>
+    public async Task<JsonElement> WaitForAsync(Func<JsonElement, bool> match, TimeSpan? timeout = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout ?? Generous);
+        foreach (var seen in Events)
+        {
+            if (match(seen))
+            {
+                return seen;
+            }
+        }
+
+        try
+        {
+            while (true)
+            {
+                var next = await _arrivals.Reader.ReadAsync(cancel.Token);
+                if (match(next))
+                {
+                    return next;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no matching log event within {timeout ?? Generous}; exited: {_process.HasExited}; stderr:\n{Stderr}");
+        }
+    }
+
+    /// <summary>The HTTP address it listens on, from its "Listening on" event.</summary>
+    public async Task<Uri> ListeningAsync()
+    {
+        var listening = await WaitForAsync(e => Is(e, "WatchHandler", 20));
+        return new Uri(listening.GetProperty("State").GetProperty("Address").GetString()!);
+    }
+
+    public void Terminate() => Posix.Signal(_process.Id, Posix.SIGTERM);
+
+    /// <summary>SIGKILL: a crash, nothing runs after it.</summary>
+    public void Kill() => _process.Kill();
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+                _process.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        _process.Dispose();
+    }
+
+    /// <summary>An event of the category ending with <paramref name="category"/> and that event id.</summary>
+    public static bool Is(JsonElement e, string category, int eventId) =>
+        e.TryGetProperty("Category", out var c) && c.GetString()!.EndsWith(category, StringComparison.Ordinal)
+        && e.TryGetProperty("EventId", out var id) && id.GetInt32() == eventId;
+
+    public static string? Field(JsonElement e, string name) =>
+        e.TryGetProperty("State", out var state) && state.TryGetProperty(name, out var value) ? value.ToString() : null;
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        JsonElement? parsed = null;
+        if (line.StartsWith('{'))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(line);
+                parsed = document.RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+            }
+        }
+
+        lock (_lock)
+        {
+            _raw.Add(line);
+            if (parsed is { } element)
+            {
+                _events.Add(element);
+                _arrivals.Writer.TryWrite(element);
+            }
+        }
+    }
+}
