@@ -4,7 +4,8 @@ namespace TenantReconciler.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release --project tests/TenantReconciler.Benchmarks -- --filter '*'</c> runs every benchmark;
-/// <c>-- requests</c> runs the request-count scenario (a count, not a timing).
+/// <c>-- requests</c> runs the request-count scenario (a count, not a timing); <c>-- watch</c> the watch service's
+/// converged-tick cost and memory over 10,000 ticks.
 /// </summary>
 public static class Program
 {
@@ -13,6 +14,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "requests")
         {
             return await RequestCountScenario.RunAsync(Console.Out);
+        }
+
+        if (args.Length > 0 && args[0] == "watch")
+        {
+            return await WatchScenario.RunAsync(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : WatchScenario.Ticks);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

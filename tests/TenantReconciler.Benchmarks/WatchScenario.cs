@@ -1,0 +1,250 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using TenantReconciler.Cli;
+using TenantReconciler.Cli.Watch;
+using TenantReconciler.Emulator;
+
+namespace TenantReconciler.Benchmarks;
+
+/// <summary>
+/// The watch service, whole (<c>tenant-reconciler watch</c> through <see cref="Program.RunAsync"/>, endpoints and
+/// metrics included), on a fake clock that jumps to each next tick at once, against a converged ARM over HTTPS.
+/// <list type="number">
+/// <item>Cost: against the emulator in process, whose log counts the requests: a converged tick must send exactly
+/// one GET per registration (one page each) and no write.</item>
+/// <item>Memory: against the emulator as a child process (so that its request log does not count), the working set
+/// and the managed heap after 1,000 and after 10,000 ticks: they must stay flat.</item>
+/// </list>
+/// A count and two readings, not a timed test.
+/// </summary>
+public static class WatchScenario
+{
+    public const int Ticks = 10_000;
+    public const int Registrations = 3;
+    public const int MappingsPerRegistration = 50;
+    private const int CostTicks = 20;
+
+    public static async Task<int> RunAsync(TextWriter output, int ticks)
+    {
+        using var temp = new ScratchFolder();
+        var state = ConvergedState();
+        var yaml = temp.Write("tenants.yaml", DesiredYaml());
+
+        // 1. Cost of a converged tick, counted by the emulator.
+        int gets, writes;
+        await using (var emulator = await ArmEmulator.StartAsync(new EmulatorOptions { InitialState = state }))
+        {
+            var pem = temp.Write("emulator.pem", emulator.CertificatePem);
+            await using var watch = await DrivenWatch.StartAsync(yaml, emulator.BaseUri, pem);
+            await watch.RunTicksAsync(1);
+            var before = emulator.Requests.Count;
+            await watch.RunTicksAsync(CostTicks);
+            var requests = emulator.Requests.Skip(before).ToArray();
+            gets = requests.Count(r => r.Method == "GET");
+            writes = requests.Count(r => r.Method is "PUT" or "DELETE");
+        }
+
+        var getsPerTick = gets / (double)CostTicks;
+        output.WriteLine($"Converged tick: {Registrations} registration(s) of {MappingsPerRegistration} mappings: {getsPerTick:0.##} GET(s) per tick " +
+                         $"(expected {Registrations}: one listing per registration), {writes} write(s) in {CostTicks} ticks (expected 0).");
+
+        // 2. Memory over many ticks, with the emulator in its own process.
+        var statePath = temp.Write("state.json", System.Text.Json.JsonSerializer.Serialize(state, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)));
+        using var child = await EmulatorProcess.StartAsync(statePath, temp.File("child.pem"));
+        await using var service = await DrivenWatch.StartAsync(yaml, child.BaseUri, temp.File("child.pem"));
+        var readings = new List<(int Tick, long WorkingSet, long Heap)>();
+        var stopwatch = Stopwatch.StartNew();
+        var done = 0;
+        foreach (var mark in new[] { Math.Min(1_000, ticks), ticks })
+        {
+            await service.RunTicksAsync(mark - done);
+            done = mark;
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            readings.Add((mark, Environment.WorkingSet, GC.GetTotalMemory(forceFullCollection: true)));
+        }
+
+        stopwatch.Stop();
+        foreach (var (tick, workingSet, heap) in readings)
+        {
+            output.WriteLine($"After {tick,6:N0} ticks: working set {workingSet / 1048576.0,7:0.0} MiB, managed heap {heap / 1048576.0,6:0.0} MiB");
+        }
+
+        var growth = readings[^1].WorkingSet - readings[0].WorkingSet;
+        var heapGrowth = readings[^1].Heap - readings[0].Heap;
+        output.WriteLine($"Growth from tick {readings[0].Tick:N0} to {readings[^1].Tick:N0}: working set {growth / 1048576.0:+0.0;-0.0} MiB, " +
+                         $"managed heap {heapGrowth / 1048576.0:+0.0;-0.0} MiB; {ticks:N0} ticks in {stopwatch.Elapsed.TotalSeconds:0.0} s " +
+                         $"({stopwatch.Elapsed.TotalMilliseconds / ticks:0.00} ms per tick, {Registrations} HTTPS listings each).");
+
+        var flat = heapGrowth < 2 * 1048576 && growth < 16 * 1048576;
+        var cheap = gets == Registrations * CostTicks && writes == 0;
+        output.WriteLine(cheap && flat ? "OK" : "FAILED: " + (cheap ? "" : "a converged tick cost more than one listing per registration, or wrote. ") + (flat ? "" : "memory grew."));
+        return cheap && flat ? 0 : 1;
+    }
+
+    private static EmulatorState ConvergedState() => new()
+    {
+        Registrations = Enumerable.Range(0, Registrations).Select(r => new EmulatorRegistration
+        {
+            SubscriptionId = Id(9, r).ToString(),
+            ResourceGroup = "azurestack",
+            Name = $"azurestack-{r}",
+            CustomerSubscriptions = Enumerable.Range(0, MappingsPerRegistration)
+                .Select(i => new EmulatorCustomerSubscription { SubscriptionId = Id(2, (r * 1000) + i).ToString(), TenantId = Id(1, (r * 1000) + i).ToString() })
+                .ToList(),
+        }).ToList(),
+    };
+
+    private static string DesiredYaml()
+    {
+        var yaml = new System.Text.StringBuilder("registrations:\n");
+        for (var r = 0; r < Registrations; r++)
+        {
+            yaml.Append($"  - name: azurestack-{r}\n    subscriptionId: {Id(9, r)}\n    resourceGroup: azurestack\n    tenants:\n");
+            for (var i = 0; i < MappingsPerRegistration; i++)
+            {
+                yaml.Append($"      - tenantId: {Id(1, (r * 1000) + i)}\n        customerSubscriptionId: {Id(2, (r * 1000) + i)}\n");
+            }
+        }
+
+        return yaml.ToString();
+    }
+
+    private static Guid Id(int kind, int i) => Guid.Parse($"{kind:D8}-0000-4000-8000-{i:D12}");
+
+    /// <summary><c>watch</c> in process, its clock advanced to each next tick as soon as it waits.</summary>
+    private sealed class DrivenWatch : IWatchObserver, IAsyncDisposable
+    {
+        private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        private readonly Channel<TimeSpan> _waiting = Channel.CreateUnbounded<TimeSpan>();
+        private readonly Channel<TickReport> _ticks = Channel.CreateUnbounded<TickReport>();
+        private readonly CancellationTokenSource _stop = new();
+        private Task<int>? _run;
+
+        public static async Task<DrivenWatch> StartAsync(string file, Uri endpoint, string pem)
+        {
+            var watch = new DrivenWatch();
+            var io = new IOContext(TextWriter.Null, TextWriter.Null, TextReader.Null, IsInteractive: false);
+            watch._run = TenantReconciler.Cli.Program.RunAsync(
+                ["watch", "-f", file, "--arm-endpoint", endpoint.ToString(), "--ca-cert", pem, "--auth", "emulator", "--listen", "127.0.0.1:0", "-v", "quiet"],
+                io,
+                services =>
+                {
+                    services.AddSingleton<TimeProvider>(watch._time);
+                    services.AddSingleton<IWatchObserver>(watch);
+                },
+                watch._stop.Token);
+            var first = await watch._ticks.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+            if (first.Registrations.Any(r => r.Result != RegistrationResult.InSync))
+            {
+                throw new InvalidOperationException("the state is not converged: " + string.Join(", ", first.Registrations.Select(r => r.Result)));
+            }
+
+            return watch;
+        }
+
+        public void OnTickCompleted(TickReport report) => _ticks.Writer.TryWrite(report);
+
+        public void OnWaiting(TimeSpan delay, DateTimeOffset wakeAt) => _waiting.Writer.TryWrite(delay);
+
+        public async Task RunTicksAsync(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                _time.Advance(await _waiting.Reader.ReadAsync());
+                var tick = await _ticks.Reader.ReadAsync();
+                if (tick.Registrations.Count != Registrations || tick.Registrations.Any(r => r.Result != RegistrationResult.InSync))
+                {
+                    throw new InvalidOperationException($"tick {tick.Number}: " + string.Join(", ", tick.Registrations.Select(r => r.Result)));
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            if (_run is not null)
+            {
+                await _run;
+            }
+
+            _stop.Dispose();
+        }
+    }
+
+    /// <summary><c>tenant-reconciler emulator</c> as a child process; its first stdout line is its URL.</summary>
+    private sealed class EmulatorProcess : IDisposable
+    {
+        private readonly Process _process;
+
+        private EmulatorProcess(Process process, Uri baseUri)
+        {
+            _process = process;
+            BaseUri = baseUri;
+        }
+
+        public Uri BaseUri { get; }
+
+        public static async Task<EmulatorProcess> StartAsync(string statePath, string certOut)
+        {
+            var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+            var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "tenant-reconciler.dll"), "emulator", "--state", statePath, "--cert-out", certOut })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            var process = Process.Start(start)!;
+            var errors = new System.Text.StringBuilder();
+            process.ErrorDataReceived += (_, e) =>
+            {
+                lock (errors)
+                {
+                    errors.AppendLine(e.Data);
+                }
+            };
+            process.BeginErrorReadLine();
+            var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            if (line is null)
+            {
+                await process.WaitForExitAsync();
+                lock (errors)
+                {
+                    throw new InvalidOperationException("the emulator printed no URL: " + errors);
+                }
+            }
+
+            return new EmulatorProcess(process, new Uri(line));
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+                _process.WaitForExit(10_000);
+            }
+
+            _process.Dispose();
+        }
+    }
+
+    private sealed class ScratchFolder : IDisposable
+    {
+        private readonly string _path = Directory.CreateTempSubdirectory("tenant-reconciler-watch-bench-").FullName;
+
+        public string File(string name) => Path.Combine(_path, name);
+
+        public string Write(string name, string content)
+        {
+            var path = File(name);
+            System.IO.File.WriteAllText(path, content);
+            return path;
+        }
+
+        public void Dispose() => Directory.Delete(_path, recursive: true);
+    }
+}
