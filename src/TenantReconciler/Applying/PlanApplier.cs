@@ -48,27 +48,27 @@ public sealed class PlanApplier
     {
         ArgumentNullException.ThrowIfNull(plan);
         using var slots = new SemaphoreSlim(options.Parallelism, options.Parallelism);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var apply = new ApplyRun(slots, cancellationToken);
         var runs = plan.Registrations.Select(registration => new RegistrationRun(registration)).ToArray();
-        await Task.WhenAll(runs.Select(run => RunRegistrationAsync(run, slots, stop))).ConfigureAwait(false);
+        await Task.WhenAll(runs.Select(run => RunRegistrationAsync(run, apply))).ConfigureAwait(false);
         return new ApplyResult(runs.SelectMany(run => run.Results()).ToArray());
     }
 
-    private async Task RunRegistrationAsync(RegistrationRun run, SemaphoreSlim slots, CancellationTokenSource stop)
+    private async Task RunRegistrationAsync(RegistrationRun run, ApplyRun apply)
     {
-        await RunAllAsync(run, run.Puts, slots, stop).ConfigureAwait(false);
-        await RunAllAsync(run, run.DeletesToSend(), slots, stop).ConfigureAwait(false);
+        await RunAllAsync(run, run.Puts, apply).ConfigureAwait(false);
+        await RunAllAsync(run, run.DeletesToSend(), apply).ConfigureAwait(false);
     }
 
-    private Task RunAllAsync(RegistrationRun run, IEnumerable<OperationRun> operations, SemaphoreSlim slots, CancellationTokenSource stop) =>
-        Task.WhenAll(operations.Select(operation => RunAsync(run.Plan.Registration, operation, slots, stop)));
+    private Task RunAllAsync(RegistrationRun run, IEnumerable<OperationRun> operations, ApplyRun apply) =>
+        Task.WhenAll(operations.Select(operation => RunAsync(run.Plan.Registration, operation, apply)));
 
-    private async Task RunAsync(RegistrationRef registration, OperationRun run, SemaphoreSlim slots, CancellationTokenSource stop)
+    private async Task RunAsync(RegistrationRef registration, OperationRun run, ApplyRun apply)
     {
-        var cancellationToken = stop.Token;
+        var cancellationToken = apply.CancellationToken;
         try
         {
-            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await apply.Slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -77,22 +77,22 @@ public sealed class PlanApplier
 
         try
         {
-            if (cancellationToken.IsCancellationRequested)
+            if (apply.Stopped)
             {
                 return;
             }
 
             await SendAsync(registration, run, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception) when (!stop.IsCancellationRequested)
+        catch (Exception)
         {
             // Unexpected (the observer failed, say): start nothing more; WhenAll surfaces it when the rest are done.
-            await stop.CancelAsync().ConfigureAwait(false);
+            apply.Fault();
             throw;
         }
         finally
         {
-            slots.Release();
+            apply.Slots.Release();
         }
     }
 
@@ -124,6 +124,20 @@ public sealed class PlanApplier
             run.Fail(notSent ? OperationStatus.NotSent : OperationStatus.CancelledInFlight, error);
             await observer.OnCompletedAsync(registration, operation, null, error, CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>What all requests of one apply share: the slots, the caller's token, and a stop after an unexpected failure.</summary>
+    private sealed class ApplyRun(SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        private volatile bool faulted;
+
+        public SemaphoreSlim Slots { get; } = slots;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public bool Stopped => faulted || CancellationToken.IsCancellationRequested;
+
+        public void Fault() => faulted = true;
     }
 
     private enum OperationStatus

@@ -111,7 +111,7 @@ public sealed class ArmCustomerSubscriptionClient : ICustomerSubscriptionClient
         var options = CreateOptions(settings);
         var authentication = new BearerTokenAuthenticationPolicy(credential, connection.Scope);
         HttpPipelinePolicy[] perRetry = settings.Pacing
-            ? [new RateLimitPacingPolicy(settings.PacingReserve, settings.TimeProvider), authentication]
+            ? [new RateLimitPacingPolicy(settings.PacingReserve, settings.MaxRetryWait, settings.TimeProvider), authentication]
             : [authentication];
         return Build(options, connection, perRetry);
     }

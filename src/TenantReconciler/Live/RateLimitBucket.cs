@@ -155,7 +155,9 @@ internal sealed class RateLimitBucket
 
     /// <summary>
     /// A granted request got a response. <paramref name="remaining"/> is its remaining-count header (null when absent);
-    /// <paramref name="throttled"/> is a 429, whose <paramref name="retryAfter"/> blocks the bucket until then.
+    /// <paramref name="throttled"/> is a 429: it was not counted, and its <paramref name="retryAfter"/> (pass null when it is
+    /// not to be honoured) holds the bucket back until then. A 429 without the header may be another limit than this
+    /// bucket's, so only its <c>Retry-After</c> is learnt from.
     /// </summary>
     public void Complete(long sequence, int? remaining, bool throttled, TimeSpan? retryAfter)
     {
@@ -163,33 +165,29 @@ internal sealed class RateLimitBucket
         {
             inFlight--;
             var now = time.GetTimestamp();
-            if (throttled)
+            if (throttled && retryAfter is { } after && after > TimeSpan.Zero)
             {
-                if (retryAfter is { } after && after > TimeSpan.Zero)
-                {
-                    var until = now + (long)(after.TotalSeconds * time.TimestampFrequency);
-                    blockedUntil = blockedUntil is { } current && current > until ? current : until;
-                }
-
-                // Refused, so not counted; the bucket held less than one token.
-                var left = Math.Max(0, remaining ?? 0);
-                Observe(now, left);
-                SetBase(Math.Max(sequence, baseSequence), left, now);
+                var until = now + (long)(after.TotalSeconds * time.TimestampFrequency);
+                blockedUntil = blockedUntil is { } current && current > until ? current : until;
             }
-            else if (remaining is { } value && value >= 0)
+
+            if (remaining is { } value && value >= 0)
             {
-                counted++;
-                if (value >= maxObserved)
+                if (!throttled)
                 {
-                    // As full as it has been seen: it may have stopped refilling before this, so measure from here.
-                    maxObserved = value;
-                    history.Clear();
+                    counted++;
+                    if (value >= maxObserved)
+                    {
+                        // As full as it has been seen: it may have stopped refilling before this, so measure from here.
+                        maxObserved = value;
+                        history.Clear();
+                    }
                 }
 
                 Observe(now, value);
-                if (sequence > baseSequence)
+                if (throttled || sequence > baseSequence)
                 {
-                    SetBase(sequence, value, now);
+                    SetBase(Math.Max(sequence, baseSequence), value, now);
                 }
             }
 

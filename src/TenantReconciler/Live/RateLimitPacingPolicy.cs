@@ -33,13 +33,19 @@ public sealed class RateLimitPacingPolicy : HttpPipelinePolicy
     private readonly Dictionary<(string Subscription, RateLimitCategory Category), RateLimitBucket> buckets = [];
     private readonly TimeProvider time;
     private readonly int reserve;
+    private readonly TimeSpan maxRetryWait;
 
     /// <param name="reserve">Tokens kept in each bucket: about the requests in flight at once, plus 2.</param>
+    /// <param name="maxRetryWait">
+    /// The longest <c>Retry-After</c> that holds a bucket back (default 60 s). A longer one fails its own request at once
+    /// (<see cref="ArmRetryPolicy"/>) and must not hold every other request of the subscription for that long.
+    /// </param>
     /// <param name="timeProvider">The clock waits use; the system clock by default.</param>
-    public RateLimitPacingPolicy(int reserve = DefaultReserve, TimeProvider? timeProvider = null)
+    public RateLimitPacingPolicy(int reserve = DefaultReserve, TimeSpan? maxRetryWait = null, TimeProvider? timeProvider = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(reserve);
         this.reserve = reserve;
+        this.maxRetryWait = maxRetryWait ?? ArmPipelineSettings.Default.MaxRetryWait;
         time = timeProvider ?? TimeProvider.System;
     }
 
@@ -180,7 +186,8 @@ public sealed class RateLimitPacingPolicy : HttpPipelinePolicy
                 ? value
                 : null;
         var throttled = response.Status == 429;
-        bucket.Complete(sequence, remaining, throttled, throttled ? RetryAfterHeader.Read(response.Headers, time.GetUtcNow()) : null);
+        var retryAfter = throttled ? RetryAfterHeader.Read(response.Headers, time.GetUtcNow()) : null;
+        bucket.Complete(sequence, remaining, throttled, retryAfter <= maxRetryWait ? retryAfter : null);
     }
 }
 
