@@ -25,7 +25,7 @@ public sealed class ArmEmulator : IAsyncDisposable
     private readonly X509Certificate2 serverCertificate;
     private readonly Task<SslStreamCertificateContext> tlsContext;
     private readonly EmulatorStore store;
-    private readonly RequestLog log;
+    private readonly Pipeline pipeline;
     private int disposed;
 
     private ArmEmulator(
@@ -33,14 +33,14 @@ public sealed class ArmEmulator : IAsyncDisposable
         X509Certificate2 serverCertificate,
         Task<SslStreamCertificateContext> tlsContext,
         EmulatorStore store,
-        RequestLog log,
+        Pipeline pipeline,
         Uri baseUri)
     {
         this.app = app;
         this.serverCertificate = serverCertificate;
         this.tlsContext = tlsContext;
         this.store = store;
-        this.log = log;
+        this.pipeline = pipeline;
         BaseUri = baseUri;
         Certificate = X509CertificateLoader.LoadCertificate(serverCertificate.RawData);
         CertificatePem = serverCertificate.ExportCertificatePem();
@@ -58,8 +58,27 @@ public sealed class ArmEmulator : IAsyncDisposable
     /// <summary>The certificate in PEM, as written by <c>--cert-out</c>.</summary>
     public string CertificatePem { get; }
 
-    /// <summary>Every request received, in order (method, path and query, status).</summary>
-    public IReadOnlyList<EmulatorRequest> Requests => log.ToList();
+    /// <summary>The <see cref="EmulatorRequest.Status"/> of a request whose connection was dropped without a response.</summary>
+    public const int DroppedStatus = 0;
+
+    /// <summary>
+    /// Every request received, in order (method, path and query, status): injected 429/500/503 included, a dropped
+    /// connection with <see cref="DroppedStatus"/>.
+    /// </summary>
+    public IReadOnlyList<EmulatorRequest> Requests => pipeline.Log.ToList();
+
+    /// <summary>Every write applied to the state, in commit order (see <see cref="CommittedWrite"/>).</summary>
+    public IReadOnlyList<CommittedWrite> CommittedWrites => store.CommittedWrites;
+
+    /// <summary>429s answered because a token bucket of <see cref="EmulatorOptions.Throttling"/> was empty (injected 429s not included).</summary>
+    public int ThrottledCount => pipeline.Throttle?.ThrottledCount ?? 0;
+
+    /// <summary>The faults injected so far, by kind (every kind present, 0 when none).</summary>
+    public IReadOnlyDictionary<FaultKind, int> InjectedFaults =>
+        pipeline.Faults?.Counts ?? Enum.GetValues<FaultKind>().ToDictionary(k => k, _ => 0);
+
+    /// <summary>The seed the fault decisions are drawn with (the profile's, or one picked at start); null without <see cref="EmulatorOptions.Faults"/>.</summary>
+    public int? FaultSeed => pipeline.Faults?.Seed;
 
     public static async Task<ArmEmulator> StartAsync(EmulatorOptions options, CancellationToken cancellationToken = default)
     {
@@ -72,8 +91,18 @@ public sealed class ArmEmulator : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.PutStatus, "PutStatus must be 200 or 201.");
         }
 
-        var store = EmulatorStore.Open(options.StatePath, options.InitialState);
-        var log = new RequestLog();
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options.TimeProvider));
+        options.Throttling?.Validate();
+        if (options.Faults?.Problems().ToList() is { Count: > 0 } problems)
+        {
+            throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        }
+
+        var store = EmulatorStore.Open(options.StatePath, options.InitialState, options.TimeProvider);
+        var pipeline = new Pipeline(
+            new RequestLog(),
+            options.Throttling is null ? null : new ArmThrottle(options.Throttling, options.TimeProvider),
+            options.Faults is null ? null : new FaultInjector(options.Faults, store, options));
 
         // A cold start has three slow steps. The certificate is made beside the host start. Its TLS context (a chain
         // build, which loads and parses the system certificate store) is made after the host is up, in the
@@ -83,11 +112,11 @@ public sealed class ArmEmulator : IAsyncDisposable
         WebApplication? app = null;
         try
         {
-            app = Build(options, tlsContextSource.Task, store, log);
+            app = Build(options, tlsContextSource.Task, store, pipeline);
             await app.StartAsync(cancellationToken);
             var created = await certificate;
             _ = Task.Run(() => MakeTlsContext(created, tlsContextSource), CancellationToken.None);
-            return new ArmEmulator(app, created, tlsContextSource.Task, store, log, ReadBaseUri(app));
+            return new ArmEmulator(app, created, tlsContextSource.Task, store, pipeline, ReadBaseUri(app));
         }
         catch
         {
@@ -144,7 +173,7 @@ public sealed class ArmEmulator : IAsyncDisposable
         EmulatorOptions options,
         Task<SslStreamCertificateContext> tlsContext,
         EmulatorStore store,
-        RequestLog log)
+        Pipeline pipeline)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
@@ -165,13 +194,23 @@ public sealed class ArmEmulator : IAsyncDisposable
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = StopTimeout);
 
         var app = builder.Build();
-        var frontDoor = new ArmFrontDoor(options, log);
+        var frontDoor = new ArmFrontDoor(options, pipeline.Log);
         var api = new CustomerSubscriptionsApi(store, options);
 
         app.UseRouting();
         app.Use(frontDoor.EnvelopeAsync);
         app.Use(frontDoor.AuthenticateAsync);
         app.Use(frontDoor.CheckApiVersionAsync);
+        if (pipeline.Throttle is not null)
+        {
+            app.Use(pipeline.Throttle.ThrottleAsync);
+        }
+
+        if (pipeline.Faults is not null)
+        {
+            app.Use(pipeline.Faults.InjectAsync);
+        }
+
         foreach (var middleware in options.Middleware)
         {
             app.Use(middleware);
@@ -232,6 +271,9 @@ public sealed class ArmEmulator : IAsyncDisposable
         var bound = new Uri(addresses.Single());
         return new Uri($"https://127.0.0.1:{bound.Port}/");
     }
+
+    /// <summary>The request log and the optional steps between the front door and the handlers.</summary>
+    private sealed record Pipeline(RequestLog Log, ArmThrottle? Throttle, FaultInjector? Faults);
 
     /// <summary>Starts and stops with the emulator; unlike the console lifetime it leaves Ctrl+C and SIGTERM to the host process.</summary>
     private sealed class EmbeddedHostLifetime : IHostLifetime

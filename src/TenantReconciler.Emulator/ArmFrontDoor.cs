@@ -9,7 +9,8 @@ namespace TenantReconciler.Emulator;
 /// </summary>
 internal sealed class ArmFrontDoor(EmulatorOptions options, RequestLog log)
 {
-    // Constant for now: the emulator does not throttle. Public-cloud ARM reports its remaining quota in these.
+    // Constant for a category without a token bucket (EmulatorOptions.Throttling): the values public-cloud ARM
+    // reported under its older, per-hour limits. With a bucket, ArmThrottle sets the real count.
     private const string RemainingReads = "11999";
     private const string RemainingWrites = "1199";
     private const string RemainingDeletes = "14999";
@@ -32,10 +33,14 @@ internal sealed class ArmFrontDoor(EmulatorOptions options, RequestLog log)
             headers["x-ms-client-request-id"] = clientRequestId;
         }
 
-        var quotaHeader = QuotaHeader(request.Method);
-        if (quotaHeader is not null)
+        if (Quota.CategoryOf(request.Method) is { } category && options.Throttling?.LimitFor(category) is null)
         {
-            headers[quotaHeader.Value.Name] = quotaHeader.Value.Remaining;
+            headers[Quota.HeaderName(category)] = category switch
+            {
+                QuotaCategory.Reads => RemainingReads,
+                QuotaCategory.Writes => RemainingWrites,
+                _ => RemainingDeletes,
+            };
         }
 
         headers.CacheControl = "no-cache";
@@ -45,10 +50,17 @@ internal sealed class ArmFrontDoor(EmulatorOptions options, RequestLog log)
         var method = request.Method;
         var target = RawTarget(context);
 
-        // Logged when the status line is about to go out, so the entry exists before the client sees the response.
+        // Logged when the status line is about to go out, so the entry exists before the client sees the response;
+        // a dropped connection is logged as it is dropped (and Kestrel's later OnStarting call is ignored).
+        var drop = new ConnectionDrop(() => log.Add(new EmulatorRequest(method, target, ArmEmulator.DroppedStatus, options.TimeProvider.GetUtcNow())));
+        context.Features.Set(drop);
         response.OnStarting(() =>
         {
-            log.Add(new EmulatorRequest(method, target, response.StatusCode, DateTimeOffset.UtcNow));
+            if (!drop.Dropped)
+            {
+                log.Add(new EmulatorRequest(method, target, response.StatusCode, options.TimeProvider.GetUtcNow()));
+            }
+
             return Task.CompletedTask;
         });
 
@@ -67,6 +79,32 @@ internal sealed class ArmFrontDoor(EmulatorOptions options, RequestLog log)
             await ArmResponses.WriteErrorAsync(
                 context,
                 new ArmError(StatusCodes.Status500InternalServerError, "InternalServerError", $"The emulator failed: {exception.Message}"));
+        }
+    }
+
+    /// <summary>
+    /// Aborts the connection without a response. The request is logged with <see cref="ArmEmulator.DroppedStatus"/>
+    /// first, so the entry exists before the client sees the connection go.
+    /// </summary>
+    internal static void Drop(HttpContext context)
+    {
+        context.Features.GetRequiredFeature<ConnectionDrop>().Drop();
+        context.Abort();
+    }
+
+    /// <summary>Per request: whether its connection was dropped, and how to log that.</summary>
+    private sealed class ConnectionDrop(Action log)
+    {
+        private int dropped;
+
+        public bool Dropped => Volatile.Read(ref dropped) != 0;
+
+        public void Drop()
+        {
+            if (Interlocked.Exchange(ref dropped, 1) == 0)
+            {
+                log();
+            }
         }
     }
 
@@ -155,14 +193,6 @@ internal sealed class ArmFrontDoor(EmulatorOptions options, RequestLog log)
         token = value[(space + 1)..].Trim();
         return token.Length > 0;
     }
-
-    private static (string Name, string Remaining)? QuotaHeader(string method) => method switch
-    {
-        _ when HttpMethods.IsGet(method) || HttpMethods.IsHead(method) => ("x-ms-ratelimit-remaining-subscription-reads", RemainingReads),
-        _ when HttpMethods.IsPut(method) || HttpMethods.IsPatch(method) || HttpMethods.IsPost(method) => ("x-ms-ratelimit-remaining-subscription-writes", RemainingWrites),
-        _ when HttpMethods.IsDelete(method) => ("x-ms-ratelimit-remaining-subscription-deletes", RemainingDeletes),
-        _ => null,
-    };
 
     private static string? FirstNonEmpty(params Microsoft.Extensions.Primitives.StringValues[] candidates)
     {

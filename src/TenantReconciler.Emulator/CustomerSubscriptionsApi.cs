@@ -19,7 +19,7 @@ internal sealed class CustomerSubscriptionsApi(EmulatorStore store, EmulatorOpti
 
     public const string ItemRoute = CollectionRoute + "/{customerSubscriptionName}";
 
-    private const string SkipTokenParameter = "$skipToken";
+    internal const string SkipTokenParameter = "$skipToken";
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

@@ -38,8 +38,25 @@ public sealed record EmulatorOptions
 
     /// <summary>
     /// Extra middleware (for example fault injection), run in order for every request after the request ids are set,
-    /// the request is logged and the bearer token and <c>api-version</c> are checked, and before the resource handlers.
+    /// the request is logged, the bearer token and <c>api-version</c> are checked and <see cref="Throttling"/> and
+    /// <see cref="Faults"/> have let it through, and before the resource handlers.
     /// A middleware may answer on its own (not calling <c>next</c>) or pass the request on. Empty by default.
     /// </summary>
     public IReadOnlyList<Func<HttpContext, RequestDelegate, Task>> Middleware { get; init; } = [];
+
+    /// <summary>
+    /// ARM's token-bucket throttling per subscription: 429 <c>TooManyRequests</c> with <c>Retry-After</c> once a
+    /// bucket is empty, and the real remaining count in <c>x-ms-ratelimit-remaining-subscription-*</c>. Null (the
+    /// default) never throttles; <see cref="ThrottlingOptions.PublicCloud"/> has the public cloud's limits.
+    /// </summary>
+    public ThrottlingOptions? Throttling { get; init; }
+
+    /// <summary>Injected latency, 429, 5xx and dropped connections on the customerSubscriptions routes. Null (the default) injects nothing.</summary>
+    public FaultProfile? Faults { get; init; }
+
+    /// <summary>
+    /// The clock for token-bucket refills, HTTP-date <c>Retry-After</c> values and the times in
+    /// <see cref="ArmEmulator.Requests"/> and <see cref="ArmEmulator.CommittedWrites"/>. Injected latency is real time.
+    /// </summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -31,32 +31,39 @@ internal sealed class EmulatorStore
 {
     private readonly Lock gate = new();
     private readonly string? path;
+    private readonly TimeProvider time;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<CommittedWrite> writes = new();
     private EmulatorState state;
 
-    private EmulatorStore(string? path, EmulatorState state)
+    private EmulatorStore(string? path, EmulatorState state, TimeProvider time)
     {
         this.path = path;
         this.state = state;
+        this.time = time;
     }
 
+    /// <summary>Every PUT and every DELETE that removed something, in commit order (not <see cref="Reset"/>).</summary>
+    public IReadOnlyList<CommittedWrite> CommittedWrites => writes.ToArray();
+
     /// <summary>Loads <paramref name="statePath"/> when it exists; otherwise starts from <paramref name="initial"/> (and writes it).</summary>
-    public static EmulatorStore Open(string? statePath, EmulatorState? initial)
+    public static EmulatorStore Open(string? statePath, EmulatorState? initial, TimeProvider? time = null)
     {
+        time ??= TimeProvider.System;
         if (statePath is null)
         {
-            return new EmulatorStore(null, Clone(initial ?? new EmulatorState()));
+            return new EmulatorStore(null, Clone(initial ?? new EmulatorState()), time);
         }
 
         var fullPath = Path.GetFullPath(statePath);
         if (File.Exists(fullPath))
         {
-            return new EmulatorStore(fullPath, Clone(Load(fullPath)));
+            return new EmulatorStore(fullPath, Clone(Load(fullPath)), time);
         }
 
         var seeded = Clone(initial ?? new EmulatorState());
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
         Write(fullPath, seeded);
-        return new EmulatorStore(fullPath, seeded);
+        return new EmulatorStore(fullPath, seeded, time);
     }
 
     public EmulatorState Snapshot()
@@ -93,6 +100,15 @@ internal sealed class EmulatorStore
                 .OrderBy(m => m.Key, StringComparer.Ordinal)
                 .ToList();
             return new ListPage(PathOf(registration), remaining.Take(pageSize).ToList(), remaining.Count > pageSize);
+        }
+    }
+
+    /// <summary>How many mappings sort at or before <paramref name="key"/>; null when the registration does not exist.</summary>
+    public int? CountThrough(RegistrationAddress address, string key)
+    {
+        lock (gate)
+        {
+            return Find(state, address)?.CustomerSubscriptions.Count(c => string.CompareOrdinal(Key(c.SubscriptionId), key) <= 0);
         }
     }
 
@@ -159,6 +175,7 @@ internal sealed class EmulatorStore
             }
 
             Commit(next);
+            Record("PUT", registration, stored.SubscriptionId, tenant.ToString("D"));
             return (PathOf(registration), new StoredMapping(Key(stored.SubscriptionId), stored.TenantId));
         }
     }
@@ -180,6 +197,7 @@ internal sealed class EmulatorStore
             }
 
             Commit(next);
+            Record("DELETE", registration, customerSubscription.ToString("D"), tenant: null);
             return DeleteOutcome.Deleted;
         }
     }
@@ -203,6 +221,13 @@ internal sealed class EmulatorStore
 
     private static RegistrationPath PathOf(EmulatorRegistration registration) =>
         new(registration.SubscriptionId, registration.ResourceGroup, registration.Name);
+
+    /// <summary>Caller holds <see cref="gate"/>, so the log is in commit order.</summary>
+    private void Record(string method, EmulatorRegistration registration, string customerSubscription, string? tenant) =>
+        writes.Enqueue(new CommittedWrite(method, Key(customerSubscription), tenant, time.GetUtcNow())
+        {
+            RegistrationId = $"/subscriptions/{registration.SubscriptionId}/resourceGroups/{registration.ResourceGroup}/providers/Microsoft.AzureStack/registrations/{registration.Name}",
+        });
 
     /// <summary>Caller holds <see cref="gate"/>. Persist first, so a failed write leaves the current state untouched.</summary>
     private void Commit(EmulatorState next)

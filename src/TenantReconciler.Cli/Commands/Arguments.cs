@@ -14,4 +14,10 @@ public sealed record EmulatorArguments(
     string? CertOut,
     int PageSize,
     Emulator.OverwriteSemantics OverwriteSemantics,
-    int PutStatus);
+    int PutStatus,
+    string? FaultsPath = null,
+    int? WriteLatencyMs = null,
+    Emulator.TokenBucketLimit? ThrottleReads = null,
+    Emulator.TokenBucketLimit? ThrottleWrites = null,
+    Emulator.TokenBucketLimit? ThrottleDeletes = null,
+    int? Seed = null);

@@ -135,9 +135,35 @@ public static class CommandLine
                 }
             });
 
+            var faults = new Option<string?>("--faults")
+            {
+                Description = "Fault profile (JSON, see docs/emulator.md): injected latency, 429, 500, 503 and dropped connections.",
+                HelpName = "FILE.json",
+            };
+            var latencyMs = new Option<int?>("--latency-ms")
+            {
+                Description = "Delay every PUT and DELETE by N milliseconds (on top of --faults, replacing its write latency).",
+                HelpName = "N",
+            };
+            latencyMs.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int?>() < 0)
+                {
+                    r.AddError("--latency-ms must not be negative.");
+                }
+            });
+            var throttleReads = TokenBucketOption("--throttle-reads", "reads (GET)");
+            var throttleWrites = TokenBucketOption("--throttle-writes", "writes (PUT), and deletes unless --throttle-deletes is given");
+            var throttleDeletes = TokenBucketOption("--throttle-deletes", "deletes (DELETE)");
+            var seed = new Option<int?>("--seed")
+            {
+                Description = "Seed of the fault decisions of --faults or --latency-ms (overrides the profile's), to replay a run.",
+                HelpName = "N",
+            };
+
             var command = new Command("emulator", "Run the local ARM emulator until Ctrl+C. Prints its base URL on the first line.")
             {
-                port, state, certOut, pageSize, semantics, putStatus,
+                port, state, certOut, pageSize, semantics, putStatus, faults, latencyMs, throttleReads, throttleWrites, throttleDeletes, seed,
             };
             command.SetAction((parseResult, cancellationToken) =>
                 Run<EmulatorHandler>(parseResult, h => h.RunAsync(
@@ -147,11 +173,34 @@ public static class CommandLine
                         parseResult.GetValue(certOut),
                         parseResult.GetValue(pageSize),
                         parseResult.GetRequiredValue(semantics) == "independent" ? Emulator.OverwriteSemantics.Independent : Emulator.OverwriteSemantics.Replace,
-                        parseResult.GetValue(putStatus)),
+                        parseResult.GetValue(putStatus),
+                        parseResult.GetValue(faults),
+                        parseResult.GetValue(latencyMs),
+                        parseResult.GetValue(throttleReads),
+                        parseResult.GetValue(throttleWrites),
+                        parseResult.GetValue(throttleDeletes),
+                        parseResult.GetValue(seed)),
                     cancellationToken)));
             return command;
         }
     }
+
+    private static Option<Emulator.TokenBucketLimit?> TokenBucketOption(string name, string what) => new(name)
+    {
+        Description = $"Token-bucket throttling of {what} per subscription: BURST:RATE, e.g. 200:10 (ARM's public cloud: writes 200:10, reads 250:25).",
+        HelpName = "BURST:RATE",
+        CustomParser = r =>
+        {
+            var text = r.Tokens.Single().Value;
+            if (Emulator.TokenBucketLimit.TryParse(text, out var limit))
+            {
+                return limit;
+            }
+
+            r.AddError($"{name} must be BURST:RATE with a burst of at least 1 and a positive rate per second, not '{text}'.");
+            return null;
+        },
+    };
 
     private static Option<string> FileOption() => new("--file", "-f")
     {
