@@ -43,6 +43,23 @@ public sealed class ListingFailureTests
         Assert.Equal(0, bed.Writes);
     }
 
+    [Fact]
+    public async Task Apply_ListingThrottledBeyondMaxRetryWait_ExitsOneWithZeroWrites()
+    {
+        // Arrange: every listing is answered 429 with a Retry-After of an hour.
+        await using var bed = await CliTestBed.StartAsync(options: new EmulatorOptions
+        {
+            Faults = new FaultProfile { Seed = 1, List = new FaultRule { ThrottleRate = 1, RetryAfter = "3600" } },
+        });
+
+        // Act
+        var apply = await bed.RunAsync("apply", "-f", RepoFiles.Path("tenants.yaml"), "--auto-approve", "--max-retry-wait", "5");
+
+        // Assert
+        Assert.Equal(1, apply.ExitCode);
+        Assert.Equal(0, bed.Writes);
+    }
+
     private static async Task FailLaterPages(HttpContext context, RequestDelegate next)
     {
         if (context.Request.Method == "GET" && context.Request.Query.ContainsKey("$skipToken"))
