@@ -20,7 +20,8 @@ public sealed class ApplyHandler(IOContext io, ArmSessionFactory sessions, TimeP
         var saved = arguments.PlanFile is null ? null : SavedPlan.Load(arguments.PlanFile);
         var desired = saved is null ? DesiredStateLoader.Load(arguments.File) : CheckSavedPlan(saved, arguments);
 
-        await using var session = await sessions.OpenAsync(desired, arguments.Connection, cancellationToken);
+        var settings = ArmPipelineSettings.Default with { MaxRetryWait = arguments.Safety.MaxRetryWait, TimeProvider = time };
+        await using var session = await sessions.OpenAsync(desired, arguments.Connection, settings, cancellationToken);
         if (saved is not null)
         {
             CheckEndpoint(saved, session.Connection.Endpoint);
@@ -65,7 +66,8 @@ public sealed class ApplyHandler(IOContext io, ArmSessionFactory sessions, TimeP
         using (var journal = ApplyJournal.Open(arguments.Safety.Journal, saved?.PlanId, time))
         {
             journal.Started(plan);
-            result = await new PlanApplier(session.Client, journal).ApplyAsync(plan, cancellationToken);
+            var options = new ApplyOptions { Parallelism = arguments.Safety.Parallelism };
+            result = await new PlanApplier(session.Client, options, journal).ApplyAsync(plan, cancellationToken);
             journal.Finished(result);
         }
 

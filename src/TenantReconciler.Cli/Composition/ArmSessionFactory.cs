@@ -43,7 +43,11 @@ public sealed class ArmSessionFactory
         _credentials = credentials;
     }
 
-    public async Task<ArmSession> OpenAsync(DesiredState desired, ConnectionArguments arguments, CancellationToken cancellationToken)
+    public async Task<ArmSession> OpenAsync(DesiredState desired, ConnectionArguments arguments, CancellationToken cancellationToken) =>
+        await OpenAsync(desired, arguments, ArmPipelineSettings.Default, cancellationToken);
+
+    /// <summary>Opens a session whose pipeline uses <paramref name="settings"/> (retries, the Retry-After limit, pacing).</summary>
+    public async Task<ArmSession> OpenAsync(DesiredState desired, ConnectionArguments arguments, ArmPipelineSettings settings, CancellationToken cancellationToken)
     {
         ArmEmulator? emulator = null;
         Uri? endpoint = arguments.ArmEndpoint;
@@ -70,13 +74,9 @@ public sealed class ArmSessionFactory
 
         var connection = ArmConnections.ForCloud(desired.Cloud, desired.ApiVersion, endpoint, trusted);
         var credential = _credentials.Create(auth, desired.Cloud, connection.Endpoint);
-        var options = ArmCustomerSubscriptionClient.CreateDefaultOptions();
-        if (arguments.ApplicationId is { } applicationId)
-        {
-            options.Diagnostics.ApplicationId = applicationId;
-        }
-
-        var pipeline = ArmCustomerSubscriptionClient.CreatePipeline(credential, connection, options);
+        // --application-id (watch replicas): the User-Agent prefix, so ARM's activity log tells the writers apart.
+        var effective = arguments.ApplicationId is { } applicationId ? settings with { ApplicationId = applicationId } : settings;
+        var pipeline = ArmCustomerSubscriptionClient.CreatePipeline(credential, connection, effective);
         _logger.LogInformation("ARM endpoint {Endpoint}, api-version {ApiVersion}, auth {Auth}", connection.Endpoint, connection.ApiVersion, auth);
         return new ArmSession(new ArmCustomerSubscriptionClient(pipeline, connection), connection, emulator);
     }

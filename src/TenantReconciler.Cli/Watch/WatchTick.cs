@@ -139,8 +139,13 @@ public sealed class WatchTick(
         journal?.Started(plan);
         var gated = gate.Open(client, (IApplyObserver?)journal ?? NullApplyObserver.Instance, record, context.Term);
         using var stopWrites = CancellationTokenSource.CreateLinkedTokenSource(gate.Closed, context.Term);
-        var result = await new PlanApplier(gated.Client, gated).ApplyAsync(plan, stopWrites.Token);
-        journal?.Finished(result);
+        var applied = await new PlanApplier(gated.Client, ApplyOptions.Default, gated).ApplyAsync(plan, stopWrites.Token);
+        journal?.Finished(applied);
+
+        // Not sent because the service was stopping (or the term ended): not attempted, not failed.
+        var result = new ApplyResult(applied.Results
+            .Select(r => r.Outcome == ChangeOutcome.Failed && r.ErrorCode == PlanApplier.NotSentErrorCode ? r with { Outcome = ChangeOutcome.NotAttempted } : r)
+            .ToArray());
         var notDone = result.Results.Where(r => r.Outcome != ChangeOutcome.Done).Select(r => r.Change);
         var failed = result.Results.FirstOrDefault(r => r.Outcome == ChangeOutcome.Failed);
         var failures = record.Failures;

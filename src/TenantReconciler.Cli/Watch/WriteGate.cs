@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using System.Collections.Concurrent;
 using TenantReconciler.Applying;
 using TenantReconciler.Live;
 using TenantReconciler.Planning;
@@ -85,18 +86,19 @@ public sealed partial class WriteGate : IDisposable
     internal void Finished(string method, RegistrationRef registration, string customerSubscription, string outcome, int status, string? requestId, string? errorCode) =>
         LogWriteFinished(_logger, method, registration.Name, customerSubscription, outcome, status, requestId, errorCode);
 
-    internal void Enter(string method, RegistrationRef registration, string customerSubscription, Guid? tenant, CancellationToken term)
+    /// <summary>Takes the gate for one write and logs its start, or returns false (nothing logged) once closed or out of term.</summary>
+    internal bool TryEnter(string method, RegistrationRef registration, string customerSubscription, Guid? tenant, CancellationToken term)
     {
         lock (_lock)
         {
-            if (_closed.IsCancellationRequested)
+            if (_closed.IsCancellationRequested || term.IsCancellationRequested)
             {
-                throw new OperationCanceledException("The service is stopping: no new write starts.", _closed.Token);
+                return false;
             }
 
-            term.ThrowIfCancellationRequested();
             _inFlight++;
             LogWriteStarted(_logger, method, registration.Name, customerSubscription, tenant?.ToString("D"), registration.Id.ToString());
+            return true;
         }
     }
 
@@ -121,7 +123,11 @@ public sealed partial class WriteGate : IDisposable
     private static partial void LogWriteFinished(ILogger logger, string method, string registration, string customerSubscription, string outcome, int status, string? requestId, string? ErrorCode);
 }
 
-/// <summary>See <see cref="WriteGate.Open"/>. <see cref="Client"/> and this observer go to the same applier.</summary>
+/// <summary>
+/// See <see cref="WriteGate.Open"/>. <see cref="Client"/> and this observer go to the same applier, which announces each
+/// request to the observer just before sending it through the client. A request announced after the gate closed is
+/// not journaled and not sent: the client fails it as <see cref="PlanApplier.NotSentErrorCode"/>.
+/// </summary>
 public sealed class GatedWrites : IApplyObserver
 {
     private readonly WriteGate _gate;
@@ -129,7 +135,8 @@ public sealed class GatedWrites : IApplyObserver
     private readonly IApplyObserver _journal;
     private readonly WriteRecord _record;
     private readonly CancellationToken _term;
-    private int _reserved;
+    private readonly ConcurrentDictionary<(string Method, string Name), bool> _admitted = new();
+    private readonly ConcurrentDictionary<(string Method, string Name), bool> _refused = new();
 
     internal GatedWrites(WriteGate gate, ICustomerSubscriptionClient inner, IApplyObserver journal, WriteRecord record, CancellationToken term)
     {
@@ -145,32 +152,48 @@ public sealed class GatedWrites : IApplyObserver
 
     public async ValueTask OnStartingAsync(RegistrationRef registration, PlannedOperation operation, CancellationToken cancellationToken)
     {
-        _gate.Enter(operation.Kind == OperationKind.Put ? "PUT" : "DELETE", registration, operation.CustomerSubscriptionName, operation.TenantId, _term);
+        var key = Key(operation);
+        var admitted = _gate.TryEnter(key.Method, registration, operation.CustomerSubscriptionName, operation.TenantId, _term);
+        _admitted[key] = admitted;
+        if (!admitted)
+        {
+            _refused[key] = true;
+            return;
+        }
+
         try
         {
             await _journal.OnStartingAsync(registration, operation, CancellationToken.None);
         }
         catch
         {
+            _admitted.TryRemove(key, out _);
             _gate.Exit();
             throw;
         }
-
-        Interlocked.Increment(ref _reserved);
     }
 
+    /// <summary>Journals the end of every request the gate let through (a refused one was never journaled as started).</summary>
     public ValueTask OnCompletedAsync(RegistrationRef registration, PlannedOperation operation, ArmWriteResult? result, ArmRequestException? error, CancellationToken cancellationToken) =>
-        _journal.OnCompletedAsync(registration, operation, result, error, CancellationToken.None);
+        _refused.TryRemove(Key(operation), out _)
+            ? ValueTask.CompletedTask
+            : _journal.OnCompletedAsync(registration, operation, result, error, CancellationToken.None);
+
+    private const string NotSentSuffix = "not sent: the service is stopping.";
+
+    private static (string Method, string Name) Key(PlannedOperation operation) =>
+        (operation.Kind == OperationKind.Put ? "PUT" : "DELETE", operation.CustomerSubscriptionName);
 
     /// <remarks>The caller's token is deliberately not used once the write is sent: stopping must not cut a write in half.</remarks>
     private async Task<ArmWriteResult> WriteAsync(
         string method, RegistrationRef registration, string name, Guid? tenant, Func<CancellationToken, Task<ArmWriteResult>> send)
     {
-        if (Interlocked.Decrement(ref _reserved) < 0)
+        var admitted = _admitted.TryRemove((method, name), out var announced)
+            ? announced
+            : _gate.TryEnter(method, registration, name, tenant, _term); // not announced through the observer
+        if (!admitted)
         {
-            // Not announced through the observer: take the gate here.
-            Interlocked.Increment(ref _reserved);
-            _gate.Enter(method, registration, name, tenant, _term);
+            throw new ArmRequestException($"{method} {name}: {NotSentSuffix}", 0, PlanApplier.NotSentErrorCode, null, null);
         }
 
         try

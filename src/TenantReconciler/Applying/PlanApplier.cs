@@ -4,87 +4,224 @@ using TenantReconciler.Planning;
 namespace TenantReconciler.Applying;
 
 /// <summary>
-/// Executes a plan: per registration every PUT before any DELETE. A failed request fails its change and the independent
-/// changes still run; a move's DELETE is not sent when its PUT failed. Cancellation stops new requests from starting;
-/// what did not start is reported as not attempted.
+/// Executes a plan with at most <see cref="ApplyOptions.Parallelism"/> requests in flight.
+/// <list type="bullet">
+/// <item>Per registration, every PUT is finished before any DELETE starts; registrations run side by side, sharing the
+/// one limit (requests are started in plan order as slots free up).</item>
+/// <item>A failed request fails its change and the independent changes still run; a move's DELETE is sent only when its
+/// PUT succeeded.</item>
+/// <item>When <c>cancellationToken</c> fires no new request starts. A request in flight is cancelled and its change
+/// fails as "cancelled while in flight" (it may have been written); what never started is not attempted.
+/// Cancellation is data too: <see cref="ApplyAsync"/> returns normally.</item>
+/// </list>
+/// The observer is told about every request, with <see cref="CancellationToken.None"/>: a journal entry is written even
+/// while the apply is being cancelled. An exception from it (or any other unexpected one) stops new requests and
+/// propagates once those in flight are done.
 /// </summary>
 public sealed class PlanApplier
 {
-    private readonly ICustomerSubscriptionClient _client;
-    private readonly IApplyObserver _observer;
+    /// <summary>The error of a change whose request was in flight when the apply was cancelled.</summary>
+    public const string CancelledInFlightMessage = "cancelled while in flight; the write may or may not have happened";
 
-    public PlanApplier(ICustomerSubscriptionClient client, IApplyObserver? observer = null)
+    /// <summary><see cref="ChangeResult.ErrorCode"/> of a change cancelled in flight (ours, not ARM's).</summary>
+    public const string CancelledErrorCode = "Cancelled";
+
+    /// <summary>The error code the observer gets for a request that was held back (pacing) and cancelled before it was sent.</summary>
+    public const string NotSentErrorCode = "NotSent";
+
+    private readonly ICustomerSubscriptionClient client;
+    private readonly ApplyOptions options;
+    private readonly IApplyObserver observer;
+
+    public PlanApplier(ICustomerSubscriptionClient client, ApplyOptions? options = null, IApplyObserver? observer = null)
     {
-        _client = client;
-        _observer = observer ?? NullApplyObserver.Instance;
+        ArgumentNullException.ThrowIfNull(client);
+        options ??= ApplyOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Parallelism, 1, nameof(options));
+        this.client = client;
+        this.options = options;
+        this.observer = observer ?? NullApplyObserver.Instance;
     }
 
+    /// <summary>One result per pending change, in plan order.</summary>
     public async Task<ApplyResult> ApplyAsync(Plan plan, CancellationToken cancellationToken)
     {
-        var results = new List<ChangeResult>();
-        foreach (var registration in plan.Registrations)
-        {
-            results.AddRange(await ApplyRegistrationAsync(registration, cancellationToken));
-        }
-
-        return new ApplyResult(results);
+        ArgumentNullException.ThrowIfNull(plan);
+        using var slots = new SemaphoreSlim(options.Parallelism, options.Parallelism);
+        var apply = new ApplyRun(slots, cancellationToken);
+        var runs = plan.Registrations.Select(registration => new RegistrationRun(registration)).ToArray();
+        await Task.WhenAll(runs.Select(run => RunRegistrationAsync(run, apply))).ConfigureAwait(false);
+        return new ApplyResult(runs.SelectMany(run => run.Results()).ToArray());
     }
 
-    private async Task<IReadOnlyList<ChangeResult>> ApplyRegistrationAsync(RegistrationPlan plan, CancellationToken cancellationToken)
+    private async Task RunRegistrationAsync(RegistrationRun run, ApplyRun apply)
     {
-        var pending = plan.PendingChanges.ToArray();
-        var failures = new Dictionary<PlannedChange, ArmRequestException>(ReferenceEqualityComparer.Instance);
-        var completed = new Dictionary<PlannedChange, int>(ReferenceEqualityComparer.Instance);
-        var lastRequestId = new Dictionary<PlannedChange, string?>(ReferenceEqualityComparer.Instance);
+        await RunAllAsync(run, run.Puts, apply).ConfigureAwait(false);
+        await RunAllAsync(run, run.DeletesToSend(), apply).ConfigureAwait(false);
+    }
 
-        foreach (var operation in plan.Operations())
+    private Task RunAllAsync(RegistrationRun run, IEnumerable<OperationRun> operations, ApplyRun apply) =>
+        Task.WhenAll(operations.Select(operation => RunAsync(run.Plan.Registration, operation, apply)));
+
+    private async Task RunAsync(RegistrationRef registration, OperationRun run, ApplyRun apply)
+    {
+        var cancellationToken = apply.CancellationToken;
+        try
         {
-            if (cancellationToken.IsCancellationRequested)
+            await apply.Slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        try
+        {
+            if (apply.Stopped)
             {
-                break;
+                return;
             }
 
-            if (failures.ContainsKey(operation.Change))
-            {
-                continue;
-            }
+            await SendAsync(registration, run, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Unexpected (the observer failed, say): start nothing more; WhenAll surfaces it when the rest are done.
+            apply.Fault();
+            throw;
+        }
+        finally
+        {
+            apply.Slots.Release();
+        }
+    }
 
-            try
+    private async Task SendAsync(RegistrationRef registration, OperationRun run, CancellationToken cancellationToken)
+    {
+        var operation = run.Operation;
+        await observer.OnStartingAsync(registration, operation, CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            var result = operation.Kind == OperationKind.Put
+                ? await client.PutAsync(registration, operation.CustomerSubscriptionName, operation.TenantId!.Value, cancellationToken).ConfigureAwait(false)
+                : await client.DeleteAsync(registration, operation.CustomerSubscriptionName, cancellationToken).ConfigureAwait(false);
+            run.Succeed(result);
+            await observer.OnCompletedAsync(registration, operation, result, null, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ArmRequestException e)
+        {
+            run.Fail(OperationStatus.Failed, e);
+            await observer.OnCompletedAsync(registration, operation, null, e, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            var notSent = e is RequestNotSentException;
+            var error = notSent
+                ? new ArmRequestException(
+                    $"{operation.Kind.ToString().ToUpperInvariant()} {operation.CustomerSubscriptionName}: cancelled before the request was sent.",
+                    0, NotSentErrorCode, null, null, e)
+                : new ArmRequestException(CancelledInFlightMessage, 0, CancelledErrorCode, null, null, e);
+            run.Fail(notSent ? OperationStatus.NotSent : OperationStatus.CancelledInFlight, error);
+            await observer.OnCompletedAsync(registration, operation, null, error, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>What all requests of one apply share: the slots, the caller's token, and a stop after an unexpected failure.</summary>
+    private sealed class ApplyRun(SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        private volatile bool faulted;
+
+        public SemaphoreSlim Slots { get; } = slots;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public bool Stopped => faulted || CancellationToken.IsCancellationRequested;
+
+        public void Fault() => faulted = true;
+    }
+
+    private enum OperationStatus
+    {
+        NotStarted,
+        NotSent,
+        Succeeded,
+        Failed,
+        CancelledInFlight,
+    }
+
+    /// <summary>One request and what became of it. Written by the one task that runs it, read after all are done.</summary>
+    private sealed class OperationRun(PlannedOperation operation)
+    {
+        public PlannedOperation Operation { get; } = operation;
+
+        public OperationStatus Status { get; private set; } = OperationStatus.NotStarted;
+
+        public ArmWriteResult? Result { get; private set; }
+
+        public ArmRequestException? Error { get; private set; }
+
+        public void Succeed(ArmWriteResult result)
+        {
+            Status = OperationStatus.Succeeded;
+            Result = result;
+        }
+
+        public void Fail(OperationStatus status, ArmRequestException error)
+        {
+            Status = status;
+            Error = error;
+        }
+    }
+
+    private sealed class RegistrationRun
+    {
+        private readonly OperationRun[] operations;
+
+        public RegistrationRun(RegistrationPlan plan)
+        {
+            Plan = plan;
+            operations = plan.Operations().Select(operation => new OperationRun(operation)).ToArray();
+            foreach (var operation in operations)
             {
-                await _observer.OnStartingAsync(plan.Registration, operation, cancellationToken);
-                var result = operation.Kind == OperationKind.Put
-                    ? await _client.PutAsync(plan.Registration, operation.CustomerSubscriptionName, operation.TenantId!.Value, cancellationToken)
-                    : await _client.DeleteAsync(plan.Registration, operation.CustomerSubscriptionName, cancellationToken);
-                completed[operation.Change] = completed.GetValueOrDefault(operation.Change) + 1;
-                lastRequestId[operation.Change] = result.RequestId;
-                await _observer.OnCompletedAsync(plan.Registration, operation, result, null, cancellationToken);
-            }
-            catch (ArmRequestException e)
-            {
-                failures[operation.Change] = e;
-                await _observer.OnCompletedAsync(plan.Registration, operation, null, e, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                break;
+                if (operation.Operation is { Kind: OperationKind.Put, TenantId: null })
+                {
+                    throw new ArgumentException(
+                        $"The plan of {plan.Registration.Id} has a PUT of {operation.Operation.CustomerSubscriptionName} without a tenant.",
+                        nameof(plan));
+                }
             }
         }
 
-        return pending.Select(change => Outcome(plan.Registration, change)).ToArray();
+        public RegistrationPlan Plan { get; }
 
-        ChangeResult Outcome(RegistrationRef registration, PlannedChange change)
+        public IEnumerable<OperationRun> Puts => operations.Where(o => o.Operation.Kind == OperationKind.Put);
+
+        /// <summary>Every DELETE, except a move's whose PUT did not succeed.</summary>
+        public IEnumerable<OperationRun> DeletesToSend() =>
+            operations.Where(o => o.Operation.Kind == OperationKind.Delete
+                && !operations.Any(put => put.Operation.Kind == OperationKind.Put
+                    && ReferenceEquals(put.Operation.Change, o.Operation.Change)
+                    && put.Status != OperationStatus.Succeeded));
+
+        public IEnumerable<ChangeResult> Results() => Plan.PendingChanges.Select(Result);
+
+        private ChangeResult Result(PlannedChange change)
         {
-            if (failures.TryGetValue(change, out var e))
+            var registration = Plan.Registration;
+            var runs = operations.Where(o => ReferenceEquals(o.Operation.Change, change)).ToArray();
+            if (runs.FirstOrDefault(o => o.Status is OperationStatus.Failed or OperationStatus.CancelledInFlight) is { Error: { } error })
             {
-                return new ChangeResult(registration, change, ChangeOutcome.Failed, e.Message, e.ErrorCode, e.RequestId);
+                return new ChangeResult(registration, change, ChangeOutcome.Failed, error.Message, error.ErrorCode, error.RequestId);
             }
 
-            var needed = change.IsMove ? 2 : 1;
-            var done = completed.GetValueOrDefault(change);
-            return done == needed
-                ? new ChangeResult(registration, change, ChangeOutcome.Done, RequestId: lastRequestId.GetValueOrDefault(change))
-                : new ChangeResult(registration, change, ChangeOutcome.NotAttempted,
-                    done > 0 ? "interrupted after the PUT; the old subscription was not deleted" : null);
+            if (runs.Length > 0 && runs.All(o => o.Status == OperationStatus.Succeeded))
+            {
+                return new ChangeResult(registration, change, ChangeOutcome.Done, RequestId: runs[^1].Result!.RequestId);
+            }
+
+            return runs.Any(o => o.Status == OperationStatus.Succeeded)
+                ? new ChangeResult(registration, change, ChangeOutcome.NotAttempted, "interrupted after the PUT; the old subscription was not deleted")
+                : new ChangeResult(registration, change, ChangeOutcome.NotAttempted);
         }
     }
 }

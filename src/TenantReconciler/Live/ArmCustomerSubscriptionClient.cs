@@ -64,14 +64,61 @@ public sealed class ArmCustomerSubscriptionClient : ICustomerSubscriptionClient
     {
         ArgumentNullException.ThrowIfNull(credential);
         ArgumentNullException.ThrowIfNull(connection);
-        options ??= CreateDefaultOptions();
+        return Build(options ?? CreateDefaultOptions(), connection, [new BearerTokenAuthenticationPolicy(credential, connection.Scope)]);
+    }
+
+    private static HttpPipeline Build(ArmClientOptions options, ArmConnection connection, HttpPipelinePolicy[] perRetryPolicies)
+    {
         if (connection.TrustedCertificate is not null)
         {
             options.Transport = new HttpClientTransport(
                 TrustedCertificateValidation.CreateHandler(connection.Endpoint, connection.TrustedCertificate));
         }
 
-        return HttpPipelineBuilder.Build(options, new BearerTokenAuthenticationPolicy(credential, connection.Scope));
+        return HttpPipelineBuilder.Build(options, perRetryPolicies);
+    }
+
+    /// <summary>
+    /// The options <see cref="CreatePipeline(TokenCredential, ArmConnection, ArmPipelineSettings)"/> uses: exponential
+    /// retries as <paramref name="settings"/> say, through <see cref="ArmRetryPolicy"/> (a <c>Retry-After</c> longer than
+    /// <see cref="ArmPipelineSettings.MaxRetryWait"/> fails the request at once).
+    /// </summary>
+    public static ArmClientOptions CreateOptions(ArmPipelineSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        var options = CreateDefaultOptions();
+        options.Retry.MaxRetries = settings.MaxRetries;
+        options.Retry.Delay = settings.RetryDelay;
+        options.Retry.MaxDelay = settings.MaxDelay;
+        options.Retry.NetworkTimeout = settings.NetworkTimeout;
+        if (settings.ApplicationId is { } applicationId)
+        {
+            options.Diagnostics.ApplicationId = applicationId;
+        }
+
+        options.RetryPolicy = new ArmRetryPolicy(
+            settings.MaxRetries,
+            DelayStrategy.CreateExponentialDelayStrategy(settings.RetryDelay, settings.MaxDelay),
+            settings.MaxRetryWait);
+        return options;
+    }
+
+    /// <summary>
+    /// Builds the pipeline from <paramref name="settings"/>: <see cref="CreateOptions"/>, then per attempt
+    /// <see cref="RateLimitPacingPolicy"/> (when <see cref="ArmPipelineSettings.Pacing"/>) before the bearer token policy.
+    /// Certificate trust as in <see cref="CreatePipeline(TokenCredential, ArmConnection, ArmClientOptions?)"/>.
+    /// </summary>
+    public static HttpPipeline CreatePipeline(TokenCredential credential, ArmConnection connection, ArmPipelineSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        ArgumentNullException.ThrowIfNull(connection);
+        var options = CreateOptions(settings);
+        var authentication = new BearerTokenAuthenticationPolicy(credential, connection.Scope);
+        HttpPipelinePolicy[] perRetry = settings.Pacing
+            ? [new RateLimitPacingPolicy(settings.PacingReserve, settings.MaxRetryWait, settings.TimeProvider), authentication]
+            : [authentication];
+        return Build(options, connection, perRetry);
     }
 
     public async Task<LiveRegistration> ListAsync(RegistrationRef registration, CancellationToken cancellationToken)
@@ -284,6 +331,11 @@ public sealed class ArmCustomerSubscriptionClient : ICustomerSubscriptionClient
             : $"{response.Status} {code}: {text}".TrimEnd();
         var sentence = what.EndsWith('.') ? what : what + ".";
         var hint = response.Status == 404 ? " " + notFound : string.Empty;
+        if (RetryAfterRefusal.Of(message) is { } refusal)
+        {
+            hint += " " + refusal.Describe();
+        }
+
         return new ArmRequestException(
             $"{message.Request.Method} {message.Request.Uri} failed: {sentence}{hint}{Ids(response, correlationId)}",
             response.Status,

@@ -389,23 +389,17 @@ public class PlannerTests
     }
 
     [Fact]
-    public void ComputeRegistration_HundredThousandMappings_ScalesLinearly()
+    public void ComputeRegistration_HundredThousandMappings_ClassifiesEveryMapping()
     {
-        // Arrange: a fifth each unchanged, overwritten in place, moved, removed and added.
-        var small = LargeRegistration(12_500);
+        // Arrange: a fifth each unchanged, overwritten in place, moved, removed and added. (Speed is measured by the
+        // benchmarks, never by a timed unit test.)
         var large = LargeRegistration(100_000);
-        Planner.ComputeRegistration(small.Desired, small.Live); // JIT warm-up.
 
         // Act
-        var smallTime = BestOfThree(() => Planner.ComputeRegistration(small.Desired, small.Live));
-        var largeTime = BestOfThree(() => Planner.ComputeRegistration(large.Desired, large.Live));
         var plan = Planner.ComputeRegistration(large.Desired, large.Live);
 
-        // Assert: 8 times the input must cost about 8 times the time (a quadratic diff would be 64 times). A ratio,
-        // not an absolute bound, so that a slow or busy machine does not make the test flaky.
+        // Assert
         Assert.Equal(new PlanSummary(20_000, 40_000, 20_000, 20_000), plan.Summary);
-        var ratio = largeTime.TotalMilliseconds / Math.Max(smallTime.TotalMilliseconds, 0.1);
-        Assert.True(ratio < 24, $"12,500 mappings took {smallTime.TotalMilliseconds:F1} ms, 100,000 took {largeTime.TotalMilliseconds:F1} ms (x{ratio:F1}).");
     }
 
     private static (DesiredRegistration Desired, LiveRegistration Live) LargeRegistration(int count)
@@ -435,20 +429,6 @@ public class PlannerTests
         Span<byte> bytes = stackalloc byte[16];
         random.NextBytes(bytes);
         return new Guid(bytes);
-    }
-
-    private static TimeSpan BestOfThree(Action action)
-    {
-        var best = TimeSpan.MaxValue;
-        for (var i = 0; i < 3; i++)
-        {
-            var stopwatch = Stopwatch.StartNew();
-            action();
-            stopwatch.Stop();
-            best = stopwatch.Elapsed < best ? stopwatch.Elapsed : best;
-        }
-
-        return best;
     }
 
     private static List<(OperationKind Kind, string Name, Guid? TenantId)> Requests(RegistrationPlan plan) =>

@@ -279,8 +279,8 @@ public sealed class WatchServiceTests
         Assert.Equal(0, deletes);
         var a = report.Registrations.Single(r => r.Registration == WatchHarness.A);
         Assert.Equal(RegistrationResult.Interrupted, a.Result);
-        Assert.Equal(1, a.Count(Applying.ChangeOutcome.Done));
-        Assert.Equal(1, a.Count(Applying.ChangeOutcome.NotAttempted));
+        Assert.Equal(1, a.Count(TenantReconciler.Applying.ChangeOutcome.Done));
+        Assert.Equal(1, a.Count(TenantReconciler.Applying.ChangeOutcome.NotAttempted));
         Assert.DoesNotContain(report.Registrations, r => r.Registration == WatchHarness.B);
     }
 }

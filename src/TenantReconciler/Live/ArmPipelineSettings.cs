@@ -1,0 +1,59 @@
+namespace TenantReconciler.Live;
+
+/// <summary>
+/// How the ARM pipeline retries and paces its requests; the composition root fills it from the command line
+/// (<c>--max-retry-wait</c>, <c>--parallelism</c>). The defaults are those of
+/// <see cref="ArmCustomerSubscriptionClient.CreateDefaultOptions"/>, plus a <c>Retry-After</c> limit and pacing.
+/// </summary>
+public sealed record ArmPipelineSettings
+{
+    public static ArmPipelineSettings Default { get; } = new();
+
+    /// <summary>Retries after the first attempt, for 408, 429, 500, 502, 503, 504 and transport failures.</summary>
+    public int MaxRetries { get; init; } = 5;
+
+    /// <summary>The first exponential back-off delay (doubled per retry, with jitter) when the server sends no <c>Retry-After</c>.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(0.8);
+
+    /// <summary>The longest back-off delay of our own. A <c>Retry-After</c> up to <see cref="MaxRetryWait"/> takes precedence.</summary>
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The longest <c>Retry-After</c> honoured. A longer one fails the request at once (its change fails with a message
+    /// saying so) instead of holding a worker for that long.
+    /// </summary>
+    public TimeSpan MaxRetryWait { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The timeout of one attempt (sending and reading the response).</summary>
+    public TimeSpan NetworkTimeout { get; init; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>
+    /// When true, writes are paced by the <c>x-ms-ratelimit-remaining-subscription-*</c> headers so that the subscription's
+    /// throttling bucket does not run dry (see <see cref="RateLimitPacingPolicy"/>).
+    /// </summary>
+    public bool Pacing { get; init; } = true;
+
+    /// <summary>
+    /// Tokens pacing keeps in the bucket so that concurrent requests cannot overdraw it: about the number of requests in
+    /// flight at once plus 2 (the default suits <c>--parallelism 4</c>). Small buckets lower it to half their size.
+    /// </summary>
+    public int PacingReserve { get; init; } = RateLimitPacingPolicy.DefaultReserve;
+
+    /// <summary>When set, prefixes the User-Agent (Azure.Core's <c>ApplicationId</c>: at most 24 characters, no spaces).</summary>
+    public string? ApplicationId { get; init; }
+
+    /// <summary>The clock pacing waits on.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a negative count or a negative or zero duration.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxRetries, nameof(MaxRetries));
+        ArgumentOutOfRangeException.ThrowIfNegative(PacingReserve, nameof(PacingReserve));
+        ArgumentOutOfRangeException.ThrowIfLessThan(RetryDelay, TimeSpan.Zero, nameof(RetryDelay));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxDelay, TimeSpan.Zero, nameof(MaxDelay));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetryWait, TimeSpan.Zero, nameof(MaxRetryWait));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(NetworkTimeout, TimeSpan.Zero, nameof(NetworkTimeout));
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+    }
+}

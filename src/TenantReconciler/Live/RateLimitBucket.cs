@@ -1,0 +1,259 @@
+namespace TenantReconciler.Live;
+
+/// <summary>
+/// What we know of one ARM throttling bucket (one subscription, one category: writes, deletes or reads), learnt from the
+/// <c>x-ms-ratelimit-remaining-subscription-*</c> header of every response. Thread-safe.
+/// <para>
+/// ARM does not announce the refill rate, so it is estimated: between two observations <c>A</c> and <c>B</c> the bucket
+/// went from <c>R_A</c> to <c>R_B</c> while <c>n</c> counted requests were answered, so it refilled
+/// <c>R_B - R_A + n</c> tokens in <c>t_B - t_A</c>. The window is up to <see cref="Window"/> long and restarts whenever the
+/// bucket looks full (a full bucket stops refilling, which would bias the rate low).
+/// </para>
+/// <para>
+/// The tokens now are predicted as <c>R + rate × (now − t) − in flight</c> from the newest observation (newest by send
+/// order, as the server mostly answers in that order); a request in flight counts as already spent, which errs low.
+/// A request may go when at least <c>reserve + 1</c> tokens are predicted. Before the first observation only one request
+/// may be in flight. After a 429 nothing goes before its <c>Retry-After</c>. An underestimated rate only costs a little
+/// time (the tokens saved up show in the next response and are spent then); an overestimate is absorbed by the reserve.
+/// </para>
+/// </summary>
+internal sealed class RateLimitBucket
+{
+    /// <summary>The rate assumed until one is measured: slow, so the first wait is short and then corrected.</summary>
+    internal const double InitialRefillPerSecond = 1;
+
+    internal const double MinRefillPerSecond = 0.05;
+
+    internal static readonly TimeSpan Window = TimeSpan.FromSeconds(30);
+
+    /// <summary>The shortest span a rate is measured over (shorter ones are mostly rounding noise).</summary>
+    internal static readonly TimeSpan MinSpan = TimeSpan.FromSeconds(0.5);
+
+    /// <summary>The longest single wait before the prediction is made again.</summary>
+    internal static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>With nothing in flight and no news for this long, one request may go to learn the state (it may get a 429).</summary>
+    internal static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(5);
+
+    private readonly Lock gate = new();
+    private readonly TimeProvider time;
+    private readonly int reserve;
+    private readonly Queue<Observation> history = new();
+    private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private long nextSequence;
+    private int inFlight;
+    private bool observed;
+    private long baseSequence = -1;
+    private double baseRemaining;
+    private long baseTimestamp;
+    private long lastObservationTimestamp;
+    private long counted;
+    private int maxObserved;
+    private double rate = InitialRefillPerSecond;
+    private long? blockedUntil;
+
+    public RateLimitBucket(int reserve, TimeProvider time)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(reserve);
+        ArgumentNullException.ThrowIfNull(time);
+        this.reserve = reserve;
+        this.time = time;
+    }
+
+    /// <summary>The estimated refill rate, tokens per second.</summary>
+    public double RefillPerSecond
+    {
+        get
+        {
+            lock (gate)
+            {
+                return rate;
+            }
+        }
+    }
+
+    public int InFlight
+    {
+        get
+        {
+            lock (gate)
+            {
+                return inFlight;
+            }
+        }
+    }
+
+    /// <summary>The tokens predicted now, or null before the first observation.</summary>
+    public double? PredictedTokens
+    {
+        get
+        {
+            lock (gate)
+            {
+                return observed ? Predict(time.GetTimestamp()) : null;
+            }
+        }
+    }
+
+    /// <summary>The reserve in effect: the configured one, at most half of the largest remaining count seen (plus one).</summary>
+    public int EffectiveReserve
+    {
+        get
+        {
+            lock (gate)
+            {
+                return Reserve();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Grants a request (true, with the sequence number to complete it with) or says how long to wait before asking
+    /// again (false). <paramref name="changed"/> completes as soon as anything is learnt, which may end the wait early.
+    /// </summary>
+    public bool TryAcquire(out long sequence, out TimeSpan wait, out Task changed)
+    {
+        lock (gate)
+        {
+            changed = this.changed.Task;
+            sequence = -1;
+            var now = time.GetTimestamp();
+            if (blockedUntil is { } until)
+            {
+                var left = time.GetElapsedTime(now, until);
+                if (left > TimeSpan.Zero)
+                {
+                    wait = Clamp(left);
+                    return false;
+                }
+
+                blockedUntil = null;
+            }
+
+            if (!observed)
+            {
+                if (inFlight == 0)
+                {
+                    return Grant(out sequence, out wait);
+                }
+
+                wait = MaxWait;
+                return false;
+            }
+
+            var needed = Reserve() + 1 - Predict(now);
+            if (needed <= 0 || (inFlight == 0 && time.GetElapsedTime(lastObservationTimestamp, now) >= ProbeInterval))
+            {
+                return Grant(out sequence, out wait);
+            }
+
+            wait = Clamp(TimeSpan.FromSeconds(needed / rate));
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// A granted request got a response. <paramref name="remaining"/> is its remaining-count header (null when absent);
+    /// <paramref name="throttled"/> is a 429: it was not counted, and its <paramref name="retryAfter"/> (pass null when it is
+    /// not to be honoured) holds the bucket back until then. A 429 without the header may be another limit than this
+    /// bucket's, so only its <c>Retry-After</c> is learnt from.
+    /// </summary>
+    public void Complete(long sequence, int? remaining, bool throttled, TimeSpan? retryAfter)
+    {
+        lock (gate)
+        {
+            inFlight--;
+            var now = time.GetTimestamp();
+            if (throttled && retryAfter is { } after && after > TimeSpan.Zero)
+            {
+                var until = now + (long)(after.TotalSeconds * time.TimestampFrequency);
+                blockedUntil = blockedUntil is { } current && current > until ? current : until;
+            }
+
+            if (remaining is { } value && value >= 0)
+            {
+                if (!throttled)
+                {
+                    counted++;
+                    if (value >= maxObserved)
+                    {
+                        // As full as it has been seen: it may have stopped refilling before this, so measure from here.
+                        maxObserved = value;
+                        history.Clear();
+                    }
+                }
+
+                Observe(now, value);
+                if (throttled || sequence > baseSequence)
+                {
+                    SetBase(Math.Max(sequence, baseSequence), value, now);
+                }
+            }
+
+            Signal();
+        }
+    }
+
+    /// <summary>A granted request got no response (a transport failure or cancellation).</summary>
+    public void Abandon()
+    {
+        lock (gate)
+        {
+            inFlight--;
+            Signal();
+        }
+    }
+
+    private bool Grant(out long sequence, out TimeSpan wait)
+    {
+        inFlight++;
+        sequence = nextSequence++;
+        wait = TimeSpan.Zero;
+        return true;
+    }
+
+    private int Reserve() => Math.Min(reserve, Math.Max(1, (maxObserved + 1) / 2));
+
+    private double Predict(long now) =>
+        baseRemaining + (rate * time.GetElapsedTime(baseTimestamp, now).TotalSeconds) - inFlight;
+
+    private void SetBase(long sequence, int remaining, long now)
+    {
+        observed = true;
+        baseSequence = sequence;
+        baseRemaining = remaining;
+        baseTimestamp = now;
+    }
+
+    private void Observe(long now, int remaining)
+    {
+        observed = true;
+        lastObservationTimestamp = now;
+        history.Enqueue(new Observation(now, remaining, counted));
+        while (history.Count > 2 && time.GetElapsedTime(history.Peek().Timestamp, now) > Window)
+        {
+            history.Dequeue();
+        }
+
+        var anchor = history.Peek();
+        var span = time.GetElapsedTime(anchor.Timestamp, now);
+        if (span >= MinSpan)
+        {
+            var refilled = remaining - anchor.Remaining + (counted - anchor.Counted);
+            rate = Math.Max(MinRefillPerSecond, refilled / span.TotalSeconds);
+        }
+    }
+
+    private void Signal()
+    {
+        var previous = changed;
+        changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        previous.SetResult();
+    }
+
+    private static TimeSpan Clamp(TimeSpan wait) =>
+        wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait > MaxWait ? MaxWait : wait;
+
+    private readonly record struct Observation(long Timestamp, int Remaining, long Counted);
+}

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Http;
+using TenantReconciler.Emulator;
+
+namespace TenantReconciler.Tests.Cli;
+
+/// <summary>A failed, partial or 404 listing is never "no tenants": it is an error and zero writes, in every registration.</summary>
+public sealed class ListingFailureTests
+{
+    [Fact]
+    public async Task Apply_SecondPageFails_ExitsOneWithZeroWrites()
+    {
+        // Arrange: page size 1, and every request for a later page ($skipToken) is refused with an ARM error.
+        await using var bed = await CliTestBed.StartAsync(options: new EmulatorOptions
+        {
+            PageSize = 1,
+            Middleware = [FailLaterPages],
+        });
+
+        // Act
+        var apply = await bed.RunAsync("apply", "-f", RepoFiles.Path("tenants.yaml"), "--auto-approve");
+
+        // Assert
+        Assert.Equal(1, apply.ExitCode);
+        Assert.Contains("AuthorizationFailed", apply.Stderr);
+        Assert.Equal(0, bed.Writes);
+    }
+
+    [Fact]
+    public async Task Apply_OneRegistrationNotFound_ZeroWritesInTheOthers()
+    {
+        // Arrange: the second registration is missing (404); the first has pending changes.
+        var state = CliTestBed.ExampleState();
+        state.Registrations.RemoveAt(1);
+        await using var bed = await CliTestBed.StartAsync(state);
+
+        // Act
+        var apply = await bed.RunAsync("apply", "-f", RepoFiles.Path("tenants.yaml"), "--auto-approve");
+
+        // Assert
+        Assert.Equal(1, apply.ExitCode);
+        Assert.Contains("ResourceNotFound", apply.Stderr);
+        Assert.Contains("x-ms-request-id", apply.Stderr);
+        Assert.Equal(0, bed.Writes);
+    }
+
+    [Fact]
+    public async Task Apply_ListingThrottledBeyondMaxRetryWait_ExitsOneWithZeroWrites()
+    {
+        // Arrange: every listing is answered 429 with a Retry-After of an hour.
+        await using var bed = await CliTestBed.StartAsync(options: new EmulatorOptions
+        {
+            Faults = new FaultProfile { Seed = 1, List = new FaultRule { ThrottleRate = 1, RetryAfter = "3600" } },
+        });
+
+        // Act
+        var apply = await bed.RunAsync("apply", "-f", RepoFiles.Path("tenants.yaml"), "--auto-approve", "--max-retry-wait", "5");
+
+        // Assert
+        Assert.Equal(1, apply.ExitCode);
+        Assert.Equal(0, bed.Writes);
+    }
+
+    private static async Task FailLaterPages(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.Method == "GET" && context.Request.Query.ContainsKey("$skipToken"))
+        {
+            context.Response.StatusCode = 403;
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await context.Response.WriteAsync("""{"error":{"code":"AuthorizationFailed","message":"The client does not have authorization to perform action 'Microsoft.AzureStack/registrations/customerSubscriptions/read'."}}""");
+            return;
+        }
+
+        await next(context);
+    }
+}
