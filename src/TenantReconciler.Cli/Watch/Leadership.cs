@@ -36,7 +36,7 @@ public sealed class SingleInstanceLeadership : IWriteLeadership
 /// Leadership through a blob lease: runs the <see cref="LeaderElector"/> for the life of the host. Registered before
 /// the watch service, so it stops after it: the lease is released only once the last write has finished.
 /// </summary>
-public sealed class LeaseLeadership(LeaderElector elector, BlobLeaseLock lease) : BackgroundService, IWriteLeadership
+public sealed class LeaseLeadership(LeaderElector elector, BlobLeaseLock lease, IHostApplicationLifetime lifetime) : BackgroundService, IWriteLeadership
 {
     public CancellationToken Term => elector.LeadershipToken;
 
@@ -48,5 +48,18 @@ public sealed class LeaseLeadership(LeaderElector elector, BlobLeaseLock lease) 
         remove => elector.LeadershipChanged -= value;
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => elector.RunAsync(stoppingToken);
+    /// <summary>Runs the election once the host has started (the listener is bound), until the host stops.</summary>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await WatchService.HostStarted(lifetime, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await elector.RunAsync(stoppingToken);
+    }
 }

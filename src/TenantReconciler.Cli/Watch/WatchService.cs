@@ -43,7 +43,17 @@ public sealed partial class WatchService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await Task.Yield();
+        // The first tick waits until the host has started (the listener is bound): a replica that cannot serve its
+        // probes never writes.
+        try
+        {
+            await HostStarted(lifetime, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
         using var closeOnStopping = lifetime.ApplicationStopping.Register(() => gate.Close("the service is stopping"));
         leadership.LeadershipChanged += OnLeadershipChanged;
         monitor.Start(() => _wake.Set(WakeReasons.FileChanged));
@@ -65,6 +75,16 @@ public sealed partial class WatchService(
         {
             leadership.LeadershipChanged -= OnLeadershipChanged;
             LogStopped(logger, _ticks);
+        }
+    }
+
+    /// <summary>Completes when the host has started every hosted service; cancelled with <paramref name="stoppingToken"/>.</summary>
+    internal static async Task HostStarted(IHostApplicationLifetime lifetime, CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken);
         }
     }
 

@@ -199,7 +199,7 @@ public sealed class WatchEndToEndTests : IDisposable
     }
 
     [Fact]
-    public async Task Watch_PortInUse_ExitsWithAClearError()
+    public async Task Watch_PortInUse_ExitsWithAClearErrorBeforeAnyTick()
     {
         // Arrange
         using var taken = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
@@ -213,6 +213,7 @@ public sealed class WatchEndToEndTests : IDisposable
         // Assert
         Assert.Equal(1, result.ExitCode);
         Assert.Contains($"cannot listen on 127.0.0.1:{port}", result.Stderr);
+        Assert.False(File.Exists(_temp.File("state.json")), "no tick may run before the listener is bound");
     }
 
     internal static EmulatorState Converged() =>
