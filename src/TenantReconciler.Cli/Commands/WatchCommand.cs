@@ -179,6 +179,17 @@ public static class WatchCommand
         private readonly Option<Uri?> _blob = new("--lease-blob")
         {
             Description = "Elect one writer among replicas through a lease on this blob (https://ACCOUNT.blob.core.windows.net/CONTAINER/BLOB), with the --auth credential.",
+            CustomParser = r =>
+            {
+                var text = r.Tokens.Single().Value;
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+                {
+                    return uri;
+                }
+
+                r.AddError($"--lease-blob must be an absolute https URL of a blob, not '{text}'.");
+                return null;
+            },
         };
 
         private readonly Option<string?> _connectionString = new("--lease-connection-string")

@@ -1,5 +1,4 @@
 using TenantReconciler.Leasing;
-using TenantReconciler.Live;
 
 namespace TenantReconciler.Cli.Composition;
 
@@ -44,9 +43,10 @@ public static class LeaseLockFactory
         }
 
         var blob = lease.BlobUri ?? throw new ReconcilerException("no lease blob was given: pass --lease-blob URL or --lease-connection-string.");
-        if (!blob.IsAbsoluteUri || (blob.Scheme != Uri.UriSchemeHttps && !(blob.Scheme == Uri.UriSchemeHttp && ArmConnections.IsLoopback(blob))))
+        if (!blob.IsAbsoluteUri || blob.Scheme != Uri.UriSchemeHttps)
         {
-            throw new ReconcilerException($"--lease-blob must be an absolute https URL (http only on loopback), not '{lease.Describe()}'.");
+            // A bearer token never travels over plain http (Azurite over http: use --lease-connection-string).
+            throw new ReconcilerException($"--lease-blob must be an absolute https URL, not '{lease.Describe()}'.");
         }
 
         try

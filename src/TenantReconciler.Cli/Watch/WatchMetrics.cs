@@ -32,8 +32,8 @@ public sealed class WatchMetrics : IWatchObserver
         _results = meter.CreateCounter<long>("tenant_reconciler_registration_ticks_total", description: "Registrations reconciled, by registration and result.");
         meter.CreateObservableGauge(
             "tenant_reconciler_drift",
-            () => status.Registrations.Select(r => new Measurement<long>(r.Drift, Tags(r.Registration))),
-            description: "Changes pending per registration after the last tick: drift not (yet) corrected.");
+            () => status.Registrations.Where(r => r.Listed).Select(r => new Measurement<long>(r.Drift, Tags(r.Registration))),
+            description: "Changes pending per registration after its last listing: drift not (yet) corrected.");
         meter.CreateObservableGauge(
             "tenant_reconciler_last_success_timestamp_seconds",
             () => status.Registrations

@@ -187,12 +187,13 @@ public sealed record RegistrationStatus(
     LastWrites? LastWrites,
     WatchError? LastError,
     DateTimeOffset? LastErrorAt,
-    int ConsecutiveFailures)
+    int ConsecutiveFailures,
+    bool Listed = false)
 {
     public static RegistrationStatus New(RegistrationRef registration) =>
         new(registration, null, null, null, [], WriteBlock.None, 0, [], null, null, null, 0);
 
-    /// <summary>Pending drift; unknown (kept from before) when the last listing failed.</summary>
+    /// <summary>Pending drift as of the last successful listing (<see cref="Listed"/>: there has been one).</summary>
     public int Drift => Pending.Count;
 
     public RegistrationStatus After(RegistrationReport report, DateTimeOffset now)
@@ -213,6 +214,7 @@ public sealed record RegistrationStatus(
             LastError = report.Error ?? LastError,
             LastErrorAt = report.Error is not null ? now : LastErrorAt,
             ConsecutiveFailures = report.Succeeded ? 0 : ConsecutiveFailures + 1,
+            Listed = Listed || listed,
         };
     }
 
@@ -225,7 +227,7 @@ public sealed record RegistrationStatus(
             LastResult is { } result ? WatchStatus.Kebab(result) : null,
             LastTickAt,
             LastSuccessAt,
-            new DriftDocument(summary.Add, summary.Overwrite, summary.Remove, Pending.Count),
+            Listed ? new DriftDocument(summary.Add, summary.Overwrite, summary.Remove, Pending.Count) : null,
             Pending.Take(WatchStatus.MaxListedChanges).Select(PlanDelta.Describe).Select(d => d.Trim()).ToArray(),
             Blocked == WriteBlock.None ? null : WatchStatus.Kebab(Blocked),
             Withheld,
@@ -263,7 +265,7 @@ public sealed record RegistrationDocument(
     string? LastResult,
     DateTimeOffset? LastTickAt,
     DateTimeOffset? LastSuccessAt,
-    DriftDocument PendingDrift,
+    DriftDocument? PendingDrift,
     IReadOnlyList<string> PendingChanges,
     string? Blocked,
     int WithheldRemovals,
