@@ -94,8 +94,9 @@ public sealed class ArmCustomerSubscriptionClient : ICustomerSubscriptionClient
         options.Retry.NetworkTimeout = settings.NetworkTimeout;
         options.RetryPolicy = new ArmRetryPolicy(
             settings.MaxRetries,
-            DelayStrategy.CreateExponentialDelayStrategy(settings.RetryDelay, settings.MaxDelay),
-            settings.MaxRetryWait);
+            new ArmDelayStrategy(settings.RetryDelay, settings.MaxDelay),
+            settings.MaxRetryWait,
+            settings.MaxThrottleRetries);
         return options;
     }
 
