@@ -98,24 +98,6 @@ public sealed class PacingEmulatorTests(ITestOutputHelper output)
             e => Assert.Equal(PlanApplier.NotSentErrorCode, e.Error!.ErrorCode));
     }
 
-    [Fact]
-    public async Task PutAsync_AfterA429FromTheBucket_PacingHoldsTheOthersUntilItsRetryAfter()
-    {
-        // Arrange: another client drained the bucket; ours learns of it from the 429 and its Retry-After of 1 s.
-        await using var emulator = await StartAsync(new ThrottlingOptions { Writes = new TokenBucketLimit(2, 1) });
-        var drain = CreateClient(emulator, FastSettings with { Pacing = false, MaxRetries = 0 });
-        await drain.PutAsync(RegistrationA, Guid.NewGuid().ToString(), Guid.NewGuid(), CancellationToken.None);
-        await drain.PutAsync(RegistrationA, Guid.NewGuid().ToString(), Guid.NewGuid(), CancellationToken.None);
-        var client = CreateClient(emulator, FastSettings with { MaxRetries = 3 });
-
-        // Act
-        await client.PutAsync(RegistrationA, Guid.NewGuid().ToString(), Guid.NewGuid(), CancellationToken.None);
-        await client.PutAsync(RegistrationA, Guid.NewGuid().ToString(), Guid.NewGuid(), CancellationToken.None);
-
-        // Assert: one 429 (the first request of our client found the bucket empty), none after.
-        Assert.Equal([200, 200, 429, 200, 200], emulator.Requests.Select(r => r.Status));
-    }
-
     private static Task<ArmEmulator> StartAsync(ThrottlingOptions throttling, IReadOnlyDictionary<Guid, Guid>? live = null) =>
         ArmEmulator.StartAsync(new EmulatorOptions
         {
