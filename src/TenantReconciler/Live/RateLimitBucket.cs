@@ -13,7 +13,8 @@ namespace TenantReconciler.Live;
 /// <para>
 /// The tokens now are predicted as <c>R + rate × (now − t) − in flight</c> from the newest observation (newest by send
 /// order, as the server mostly answers in that order); a request in flight counts as already spent, which errs low.
-/// A request may go when at least <c>reserve + 1</c> tokens are predicted. Before the first observation only one request
+/// A request may go when at least <c>reserve + 1</c> tokens are predicted (the reserve is at most half the largest count
+/// seen, for small buckets). Before the first observation only one request
 /// may be in flight; until a rate is measured, one request may go every <see cref="LearningInterval"/> while two tokens
 /// are predicted. After a 429 nothing goes before its <c>Retry-After</c>. An underestimated rate only costs a little
 /// time (the tokens saved up show in the next response and are spent then); an overestimate is absorbed by the reserve.
@@ -21,7 +22,7 @@ namespace TenantReconciler.Live;
 /// </summary>
 internal sealed class RateLimitBucket
 {
-    /// <summary>The rate assumed until one is measured: slow, so the first wait is short and then corrected.</summary>
+    /// <summary>The rate assumed until one is measured: slower than any ARM bucket refills, so the guess errs on the safe side.</summary>
     internal const double InitialRefillPerSecond = 1;
 
     internal const double MinRefillPerSecond = 0.05;

@@ -160,6 +160,48 @@ public sealed class PacingRateLimitBucketTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void TryAcquire_RateNotMeasuredYet_OneRequestEveryLearningIntervalBelowTheReserve()
+    {
+        // Arrange: 5 left, below the reserve of 6; nothing measured yet.
+        var bucket = Observed(remaining: 100);
+        Assert.True(bucket.TryAcquire(out var sequence, out _, out _));
+        bucket.Complete(sequence, 5, throttled: false, retryAfter: null);
+
+        // Act
+        var atOnce = bucket.TryAcquire(out _, out var wait, out _);
+        time.Advance(wait);
+        var afterTheInterval = bucket.TryAcquire(out _, out _, out _);
+        var whileItIsInFlight = bucket.TryAcquire(out _, out _, out _);
+
+        // Assert
+        Assert.False(atOnce);
+        Assert.Equal(RateLimitBucket.LearningInterval, wait);
+        Assert.True(afterTheInterval);
+        Assert.False(whileItIsInFlight);
+    }
+
+    [Fact]
+    public void Complete_BucketFoundFullAfterAWait_RaisesTheGuess()
+    {
+        // Arrange: drained to 2 (of 5), then a wait of 1 s at the cautious 1/s, and the bucket is full again.
+        var bucket = Observed(remaining: 4);
+        for (var remaining = 3; remaining >= 2; remaining--)
+        {
+            Assert.True(bucket.TryAcquire(out var next, out _, out _));
+            bucket.Complete(next, remaining, throttled: false, retryAfter: null);
+        }
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(bucket.TryAcquire(out var sequence, out _, out _));
+
+        // Act
+        bucket.Complete(sequence, 4, throttled: false, retryAfter: null);
+
+        // Assert: at least (4 - 4 + 3 - 1) / 1 s = 2/s, and doubled from 1/s: 2/s.
+        Assert.Equal(2, bucket.RefillPerSecond, precision: 3);
+    }
+
+    [Fact]
     public void EffectiveReserve_BucketOfFive_IsHalfItsSize()
     {
         // Arrange
