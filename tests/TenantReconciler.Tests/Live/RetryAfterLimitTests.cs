@@ -91,7 +91,7 @@ public sealed class RetryAfterLimitTests
     }
 
     [Fact]
-    public async Task PutAsync_ShortRetryAfterEveryTime_RetriesExhaustedWithoutTheLongWaitMessage()
+    public async Task PutAsync_ShortRetryAfterEveryTime_ThrottleRetriesExhaustedWithoutTheLongWaitMessage()
     {
         // Arrange
         await using var emulator = await StartAsync((context, _) => AnswerAsync(context, 429, "TooManyRequests", ("retry-after-ms", "1")));
@@ -103,6 +103,21 @@ public sealed class RetryAfterLimitTests
         // Assert
         Assert.Equal(429, exception.Status);
         Assert.DoesNotContain("asked to retry", exception.Message, StringComparison.Ordinal);
+        Assert.Equal(FastSettings.MaxThrottleRetries + 1, emulator.Requests.Count);
+    }
+
+    [Fact]
+    public async Task PutAsync_ServerErrorEveryTime_OnlyTheSmallRetryBudget()
+    {
+        // Arrange: a 503 without Retry-After is a broken server, not throttling: few retries.
+        await using var emulator = await StartAsync((context, _) => WriteErrorAsync(context, 503, "ServiceUnavailable"));
+        var client = CreateClient(emulator);
+
+        // Act
+        var exception = await Assert.ThrowsAsync<ArmRequestException>(() => client.PutAsync(RegistrationA, Subscription.ToString(), Tenant, CancellationToken.None));
+
+        // Assert
+        Assert.Equal(503, exception.Status);
         Assert.Equal(FastSettings.MaxRetries + 1, emulator.Requests.Count);
     }
 
