@@ -4,8 +4,8 @@ namespace TenantReconciler.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release --project tests/TenantReconciler.Benchmarks -- --filter '*'</c> runs every benchmark;
-/// <c>-- requests</c> runs the request-count scenario (a count, not a timing); <c>-- watch</c> the watch service's
-/// converged-tick cost and memory over 10,000 ticks.
+/// <c>-- requests</c> runs the request-count scenario (a count, not a timing); <c>-- apply</c> the apply throughput scenario;
+/// <c>-- watch</c> the watch service's converged-tick cost and its memory over 10,000 ticks.
 /// </summary>
 public static class Program
 {
@@ -14,6 +14,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "requests")
         {
             return await RequestCountScenario.RunAsync(Console.Out);
+        }
+
+        if (args.Length > 0 && args[0] == "apply")
+        {
+            return await ApplyScenario.RunAsync(Console.Out, args);
         }
 
         if (args.Length > 0 && args[0] == "watch")

@@ -20,7 +20,12 @@ public sealed class ApplyHandler(IOContext io, ArmSessionFactory sessions, TimeP
         var saved = arguments.PlanFile is null ? null : SavedPlan.Load(arguments.PlanFile);
         var desired = saved is null ? DesiredStateLoader.Load(arguments.File) : CheckSavedPlan(saved, arguments);
 
-        var settings = ArmPipelineSettings.Default with { MaxRetryWait = arguments.Safety.MaxRetryWait, TimeProvider = time };
+        var settings = ArmPipelineSettings.Default with
+        {
+            MaxRetryWait = arguments.Safety.MaxRetryWait,
+            PacingReserve = arguments.Safety.Parallelism + 2,
+            TimeProvider = time,
+        };
         await using var session = await sessions.OpenAsync(desired, arguments.Connection, settings, cancellationToken);
         if (saved is not null)
         {

@@ -176,6 +176,7 @@ public sealed class PlanApplier
     private sealed class RegistrationRun
     {
         private readonly OperationRun[] operations;
+        private readonly ILookup<PlannedChange, OperationRun> byChange;
 
         public RegistrationRun(RegistrationPlan plan)
         {
@@ -190,25 +191,26 @@ public sealed class PlanApplier
                         nameof(plan));
                 }
             }
+
+            byChange = operations.ToLookup<OperationRun, PlannedChange>(o => o.Operation.Change, ReferenceEqualityComparer.Instance);
         }
 
         public RegistrationPlan Plan { get; }
 
         public IEnumerable<OperationRun> Puts => operations.Where(o => o.Operation.Kind == OperationKind.Put);
 
-        /// <summary>Every DELETE, except a move's whose PUT did not succeed.</summary>
+        /// <summary>Every DELETE, except a move's whose PUT did not succeed. Called once the PUTs are done.</summary>
         public IEnumerable<OperationRun> DeletesToSend() =>
             operations.Where(o => o.Operation.Kind == OperationKind.Delete
-                && !operations.Any(put => put.Operation.Kind == OperationKind.Put
-                    && ReferenceEquals(put.Operation.Change, o.Operation.Change)
-                    && put.Status != OperationStatus.Succeeded));
+                && byChange[o.Operation.Change].All(other => other.Operation.Kind != OperationKind.Put || other.Status == OperationStatus.Succeeded));
 
         public IEnumerable<ChangeResult> Results() => Plan.PendingChanges.Select(Result);
 
+        /// <summary>Failed if a request failed (or was cancelled in flight); done if all succeeded; else not attempted.</summary>
         private ChangeResult Result(PlannedChange change)
         {
             var registration = Plan.Registration;
-            var runs = operations.Where(o => ReferenceEquals(o.Operation.Change, change)).ToArray();
+            var runs = byChange[change].ToArray();
             if (runs.FirstOrDefault(o => o.Status is OperationStatus.Failed or OperationStatus.CancelledInFlight) is { Error: { } error })
             {
                 return new ChangeResult(registration, change, ChangeOutcome.Failed, error.Message, error.ErrorCode, error.RequestId);

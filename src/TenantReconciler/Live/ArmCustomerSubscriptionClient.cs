@@ -99,8 +99,9 @@ public sealed class ArmCustomerSubscriptionClient : ICustomerSubscriptionClient
 
         options.RetryPolicy = new ArmRetryPolicy(
             settings.MaxRetries,
-            DelayStrategy.CreateExponentialDelayStrategy(settings.RetryDelay, settings.MaxDelay),
-            settings.MaxRetryWait);
+            new ArmDelayStrategy(settings.RetryDelay, settings.MaxDelay),
+            settings.MaxRetryWait,
+            settings.MaxThrottleRetries);
         return options;
     }
 

@@ -13,6 +13,9 @@ public sealed record ArmPipelineSettings
     public int MaxRetries { get; init; } = 5;
 
     /// <summary>The first exponential back-off delay (doubled per retry, with jitter) when the server sends no <c>Retry-After</c>.</summary>
+    /// <summary>Retries of 429 responses, each waiting what ARM asked (bounded by <see cref="MaxRetryWait"/>).</summary>
+    public int MaxThrottleRetries { get; init; } = 30;
+
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(0.8);
 
     /// <summary>The longest back-off delay of our own. A <c>Retry-After</c> up to <see cref="MaxRetryWait"/> takes precedence.</summary>

@@ -12,22 +12,42 @@ namespace TenantReconciler.Live;
 /// </summary>
 public sealed class ArmRetryPolicy : RetryPolicy
 {
-    public ArmRetryPolicy(int maxRetries, DelayStrategy delayStrategy, TimeSpan maxRetryWait)
-        : base(maxRetries, delayStrategy)
+    /// <param name="maxRetries">Retries of server errors and transport failures.</param>
+    /// <param name="delayStrategy">The back-off between attempts.</param>
+    /// <param name="maxRetryWait">The longest server-requested wait that is honoured.</param>
+    /// <param name="maxThrottleRetries">
+    /// Retries of 429 responses. ARM says when to come back, so a throttling storm is waited out (each wait bounded by
+    /// <paramref name="maxRetryWait"/>) rather than failing the change after the few retries that suit a broken server.
+    /// </param>
+    public ArmRetryPolicy(int maxRetries, DelayStrategy delayStrategy, TimeSpan maxRetryWait, int maxThrottleRetries = 0)
+        : base(Math.Max(maxRetries, maxThrottleRetries), delayStrategy)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxRetries);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxThrottleRetries);
         ArgumentNullException.ThrowIfNull(delayStrategy);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRetryWait, TimeSpan.Zero);
         MaxRetryWait = maxRetryWait;
+        MaxRetries = maxRetries;
+        MaxThrottleRetries = maxThrottleRetries;
     }
 
     public TimeSpan MaxRetryWait { get; }
 
+    public int MaxRetries { get; }
+
+    public int MaxThrottleRetries { get; }
+
     protected override async ValueTask<bool> ShouldRetryAsync(HttpMessage message, Exception? exception) =>
-        await base.ShouldRetryAsync(message, exception).ConfigureAwait(false) && !RefuseLongWait(message, exception);
+        await base.ShouldRetryAsync(message, exception).ConfigureAwait(false) && WithinBudget(message, exception) && !RefuseLongWait(message, exception);
 
     protected override bool ShouldRetry(HttpMessage message, Exception? exception) =>
-        base.ShouldRetry(message, exception) && !RefuseLongWait(message, exception);
+        base.ShouldRetry(message, exception) && WithinBudget(message, exception) && !RefuseLongWait(message, exception);
+
+    private bool WithinBudget(HttpMessage message, Exception? exception)
+    {
+        var throttled = exception is null && message.HasResponse && message.Response.Status == 429;
+        return message.ProcessingContext.RetryNumber < (throttled ? MaxThrottleRetries : MaxRetries);
+    }
 
     /// <summary>The server's wait, the way Azure.Core's delay strategy reads it, against the limit.</summary>
     private bool RefuseLongWait(HttpMessage message, Exception? exception)
@@ -40,6 +60,32 @@ public sealed class ArmRetryPolicy : RetryPolicy
 
         message.SetProperty(typeof(RetryAfterRefusal), new RetryAfterRefusal(retryAfter, MaxRetryWait));
         return true;
+    }
+}
+
+/// <summary>
+/// Exponential back-off, except after a 429 that carries a server-requested wait: then exactly that wait (Azure.Core
+/// takes the larger of the server's wait and this delay), so a long throttling storm does not grow the back-off to its cap.
+/// </summary>
+public sealed class ArmDelayStrategy : DelayStrategy
+{
+    private readonly TimeSpan _initial;
+
+    public ArmDelayStrategy(TimeSpan initial, TimeSpan maxDelay)
+        : base(maxDelay)
+    {
+        _initial = initial;
+    }
+
+    protected override TimeSpan GetNextDelayCore(Azure.Response? response, int retryNumber)
+    {
+        if (response is { Status: 429 } && RetryAfterHeader.Read(response.Headers, DateTimeOffset.UtcNow) is not null)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var factor = Math.Pow(2, Math.Clamp(retryNumber - 1, 0, 30));
+        return TimeSpan.FromTicks((long)Math.Min(_initial.Ticks * factor, TimeSpan.MaxValue.Ticks / 2.0));
     }
 }
 

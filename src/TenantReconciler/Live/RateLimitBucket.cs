@@ -6,31 +6,48 @@ namespace TenantReconciler.Live;
 /// <para>
 /// ARM does not announce the refill rate, so it is estimated: between two observations <c>A</c> and <c>B</c> the bucket
 /// went from <c>R_A</c> to <c>R_B</c> while <c>n</c> counted requests were answered, so it refilled
-/// <c>R_B - R_A + n</c> tokens in <c>t_B - t_A</c>. The window is up to <see cref="Window"/> long and restarts whenever the
-/// bucket looks full (a full bucket stops refilling, which would bias the rate low).
+/// <c>R_B - R_A + n</c> tokens in <c>t_B - t_A</c>. The window is up to <see cref="Window"/> long. A full bucket stops
+/// refilling, so a window that ends with the bucket full only gives a lower bound (it may raise the estimate, never
+/// lower it), and the window then restarts. Until a rate has been measured, finding the bucket full doubles the guess.
 /// </para>
 /// <para>
 /// The tokens now are predicted as <c>R + rate × (now − t) − in flight</c> from the newest observation (newest by send
 /// order, as the server mostly answers in that order); a request in flight counts as already spent, which errs low.
-/// A request may go when at least <c>reserve + 1</c> tokens are predicted. Before the first observation only one request
-/// may be in flight. After a 429 nothing goes before its <c>Retry-After</c>. An underestimated rate only costs a little
+/// A request may go when at least <c>reserve + 1</c> tokens are predicted (the reserve is at most half the largest count
+/// seen, for small buckets). Before the first observation only one request
+/// may be in flight; until a rate is measured, one request may go every <see cref="LearningInterval"/> while two tokens
+/// are predicted. After a 429 nothing goes before its <c>Retry-After</c>. An underestimated rate only costs a little
 /// time (the tokens saved up show in the next response and are spent then); an overestimate is absorbed by the reserve.
 /// </para>
 /// </summary>
 internal sealed class RateLimitBucket
 {
-    /// <summary>The rate assumed until one is measured: slow, so the first wait is short and then corrected.</summary>
+    /// <summary>The rate assumed until one is measured: slower than any ARM bucket refills, so the guess errs on the safe side.</summary>
     internal const double InitialRefillPerSecond = 1;
 
     internal const double MinRefillPerSecond = 0.05;
 
+    internal const double MaxRefillPerSecond = 10_000;
+
     internal static readonly TimeSpan Window = TimeSpan.FromSeconds(30);
 
-    /// <summary>The shortest span a rate is measured over (shorter ones are mostly rounding noise).</summary>
+    /// <summary>The shortest span a rate is measured over when the bucket was not seen full (shorter ones are mostly rounding noise).</summary>
     internal static readonly TimeSpan MinSpan = TimeSpan.FromSeconds(0.5);
+
+    /// <summary>The shortest span a lower bound is taken from (it is corrected for rounding, so it may be short).</summary>
+    internal static readonly TimeSpan MinLowerBoundSpan = TimeSpan.FromSeconds(0.05);
 
     /// <summary>The longest single wait before the prediction is made again.</summary>
     internal static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Until a rate has been measured, one request at a time may go this often below the reserve (while at least
+    /// <see cref="LearningMinimum"/> tokens are predicted): a small bucket would otherwise fill up, and waste its refill,
+    /// during the long waits the cautious first guess makes.
+    /// </summary>
+    internal static readonly TimeSpan LearningInterval = TimeSpan.FromSeconds(0.1);
+
+    internal const double LearningMinimum = 2;
 
     /// <summary>With nothing in flight and no news for this long, one request may go to learn the state (it may get a 429).</summary>
     internal static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(5);
@@ -51,6 +68,7 @@ internal sealed class RateLimitBucket
     private long counted;
     private int maxObserved;
     private double rate = InitialRefillPerSecond;
+    private bool measuredOnce;
     private long? blockedUntil;
 
     public RateLimitBucket(int reserve, TimeProvider time)
@@ -142,13 +160,23 @@ internal sealed class RateLimitBucket
                 return false;
             }
 
-            var needed = Reserve() + 1 - Predict(now);
-            if (needed <= 0 || (inFlight == 0 && time.GetElapsedTime(lastObservationTimestamp, now) >= ProbeInterval))
+            var predicted = Predict(now);
+            var needed = Reserve() + 1 - predicted;
+            var quiet = time.GetElapsedTime(lastObservationTimestamp, now);
+            var learning = !measuredOnce && inFlight == 0 && predicted >= LearningMinimum;
+            if (needed <= 0
+                || (learning && quiet >= LearningInterval)
+                || (inFlight == 0 && quiet >= ProbeInterval))
             {
                 return Grant(out sequence, out wait);
             }
 
             wait = Clamp(TimeSpan.FromSeconds(needed / rate));
+            if (learning && LearningInterval - quiet < wait)
+            {
+                wait = Clamp(LearningInterval - quiet);
+            }
+
             return false;
         }
     }
@@ -173,18 +201,15 @@ internal sealed class RateLimitBucket
 
             if (remaining is { } value && value >= 0)
             {
+                var full = false;
                 if (!throttled)
                 {
                     counted++;
-                    if (value >= maxObserved)
-                    {
-                        // As full as it has been seen: it may have stopped refilling before this, so measure from here.
-                        maxObserved = value;
-                        history.Clear();
-                    }
+                    full = value >= maxObserved;
+                    maxObserved = Math.Max(maxObserved, value);
                 }
 
-                Observe(now, value);
+                Observe(now, value, full);
                 if (throttled || sequence > baseSequence)
                 {
                     SetBase(Math.Max(sequence, baseSequence), value, now);
@@ -226,11 +251,17 @@ internal sealed class RateLimitBucket
         baseTimestamp = now;
     }
 
-    private void Observe(long now, int remaining)
+    /// <summary>
+    /// Records an observation and measures the rate since the window's start. A bucket as full as it has been seen may
+    /// have stopped refilling before, so such an observation only gives a lower bound (it may raise the estimate, never
+    /// lower it), and the window restarts there.
+    /// </summary>
+    private void Observe(long now, int remaining, bool full)
     {
         observed = true;
         lastObservationTimestamp = now;
-        history.Enqueue(new Observation(now, remaining, counted));
+        var observation = new Observation(now, remaining, counted);
+        history.Enqueue(observation);
         while (history.Count > 2 && time.GetElapsedTime(history.Peek().Timestamp, now) > Window)
         {
             history.Dequeue();
@@ -238,10 +269,26 @@ internal sealed class RateLimitBucket
 
         var anchor = history.Peek();
         var span = time.GetElapsedTime(anchor.Timestamp, now);
-        if (span >= MinSpan)
+        var refilled = remaining - anchor.Remaining + (counted - anchor.Counted);
+        if (full)
         {
-            var refilled = remaining - anchor.Remaining + (counted - anchor.Counted);
-            rate = Math.Max(MinRefillPerSecond, refilled / span.TotalSeconds);
+            if (span >= MinLowerBoundSpan)
+            {
+                // A lower bound, less one token for the rounding of the two counts: safe to learn from at once. Until a
+                // rate has been measured, a bucket found full after a wait means the waits are too long: double the
+                // guess. (An overestimate costs at most one wait's worth of tokens, which the reserve covers, and every
+                // response corrects the prediction.)
+                var bound = (refilled - 1) / span.TotalSeconds;
+                rate = Math.Min(MaxRefillPerSecond, Math.Max(measuredOnce ? rate : rate * 2, bound));
+            }
+
+            history.Clear();
+            history.Enqueue(observation);
+        }
+        else if (span >= MinSpan)
+        {
+            rate = Math.Clamp(refilled / span.TotalSeconds, MinRefillPerSecond, MaxRefillPerSecond);
+            measuredOnce = true;
         }
     }
 

@@ -21,6 +21,7 @@ internal static class ApplyTestSupport
     public static ArmPipelineSettings FastSettings { get; } = new()
     {
         MaxRetries = 2,
+        MaxThrottleRetries = 4,
         RetryDelay = TimeSpan.FromMilliseconds(1),
         MaxDelay = TimeSpan.FromMilliseconds(5),
         NetworkTimeout = TimeSpan.FromSeconds(30),
