@@ -13,7 +13,7 @@ namespace TenantReconciler.Cli.Commands;
 /// with a journal, then re-list and report convergence. Exit 0 only when every change is done and a fresh plan is empty.
 /// Every refusal happens before the first write of the run, for every registration.
 /// </summary>
-public sealed class ApplyHandler(IOContext io, ArmSessionFactory sessions, TimeProvider time)
+public sealed class ApplyHandler(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time)
 {
     public async Task<int> RunAsync(ApplyArguments arguments, CancellationToken cancellationToken)
     {
@@ -27,6 +27,13 @@ public sealed class ApplyHandler(IOContext io, ArmSessionFactory sessions, TimeP
             TimeProvider = time,
         };
         await using var session = await sessions.OpenAsync(desired, arguments.Connection, settings, cancellationToken);
+
+        // With --lock, the lease is held from before the live state is read until the last write.
+        await using var applyLock = arguments.Safety.Lock is { } lease
+            ? await AcquireLockAsync(lease, arguments, cancellationToken)
+            : null;
+        using var writes = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, applyLock?.Lost ?? CancellationToken.None);
+
         if (saved is not null)
         {
             CheckEndpoint(saved, session.Connection.Endpoint);
@@ -72,11 +79,17 @@ public sealed class ApplyHandler(IOContext io, ArmSessionFactory sessions, TimeP
         {
             journal.Started(plan);
             var options = new ApplyOptions { Parallelism = arguments.Safety.Parallelism };
-            result = await new PlanApplier(session.Client, options, journal).ApplyAsync(plan, cancellationToken);
+            result = await new PlanApplier(session.Client, options, journal).ApplyAsync(plan, writes.Token);
             journal.Finished(result);
         }
 
         ApplyReport.Write(io.Output, result);
+        if (applyLock is not null && applyLock.Lost.IsCancellationRequested)
+        {
+            io.Error.WriteLine($"Error: the lock {arguments.Safety.Lock} was lost during the apply; no write started after that. Re-run to converge.");
+            return ExitCodes.Error;
+        }
+
         if (cancellationToken.IsCancellationRequested)
         {
             io.Error.WriteLine("Error: apply was cancelled; the changes not attempted are listed above. Re-run to converge.");
@@ -90,6 +103,14 @@ public sealed class ApplyHandler(IOContext io, ArmSessionFactory sessions, TimeP
             : $"Not converged: a fresh plan still has {after.Summary.Add} to add, {after.Summary.Overwrite} to overwrite, {after.Summary.Remove} to remove.");
 
         return result.Succeeded && converged ? ExitCodes.Success : ExitCodes.Error;
+    }
+
+    private async Task<ApplyLock> AcquireLockAsync(LeaseArguments lease, ApplyArguments arguments, CancellationToken cancellationToken)
+    {
+        var auth = arguments.Connection.Auth ?? (arguments.Connection.UseEmulator ? AuthKind.Emulator : AuthKind.Default);
+        var blob = LeaseLockFactory.Create(lease, credentials, auth);
+        io.Error.WriteLine($"Acquiring the lock {lease.Describe()} (waiting up to {arguments.Safety.LockWait.TotalSeconds:0} s)...");
+        return await ApplyLock.AcquireAsync(blob, arguments.Safety.LockWait, time, cancellationToken);
     }
 
     private static DesiredState CheckSavedPlan(SavedPlan saved, ApplyArguments arguments)

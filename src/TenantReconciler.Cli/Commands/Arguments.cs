@@ -12,7 +12,9 @@ public sealed record ApplySafety(
     GuardOverrides Guards,
     int Parallelism,
     TimeSpan MaxRetryWait,
-    string Journal);
+    string Journal,
+    LeaseArguments? Lock = null,
+    TimeSpan LockWait = default);
 
 /// <summary><paramref name="FileGiven"/>: -f was on the command line (with a saved plan, its hash must match).</summary>
 public sealed record ApplyArguments(

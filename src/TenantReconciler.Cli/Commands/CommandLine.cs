@@ -307,6 +307,45 @@ public static class CommandLine
 
         private readonly Option<string> _journal = JournalOption();
 
+        private readonly Option<Uri?> _lock = new("--lock")
+        {
+            Description = "Hold this blob's lease (https://ACCOUNT.blob.core.windows.net/CONTAINER/BLOB, with the --auth credential) while applying: the same lease as 'watch --lease-blob', so a CI apply and the service never write at once.",
+            CustomParser = r =>
+            {
+                var text = r.Tokens.Single().Value;
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps)
+                {
+                    return uri;
+                }
+
+                r.AddError($"--lock must be an absolute https URL of a blob, not '{text}'.");
+                return null;
+            },
+        };
+
+        private readonly Option<string?> _lockConnectionString = new("--lock-connection-string")
+        {
+            Description = $"Or: hold the lease of {LeaseArguments.DefaultContainer}/{LeaseArguments.DefaultBlobName} in the storage account of this connection string (e.g. Azurite's), as 'watch --lease-connection-string' does.",
+        };
+
+        private readonly Option<string> _lockContainer = new("--lock-container")
+        {
+            Description = "With --lock-connection-string: the container (as 'watch --lease-container').",
+            DefaultValueFactory = _ => LeaseArguments.DefaultContainer,
+        };
+
+        private readonly Option<string> _lockBlobName = new("--lock-blob-name")
+        {
+            Description = "With --lock-connection-string: the blob (as 'watch --lease-blob-name').",
+            DefaultValueFactory = _ => LeaseArguments.DefaultBlobName,
+        };
+
+        private readonly Option<double> _lockWait = new("--lock-wait")
+        {
+            Description = "Seconds to wait for the lock before giving up.",
+            DefaultValueFactory = _ => 120,
+        };
+
         public SafetyOptions()
         {
             _parallelism.Validators.Add(r =>
@@ -343,13 +382,35 @@ public static class CommandLine
             command.Options.Add(_parallelism);
             command.Options.Add(_maxRetryWait);
             command.Options.Add(_journal);
+            command.Options.Add(_lock);
+            command.Options.Add(_lockConnectionString);
+            command.Options.Add(_lockContainer);
+            command.Options.Add(_lockBlobName);
+            command.Options.Add(_lockWait);
+            command.Validators.Add(r =>
+            {
+                if (r.GetValue(_lock) is not null && r.GetValue(_lockConnectionString) is not null)
+                {
+                    r.AddError("Give the lock either as --lock URL or with --lock-connection-string, not both.");
+                }
+            });
         }
 
-        public ApplySafety Parse(ParseResult parseResult) => new(
-            new GuardOverrides(parseResult.GetValue(_allowEmpty), parseResult.GetValue(_maxRemovals), parseResult.GetValue(_confirmRemovals)),
-            parseResult.GetValue(_parallelism),
-            TimeSpan.FromSeconds(parseResult.GetValue(_maxRetryWait)),
-            parseResult.GetRequiredValue(_journal));
+        public ApplySafety Parse(ParseResult parseResult)
+        {
+            var blob = parseResult.GetValue(_lock);
+            var connectionString = parseResult.GetValue(_lockConnectionString);
+            var lease = blob is null && connectionString is null
+                ? null
+                : new LeaseArguments(blob, connectionString, parseResult.GetRequiredValue(_lockContainer), parseResult.GetRequiredValue(_lockBlobName), LeaseArguments.DefaultDuration);
+            return new(
+                new GuardOverrides(parseResult.GetValue(_allowEmpty), parseResult.GetValue(_maxRemovals), parseResult.GetValue(_confirmRemovals)),
+                parseResult.GetValue(_parallelism),
+                TimeSpan.FromSeconds(parseResult.GetValue(_maxRetryWait)),
+                parseResult.GetRequiredValue(_journal),
+                lease,
+                TimeSpan.FromSeconds(parseResult.GetValue(_lockWait)));
+        }
     }
 
     /// <summary>The options that say where ARM is, shared by plan and apply.</summary>
