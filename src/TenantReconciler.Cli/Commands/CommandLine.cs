@@ -413,8 +413,8 @@ public static class CommandLine
         }
     }
 
-    /// <summary>The options that say where ARM is, shared by plan and apply.</summary>
-    private sealed class ConnectionOptions
+    /// <summary>The options that say where ARM is, shared by plan, apply, undo and watch.</summary>
+    internal sealed class ConnectionOptions
     {
         private readonly Option<string?> _emulator = new("--emulator")
         {
@@ -449,9 +449,11 @@ public static class CommandLine
             Description = "Trust this extra certificate (PEM) for the ARM endpoint, e.g. the emulator's --cert-out.",
         };
 
-        public ConnectionOptions()
+        public ConnectionOptions(string? emulatorDescription = null, string? authDescription = null)
         {
             _auth.AcceptOnlyFromAmong([.. AuthKinds.ByName.Keys]);
+            _emulator.Description = emulatorDescription ?? _emulator.Description;
+            _auth.Description = authDescription ?? _auth.Description;
         }
 
         public void AddTo(Command command)

@@ -62,7 +62,9 @@ public static class WatchCommand
         {
             Description = "Also record every write in this apply journal (JSON lines; 'undo' reads it). None by default: the JSON log has every write too.",
         };
-        var connection = new WatchConnectionOptions();
+        var connection = new CommandLine.ConnectionOptions(
+            $"Start the local emulator in-process, seeded from STATEFILE (default {CommandLine.DefaultEmulatorState}), and use it.",
+            "Credential for ARM and the lease blob: default, cli, environment, workload-identity, managed-identity, or emulator (loopback only).");
         var lease = new LeaseOptions();
         var command = new Command(Name, "Run as a service: re-read the file, list, plan and act on every interval and on every change of the file, until SIGTERM or Ctrl+C.")
         {
@@ -112,66 +114,6 @@ public static class WatchCommand
             return default;
         },
     };
-
-    /// <summary>Where ARM is: the same options as plan and apply.</summary>
-    private sealed class WatchConnectionOptions
-    {
-        private readonly Option<string?> _emulator = new("--emulator")
-        {
-            Description = $"Start the local emulator in-process, seeded from STATEFILE (default {CommandLine.DefaultEmulatorState}), and use it.",
-            Arity = ArgumentArity.ZeroOrOne,
-            HelpName = "STATEFILE",
-        };
-
-        private readonly Option<string?> _auth = new("--auth")
-        {
-            Description = "Credential for ARM and the lease blob: default, cli, environment, workload-identity, managed-identity, or emulator (loopback only).",
-        };
-
-        private readonly Option<Uri?> _armEndpoint = new("--arm-endpoint")
-        {
-            Description = "Override the cloud's ARM endpoint (an absolute https URL).",
-            CustomParser = r =>
-            {
-                var text = r.Tokens.Single().Value;
-                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment))
-                {
-                    return uri;
-                }
-
-                r.AddError($"--arm-endpoint must be an absolute https URL without query or fragment, not '{text}'.");
-                return null;
-            },
-        };
-
-        private readonly Option<string?> _caCert = new("--ca-cert")
-        {
-            Description = "Trust this extra certificate (PEM) for the ARM endpoint, e.g. the emulator's --cert-out.",
-        };
-
-        public WatchConnectionOptions()
-        {
-            _auth.AcceptOnlyFromAmong([.. AuthKinds.ByName.Keys]);
-        }
-
-        public void AddTo(Command command)
-        {
-            command.Options.Add(_emulator);
-            command.Options.Add(_auth);
-            command.Options.Add(_armEndpoint);
-            command.Options.Add(_caCert);
-        }
-
-        public ConnectionArguments Parse(ParseResult parseResult)
-        {
-            var auth = parseResult.GetValue(_auth);
-            return new ConnectionArguments(
-                parseResult.GetResult(_emulator) is not null ? parseResult.GetValue(_emulator) ?? CommandLine.DefaultEmulatorState : null,
-                auth is null ? null : AuthKinds.ByName[auth],
-                parseResult.GetValue(_armEndpoint),
-                parseResult.GetValue(_caCert));
-        }
-    }
 
     /// <summary>Leader election: without any of these the single instance is the leader.</summary>
     private sealed class LeaseOptions
