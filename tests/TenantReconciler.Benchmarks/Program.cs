@@ -16,6 +16,11 @@ public static class Program
             return await RequestCountScenario.RunAsync(Console.Out);
         }
 
+        if (args.Length > 0 && args[0] == "memory")
+        {
+            return PlanMemoryScenario.Run(Console.Out);
+        }
+
         if (args.Length > 0 && args[0] == "apply")
         {
             return await ApplyScenario.RunAsync(Console.Out, args);
