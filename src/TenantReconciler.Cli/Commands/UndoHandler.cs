@@ -26,11 +26,7 @@ public sealed class UndoHandler(IOContext io, ArmSessionFactory sessions, TimePr
         var template = DesiredStateLoader.Load(arguments.File);
         var registrations = UndoPlanner.Registrations(writes);
         await using var session = await sessions.OpenAsync(template, arguments.Connection, cancellationToken);
-        var live = new List<LiveRegistration>();
-        foreach (var registration in registrations)
-        {
-            live.Add(await session.Client.ListAsync(registration, cancellationToken));
-        }
+        var live = await LiveReader.ReadAsync(session.Client, registrations, cancellationToken);
 
         var undo = UndoPlanner.DesiredFor(template, writes, live);
         var plan = Planner.Compute(undo, live);

@@ -8,15 +8,22 @@ namespace TenantReconciler.Live;
 /// </summary>
 public static class LiveReader
 {
-    public static async Task<IReadOnlyList<LiveRegistration>> ReadAsync(
+    public static Task<IReadOnlyList<LiveRegistration>> ReadAsync(
         ICustomerSubscriptionClient client,
         DesiredState desired,
+        CancellationToken cancellationToken) =>
+        ReadAsync(client, desired.Registrations.Select(r => r.Registration).ToArray(), cancellationToken);
+
+    /// <summary>Lists each registration in turn; the first failure fails the whole read.</summary>
+    public static async Task<IReadOnlyList<LiveRegistration>> ReadAsync(
+        ICustomerSubscriptionClient client,
+        IReadOnlyList<RegistrationRef> registrations,
         CancellationToken cancellationToken)
     {
-        var live = new LiveRegistration[desired.Registrations.Count];
+        var live = new LiveRegistration[registrations.Count];
         for (var i = 0; i < live.Length; i++)
         {
-            live[i] = await client.ListAsync(desired.Registrations[i].Registration, cancellationToken);
+            live[i] = await client.ListAsync(registrations[i], cancellationToken);
         }
 
         return live;
