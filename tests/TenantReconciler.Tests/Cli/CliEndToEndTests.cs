@@ -40,7 +40,7 @@ public sealed class CliEndToEndTests : IDisposable
 
         // Act
         var before = await CliRunner.RunAsync("plan", "-f", tenants, "--emulator", state, "--detailed-exitcode");
-        var apply = await CliRunner.RunAsync("apply", "-f", tenants, "--emulator", state, "--auto-approve");
+        var apply = await CliRunner.RunAsync("apply", "-f", tenants, "--emulator", state, "--auto-approve", "--journal", _temp.File("journal.jsonl"));
         var after = await CliRunner.RunAsync("plan", "-f", tenants, "--emulator", state, "--detailed-exitcode");
 
         // Assert
@@ -64,19 +64,18 @@ public sealed class CliEndToEndTests : IDisposable
     public async Task PlanApplyPlan_StandaloneEmulatorWithCaCert_ConvergesUnderEachSemantics(OverwriteSemantics semantics, int putStatus)
     {
         // Arrange
-        await using var emulator = await StartEmulatorAsync(semantics, putStatus, pageSize: 2);
-        var args = Connect(emulator);
+        await using var bed = await CliTestBed.StartAsync(options: new EmulatorOptions { OverwriteSemantics = semantics, PutStatus = putStatus, PageSize = 2 });
 
         // Act
-        var before = await CliRunner.RunAsync(["plan", "-f", RepoFiles.Path("tenants.yaml"), "--detailed-exitcode", .. args]);
-        var apply = await CliRunner.RunAsync(["apply", "-f", RepoFiles.Path("tenants.yaml"), "--auto-approve", .. args]);
-        var after = await CliRunner.RunAsync(["plan", "-f", RepoFiles.Path("tenants.yaml"), "--detailed-exitcode", .. args]);
+        var before = await bed.RunAsync("plan", "-f", RepoFiles.Path("tenants.yaml"), "--detailed-exitcode");
+        var apply = await bed.RunAsync("apply", "-f", RepoFiles.Path("tenants.yaml"), "--auto-approve");
+        var after = await bed.RunAsync("plan", "-f", RepoFiles.Path("tenants.yaml"), "--detailed-exitcode");
 
         // Assert
         Assert.True(before.ExitCode == 2, before.ToString());
         Assert.True(apply.ExitCode == 0, apply.ToString());
         Assert.True(after.ExitCode == 0, after.ToString());
-        var reg1 = emulator.Snapshot().Registrations.Single(r => r.SubscriptionId == Reg1Sub);
+        var reg1 = bed.Emulator.Snapshot().Registrations.Single(r => r.SubscriptionId == Reg1Sub);
         Assert.Equal(4, reg1.CustomerSubscriptions.Count);
     }
 
@@ -84,15 +83,15 @@ public sealed class CliEndToEndTests : IDisposable
     public async Task Apply_NonInteractiveWithoutAutoApprove_RefusesAndWritesNothing()
     {
         // Arrange
-        await using var emulator = await StartEmulatorAsync();
+        await using var bed = await CliTestBed.StartAsync();
 
         // Act
-        var result = await CliRunner.RunAsync(["apply", "-f", RepoFiles.Path("tenants.yaml"), .. Connect(emulator)]);
+        var result = await bed.RunAsync("apply", "-f", RepoFiles.Path("tenants.yaml"));
 
         // Assert
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("--auto-approve", result.Stderr);
-        Assert.Equal(0, Writes(emulator));
+        Assert.Equal(0, bed.Writes);
     }
 
     [Theory]
@@ -102,22 +101,22 @@ public sealed class CliEndToEndTests : IDisposable
     public async Task Apply_Interactive_AppliesOnlyOnYes(string answer, int expectedExit, bool expectWrites)
     {
         // Arrange
-        await using var emulator = await StartEmulatorAsync();
+        await using var bed = await CliTestBed.StartAsync();
 
         // Act
-        var result = await CliRunner.RunWithInputAsync(answer, ["apply", "-f", RepoFiles.Path("tenants.yaml"), .. Connect(emulator)]);
+        var result = await CliRunner.RunWithInputAsync(answer, ["apply", "-f", RepoFiles.Path("tenants.yaml"), "--journal", bed.Journal, .. bed.Connection]);
 
         // Assert
         Assert.True(result.ExitCode == expectedExit, result.ToString());
         Assert.Contains("Only 'yes' will be accepted", result.Stdout);
-        Assert.Equal(expectWrites, Writes(emulator) > 0);
+        Assert.Equal(expectWrites, bed.Writes > 0);
     }
 
     [Fact]
     public async Task Plan_InvalidYaml_ReportsFileLineColumnAndSendsNoRequest()
     {
         // Arrange
-        await using var emulator = await StartEmulatorAsync();
+        await using var bed = await CliTestBed.StartAsync();
         var file = _temp.Write("tenants.yaml", """
             registrations:
               - name: azurestack-1
@@ -129,30 +128,30 @@ public sealed class CliEndToEndTests : IDisposable
             """);
 
         // Act
-        var result = await CliRunner.RunAsync(["apply", "-f", file, "--auto-approve", .. Connect(emulator)]);
+        var result = await bed.RunAsync("apply", "-f", file, "--auto-approve");
 
         // Assert
         Assert.Equal(1, result.ExitCode);
         Assert.Contains($"{file}:3:", result.Stderr);
         Assert.Contains($"{file}:6:", result.Stderr);
-        Assert.Empty(emulator.Requests);
+        Assert.Empty(bed.Emulator.Requests);
     }
 
     [Fact]
     public async Task Apply_RegistrationNotFound_ExitsOneWithZeroWrites()
     {
         // Arrange: the emulator knows only the first registration; the second answers 404.
-        var seed = Seed();
+        var seed = CliTestBed.ExampleState();
         seed.Registrations.RemoveAt(1);
-        await using var emulator = await ArmEmulator.StartAsync(new EmulatorOptions { InitialState = seed });
+        await using var bed = await CliTestBed.StartAsync(seed);
 
         // Act
-        var result = await CliRunner.RunAsync(["apply", "-f", RepoFiles.Path("tenants.yaml"), "--auto-approve", .. Connect(emulator)]);
+        var result = await bed.RunAsync("apply", "-f", RepoFiles.Path("tenants.yaml"), "--auto-approve");
 
         // Assert
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("ResourceNotFound", result.Stderr);
-        Assert.Equal(0, Writes(emulator));
+        Assert.Equal(0, bed.Writes);
     }
 
     [Fact]
@@ -170,10 +169,10 @@ public sealed class CliEndToEndTests : IDisposable
     public async Task Plan_JsonOutput_HasContractFields()
     {
         // Arrange
-        await using var emulator = await StartEmulatorAsync();
+        await using var bed = await CliTestBed.StartAsync();
 
         // Act
-        var result = await CliRunner.RunAsync(["plan", "-f", RepoFiles.Path("tenants.yaml"), "--output", "json", .. Connect(emulator)]);
+        var result = await bed.RunAsync("plan", "-f", RepoFiles.Path("tenants.yaml"), "--output", "json");
 
         // Assert
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -218,19 +217,4 @@ public sealed class CliEndToEndTests : IDisposable
         File.Copy(RepoFiles.Path("examples/emulator-state.json"), path);
         return path;
     }
-
-    private static EmulatorState Seed() =>
-        JsonSerializer.Deserialize<EmulatorState>(File.ReadAllText(RepoFiles.Path("examples/emulator-state.json")), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
-
-    private static Task<ArmEmulator> StartEmulatorAsync(OverwriteSemantics semantics = OverwriteSemantics.Replace, int putStatus = 200, int pageSize = 100) =>
-        ArmEmulator.StartAsync(new EmulatorOptions { InitialState = Seed(), OverwriteSemantics = semantics, PutStatus = putStatus, PageSize = pageSize });
-
-    private string[] Connect(ArmEmulator emulator)
-    {
-        var pem = _temp.File($"emulator-{emulator.BaseUri.Port}.pem");
-        File.WriteAllText(pem, emulator.CertificatePem);
-        return ["--arm-endpoint", emulator.BaseUri.ToString(), "--ca-cert", pem, "--auth", "emulator"];
-    }
-
-    private static int Writes(ArmEmulator emulator) => emulator.Requests.Count(r => r.Method is "PUT" or "DELETE");
 }
