@@ -269,6 +269,23 @@ public static class CommandLine
         },
     };
 
+    /// <summary>An option holding an absolute URL that <paramref name="accept"/> approves; otherwise "NAME must be REQUIREMENT".</summary>
+    internal static Option<Uri?> UriOption(string name, string description, Func<Uri, bool> accept, string requirement) => new(name)
+    {
+        Description = description,
+        CustomParser = r =>
+        {
+            var text = r.Tokens.Single().Value;
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && accept(uri))
+            {
+                return uri;
+            }
+
+            r.AddError($"{name} must be {requirement}, not '{text}'.");
+            return null;
+        },
+    };
+
     private static Option<string> FileOption() => new("--file", "-f")
     {
         Description = "The desired-state file.",
@@ -307,21 +324,11 @@ public static class CommandLine
 
         private readonly Option<string> _journal = JournalOption();
 
-        private readonly Option<Uri?> _lock = new("--lock")
-        {
-            Description = "Hold this blob's lease (https://ACCOUNT.blob.core.windows.net/CONTAINER/BLOB, with the --auth credential) while applying: the same lease as 'watch --lease-blob', so a CI apply and the service never write at once.",
-            CustomParser = r =>
-            {
-                var text = r.Tokens.Single().Value;
-                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps)
-                {
-                    return uri;
-                }
-
-                r.AddError($"--lock must be an absolute https URL of a blob, not '{text}'.");
-                return null;
-            },
-        };
+        private readonly Option<Uri?> _lock = UriOption(
+            "--lock",
+            "Hold this blob's lease (https://ACCOUNT.blob.core.windows.net/CONTAINER/BLOB, with the --auth credential) while applying: the same lease as 'watch --lease-blob', so a CI apply and the service never write at once.",
+            uri => uri.Scheme == Uri.UriSchemeHttps,
+            "an absolute https URL of a blob");
 
         private readonly Option<string?> _lockConnectionString = new("--lock-connection-string")
         {
@@ -428,21 +435,11 @@ public static class CommandLine
             Description = "Credential: default, cli, environment, workload-identity, managed-identity, or emulator (loopback only).",
         };
 
-        private readonly Option<Uri?> _armEndpoint = new("--arm-endpoint")
-        {
-            Description = "Override the cloud's ARM endpoint (an absolute https URL).",
-            CustomParser = r =>
-            {
-                var text = r.Tokens.Single().Value;
-                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment))
-                {
-                    return uri;
-                }
-
-                r.AddError($"--arm-endpoint must be an absolute https URL without query or fragment, not '{text}'.");
-                return null;
-            },
-        };
+        private readonly Option<Uri?> _armEndpoint = UriOption(
+            "--arm-endpoint",
+            "Override the cloud's ARM endpoint (an absolute https URL).",
+            uri => uri.Scheme == Uri.UriSchemeHttps && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment),
+            "an absolute https URL without query or fragment");
 
         private readonly Option<string?> _caCert = new("--ca-cert")
         {

@@ -118,21 +118,12 @@ public static class WatchCommand
     /// <summary>Leader election: without any of these the single instance is the leader.</summary>
     private sealed class LeaseOptions
     {
-        private readonly Option<Uri?> _blob = new("--lease-blob")
-        {
-            Description = "Elect one writer among replicas through a lease on this blob (https://ACCOUNT.blob.core.windows.net/CONTAINER/BLOB), with the --auth credential.",
-            CustomParser = r =>
-            {
-                var text = r.Tokens.Single().Value;
-                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
-                {
-                    return uri;
-                }
-
-                r.AddError($"--lease-blob must be an absolute https URL of a blob, not '{text}'.");
-                return null;
-            },
-        };
+        // http passes here so that LeaseLockFactory can say why a token never goes over plain http.
+        private readonly Option<Uri?> _blob = CommandLine.UriOption(
+            "--lease-blob",
+            "Elect one writer among replicas through a lease on this blob (https://ACCOUNT.blob.core.windows.net/CONTAINER/BLOB), with the --auth credential.",
+            uri => uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp,
+            "an absolute https URL of a blob");
 
         private readonly Option<string?> _connectionString = new("--lease-connection-string")
         {
