@@ -21,16 +21,10 @@ public sealed class PlanHandler(IOContext io, ArmSessionFactory sessions, TimePr
         var plan = Planner.Compute(desired, live);
         renderer.Render(plan, io.Output);
 
-        foreach (var violation in PruneGuards.Evaluate(plan, desired, new GuardOverrides()))
-        {
-            io.Error.WriteLine($"Warning: apply will refuse this plan: {violation}");
-        }
-
+        PlanReview.WarnAboutGuards(io.Error, plan, desired);
         if (arguments.Out is not null)
         {
-            var saved = SavedPlan.Create(
-                plan, desired, live, LiveFingerprint.OfFile(arguments.File), session.Connection.Endpoint, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow());
-            saved.Save(arguments.Out);
+            var saved = PlanReview.Save(plan, desired, live, arguments.File, session.Connection.Endpoint, time, arguments.Out);
             io.Error.WriteLine($"Saved the plan to {arguments.Out} (plan id {saved.PlanId:D}). Apply exactly this plan with: tenant-reconciler apply {arguments.Out}");
         }
 

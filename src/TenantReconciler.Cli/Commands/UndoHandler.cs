@@ -31,14 +31,8 @@ public sealed class UndoHandler(IOContext io, ArmSessionFactory sessions, TimePr
         var undo = UndoPlanner.DesiredFor(template, writes, live);
         var plan = Planner.Compute(undo, live);
         PlanRenderers.Get(arguments.Output).Render(plan, io.Output);
-        foreach (var violation in PruneGuards.Evaluate(plan, undo, new GuardOverrides()))
-        {
-            io.Error.WriteLine($"Warning: apply will refuse this plan: {violation}");
-        }
-
-        var saved = SavedPlan.Create(
-            plan, undo, live, LiveFingerprint.OfFile(arguments.File), session.Connection.Endpoint, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow());
-        saved.Save(arguments.Out);
+        PlanReview.WarnAboutGuards(io.Error, plan, undo);
+        PlanReview.Save(plan, undo, live, arguments.File, session.Connection.Endpoint, time, arguments.Out);
         io.Error.WriteLine($"Saved the undo plan for apply {writes[0].ApplyId:D} to {arguments.Out}. Review it, then: tenant-reconciler apply {arguments.Out}");
         return ExitCodes.Success;
     }
