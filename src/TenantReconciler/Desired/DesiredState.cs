@@ -12,6 +12,12 @@ public sealed record DesiredState(
     bool Suspend = false)
 {
     public IReadOnlyList<Guid> Protect { get; init; } = Protect ?? [];
+
+    /// <summary>
+    /// <c>sha256:…</c> of the bytes that were parsed (set by <see cref="DesiredStateLoader.Load"/>; null for text parsed
+    /// from memory). Saved plans record it, so a file changed after its plan was reviewed is refused.
+    /// </summary>
+    public string? Sha256 { get; init; }
 }
 
 /// <summary>One registration and the tenants it must map, in file order.</summary>

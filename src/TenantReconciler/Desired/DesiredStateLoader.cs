@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Unicode;
+using System.Security.Cryptography;
 using YamlDotNet.Core;
 
 namespace TenantReconciler.Desired;
@@ -38,7 +39,8 @@ public static class DesiredStateLoader
             throw Single(path, 1, 1, DiagnosticCodes.FileNotFound, $"The desired-state file '{Text.Quote(path)}' cannot be read: {ex.Message}");
         }
 
-        return Parse(DecodeUtf8(bytes, path), path);
+        // The hash is of the very bytes that were parsed: a file swapped after this read never gets this state's hash.
+        return Parse(DecodeUtf8(bytes, path), path) with { Sha256 = FileHash.Of(bytes) };
     }
 
     /// <summary>Parses YAML text; <paramref name="fileName"/> is what diagnostics name.</summary>
@@ -98,6 +100,12 @@ public static class DesiredStateLoader
 
     private static DesiredStateException Single(string file, int line, int column, string code, string message) =>
         new([new Diagnostic(new SourceLocation(file, line, column), code, message)]);
+}
+
+/// <summary>The <c>sha256:…</c> digest that saved plans and the watch status record for a desired-state file.</summary>
+public static class FileHash
+{
+    public static string Of(ReadOnlySpan<byte> bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
 }
 
 /// <summary>The desired-state file is invalid. <see cref="ReconcilerException.Diagnostics"/> lists every problem.</summary>
