@@ -37,24 +37,8 @@ public static class Program
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddEnvironmentVariables("TENANT_RECONCILER_");
         builder.Logging.AddProvider(new TextWriterLoggerProvider(io.Error));
-        builder.Logging.SetMinimumLevel(verbosity switch
-        {
-            Verbosity.Quiet => LogLevel.Error,
-            Verbosity.Normal => LogLevel.Warning,
-            Verbosity.Detailed => LogLevel.Information,
-            _ => LogLevel.Debug,
-        });
-
-        builder.Services.AddSingleton(io);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<CredentialFactory>();
-        builder.Services.AddSingleton<ArmSessionFactory>();
-        builder.Services.AddTransient<UndoHandler>();
-        builder.Services.AddTransient<ValidateHandler>();
-        builder.Services.AddTransient<PlanHandler>();
-        builder.Services.AddTransient<ApplyHandler>();
-        builder.Services.AddTransient<EmulatorHandler>();
-        builder.Services.AddTransient<WatchHandler>();
+        builder.Logging.SetMinimumLevel(ServiceRegistration.MinimumLevel(verbosity, service: false));
+        builder.Services.AddTenantReconciler(io);
         builder.Services.AddSingleton<WatchHostFactory>(arguments => BuildWatchHost(io, verbosity, arguments, configureServices));
         configureServices?.Invoke(builder.Services);
         return builder.Build();
@@ -79,18 +63,10 @@ public static class Program
             json.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false };
         });
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
-        builder.Logging.SetMinimumLevel(verbosity switch
-        {
-            Verbosity.Quiet => LogLevel.Warning,
-            Verbosity.Normal or Verbosity.Detailed => LogLevel.Information,
-            _ => LogLevel.Debug,
-        });
+        builder.Logging.SetMinimumLevel(ServiceRegistration.MinimumLevel(verbosity, service: true));
         builder.Logging.AddFilter("Microsoft.AspNetCore", verbosity == Verbosity.Diagnostic ? LogLevel.Information : LogLevel.Warning);
 
-        builder.Services.AddSingleton(io);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<CredentialFactory>();
-        builder.Services.AddSingleton<ArmSessionFactory>();
+        builder.Services.AddTenantReconciler(io);
         builder.AddWatch(arguments);
         configureServices?.Invoke(builder.Services);
 

@@ -15,7 +15,7 @@ public static class WatchCommand
 
     public static Command Create(IOContext io, Func<Verbosity, IHost> hostFactory, Option<Verbosity> verbosity)
     {
-        var file = new Option<string>("--file", "-f") { Description = "The desired-state file (re-read on every tick).", DefaultValueFactory = _ => CommandLine.DefaultFile };
+        var file = new Option<string>("--file", "-f") { Description = "The desired-state file (re-read on every tick).", DefaultValueFactory = _ => Options.CommonOptions.DefaultFile };
         var mode = new Option<string>("--mode")
         {
             Description = "observe: report drift only; apply: adds and overwrites, never removals; full: removals too, under the prune guards.",
@@ -62,8 +62,8 @@ public static class WatchCommand
         {
             Description = "Also record every write in this apply journal (JSON lines; 'undo' reads it). None by default: the JSON log has every write too.",
         };
-        var connection = new CommandLine.ConnectionOptions(
-            $"Start the local emulator in-process, seeded from STATEFILE (default {CommandLine.DefaultEmulatorState}), and use it.",
+        var connection = new Options.ConnectionOptions(
+            $"Start the local emulator in-process, seeded from STATEFILE (default {Options.CommonOptions.DefaultEmulatorState}), and use it.",
             "Credential for ARM and the lease blob: default, cli, environment, workload-identity, managed-identity, or emulator (loopback only).");
         var lease = new LeaseOptions();
         var command = new Command(Name, "Run as a service: re-read the file, list, plan and act on every interval and on every change of the file, until SIGTERM or Ctrl+C.")
@@ -119,7 +119,7 @@ public static class WatchCommand
     private sealed class LeaseOptions
     {
         // http passes here so that LeaseLockFactory can say why a token never goes over plain http.
-        private readonly Option<Uri?> _blob = CommandLine.UriOption(
+        private readonly Option<Uri?> _blob = Options.CommonOptions.Uri(
             "--lease-blob",
             "Elect one writer among replicas through a lease on this blob (https://ACCOUNT.blob.core.windows.net/CONTAINER/BLOB), with the --auth credential.",
             uri => uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp,

@@ -3,18 +3,23 @@ using Microsoft.Extensions.Logging;
 using TenantReconciler.Desired;
 using TenantReconciler.Emulator;
 using TenantReconciler.Live;
+using TenantReconciler.Persistence;
 
 namespace TenantReconciler.Cli.Composition;
 
 /// <summary>An open connection to ARM (or to the in-process emulator, which it owns and stops).</summary>
 public sealed class ArmSession : IAsyncDisposable
 {
-    internal ArmSession(ICustomerSubscriptionClient client, ArmConnection connection, ArmEmulator? emulator)
+    internal ArmSession(ICustomerSubscriptionClient client, ArmConnection connection, ArmEmulator? emulator, PlanTarget target)
     {
         Client = client;
         Connection = connection;
         Emulator = emulator;
+        Target = target;
     }
+
+    /// <summary>What a plan made through this session is bound to: cloud, endpoint (or the emulator) and api-version.</summary>
+    public PlanTarget Target { get; }
 
     public ICustomerSubscriptionClient Client { get; }
 
@@ -78,7 +83,8 @@ public sealed class ArmSessionFactory
         var effective = arguments.ApplicationId is { } applicationId ? settings with { ApplicationId = applicationId } : settings;
         var pipeline = ArmCustomerSubscriptionClient.CreatePipeline(credential, connection, effective);
         _logger.LogInformation("ARM endpoint {Endpoint}, api-version {ApiVersion}, auth {Auth}", connection.Endpoint, connection.ApiVersion, auth);
-        return new ArmSession(new ArmCustomerSubscriptionClient(pipeline, connection), connection, emulator);
+        var target = PlanTarget.Of(desired.Cloud, connection.Endpoint, emulator is not null, connection.ApiVersion);
+        return new ArmSession(new ArmCustomerSubscriptionClient(pipeline, connection), connection, emulator, target);
     }
 
     private async Task<ArmEmulator> StartEmulatorAsync(DesiredState desired, string statePath, CancellationToken cancellationToken)

@@ -5,6 +5,16 @@ using TenantReconciler.Planning;
 
 namespace TenantReconciler.Cli.Watch;
 
+/// <summary>Why a registration with drift got no write on a tick.</summary>
+public enum WriteBlock
+{
+    None,
+    ObserveMode,
+    Suspended,
+    NotLeader,
+    Guard,
+}
+
 /// <summary>Why a tick ran.</summary>
 public enum TickReason
 {

@@ -228,7 +228,7 @@ public sealed record RegistrationStatus(
             LastTickAt,
             LastSuccessAt,
             Listed ? new DriftDocument(summary.Add, summary.Overwrite, summary.Remove, Pending.Count) : null,
-            Pending.Take(WatchStatus.MaxListedChanges).Select(PlanDelta.Describe).Select(d => d.Trim()).ToArray(),
+            Pending.Take(WatchStatus.MaxListedChanges).Select(Rendering.PlanDeltaText.Describe).Select(d => d.Trim()).ToArray(),
             Blocked == WriteBlock.None ? null : WatchStatus.Kebab(Blocked),
             Withheld,
             Violations,

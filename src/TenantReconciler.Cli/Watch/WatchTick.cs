@@ -1,16 +1,18 @@
-using System.Security.Cryptography;
 using TenantReconciler.Applying;
+using TenantReconciler.Cli.Composition;
 using TenantReconciler.Desired;
 using TenantReconciler.Live;
 using TenantReconciler.Planning;
+using TenantReconciler.Reconciling;
 
 namespace TenantReconciler.Cli.Watch;
 
 /// <summary>
 /// One tick, in its own DI scope: read and validate the file; then, for each registration that is due and on its own
-/// (one failing registration never stops the others): list, plan, decide what the mode allows, and write it through
-/// the <see cref="WriteGate"/>. Never throws for an expected failure: it is data in the <see cref="TickReport"/>.
-/// Stops between registrations when the service stops; a registration being written finishes its writes in flight.
+/// (one failing registration never stops the others), call the <see cref="Reconciler"/> with the policy of the mode
+/// and of this replica's leadership, and map its outcome to the <see cref="TickReport"/>. The engine judges the guards
+/// on the full plan in every mode, so <c>--mode apply</c> refuses what <c>apply</c> refuses. Never throws for an
+/// expected failure. Stops between registrations when the service stops; writes in flight finish.
 /// </summary>
 public sealed class WatchTick(
     WatchArguments arguments,
@@ -21,13 +23,12 @@ public sealed class WatchTick(
 {
     public async Task<TickReport> RunAsync(long number, TickReason reason, WatchSchedule schedule, CancellationToken stoppingToken)
     {
-        var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
         var report = new TickReport
         {
             Number = number,
             Reason = reason,
-            StartedAt = startedAt,
+            StartedAt = time.GetUtcNow(),
             File = arguments.File,
             Mode = arguments.Mode,
             Suspended = arguments.Suspend ? SuspendSource.Flag : SuspendSource.None,
@@ -36,7 +37,7 @@ public sealed class WatchTick(
         // The term is taken once: a write of this tick never belongs to a later term.
         var term = leadership.Term;
         var leader = !term.IsCancellationRequested;
-        report = report with { Leader = leader, DesiredSha256 = DesiredFile.TryHash(arguments.File) };
+        report = report with { Leader = leader };
 
         DesiredState desired;
         try
@@ -45,11 +46,16 @@ public sealed class WatchTick(
         }
         catch (DesiredStateException e)
         {
-            return report with { Diagnostics = e.Diagnostics, Duration = time.GetElapsedTime(started) };
+            return report with { DesiredSha256 = DesiredFile.TryHash(arguments.File), Diagnostics = e.Diagnostics, Duration = time.GetElapsedTime(started) };
         }
 
         var suspended = arguments.Suspend ? SuspendSource.Flag : desired.Suspend ? SuspendSource.File : SuspendSource.None;
-        report = report with { Desired = desired.Registrations.Select(r => r.Registration).ToArray(), Suspended = suspended };
+        report = report with
+        {
+            DesiredSha256 = desired.Sha256,
+            Desired = desired.Registrations.Select(r => r.Registration).ToArray(),
+            Suspended = suspended,
+        };
 
         ICustomerSubscriptionClient client;
         try
@@ -61,6 +67,7 @@ public sealed class WatchTick(
             return report with { Error = WatchError.From(e), Duration = time.GetElapsedTime(started) };
         }
 
+        var engine = new Reconciler(client);
         var results = new List<RegistrationReport>();
         foreach (var registration in desired.Registrations)
         {
@@ -69,101 +76,91 @@ public sealed class WatchTick(
                 break;
             }
 
-            if (!schedule.IsDue(registration.Registration))
+            if (schedule.IsDue(registration.Registration))
             {
-                continue;
+                results.Add(await ReconcileAsync(engine, desired with { Registrations = [registration] }, leader, term));
             }
-
-            var context = new RegistrationContext(desired, registration, suspended != SuspendSource.None, leader, term);
-            results.Add(await ReconcileAsync(client, context, stoppingToken));
         }
 
         return report with { Registrations = results, Duration = time.GetElapsedTime(started) };
     }
 
-    private async Task<RegistrationReport> ReconcileAsync(ICustomerSubscriptionClient client, RegistrationContext context, CancellationToken stoppingToken)
+    private async Task<RegistrationReport> ReconcileAsync(Reconciler engine, DesiredState desired, bool leader, CancellationToken term)
     {
         var started = time.GetTimestamp();
-        var registration = context.Registration.Registration;
-        var record = new WriteRecord();
-        var report = new RegistrationReport { Registration = registration, Result = RegistrationResult.InSync };
+        var registration = desired.Registrations[0].Registration;
+        using var stopStarting = CancellationTokenSource.CreateLinkedTokenSource(gate.Closed, term);
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(gate.AbortToken, term);
+        using var journal = arguments.Journal is { } path ? new JournalRecorder(path, time) : null;
+        var policy = new ReconcilePolicy
+        {
+            Scope = !leader ? WriteScope.None : arguments.Mode switch
+            {
+                WatchMode.Observe => WriteScope.None,
+                WatchMode.Apply => WriteScope.NoRemovals,
+                _ => WriteScope.Full,
+            },
+            Suspended = arguments.Suspend,
+            StopStarting = stopStarting.Token,
+            Recorder = journal,
+            Observer = gate.Observer,
+        };
+
+        RegistrationReport report;
         try
         {
-            var live = await client.ListAsync(registration, stoppingToken);
-            var plan = Planner.ComputeRegistration(context.Registration, live);
-            var decision = WritePolicy.Decide(plan, context.Desired, arguments.Mode, context.Suspended, context.Leader);
-            report = report with
-            {
-                Detected = plan.Summary,
-                Pending = plan.PendingChanges.ToArray(),
-                Blocked = decision.Blocked,
-                Withheld = decision.Withheld,
-                Violations = decision.Violations,
-                Result = !plan.Summary.HasChanges ? RegistrationResult.InSync
-                    : decision.Blocked == WriteBlock.Guard ? RegistrationResult.GuardRefused
-                    : decision.HasWrites ? RegistrationResult.Applied
-                    : RegistrationResult.Drift,
-            };
-
-            if (decision.HasWrites)
-            {
-                report = await WriteAsync(client, context, decision, report, record);
-            }
+            report = Report(registration, await engine.ReconcileAsync(desired, policy, abort.Token), leader);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            report = report with { Result = RegistrationResult.Interrupted };
-        }
-        catch (ReconcilerException e)
-        {
-            // ArmRequestException included: a failed listing (or a listing refused as unusable).
-            var error = WatchError.From(e);
-            report = report with { Result = RegistrationResult.ListFailed, Error = error };
-            record.Add(error.RequestId);
-        }
-        catch (Exception e) when (!stoppingToken.IsCancellationRequested || e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             // A bug: contained to this registration, reported, and the others still run.
-            report = report with { Result = RegistrationResult.Error, Error = WatchError.From(e) };
+            report = new RegistrationReport { Registration = registration, Result = RegistrationResult.Error, Error = WatchError.From(e) };
         }
 
-        return report with { RequestIds = record.RequestIds, Duration = time.GetElapsedTime(started) };
+        return report with { Duration = time.GetElapsedTime(started) };
     }
 
-    private async Task<RegistrationReport> WriteAsync(
-        ICustomerSubscriptionClient client, RegistrationContext context, WriteDecision decision, RegistrationReport report, WriteRecord record)
+    private RegistrationReport Report(RegistrationRef registration, ReconcileOutcome outcome, bool leader)
     {
-        // The applier stops starting writes once the gate closes or the term ends; the gate lets the ones in flight finish.
-        var plan = new Plan([decision.ToApply]);
-        using var journal = arguments.Journal is null ? null : ApplyJournal.Open(arguments.Journal, null, time);
-        journal?.Started(plan);
-        var gated = gate.Open(client, (IApplyObserver?)journal ?? NullApplyObserver.Instance, record, context.Term);
-        using var stopWrites = CancellationTokenSource.CreateLinkedTokenSource(gate.Closed, context.Term);
-        var applied = await new PlanApplier(gated.Client, ApplyOptions.Default, gated).ApplyAsync(plan, stopWrites.Token);
-        journal?.Finished(applied);
-
-        // Not sent because the service was stopping (or the term ended): not attempted, not failed.
-        var result = new ApplyResult(applied.Results
-            .Select(r => r.Outcome == ChangeOutcome.Failed && r.ErrorCode == PlanApplier.NotSentErrorCode ? r with { Outcome = ChangeOutcome.NotAttempted } : r)
-            .ToArray());
-        var notDone = result.Results.Where(r => r.Outcome != ChangeOutcome.Done).Select(r => r.Change);
-        var failed = result.Results.FirstOrDefault(r => r.Outcome == ChangeOutcome.Failed);
-        var failures = record.Failures;
-        return report with
+        var pending = outcome.Plan?.Registrations.SelectMany(r => r.PendingChanges).ToArray() ?? [];
+        var withheld = arguments.Mode == WatchMode.Full ? [] : pending.Where(c => c.Action == ChangeAction.Remove).ToArray();
+        var writes = outcome.Applied?.Results ?? [];
+        var notDone = writes.Where(w => w.Outcome != ChangeOutcome.Done).Select(w => w.Change);
+        var failed = writes.Where(w => w.Outcome == ChangeOutcome.Failed).OrderByDescending(w => w.Transient).FirstOrDefault();
+        return new RegistrationReport
         {
-            Writes = result.Results,
-            Pending = [.. notDone, .. decision.Withheld],
-            Result = failed is not null ? RegistrationResult.WriteFailed
-                : result.Count(ChangeOutcome.NotAttempted) > 0 ? RegistrationResult.Interrupted
-                : RegistrationResult.Applied,
-            // Transient when any write failed for a transient reason: then the registration is retried after a backoff.
-            Error = failed is null ? null
-                : failures.Count > 0 ? WatchError.From(failures.FirstOrDefault(f => f.IsTransient) ?? failures[0])
-                : new WatchError(failed.Error ?? "the write failed", failed.ErrorCode, null, failed.RequestId, null, false),
+            Registration = registration,
+            Result = outcome.Status switch
+            {
+                ReconcileStatus.InSync => RegistrationResult.InSync,
+                ReconcileStatus.Applied => RegistrationResult.Applied,
+                ReconcileStatus.Drift or ReconcileStatus.Suspended => RegistrationResult.Drift,
+                ReconcileStatus.GuardRefused => RegistrationResult.GuardRefused,
+                ReconcileStatus.ListFailed => RegistrationResult.ListFailed,
+                ReconcileStatus.WriteFailed => RegistrationResult.WriteFailed,
+                ReconcileStatus.Interrupted => RegistrationResult.Interrupted,
+                _ => RegistrationResult.Error,
+            },
+            Detected = outcome.Plan?.Summary,
+            Pending = outcome.Applied is null ? pending : [.. notDone, .. withheld],
+            Blocked = outcome.Status switch
+            {
+                ReconcileStatus.InSync => WriteBlock.None,
+                _ when arguments.Mode == WatchMode.Observe && outcome.Plan is not null => WriteBlock.ObserveMode,
+                ReconcileStatus.Suspended => WriteBlock.Suspended,
+                _ when !leader && outcome.Plan is not null => WriteBlock.NotLeader,
+                ReconcileStatus.GuardRefused => WriteBlock.Guard,
+                _ => WriteBlock.None,
+            },
+            Withheld = withheld,
+            Violations = outcome.Violations,
+            Writes = writes,
+            Error = outcome.Error is { } error ? WatchError.From(error)
+                : failed is not null ? new WatchError(failed.Error ?? "the write failed", failed.ErrorCode, null, failed.RequestId, null, failed.Transient)
+                : null,
+            RequestIds = outcome.RequestIds,
         };
     }
-
-    private sealed record RegistrationContext(DesiredState Desired, DesiredRegistration Registration, bool Suspended, bool Leader, CancellationToken Term);
 }
 
 /// <summary>The desired-state file's hash, read without failing (the file may be mid-swap).</summary>
@@ -173,7 +170,7 @@ public static class DesiredFile
     {
         try
         {
-            return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+            return FileHash.Of(File.ReadAllBytes(path));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

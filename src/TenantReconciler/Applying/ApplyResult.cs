@@ -16,7 +16,11 @@ public sealed record ChangeResult(
     ChangeOutcome Outcome,
     string? Error = null,
     string? ErrorCode = null,
-    string? RequestId = null);
+    string? RequestId = null)
+{
+    /// <summary>The change failed for a reason worth retrying soon (throttling, a server error, no response).</summary>
+    public bool Transient { get; init; }
+}
 
 /// <summary>A partial apply is data: one result per pending change, in plan order.</summary>
 public sealed record ApplyResult(IReadOnlyList<ChangeResult> Results)

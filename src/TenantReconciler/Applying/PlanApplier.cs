@@ -10,9 +10,11 @@ namespace TenantReconciler.Applying;
 /// one limit (requests are started in plan order as slots free up).</item>
 /// <item>A failed request fails its change and the independent changes still run; a move's DELETE is sent only when its
 /// PUT succeeded.</item>
-/// <item>When <c>cancellationToken</c> fires no new request starts. A request in flight is cancelled and its change
-/// fails as "cancelled while in flight" (it may have been written); what never started is not attempted.
-/// Cancellation is data too: <see cref="ApplyAsync"/> returns normally.</item>
+/// <item>When <c>stopStarting</c> fires (the service is stopping, a lease is about to lapse) no new request starts, and
+/// the requests in flight finish under their own token: what never started is reported as not attempted.</item>
+/// <item>When <c>cancellationToken</c> fires no new request starts either, and a request in flight is cancelled: its
+/// change fails as "cancelled while in flight" (it may have been written). Cancellation is data too:
+/// <see cref="ApplyAsync(Plan, CancellationToken, CancellationToken)"/> returns normally.</item>
 /// </list>
 /// The observer is told about every request, with <see cref="CancellationToken.None"/>: a journal entry is written even
 /// while the apply is being cancelled. An exception from it (or any other unexpected one) stops new requests and
@@ -44,11 +46,19 @@ public sealed class PlanApplier
     }
 
     /// <summary>One result per pending change, in plan order.</summary>
-    public async Task<ApplyResult> ApplyAsync(Plan plan, CancellationToken cancellationToken)
+    public Task<ApplyResult> ApplyAsync(Plan plan, CancellationToken cancellationToken) =>
+        ApplyAsync(plan, CancellationToken.None, cancellationToken);
+
+    /// <summary>
+    /// One result per pending change, in plan order. <paramref name="stopStarting"/> only stops new requests;
+    /// <paramref name="cancellationToken"/> also cancels those in flight.
+    /// </summary>
+    public async Task<ApplyResult> ApplyAsync(Plan plan, CancellationToken stopStarting, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         using var slots = new SemaphoreSlim(options.Parallelism, options.Parallelism);
-        var apply = new ApplyRun(slots, cancellationToken);
+        using var noNewStarts = CancellationTokenSource.CreateLinkedTokenSource(stopStarting, cancellationToken);
+        var apply = new ApplyRun(slots, noNewStarts.Token, cancellationToken);
         var runs = plan.Registrations.Select(registration => new RegistrationRun(registration)).ToArray();
         await Task.WhenAll(runs.Select(run => RunRegistrationAsync(run, apply))).ConfigureAwait(false);
         return new ApplyResult(runs.SelectMany(run => run.Results()).ToArray());
@@ -65,12 +75,11 @@ public sealed class PlanApplier
 
     private async Task RunAsync(RegistrationRef registration, OperationRun run, ApplyRun apply)
     {
-        var cancellationToken = apply.CancellationToken;
         try
         {
-            await apply.Slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await apply.Slots.WaitAsync(apply.StopStarting).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (apply.StopStarting.IsCancellationRequested)
         {
             return;
         }
@@ -82,7 +91,7 @@ public sealed class PlanApplier
                 return;
             }
 
-            await SendAsync(registration, run, cancellationToken).ConfigureAwait(false);
+            await SendAsync(registration, run, apply).ConfigureAwait(false);
         }
         catch (Exception)
         {
@@ -96,10 +105,20 @@ public sealed class PlanApplier
         }
     }
 
-    private async Task SendAsync(RegistrationRef registration, OperationRun run, CancellationToken cancellationToken)
+    private async Task SendAsync(RegistrationRef registration, OperationRun run, ApplyRun apply)
     {
         var operation = run.Operation;
+        var cancellationToken = apply.CancellationToken;
         await observer.OnStartingAsync(registration, operation, CancellationToken.None).ConfigureAwait(false);
+
+        // Checked again once announced: a stop that came while the observer ran (and may have logged it) wins.
+        if (apply.StopStarting.IsCancellationRequested)
+        {
+            run.NotSent();
+            await observer.OnCompletedAsync(registration, operation, null, NotSent(operation, null), CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
         try
         {
             var result = operation.Kind == OperationKind.Put
@@ -113,29 +132,38 @@ public sealed class PlanApplier
             run.Fail(OperationStatus.Failed, e);
             await observer.OnCompletedAsync(registration, operation, null, e, CancellationToken.None).ConfigureAwait(false);
         }
+        catch (RequestNotSentException e) when (cancellationToken.IsCancellationRequested)
+        {
+            // Held back by pacing and cancelled before it left: the change is not attempted; the journal says why.
+            run.NotSent();
+            await observer.OnCompletedAsync(registration, operation, null, NotSent(operation, e), CancellationToken.None).ConfigureAwait(false);
+        }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {
-            var notSent = e is RequestNotSentException;
-            var error = notSent
-                ? new ArmRequestException(
-                    $"{operation.Kind.ToString().ToUpperInvariant()} {operation.CustomerSubscriptionName}: cancelled before the request was sent.",
-                    0, NotSentErrorCode, null, null, e)
-                : new ArmRequestException(CancelledInFlightMessage, 0, CancelledErrorCode, null, null, e);
-            run.Fail(notSent ? OperationStatus.NotSent : OperationStatus.CancelledInFlight, error);
+            var error = new ArmRequestException(CancelledInFlightMessage, 0, CancelledErrorCode, null, null, e);
+            run.Fail(OperationStatus.CancelledInFlight, error);
             await observer.OnCompletedAsync(registration, operation, null, error, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
-    /// <summary>What all requests of one apply share: the slots, the caller's token, and a stop after an unexpected failure.</summary>
-    private sealed class ApplyRun(SemaphoreSlim slots, CancellationToken cancellationToken)
+    private static ArmRequestException NotSent(PlannedOperation operation, Exception? cause) => new(
+        $"{operation.Kind.ToString().ToUpperInvariant()} {operation.CustomerSubscriptionName}: not sent: the apply was stopping.",
+        0, NotSentErrorCode, null, null, cause);
+
+    /// <summary>What all requests of one apply share: the slots, the two tokens, and a stop after an unexpected failure.</summary>
+    private sealed class ApplyRun(SemaphoreSlim slots, CancellationToken stopStarting, CancellationToken cancellationToken)
     {
         private volatile bool faulted;
 
         public SemaphoreSlim Slots { get; } = slots;
 
+        /// <summary>No new request starts once this fires (it includes <see cref="CancellationToken"/>).</summary>
+        public CancellationToken StopStarting { get; } = stopStarting;
+
+        /// <summary>Cancels the requests in flight.</summary>
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
-        public bool Stopped => faulted || CancellationToken.IsCancellationRequested;
+        public bool Stopped => faulted || StopStarting.IsCancellationRequested;
 
         public void Fault() => faulted = true;
     }
@@ -165,6 +193,8 @@ public sealed class PlanApplier
             Status = OperationStatus.Succeeded;
             Result = result;
         }
+
+        public void NotSent() => Status = OperationStatus.NotSent;
 
         public void Fail(OperationStatus status, ArmRequestException error)
         {
@@ -213,7 +243,10 @@ public sealed class PlanApplier
             var runs = byChange[change].ToArray();
             if (runs.FirstOrDefault(o => o.Status is OperationStatus.Failed or OperationStatus.CancelledInFlight) is { Error: { } error })
             {
-                return new ChangeResult(registration, change, ChangeOutcome.Failed, error.Message, error.ErrorCode, error.RequestId);
+                return new ChangeResult(registration, change, ChangeOutcome.Failed, error.Message, error.ErrorCode, error.RequestId)
+                {
+                    Transient = error.IsTransient && error.ErrorCode != CancelledErrorCode,
+                };
             }
 
             if (runs.Length > 0 && runs.All(o => o.Status == OperationStatus.Succeeded))

@@ -19,8 +19,10 @@ public sealed record GuardViolation(string Guard, RegistrationRef? Registration,
 /// overrides. Deleting lines from tenants.yaml can make a plan larger, never less guarded:
 /// <list type="bullet">
 /// <item><b>empty registration</b>: the desired tenant list is empty while live has mappings (needs <c>--allow-empty</c>);</item>
-/// <item><b>removal threshold</b>: removals plus overwrites that drop a mapping above the threshold (YAML <c>maxRemovals</c>,
-/// else <c>--max-removals</c>, else 5) need <c>--confirm-removals N</c> with the exact total;</item>
+/// <item><b>removal threshold</b>: removals plus overwrites that drop a mapping above the threshold need
+/// <c>--confirm-removals N</c> with the exact total. The threshold is <c>--max-removals</c> (default 5), lowered by the
+/// YAML's <c>maxRemovals</c> when that is smaller: the file can only tighten it, because a change that raised it in the
+/// same commit as the removals would loosen the very guard meant to catch them (see <see cref="Threshold"/>);</item>
 /// <item><b>protected tenants</b>: a change that removes or moves the mapping of a tenant in <c>protect:</c> is refused,
 /// with no override: the tenant must be taken off <c>protect:</c> first.</item>
 /// </list>
@@ -34,6 +36,16 @@ public static class PruneGuards
     /// <summary>Removals plus overwrites that leave a tenant with no mapping.</summary>
     public static int Drops(RegistrationPlan plan) =>
         plan.PendingChanges.Count(c => c.Action == ChangeAction.Remove || (c.Action == ChangeAction.Overwrite && c.BillingFallbackTenantId is not null));
+
+    /// <summary>
+    /// The removal threshold of a registration: the command line's (<c>--max-removals</c>, default 5), or the YAML's
+    /// <c>maxRemovals</c> when it is smaller. Raising it takes the command line, never the file under review.
+    /// </summary>
+    public static int Threshold(DesiredRegistration? registration, GuardOverrides overrides)
+    {
+        var limit = overrides.MaxRemovals ?? GuardOverrides.DefaultMaxRemovals;
+        return registration?.MaxRemovals is { } fromFile && fromFile < limit ? fromFile : limit;
+    }
 
     public static IReadOnlyList<GuardViolation> Evaluate(Plan plan, DesiredState desired, GuardOverrides overrides)
     {
@@ -58,7 +70,7 @@ public static class PruneGuards
                     "pass --allow-empty"));
             }
 
-            var threshold = desiredRegistration?.MaxRemovals ?? overrides.MaxRemovals ?? GuardOverrides.DefaultMaxRemovals;
+            var threshold = Threshold(desiredRegistration, overrides);
             if (drops > threshold && overrides.ConfirmRemovals != totalDrops)
             {
                 violations.Add(new GuardViolation(

@@ -1,23 +1,31 @@
-using TenantReconciler.Applying;
 using TenantReconciler.Desired;
 using TenantReconciler.Live;
 
 namespace TenantReconciler.Planning;
 
+/// <summary>One successful write of an apply, as undo needs it: which mapping it changed, and what it was before.</summary>
+/// <param name="PreviousTenantId">The tenant on <paramref name="CustomerSubscriptionId"/> before the write (null: none).</param>
+public sealed record UndoWrite(RegistrationRef Registration, Guid CustomerSubscriptionId, Guid? PreviousTenantId);
+
 /// <summary>
-/// Turns the journal of the last apply into a desired state that restores every mapping it changed, leaving all other
-/// live mappings as they are. The result is planned, reviewed, guarded and checked for staleness like any other plan.
+/// Turns the successful writes of an apply into a desired state that restores every mapping they changed, leaving all
+/// other live mappings as they are. Pure. The result is planned, guarded and checked like any other plan.
 /// </summary>
 public static class UndoPlanner
 {
-    public static DesiredState DesiredFor(DesiredState template, IReadOnlyList<JournalEntry> writes, IReadOnlyList<LiveRegistration> live)
+    /// <param name="template">Gives the cloud, the api-version, the protected tenants and the thresholds.</param>
+    /// <param name="writes">In the order they were made: the first write to a subscription holds its value before the apply.</param>
+    /// <exception cref="ReconcilerException">Nothing to undo, or restoring would map a tenant twice.</exception>
+    public static DesiredState DesiredFor(DesiredState template, IReadOnlyList<UndoWrite> writes, IReadOnlyList<LiveRegistration> live)
     {
-        var location = new SourceLocation(template.SourcePath, 1, 1);
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(writes);
+        ArgumentNullException.ThrowIfNull(live);
+        var location = new Desired.SourceLocation(template.SourcePath, 1, 1);
         var registrations = new List<DesiredRegistration>();
         foreach (var liveRegistration in live)
         {
-            var id = liveRegistration.Registration.Id.ToString();
-            var mine = writes.Where(w => string.Equals(w.Registration, id, StringComparison.OrdinalIgnoreCase)).ToArray();
+            var mine = writes.Where(w => w.Registration == liveRegistration.Registration).ToArray();
             if (mine.Length == 0)
             {
                 continue;
@@ -25,15 +33,15 @@ public static class UndoPlanner
 
             // Current live, then each touched subscription back to its value before the apply's first write to it.
             var target = liveRegistration.Mappings.ToDictionary(m => m.CustomerSubscriptionId, m => m.TenantId);
-            foreach (var first in mine.GroupBy(w => w.CustomerSubscriptionId!.Value).Select(g => g.First()))
+            foreach (var first in mine.GroupBy(w => w.CustomerSubscriptionId).Select(g => g.First()))
             {
                 if (first.PreviousTenantId is { } previous)
                 {
-                    target[first.CustomerSubscriptionId!.Value] = previous;
+                    target[first.CustomerSubscriptionId] = previous;
                 }
                 else
                 {
-                    target.Remove(first.CustomerSubscriptionId!.Value);
+                    target.Remove(first.CustomerSubscriptionId);
                 }
             }
 
@@ -62,28 +70,7 @@ public static class UndoPlanner
         return template with { Registrations = registrations };
     }
 
-    /// <summary>The registrations the writes touched, as validated references.</summary>
-    public static IReadOnlyList<RegistrationRef> Registrations(IReadOnlyList<JournalEntry> writes)
-    {
-        var result = new List<RegistrationRef>();
-        foreach (var id in writes.Select(w => w.Registration).Distinct(StringComparer.OrdinalIgnoreCase))
-        {
-            var resourceId = new Azure.Core.ResourceIdentifier(id!);
-            if (!Guid.TryParse(resourceId.SubscriptionId, out var subscription) || resourceId.ResourceGroupName is null)
-            {
-                throw new ReconcilerException($"journal: invalid registration id '{id}'.");
-            }
-
-            try
-            {
-                result.Add(new RegistrationRef(subscription, resourceId.ResourceGroupName, resourceId.Name));
-            }
-            catch (ArgumentException e)
-            {
-                throw new ReconcilerException($"journal: invalid registration id '{id}': {e.Message}", e);
-            }
-        }
-
-        return result;
-    }
+    /// <summary>The registrations the writes touched, in order of first appearance.</summary>
+    public static IReadOnlyList<RegistrationRef> Registrations(IReadOnlyList<UndoWrite> writes) =>
+        writes.Select(w => w.Registration).Distinct().ToArray();
 }

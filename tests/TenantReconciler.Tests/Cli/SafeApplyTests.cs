@@ -159,23 +159,57 @@ public sealed class SafeApplyTests
         Assert.True(confirmed.ExitCode == 0, confirmed.ToString());
     }
 
-    [Theory]
-    [InlineData("--max-removals", "10")]
-    [InlineData("yaml", "10")]
-    public async Task Apply_RemovalsWithinRaisedThreshold_Applies(string source, string threshold)
+    [Fact]
+    public async Task Apply_RemovalsWithinThresholdRaisedOnTheCommandLine_Applies()
     {
         // Arrange
         var state = StateWith(RegSub, "azurestack-8f3e1b2c", 8);
         await using var bed = await CliTestBed.StartAsync(state);
         var keep = state.Registrations[0].CustomerSubscriptions[0];
-        var yaml = bed.Temp.Write("tenants.yaml", Yaml(("azurestack-8f3e1b2c", RegSub, [(keep.TenantId, keep.SubscriptionId)]), maxRemovals: source == "yaml" ? threshold : null));
-        string[] flag = source == "yaml" ? [] : [source, threshold];
+        var yaml = bed.Temp.Write("tenants.yaml", Yaml(("azurestack-8f3e1b2c", RegSub, [(keep.TenantId, keep.SubscriptionId)])));
 
         // Act
-        var apply = await bed.RunAsync(["apply", "-f", yaml, "--auto-approve", .. flag]);
+        var apply = await bed.RunAsync(["apply", "-f", yaml, "--auto-approve", "--max-removals", "10"]);
 
         // Assert
         Assert.True(apply.ExitCode == 0, apply.ToString());
+    }
+
+    [Fact]
+    public async Task Apply_YamlRaisesItsOwnThresholdInTheSameChange_RefusedWithNoWrite()
+    {
+        // Arrange: the change that drops 7 mappings also sets maxRemovals: 50 (terraform #17599): the file cannot loosen it.
+        var state = StateWith(RegSub, "azurestack-8f3e1b2c", 8);
+        await using var bed = await CliTestBed.StartAsync(state);
+        var keep = state.Registrations[0].CustomerSubscriptions[0];
+        var yaml = bed.Temp.Write("tenants.yaml", Yaml(("azurestack-8f3e1b2c", RegSub, [(keep.TenantId, keep.SubscriptionId)]), maxRemovals: "50"));
+
+        // Act
+        var apply = await bed.RunAsync(["apply", "-f", yaml, "--auto-approve"]);
+
+        // Assert
+        Assert.Equal(1, apply.ExitCode);
+        Assert.Contains("removal-threshold", apply.Stderr);
+        Assert.Contains("--confirm-removals 7", apply.Stderr);
+        Assert.Equal(8, bed.Emulator.Snapshot().Registrations[0].CustomerSubscriptions.Count);
+    }
+
+    [Fact]
+    public async Task Apply_YamlLowersTheThreshold_Refused()
+    {
+        // Arrange: 2 removals, within the default of 5, but the file asks for at most 1.
+        var state = StateWith(RegSub, "azurestack-8f3e1b2c", 3);
+        await using var bed = await CliTestBed.StartAsync(state);
+        var keep = state.Registrations[0].CustomerSubscriptions[0];
+        var yaml = bed.Temp.Write("tenants.yaml", Yaml(("azurestack-8f3e1b2c", RegSub, [(keep.TenantId, keep.SubscriptionId)]), maxRemovals: "1"));
+
+        // Act
+        var apply = await bed.RunAsync(["apply", "-f", yaml, "--auto-approve", "--max-removals", "10"]);
+
+        // Assert
+        Assert.Equal(1, apply.ExitCode);
+        Assert.Contains("threshold of 1", apply.Stderr);
+        Assert.Equal(3, bed.Emulator.Snapshot().Registrations[0].CustomerSubscriptions.Count);
     }
 
     [Fact]

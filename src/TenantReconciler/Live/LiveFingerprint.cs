@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using TenantReconciler.Live;
 
-namespace TenantReconciler.Planning;
+namespace TenantReconciler.Live;
 
 /// <summary>
 /// A digest of one registration's live listing: the mappings sorted by subscription, GUIDs normalised to lower case,
@@ -20,7 +19,4 @@ public static class LiveFingerprint
 
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(lines.ToString())));
     }
-
-    /// <summary>SHA-256 of a file's bytes, as recorded for the desired-state file.</summary>
-    public static string OfFile(string path) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 }

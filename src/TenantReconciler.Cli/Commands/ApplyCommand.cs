@@ -1,0 +1,169 @@
+using System.CommandLine;
+using TenantReconciler.Cli.Commands.Options;
+using TenantReconciler.Cli.Composition;
+using TenantReconciler.Cli.Output;
+using TenantReconciler.Desired;
+using TenantReconciler.Live;
+using TenantReconciler.Persistence;
+using TenantReconciler.Planning;
+using TenantReconciler.Reconciling;
+
+namespace TenantReconciler.Cli.Commands;
+
+/// <summary><paramref name="FileGiven"/>: -f was on the command line (with a saved plan, it replaces the recorded path).</summary>
+public sealed record ApplyArguments(
+    string File,
+    bool FileGiven,
+    string? PlanFile,
+    bool AutoApprove,
+    GuardOverrides Guards,
+    bool IgnoreSuspend,
+    WriteLimits Limits,
+    ConnectionArguments Connection);
+
+/// <summary>
+/// <c>apply [PLANFILE]</c>: parse, open the session, hold the lock, and call the <see cref="Reconciler"/> with the policy of
+/// an apply: every change permitted, the command line's guard overrides, and a confirmation (a saved plan was
+/// reviewed: applying it is the approval, as with terraform, but it is re-derived and must come out identical).
+/// Exit 0 only when every change is done and a fresh plan is empty.
+/// </summary>
+public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time)
+{
+    public static Command Create(CliContext cli)
+    {
+        var file = CommonOptions.File();
+        var planFile = new Argument<string?>("PLANFILE")
+        {
+            Description = "A plan saved by 'plan --out' or 'undo'. It is re-derived from tenants.yaml and a fresh listing and applied only if identical.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var planOption = new Option<string?>("--plan") { Description = "Same as PLANFILE." };
+        var autoApprove = new Option<bool>("--auto-approve")
+        {
+            Description = "Apply without asking. Required when standard input is not a terminal.",
+        };
+        var guards = new GuardOptions();
+        var writes = new WriteOptions();
+        var connection = new ConnectionOptions();
+        var command = new Command("apply", "Compute the plan (or re-derive a saved one), check the guards, confirm, apply, then re-list and report convergence.")
+        {
+            file, planFile, planOption, autoApprove,
+        };
+        guards.AddTo(command);
+        writes.AddTo(command);
+        connection.AddTo(command);
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(planFile) is not null && r.GetValue(planOption) is not null)
+            {
+                r.AddError("Give the saved plan either as PLANFILE or with --plan, not both.");
+            }
+        });
+        command.SetAction((parseResult, cancellationToken) =>
+            cli.RunAsync<ApplyCommand>(parseResult, h => h.RunAsync(
+                new ApplyArguments(
+                    parseResult.GetRequiredValue(file),
+                    parseResult.GetResult(file) is { Implicit: false },
+                    parseResult.GetValue(planFile) ?? parseResult.GetValue(planOption),
+                    parseResult.GetValue(autoApprove),
+                    guards.Parse(parseResult),
+                    guards.IgnoreSuspend(parseResult),
+                    writes.Parse(parseResult),
+                    connection.Parse(parseResult)),
+                cancellationToken)));
+        return command;
+    }
+
+    public async Task<int> RunAsync(ApplyArguments arguments, CancellationToken cancellationToken)
+    {
+        var saved = arguments.PlanFile is null ? null : SavedPlan.Load(arguments.PlanFile);
+        var desired = saved is null
+            ? DesiredStateLoader.Load(arguments.File)
+            : SavedPlanSource.LoadDesired(saved, arguments.PlanFile!, arguments.FileGiven ? arguments.File : null);
+        var request = saved is { Source.IsUndo: true } ? UndoCommand.Request(saved, desired) : ReconcileRequest.For(desired);
+
+        var settings = ArmPipelineSettings.Default with
+        {
+            MaxRetryWait = arguments.Limits.MaxRetryWait,
+            PacingReserve = arguments.Limits.Parallelism + 2,
+            TimeProvider = time,
+        };
+        await using var session = await sessions.OpenAsync(desired, arguments.Connection, settings, cancellationToken);
+        if (saved is not null && saved.Target != session.Target)
+        {
+            throw new ReconcilerException($"the plan was made against {saved.Target}, but this apply targets {session.Target}. Nothing was changed; run plan again against the right target.");
+        }
+
+        // With --lock, the lease is held from before the live state is read until the last write.
+        await using var applyLock = arguments.Limits.Lock is { } lease ? await AcquireLockAsync(lease, arguments, cancellationToken) : null;
+        using var recorder = new JournalRecorder(arguments.Limits.Journal, time);
+        var shown = false;
+        var policy = new ReconcilePolicy
+        {
+            Scope = WriteScope.Full,
+            Guards = arguments.Guards,
+            IgnoreSuspend = arguments.IgnoreSuspend,
+            Approved = saved is null ? null : new ApprovedPlan(saved.PlanId, saved.ToPlan(), saved.Fingerprints()),
+            Parallelism = arguments.Limits.Parallelism,
+            StopStarting = applyLock?.Lost ?? CancellationToken.None,
+            Recorder = recorder,
+            Approve = (review, _) =>
+            {
+                PlanOutput.Text(io.Output, review.Plan);
+                shown = true;
+                return ValueTask.FromResult(saved is not null || Confirm(arguments));
+            },
+        };
+
+        var outcome = await new Reconciler(session.Client).ReconcileAsync(request, policy, cancellationToken);
+        if (!shown && outcome.Plan is { } plan && outcome.Status != ReconcileStatus.PlanMismatch)
+        {
+            PlanOutput.Text(io.Output, plan);
+        }
+
+        if (applyLock is not null && applyLock.Lost.IsCancellationRequested && outcome.Applied is not null)
+        {
+            ApplyReport.Write(io.Output, outcome.Applied);
+            io.Error.WriteLine($"Error: the lock {arguments.Limits.Lock} could no longer be trusted during the apply; no write started after that. Re-run to converge.");
+            return ExitCodes.Error;
+        }
+
+        return ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested);
+    }
+
+    private async Task<ApplyLock> AcquireLockAsync(LeaseArguments lease, ApplyArguments arguments, CancellationToken cancellationToken)
+    {
+        var auth = arguments.Connection.Auth ?? (arguments.Connection.UseEmulator ? AuthKind.Emulator : AuthKind.Default);
+        var blob = LeaseLockFactory.Create(lease, credentials, auth);
+        io.Error.WriteLine($"Acquiring the lock {lease.Describe()} (waiting up to {arguments.Limits.LockWait.TotalSeconds:0} s)...");
+        return await ApplyLock.AcquireAsync(blob, arguments.Limits.LockWait, time, cancellationToken);
+    }
+
+    private bool Confirm(ApplyArguments arguments)
+    {
+        if (arguments.AutoApprove)
+        {
+            return true;
+        }
+
+        if (!io.IsInteractive)
+        {
+            io.Error.WriteLine("Error: apply needs confirmation, and standard input is not a terminal. Review the plan above and pass --auto-approve to apply it non-interactively. Nothing was changed.");
+            return false;
+        }
+
+        io.Output.WriteLine();
+        io.Output.WriteLine("Do you want to perform these actions?");
+        io.Output.WriteLine("  Only 'yes' will be accepted to approve.");
+        io.Output.Write("  Enter a value: ");
+        io.Output.Flush();
+        var answer = io.Input.ReadLine();
+        if (string.Equals(answer?.Trim(), "yes", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        io.Error.WriteLine("Apply cancelled. Nothing was changed.");
+        return false;
+    }
+}

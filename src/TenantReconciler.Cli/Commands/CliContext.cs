@@ -1,0 +1,35 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace TenantReconciler.Cli.Commands;
+
+public enum Verbosity
+{
+    Quiet,
+    Normal,
+    Detailed,
+    Diagnostic,
+}
+
+/// <summary>
+/// What every command's action needs: the console, and a host (DI, configuration, logging) built per invocation by
+/// <c>Program</c> at the verbosity that was asked for. <see cref="RunAsync{THandler}"/> runs one handler inside the
+/// command boundary.
+/// </summary>
+public sealed class CliContext(IOContext io, Func<Verbosity, IHost> hostFactory, Option<Verbosity> verbosity)
+{
+    public IOContext IO => io;
+
+    public Option<Verbosity> Verbosity => verbosity;
+
+    public Func<Verbosity, IHost> HostFactory => hostFactory;
+
+    public Task<int> RunAsync<THandler>(ParseResult parseResult, Func<THandler, Task<int>> action)
+        where THandler : notnull =>
+        CommandBoundary.RunAsync(io, async () =>
+        {
+            using var host = hostFactory(parseResult.GetValue(verbosity));
+            return await action(host.Services.GetRequiredService<THandler>());
+        });
+}

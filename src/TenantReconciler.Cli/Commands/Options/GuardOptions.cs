@@ -1,0 +1,50 @@
+using System.CommandLine;
+using TenantReconciler.Planning;
+
+namespace TenantReconciler.Cli.Commands.Options;
+
+/// <summary>
+/// The guard overrides of apply. None of them can come from tenants.yaml or a plan file: a guard is never loosened by
+/// the change it guards.
+/// </summary>
+public sealed class GuardOptions
+{
+    private readonly Option<bool> _allowEmpty = new("--allow-empty")
+    {
+        Description = "Allow removing every mapping of a registration whose tenant list is empty.",
+    };
+
+    private readonly Option<int?> _maxRemovals = new("--max-removals")
+    {
+        Description = $"Removal threshold per registration (default {GuardOverrides.DefaultMaxRemovals}). A smaller maxRemovals in tenants.yaml lowers it; the file can never raise it.",
+    };
+
+    private readonly Option<int?> _confirmRemovals = new("--confirm-removals")
+    {
+        Description = "Allow a plan above the removal threshold: N must be the exact number of dropped mappings in the plan.",
+    };
+
+    private readonly Option<bool> _ignoreSuspend = new("--ignore-suspend")
+    {
+        Description = "Write although tenants.yaml says 'suspend: true'.",
+    };
+
+    public GuardOptions()
+    {
+        CommonOptions.Range(_maxRemovals, 0, int.MaxValue);
+        CommonOptions.Range(_confirmRemovals, 0, int.MaxValue);
+    }
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_allowEmpty);
+        command.Options.Add(_maxRemovals);
+        command.Options.Add(_confirmRemovals);
+        command.Options.Add(_ignoreSuspend);
+    }
+
+    public GuardOverrides Parse(ParseResult parseResult) =>
+        new(parseResult.GetValue(_allowEmpty), parseResult.GetValue(_maxRemovals), parseResult.GetValue(_confirmRemovals));
+
+    public bool IgnoreSuspend(ParseResult parseResult) => parseResult.GetValue(_ignoreSuspend);
+}

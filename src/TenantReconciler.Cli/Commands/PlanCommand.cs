@@ -1,0 +1,76 @@
+using System.CommandLine;
+using TenantReconciler.Cli.Commands.Options;
+using TenantReconciler.Cli.Composition;
+using TenantReconciler.Cli.Output;
+using TenantReconciler.Desired;
+using TenantReconciler.Persistence;
+using TenantReconciler.Reconciling;
+using TenantReconciler.Rendering;
+
+namespace TenantReconciler.Cli.Commands;
+
+public sealed record PlanArguments(string File, string Output, bool DetailedExitCode, string? Out, ConnectionArguments Connection);
+
+/// <summary>
+/// <c>plan</c>: the engine with nothing permitted to write, so that plan, apply and watch judge the same plan with the same
+/// guards. The plan goes to stdout; the guards apply would trip go to stderr, so a reviewer sees them on the pull
+/// request. With <c>--out</c>, also a saved plan for <c>apply PLANFILE</c>.
+/// </summary>
+public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, TimeProvider time)
+{
+    public static Command Create(CliContext cli)
+    {
+        var file = CommonOptions.File();
+        var output = CommonOptions.Format();
+        var detailed = new Option<bool>("--detailed-exitcode")
+        {
+            Description = "Exit 2 when the plan has changes (0: no changes, 1: error).",
+        };
+        var outFile = new Option<string?>("--out")
+        {
+            Description = "Also save the plan to this file, for 'apply PLANFILE': apply re-derives it and applies it only if identical.",
+        };
+        var connection = new ConnectionOptions();
+        var command = new Command("plan", "Show what apply would change: adds, overwrites and removals. Read-only.") { file, output, detailed, outFile };
+        connection.AddTo(command);
+        command.SetAction((parseResult, cancellationToken) =>
+            cli.RunAsync<PlanCommand>(parseResult, h => h.RunAsync(
+                new PlanArguments(
+                    parseResult.GetRequiredValue(file),
+                    parseResult.GetRequiredValue(output),
+                    parseResult.GetValue(detailed),
+                    parseResult.GetValue(outFile),
+                    connection.Parse(parseResult)),
+                cancellationToken)));
+        return command;
+    }
+
+    public async Task<int> RunAsync(PlanArguments arguments, CancellationToken cancellationToken)
+    {
+        var renderer = PlanRenderers.Get(arguments.Output);
+        var desired = DesiredStateLoader.Load(arguments.File);
+        await using var session = await sessions.OpenAsync(desired, arguments.Connection, cancellationToken);
+        var outcome = await new Reconciler(session.Client).ReconcileAsync(desired, new ReconcilePolicy { Scope = WriteScope.None }, cancellationToken);
+        if (outcome.Plan is not { } plan)
+        {
+            return ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested);
+        }
+
+        renderer.Render(plan, io.Output);
+        PlanOutput.GuardWarnings(io.Error, outcome.Violations);
+        if (desired.Suspend && plan.HasChanges)
+        {
+            io.Error.WriteLine($"Warning: {arguments.File} sets 'suspend: true': apply will write nothing until it is removed (or --ignore-suspend is given).");
+        }
+
+        if (arguments.Out is not null)
+        {
+            var source = new PlanSource([new SourceFile(arguments.File, desired.Sha256!)]);
+            var saved = SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow());
+            saved.Save(arguments.Out);
+            io.Error.WriteLine($"Saved the plan to {arguments.Out} (plan id {saved.PlanId:D}). Apply exactly this plan with: tenant-reconciler apply {arguments.Out}");
+        }
+
+        return arguments.DetailedExitCode && plan.HasChanges ? ExitCodes.Changes : ExitCodes.Success;
+    }
+}

@@ -1,0 +1,107 @@
+using TenantReconciler.Cli.Commands;
+using TenantReconciler.Rendering;
+using TenantReconciler.Reconciling;
+
+namespace TenantReconciler.Cli.Output;
+
+/// <summary>Maps the engine's outcome of an apply to what the user reads and to the exit code.</summary>
+public static class ApplyOutcomeReport
+{
+    public static int Write(IOContext io, ReconcileOutcome outcome, bool cancelled)
+    {
+        ArgumentNullException.ThrowIfNull(io);
+        ArgumentNullException.ThrowIfNull(outcome);
+        var error = io.Error;
+        switch (outcome.Status)
+        {
+            case ReconcileStatus.InSync:
+                return ExitCodes.Success;
+
+            case ReconcileStatus.ListFailed:
+                CommandBoundary.WriteError(error, outcome.Error!);
+                error.WriteLine("Nothing was changed in any registration: a listing that is not certainly complete is never planned on.");
+                return ExitCodes.Error;
+
+            case ReconcileStatus.Suspended:
+                error.WriteLine($"Error: {outcome.Desired?.SourcePath} sets 'suspend: true': nothing was changed in any registration. Remove it to resume writes, or pass --ignore-suspend for this run.");
+                return ExitCodes.Error;
+
+            case ReconcileStatus.GuardRefused:
+                foreach (var violation in outcome.Violations)
+                {
+                    error.WriteLine($"Refused by guard {violation}");
+                }
+
+                error.WriteLine($"Error: the plan was refused by {outcome.Violations.Count} guard(s); nothing was changed in any registration.");
+                return ExitCodes.Error;
+
+            case ReconcileStatus.PlanMismatch:
+                WriteMismatch(error, outcome);
+                return ExitCodes.Error;
+
+            case ReconcileStatus.AlreadyApplied:
+                error.WriteLine($"Error: {outcome.Error!.Message} Nothing was changed.");
+                return ExitCodes.Error;
+
+            case ReconcileStatus.NotApproved:
+            case ReconcileStatus.Drift:
+                return ExitCodes.Error;
+        }
+
+        if (outcome.Applied is { } applied)
+        {
+            ApplyReport.Write(io.Output, applied);
+        }
+
+        if (outcome.Status == ReconcileStatus.Interrupted || cancelled)
+        {
+            error.WriteLine("Error: apply was cancelled; the changes not attempted are listed above. Re-run to converge.");
+            return ExitCodes.Error;
+        }
+
+        if (outcome.After is { } after)
+        {
+            var s = after.Summary;
+            io.Output.WriteLine(outcome.Status == ReconcileStatus.Applied
+                ? "Converged: the live registrations match the desired state."
+                : $"Not converged: a fresh plan still has {s.Add} to add, {s.Overwrite} to overwrite, {s.Remove} to remove.");
+        }
+        else if (outcome.Error is { } relist)
+        {
+            CommandBoundary.WriteError(error, relist);
+            error.WriteLine("The writes above were made, but the live state could not be listed again to check convergence. Run plan to see where it stands.");
+        }
+
+        return outcome.Status == ReconcileStatus.Applied ? ExitCodes.Success : ExitCodes.Error;
+    }
+
+    private static void WriteMismatch(TextWriter error, ReconcileOutcome outcome)
+    {
+        if (outcome.Error is { } derivation)
+        {
+            error.WriteLine($"Error: {derivation.Message}");
+            error.WriteLine("Error: the saved plan could not be re-derived; nothing was changed.");
+            return;
+        }
+
+        if (outcome.Stale.Count > 0)
+        {
+            error.WriteLine($"The live state of {string.Join(", ", outcome.Stale.Select(r => r.Name))} changed since the plan was made. What a fresh plan would do differently:");
+        }
+        else
+        {
+            error.WriteLine("The saved plan is not the plan that tenants.yaml and the live state give now (was it edited by hand?). The differences:");
+        }
+
+        if (outcome.Mismatch is { IsEmpty: false } delta)
+        {
+            PlanDeltaText.Write(delta, error);
+        }
+        else
+        {
+            error.WriteLine("  (the same changes, but from a different live state or registration set)");
+        }
+
+        error.WriteLine("Error: the saved plan is stale or does not match; nothing was changed. Review the differences above and run plan again.");
+    }
+}

@@ -1,0 +1,156 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using TenantReconciler.Live;
+using TenantReconciler.Planning;
+
+namespace TenantReconciler.Persistence;
+
+/// <summary>
+/// A plan written by <c>plan --out</c> (or <c>undo</c>) and checked by <c>apply PLANFILE</c>. It is never executed as
+/// written: apply re-derives the plan from its <see cref="Source"/> and a fresh listing and requires the result to be
+/// identical to <see cref="Registrations"/>' changes. What it records is what the re-derivation is checked against:
+/// the source files' hashes, the <see cref="Target"/> it was made against, and a fingerprint of every listing.
+/// It holds no guard setting (those come only from the re-loaded file and the command line) and no secret.
+/// </summary>
+public sealed record SavedPlan
+{
+    public const string CurrentFormatVersion = "2.0";
+
+    public required string FormatVersion { get; init; }
+
+    public required string ToolVersion { get; init; }
+
+    /// <summary>Unique per plan; the journal claims it before the first write, and a plan is applied at most once.</summary>
+    public required Guid PlanId { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public required PlanSource Source { get; init; }
+
+    public required PlanTarget Target { get; init; }
+
+    public required IReadOnlyList<SavedRegistration> Registrations { get; init; }
+
+    /// <summary>The plan as it was reviewed, for the comparison with the re-derived one.</summary>
+    public Plan ToPlan() => new(Registrations.Select(r => new RegistrationPlan(r.ToRegistrationRef(), r.Changes)).ToArray());
+
+    /// <summary>The live fingerprint of each registration when the plan was made.</summary>
+    public IReadOnlyDictionary<RegistrationRef, string> Fingerprints() =>
+        Registrations.ToDictionary(r => r.ToRegistrationRef(), r => r.LiveFingerprint);
+
+    public static SavedPlan Create(
+        Plan plan, PlanSource source, PlanTarget target, IReadOnlyList<LiveRegistration> live, string toolVersion, Guid planId, DateTimeOffset createdAt)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var liveByRegistration = live.ToDictionary(l => l.Registration);
+        return new SavedPlan
+        {
+            FormatVersion = CurrentFormatVersion,
+            ToolVersion = toolVersion,
+            PlanId = planId,
+            CreatedAt = createdAt,
+            Source = source,
+            Target = target,
+            Registrations = plan.Registrations.Select(r => new SavedRegistration
+            {
+                Id = r.Registration.Id.ToString(),
+                SubscriptionId = r.Registration.SubscriptionId,
+                ResourceGroup = r.Registration.ResourceGroup,
+                Name = r.Registration.Name,
+                LiveFingerprint = LiveFingerprint.Of(liveByRegistration[r.Registration]),
+                Changes = r.Changes.ToArray(),
+            }).ToArray(),
+        };
+    }
+
+    public void Save(string path)
+    {
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(this, SerializerOptions) + "\n");
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <exception cref="ReconcilerException">The file cannot be read, is not a plan, or is of another format version.</exception>
+    public static SavedPlan Load(string path)
+    {
+        SavedPlan? plan;
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            var version = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("formatVersion", out var v) ? v.ToString() : null;
+            if (version != CurrentFormatVersion)
+            {
+                throw new ReconcilerException($"{path}: unsupported plan format version '{version}' (expected {CurrentFormatVersion}). Run plan again.");
+            }
+
+            plan = document.Deserialize<SavedPlan>(SerializerOptions);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
+        {
+            throw new ReconcilerException($"{path}: not a readable plan file: {e.Message}", e);
+        }
+
+        return plan ?? throw new ReconcilerException($"{path}: not a readable plan file: it is empty.");
+    }
+
+    public static JsonSerializerOptions SerializerOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+}
+
+/// <summary>What a plan is re-derived from: the desired-state files (by path and hash), or an apply to undo.</summary>
+/// <param name="Files">The desired-state files, each with the SHA-256 of the bytes that were parsed.</param>
+/// <param name="UndoOf">For an undo plan: the apply whose writes it restores.</param>
+/// <param name="Journal">For an undo plan: where that apply's journal is (as <c>--journal</c> names it; never a secret).</param>
+public sealed record PlanSource(IReadOnlyList<SourceFile> Files, Guid? UndoOf = null, string? Journal = null)
+{
+    [JsonIgnore]
+    public bool IsUndo => UndoOf is not null;
+}
+
+public sealed record SourceFile(string Path, string Sha256);
+
+/// <summary>
+/// Where a plan was made: the cloud, the ARM endpoint (scheme, host and port) or <see cref="EmulatorEndpoint"/> for the
+/// in-process emulator (whose port changes on every run), and the api-version. A plan applies only to the same target.
+/// </summary>
+public sealed record PlanTarget(AzureCloud Cloud, string Endpoint, string ApiVersion)
+{
+    public const string EmulatorEndpoint = "emulator";
+
+    public static PlanTarget Of(AzureCloud cloud, Uri endpoint, bool emulator, string apiVersion) =>
+        new(cloud, emulator ? EmulatorEndpoint : endpoint.GetLeftPart(UriPartial.Authority).ToLowerInvariant(), apiVersion);
+
+    public override string ToString() => $"{(Endpoint == EmulatorEndpoint ? "the in-process emulator (--emulator)" : Endpoint)}, cloud {Cloud}, api-version {ApiVersion}";
+}
+
+public sealed record SavedRegistration
+{
+    public required string Id { get; init; }
+
+    public required Guid SubscriptionId { get; init; }
+
+    public required string ResourceGroup { get; init; }
+
+    public required string Name { get; init; }
+
+    public required string LiveFingerprint { get; init; }
+
+    public required IReadOnlyList<PlannedChange> Changes { get; init; }
+
+    /// <summary>Re-validates the names: a hand-edited plan file cannot smuggle a path into a URL.</summary>
+    public RegistrationRef ToRegistrationRef()
+    {
+        try
+        {
+            return new RegistrationRef(SubscriptionId, ResourceGroup, Name);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ReconcilerException($"plan file: invalid registration: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,199 @@
+using TenantReconciler.Applying;
+using TenantReconciler.Desired;
+using TenantReconciler.Live;
+using TenantReconciler.Planning;
+
+namespace TenantReconciler.Reconciling;
+
+/// <summary>
+/// The one reconcile engine, behind <c>apply</c>, <c>apply PLANFILE</c> and every <c>watch</c> tick. For a set of
+/// registrations it:
+/// <list type="number">
+/// <item>lists each one (a listing that is not certainly complete fails the whole run: nothing is written anywhere);</item>
+/// <item>plans with the pure <see cref="Planner"/>, and with an approved plan requires the same listings and the very
+/// same plan;</item>
+/// <item>judges every guard once, on the <b>full</b> plan, whatever the scope lets through;</item>
+/// <item>writes what the <see cref="WriteScope"/> permits through <see cref="PlanApplier"/>, unless suspended, refused
+/// or not approved;</item>
+/// <item>re-lists and reports convergence.</item>
+/// </list>
+/// What differs between callers is only the <see cref="ReconcilePolicy"/>. The outcome is data: drift, refusals and ARM
+/// failures are statuses, not exceptions. Only a bug propagates.
+/// </summary>
+public sealed class Reconciler(ICustomerSubscriptionClient client)
+{
+    public Task<ReconcileOutcome> ReconcileAsync(DesiredState desired, ReconcilePolicy policy, CancellationToken cancellationToken) =>
+        ReconcileAsync(ReconcileRequest.For(desired), policy, cancellationToken);
+
+    public async Task<ReconcileOutcome> ReconcileAsync(ReconcileRequest request, ReconcilePolicy policy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(policy);
+
+        // 1. List. The first failure ends the run before anything is planned.
+        var listed = await ListAsync(request.Registrations, policy, cancellationToken);
+        if (listed.Failure is { } failure)
+        {
+            return failure;
+        }
+
+        var live = listed.Live!;
+        DesiredState desired;
+        try
+        {
+            desired = request.DesiredFor(live);
+        }
+        catch (ReconcilerException e)
+        {
+            return new ReconcileOutcome { Status = ReconcileStatus.PlanMismatch, Live = live, Error = e };
+        }
+
+        // 2. Plan, and hold it against the approved plan.
+        var plan = Planner.Compute(desired, live);
+        var (permitted, withheld) = PlanScope.Narrow(plan, policy.Scope);
+        var outcome = new ReconcileOutcome
+        {
+            Status = ReconcileStatus.InSync,
+            Desired = desired,
+            Live = live,
+            Plan = plan,
+            Permitted = permitted,
+            Withheld = withheld,
+        };
+        if (policy.Approved is { } approved && Compare(approved, plan, live) is { } mismatch)
+        {
+            return mismatch with { Desired = desired, Live = live, Plan = plan, Permitted = permitted, Withheld = withheld };
+        }
+
+        // 3. The guards, once, on the full plan.
+        outcome = outcome with { Violations = PruneGuards.Evaluate(plan, desired, policy.Guards) };
+        if (!plan.HasChanges)
+        {
+            return outcome;
+        }
+
+        if ((desired.Suspend && !policy.IgnoreSuspend) || policy.Suspended)
+        {
+            return outcome with { Status = ReconcileStatus.Suspended };
+        }
+
+        // Nothing to write is no refusal: the violations are still reported, and judged on the full plan once there is.
+        if (!permitted.HasChanges)
+        {
+            return outcome with { Status = ReconcileStatus.Drift };
+        }
+
+        if (outcome.Violations.Count > 0)
+        {
+            return outcome with { Status = ReconcileStatus.GuardRefused };
+        }
+
+        if (policy.Approve is { } approve && !await approve(new ReconcileReview(desired, plan, permitted), cancellationToken))
+        {
+            return outcome with { Status = ReconcileStatus.NotApproved };
+        }
+
+        // 4. Write what the scope permits.
+        var applied = await WriteAsync(permitted, policy, cancellationToken);
+        if (applied.Result is null)
+        {
+            return outcome with { Status = ReconcileStatus.AlreadyApplied, Error = applied.Refusal };
+        }
+
+        outcome = outcome with { Applied = applied.Result };
+        if (cancellationToken.IsCancellationRequested || (policy.StopStarting.IsCancellationRequested && applied.Result.Count(ChangeOutcome.NotAttempted) > 0))
+        {
+            return outcome with { Status = ReconcileStatus.Interrupted };
+        }
+
+        // 5. Re-list and report convergence.
+        var after = await ListAsync(request.Registrations, policy, cancellationToken);
+        if (after.Failure is { } relist)
+        {
+            return outcome with { Status = ReconcileStatus.WriteFailed, Error = relist.Error, Transient = relist.Transient, RequeueAfter = relist.RequeueAfter };
+        }
+
+        var remaining = Planner.Compute(desired, after.Live!);
+        var converged = applied.Result.Succeeded && !PlanScope.Narrow(remaining, policy.Scope).Permitted.HasChanges;
+        var transient = applied.Result.Results.Any(r => r.Transient);
+        return outcome with
+        {
+            Status = converged ? ReconcileStatus.Applied : ReconcileStatus.WriteFailed,
+            After = remaining,
+            Transient = transient,
+            RequeueAfter = transient ? policy.TransientRequeueAfter : null,
+        };
+    }
+
+    private async Task<(IReadOnlyList<LiveRegistration>? Live, ReconcileOutcome? Failure)> ListAsync(
+        IReadOnlyList<RegistrationRef> registrations, ReconcilePolicy policy, CancellationToken cancellationToken)
+    {
+        // A listing is read-only, but one that is still running when no write may start any more is of no use.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, policy.StopStarting);
+        try
+        {
+            return (await LiveReader.ReadAsync(client, registrations, stop.Token), null);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return (null, new ReconcileOutcome { Status = ReconcileStatus.Interrupted });
+        }
+        catch (ReconcilerException e)
+        {
+            var transient = e is ArmRequestException { IsTransient: true };
+            return (null, new ReconcileOutcome
+            {
+                Status = ReconcileStatus.ListFailed,
+                Error = e,
+                Transient = transient,
+                RequeueAfter = transient ? policy.TransientRequeueAfter : null,
+            });
+        }
+    }
+
+    /// <summary>Null when the plan is the approved one, made from the same listings; else the refusal.</summary>
+    private static ReconcileOutcome? Compare(ApprovedPlan approved, Plan plan, IReadOnlyList<LiveRegistration> live)
+    {
+        var stale = live
+            .Where(l => !approved.Fingerprints.TryGetValue(l.Registration, out var fingerprint) || fingerprint != LiveFingerprint.Of(l))
+            .Select(l => l.Registration)
+            .ToArray();
+        var delta = PlanDelta.Compute(approved.Plan, plan);
+        var sameRegistrations = approved.Plan.Registrations.Select(r => r.Registration).ToHashSet().SetEquals(plan.Registrations.Select(r => r.Registration));
+        return stale.Length == 0 && delta.IsEmpty && sameRegistrations
+            ? null
+            : new ReconcileOutcome { Status = ReconcileStatus.PlanMismatch, Mismatch = delta, Stale = stale };
+    }
+
+    private async Task<(ApplyResult? Result, ReconcilerException? Refusal)> WriteAsync(Plan permitted, ReconcilePolicy policy, CancellationToken cancellationToken)
+    {
+        var recorder = policy.Recorder;
+        if (recorder is not null)
+        {
+            try
+            {
+                await recorder.BeginAsync(permitted, policy.Approved?.PlanId, cancellationToken);
+            }
+            catch (ReconcilerException e)
+            {
+                return (null, e);
+            }
+        }
+
+        var observer = (recorder, policy.Observer) switch
+        {
+            (null, null) => null,
+            (null, { } o) => o,
+            ({ } r, null) => r,
+            ({ } r, { } o) => new ApplyObservers(r, o),
+        };
+        var applier = new PlanApplier(client, new ApplyOptions { Parallelism = policy.Parallelism }, observer);
+        var result = await applier.ApplyAsync(permitted, policy.StopStarting, cancellationToken);
+        if (recorder is not null)
+        {
+            await recorder.EndAsync(result, CancellationToken.None);
+        }
+
+        return (result, null);
+    }
+}
