@@ -524,7 +524,14 @@ internal sealed class DesiredStateReader
     {
         if (TryParseGuid(scalar.Value, out value))
         {
-            return true;
+            if (value != Guid.Empty)
+            {
+                return true;
+            }
+
+            // Never a real tenant or subscription; usually a placeholder left in by mistake.
+            AddAt(scalar, DiagnosticCodes.NilGuid, $"'{key}' is the all-zero GUID, which is never a real tenant or subscription: write the actual GUID.");
+            return false;
         }
 
         var hint = IsCompactHex(scalar.Value) ? " Write it with hyphens." : string.Empty;
