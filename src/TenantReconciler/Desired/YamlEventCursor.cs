@@ -259,7 +259,7 @@ internal sealed partial class YamlEventCursor
         catch (Exception ex) when (ex is not YamlException and not OutOfMemoryException)
         {
             var at = _lastEvent?.End ?? Mark.Empty;
-            throw new YamlException(at, at, $"The YAML parser failed after this point ({ex.GetType().Name}: {ex.Message}). Look for an unclosed bracket, brace or quote here or just after.", ex);
+            throw new YamlException(at, at, $"the parser stopped at or just after this point ({ex.Message}). Look for an unclosed '[' or '{{', or a malformed tag ('!…').", ex);
         }
     }
 
