@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
 using System.Security.Cryptography;
@@ -13,6 +14,9 @@ namespace TenantReconciler.Desired;
 /// </remarks>
 public static class DesiredStateLoader
 {
+    /// <summary>The largest desired-state file read: 64 MiB, far beyond any real fleet (100,000 tenants take ~15 MB).</summary>
+    public const long MaxFileBytes = 64L * 1024 * 1024;
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Reads <paramref name="path"/> as UTF-8 (a BOM is allowed) and parses it; diagnostics name the path as given.</summary>
@@ -25,20 +29,13 @@ public static class DesiredStateLoader
             throw Single(path, 1, 1, DiagnosticCodes.FileNotFound, "No desired-state file was given.");
         }
 
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw Single(path, 1, 1, DiagnosticCodes.FileNotFound, $"The desired-state file '{Text.Quote(path)}' was not found.");
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-        {
-            throw Single(path, 1, 1, DiagnosticCodes.FileNotFound, $"The desired-state file '{Text.Quote(path)}' cannot be read: {ex.Message}");
-        }
+        return Parse(ReadCapped(path), path);
+    }
 
+    /// <summary>Decodes <paramref name="bytes"/> as UTF-8 (a BOM is allowed) and parses it; the state's hash is of these bytes.</summary>
+    /// <exception cref="DesiredStateException">The bytes are not UTF-8, or the text is invalid.</exception>
+    internal static DesiredState Parse(byte[] bytes, string path)
+    {
         // The hash is of the very bytes that were parsed: a file swapped after this read never gets this state's hash.
         return Parse(DecodeUtf8(bytes, path), path) with { Sha256 = FileHash.Of(bytes) };
     }
@@ -70,6 +67,80 @@ public static class DesiredStateLoader
 
         return state;
     }
+
+    /// <summary>
+    /// All the bytes of the file, refusing a file over <see cref="MaxFileBytes"/> before reading it (by its length)
+    /// and while reading it (a pipe, or a file that grows).
+    /// </summary>
+    private static byte[] ReadCapped(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+            var length = stream.CanSeek ? stream.Length : 0;
+            if (length > MaxFileBytes)
+            {
+                throw TooLarge(path, $"is {length.ToString("N0", CultureInfo.InvariantCulture)} bytes");
+            }
+
+            var buffer = new byte[length > 0 ? length : 64 * 1024];
+            var count = 0;
+            while (true)
+            {
+                if (count == buffer.Length)
+                {
+                    // Full: look for one more byte before growing, so a file of exactly its length is read once.
+                    var next = stream.ReadByte();
+                    if (next < 0)
+                    {
+                        break;
+                    }
+
+                    if (count + 1L > MaxFileBytes)
+                    {
+                        throw TooLarge(path, "holds more than the limit");
+                    }
+
+                    Array.Resize(ref buffer, (int)Math.Min(MaxFileBytes, Math.Max(2L * buffer.Length, 64 * 1024)));
+                    buffer[count++] = (byte)next;
+                    continue;
+                }
+
+                var read = stream.Read(buffer, count, buffer.Length - count);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                count += read;
+            }
+
+            if (count != buffer.Length)
+            {
+                Array.Resize(ref buffer, count);
+            }
+
+            return buffer;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw Single(path, 1, 1, DiagnosticCodes.FileNotFound, $"The desired-state file '{Text.Quote(path)}' was not found.");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            throw Single(path, 1, 1, DiagnosticCodes.FileNotFound, $"The desired-state file '{Text.Quote(path)}' cannot be read: {ex.Message}");
+        }
+    }
+
+    private static DesiredStateException TooLarge(string path, string size) =>
+        Single(
+            path,
+            1,
+            1,
+            DiagnosticCodes.FileTooLarge,
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"The desired-state file '{Text.Quote(path)}' {size}: the limit is 64 MiB ({MaxFileBytes:N0} bytes). Check that the path names a tenants file."));
 
     private static string DecodeUtf8(byte[] bytes, string path)
     {

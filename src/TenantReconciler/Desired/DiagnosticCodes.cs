@@ -65,4 +65,10 @@ public static class DiagnosticCodes
 
     /// <summary>The file is not valid UTF-8.</summary>
     public const string InvalidEncoding = "TR1020";
+
+    /// <summary>The file is larger than <see cref="DesiredStateLoader.MaxFileBytes"/> (64 MiB).</summary>
+    public const string FileTooLarge = "TR1021";
+
+    /// <summary>A tenant or subscription GUID is the all-zero GUID.</summary>
+    public const string NilGuid = "TR1022";
 }

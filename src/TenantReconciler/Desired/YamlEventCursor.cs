@@ -12,9 +12,9 @@ namespace TenantReconciler.Desired;
 /// <see cref="Next"/> expands aliases: the reader never sees an <see cref="AnchorAlias"/>, only the anchored node's
 /// events (with the anchored node's positions), and <see cref="IsAliasStart"/> / <see cref="NodeLine"/> tell where the
 /// alias itself was written. <see cref="SkipNode"/> never expands, so skipping an unknown key is cheap even for
-/// alias bombs; expansions that are read are bounded by a budget.
+/// alias bombs; recordings and the expansions that are read are bounded by an <see cref="ExpansionBudget"/>.
 /// </remarks>
-internal sealed class YamlEventCursor
+internal sealed partial class YamlEventCursor
 {
     private const string NullTag = "tag:yaml.org,2002:null";
 
@@ -28,16 +28,18 @@ internal sealed class YamlEventCursor
     private readonly Dictionary<string, Recording> _anchors = new(StringComparer.Ordinal);
     private readonly List<OpenRecording> _open = [];
     private readonly List<ReplayFrame> _replays = [];
-    private long _parsed;
     private int _depth;
-    private long _replayed;
+    private ParsingEvent? _lastEvent;
     private Recording? _currentTarget;
     private int _aliasLine;
     private int _aliasColumn;
 
-    public YamlEventCursor(IParser parser)
+    private readonly ExpansionBudget _budget;
+
+    public YamlEventCursor(IParser parser, ExpansionBudget? budget = null)
     {
         _parser = parser;
+        _budget = budget ?? new ExpansionBudget();
     }
 
     /// <summary>The current event; null once the stream has ended.</summary>
@@ -84,7 +86,7 @@ internal sealed class YamlEventCursor
             _aliasColumn = ToInt(alias.Start.Column);
             _replays.Add(new ReplayFrame(target, resumeEvent: null, resumeTarget: null));
             SetCurrent(target.Events[0]);
-            CountReplayed(alias);
+            CountReplayed();
             IsAliasStart = true;
         }
     }
@@ -134,8 +136,9 @@ internal sealed class YamlEventCursor
             return frame.Recording;
         }
 
-        var recording = new Recording();
+        var recording = new Recording(anchor: null);
         recording.Events.Add(new RecordedEvent(Current!, _currentTarget));
+        CountRecorded(null);
         if (Current is MappingStart or SequenceStart)
         {
             var depth = 1;
@@ -148,6 +151,7 @@ internal sealed class YamlEventCursor
                 }
 
                 recording.Events.Add(new RecordedEvent(Current, _currentTarget));
+                CountRecorded(null);
                 if (Current is MappingStart or SequenceStart)
                 {
                     depth++;
@@ -172,7 +176,7 @@ internal sealed class YamlEventCursor
         _replays.Add(new ReplayFrame(recording, Current, _currentTarget));
         IsAliasStart = false;
         SetCurrent(recording.Events[0]);
-        CountReplayed(recording.Events[0].Event);
+        CountReplayed();
     }
 
     /// <summary>Consumes everything up to the end of the stream (still checking the syntax).</summary>
@@ -193,7 +197,7 @@ internal sealed class YamlEventCursor
             if (frame.Index < frame.Recording.Events.Count)
             {
                 SetCurrent(frame.Recording.Events[frame.Index]);
-                CountReplayed(Current!);
+                CountReplayed();
                 return;
             }
 
@@ -208,7 +212,7 @@ internal sealed class YamlEventCursor
             // An alias replay ended: continue with the event after the alias in the source below.
         }
 
-        if (!_parser.MoveNext())
+        if (!MoveParser())
         {
             Current = null;
             _currentTarget = null;
@@ -216,7 +220,8 @@ internal sealed class YamlEventCursor
         }
 
         var e = _parser.Current!;
-        _parsed++;
+        _lastEvent = e;
+        _budget.CountParsed();
         if (e is MappingStart or SequenceStart)
         {
             if (++_depth > MaxDepth)
@@ -240,6 +245,24 @@ internal sealed class YamlEventCursor
         Record(e, target);
     }
 
+    /// <summary>
+    /// <see cref="IParser.MoveNext"/>, with any exception other than a <see cref="YamlException"/> (YamlDotNet's
+    /// scanner throws e.g. <see cref="InvalidOperationException"/> on some malformed input) turned into a
+    /// <see cref="YamlException"/> at the end of the last event read: the parser got at least that far.
+    /// </summary>
+    private bool MoveParser()
+    {
+        try
+        {
+            return _parser.MoveNext() && _parser.Current is not null;
+        }
+        catch (Exception ex) when (ex is not YamlException and not OutOfMemoryException)
+        {
+            var at = _lastEvent?.End ?? Mark.Empty;
+            throw new YamlException(at, at, $"the parser stopped at or just after this point ({ex.Message}). Look for an unclosed '[' or '{{', or a malformed tag ('!…').", ex);
+        }
+    }
+
     private void Record(ParsingEvent e, Recording? target)
     {
         if (e is DocumentStart)
@@ -255,13 +278,14 @@ internal sealed class YamlEventCursor
             {
                 var open = _open[i];
                 open.Recording.Events.Add(new RecordedEvent(e, target));
+                CountRecorded(open.Recording);
                 if (isStart)
                 {
                     open.Depth++;
                 }
                 else if (isEnd && --open.Depth == 0)
                 {
-                    _anchors[open.Anchor] = open.Recording;
+                    _anchors[open.Recording.Anchor!] = open.Recording;
                     _open.RemoveAt(i);
                 }
             }
@@ -269,15 +293,16 @@ internal sealed class YamlEventCursor
 
         if (e is NodeEvent { Anchor.IsEmpty: false } node)
         {
-            var recording = new Recording();
+            var recording = new Recording(node.Anchor.Value);
             recording.Events.Add(new RecordedEvent(e, null));
+            CountRecorded(recording);
             if (e is Scalar)
             {
                 _anchors[node.Anchor.Value] = recording;
             }
             else
             {
-                _open.Add(new OpenRecording(node.Anchor.Value, recording));
+                _open.Add(new OpenRecording(recording));
             }
         }
     }
@@ -288,42 +313,12 @@ internal sealed class YamlEventCursor
         _currentTarget = recorded.Target;
     }
 
-    private void CountReplayed(ParsingEvent at)
-    {
-        // Generous for legitimate reuse (a shared tenant list under every registration), fatal for alias bombs.
-        if (++_replayed > 1_000_000 + (100 * _parsed))
-        {
-            throw new YamlException(at.Start, at.End, "Aliases expand to far more content than the file holds; refusing to expand them further.");
-        }
-    }
+    // Budget problems are reported where the reading has got to in the file: the alias, or the event being recorded.
+    private void CountReplayed() =>
+        _budget.CountReplayed(_replays.Count > 0 ? _replays[^1].Recording.Anchor : null, _lastEvent?.Start ?? Mark.Empty);
+
+    private void CountRecorded(Recording? recording) =>
+        _budget.CountRecorded(recording?.Anchor, _lastEvent?.Start ?? Mark.Empty);
 
     private static int ToInt(long value) => value < 1 ? 1 : value > int.MaxValue ? int.MaxValue : (int)value;
-
-    /// <summary>The events of one anchored node; alias events inside carry their resolved target.</summary>
-    internal sealed class Recording
-    {
-        public List<RecordedEvent> Events { get; } = [];
-    }
-
-    internal readonly record struct RecordedEvent(ParsingEvent Event, Recording? Target);
-
-    private sealed class OpenRecording(string anchor, Recording recording)
-    {
-        public string Anchor { get; } = anchor;
-
-        public Recording Recording { get; } = recording;
-
-        public int Depth { get; set; } = 1;
-    }
-
-    private sealed class ReplayFrame(Recording recording, ParsingEvent? resumeEvent, Recording? resumeTarget)
-    {
-        public Recording Recording { get; } = recording;
-
-        public ParsingEvent? ResumeEvent { get; } = resumeEvent;
-
-        public Recording? ResumeTarget { get; } = resumeTarget;
-
-        public int Index { get; set; }
-    }
 }
