@@ -10,7 +10,7 @@ namespace TenantReconciler.Desired;
 /// </summary>
 internal sealed partial class DesiredStateReader
 {
-    private const string ExampleGuid = "00000000-0000-0000-0000-000000000000";
+    private const string ExampleGuid = "9531985d-5d9d-49f8-9818-e811892f902b";
 
     private static readonly string[] TopLevelKeys = ["cloud", "apiVersion", "registrations", "protect", "suspend"];
     private static readonly string[] RegistrationKeys = ["name", "subscriptionId", "resourceGroup", "tenants", "maxRemovals"];
