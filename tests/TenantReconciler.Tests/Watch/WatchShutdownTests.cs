@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using TenantReconciler.Applying;
 using TenantReconciler.Emulator;
@@ -16,12 +15,26 @@ public sealed class WatchShutdownTests : IDisposable
     [Fact]
     public async Task Watch_SigtermDuringWrites_ExitsZeroWithNothingHalfWrittenAndNoWriteAfterTheSignal()
     {
-        // Arrange: 16 adds for A, each PUT taking 150 ms at the emulator, so the signal lands mid-tick.
+        // Arrange: 16 adds for A. The first PUT passes; every later one is held at the emulator until the test has seen
+        // the service close its writes, so the signal always lands mid-tick, whatever the machine's load.
         var mappings = Enumerable.Range(1, Tenants).Select(i => (Subscription: Id(2, i), Tenant: Id(1, i))).ToArray();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var puts = 0;
         await using var emulator = await ArmEmulator.StartAsync(new EmulatorOptions
         {
             InitialState = WatchEndToEndTests.State((WatchHarness.A, [])),
-            Middleware = [SlowPuts],
+            Middleware =
+            [
+                async (context, next) =>
+                {
+                    if (HttpMethods.IsPut(context.Request.Method) && Interlocked.Increment(ref puts) > 1)
+                    {
+                        await release.Task;
+                    }
+
+                    await next(context);
+                },
+            ],
         });
         var file = _temp.Write("tenants.yaml", Yaml(mappings));
         var pem = _temp.Write("emulator.pem", emulator.CertificatePem);
@@ -30,16 +43,15 @@ public sealed class WatchShutdownTests : IDisposable
             "-f", file, "--arm-endpoint", emulator.BaseUri.ToString(), "--ca-cert", pem, "--auth", "emulator",
             "--listen", "127.0.0.1:0", "--mode", "full", "--interval", "1h", "--journal", journal);
         await watch.WaitForAsync(e => WatchProcess.Is(e, "WriteGate", 32)); // one write done: the tick is under way
-        var clock = Stopwatch.StartNew();
 
-        // Act
+        // Act: SIGTERM; once the writes are closed, the held PUTs (in flight) may finish.
         watch.Terminate();
-        var exitCode = await watch.WaitForExitAsync(TimeSpan.FromSeconds(30));
-        var stoppedIn = clock.Elapsed;
+        await watch.WaitForAsync(e => WatchProcess.Is(e, "WriteGate", 30));
+        release.SetResult();
+        var exitCode = await watch.WaitForExitAsync(TimeSpan.FromSeconds(120));
 
-        // Assert: a clean exit within the shutdown timeout.
+        // Assert: a clean exit.
         Assert.True(exitCode == 0, watch.Stderr);
-        Assert.True(stoppedIn < TimeSpan.FromSeconds(25), $"stopped in {stoppedIn}");
 
         // No write started after the gate closed; every write started was finished and reported.
         var events = watch.Events;
@@ -60,22 +72,14 @@ public sealed class WatchShutdownTests : IDisposable
 
         // The journal agrees: every request it started, it finished.
         var entries = JournalReader.Read(journal).Entries;
-        Assert.Equal(started.Length, entries.Count(e => e.Type == JournalEntry.RequestStarted));
+        // (A request announced just as the writes closed is journaled as started, then as not sent.)
+        Assert.Equal(entries.Count(e => e.Type == JournalEntry.RequestStarted), entries.Count(e => e.Type == JournalEntry.RequestFinished));
         Assert.Equal(started.Length, entries.Count(e => e.Type == JournalEntry.RequestFinished && e.Result == "done"));
+        Assert.All(entries.Where(e => e.Type == JournalEntry.RequestFinished && e.Result != "done"), e => Assert.Equal(PlanApplier.NotSentErrorCode, e.ErrorCode));
         var registration = events.Single(e => WatchProcess.Is(e, "WatchLog", 10));
         Assert.Equal("interrupted", WatchProcess.Field(registration, "Result"));
         Assert.Contains(events, e => WatchProcess.Is(e, "WatchService", 2));
         Assert.DoesNotContain(TenantReconciler.Live.EmulatorTokenCredential.Token, watch.Stderr, StringComparison.Ordinal);
-    }
-
-    private static async Task SlowPuts(HttpContext context, RequestDelegate next)
-    {
-        if (HttpMethods.IsPut(context.Request.Method))
-        {
-            await Task.Delay(150); // latency of the fake ARM, not a synchronisation
-        }
-
-        await next(context);
     }
 
     private static Guid Id(int kind, int i) => Guid.Parse($"{kind:D8}-0000-4000-8000-{i:D12}");
