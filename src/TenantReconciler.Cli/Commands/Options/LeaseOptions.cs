@@ -102,7 +102,8 @@ public sealed class LeaseOptions
         command.Validators.Add(r =>
         {
             // Implicit: the connection string came from the environment, and the URL given on the command line wins.
-            if (r.GetValue(_url) is not null && r.GetResult(_connectionString) is { Implicit: false })
+            // GetResult, not GetValue: a URL that did not parse has its own error, and its value would throw.
+            if (r.GetResult(_url) is { Implicit: false } && r.GetResult(_connectionString) is { Implicit: false })
             {
                 r.AddError($"Give the {_prefix} either as {_url.Name} URL or with {_connectionString.Name}, not both.");
             }
