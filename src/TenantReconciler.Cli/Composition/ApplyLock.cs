@@ -4,67 +4,44 @@ namespace TenantReconciler.Cli.Composition;
 
 /// <summary>
 /// <c>apply --lock</c>: holds the same blob lease as the <c>watch</c> service from before the live state is read until the
-/// last write, so a CI apply and the service never write at the same time. The lease is renewed in the background;
-/// if it is lost, <see cref="Lost"/> is cancelled and the apply starts no new write.
+/// last write, so a CI apply and the service never write at the same time. A <see cref="LeaseRenewer"/> renews it, with
+/// the watch leader's rule: <see cref="Lost"/> is cancelled when the lease is lost, and at the latest at the last
+/// successful renewal plus the lease duration minus a safety margin, even while a renewal hangs. The apply passes it as
+/// its "start nothing new" signal.
 /// </summary>
 public sealed class ApplyLock : IAsyncDisposable
 {
-    private static readonly TimeSpan Duration = TimeSpan.FromSeconds(60);
     private readonly LeaseHandle _handle;
-    private readonly CancellationTokenSource _lost = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _renewal;
+    private readonly LeaseRenewer _renewer;
 
-    private ApplyLock(LeaseHandle handle, TimeProvider time)
+    private ApplyLock(LeaseHandle handle, LeaseRenewer renewer)
     {
         _handle = handle;
-        _renewal = RenewAsync(time);
+        _renewer = renewer;
     }
 
-    public CancellationToken Lost => _lost.Token;
+    /// <summary>Cancelled when no new write may start under the lock (lost, or its deadline passed); also once disposed.</summary>
+    public CancellationToken Lost => _renewer.WritesMustStop;
 
-    public static async Task<ApplyLock> AcquireAsync(BlobLeaseLock lease, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Why <see cref="Lost"/> was cancelled, once it has been.</summary>
+    public Task<string> LostReason => _renewer.Ended;
+
+    /// <summary>Takes the lease for <see cref="LeaseArguments.DefaultLockDuration"/>, waiting up to <paramref name="wait"/> on <paramref name="time"/>.</summary>
+    public static Task<ApplyLock> AcquireAsync(BlobLeaseLock lease, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken) =>
+        AcquireAsync(lease, LeaseArguments.DefaultLockDuration, wait, time, cancellationToken);
+
+    /// <summary>Takes the lease for <paramref name="duration"/> (15 to 60 s) and renews it every third of that.</summary>
+    public static async Task<ApplyLock> AcquireAsync(BlobLeaseLock lease, TimeSpan duration, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
     {
-        var handle = await lease.AcquireAsync(Duration, wait, time, cancellationToken);
-        return new ApplyLock(handle, time);
+        ArgumentNullException.ThrowIfNull(lease);
+        var handle = await lease.AcquireAsync(duration, wait, time, cancellationToken);
+        return new ApplyLock(handle, LeaseRenewer.Start(handle, duration / 3));
     }
 
+    /// <summary>Stops renewing (cancelling <see cref="Lost"/>), then releases the lease.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        try
-        {
-            await _renewal;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
+        await _renewer.DisposeAsync();
         await _handle.DisposeAsync();
-        _lost.Dispose();
-        _stop.Dispose();
-    }
-
-    private async Task RenewAsync(TimeProvider time)
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            await Task.Delay(Duration / 3, time, _stop.Token);
-            bool renewed;
-            try
-            {
-                renewed = await _handle.RenewAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                renewed = false;
-            }
-
-            if (!renewed)
-            {
-                await _lost.CancelAsync();
-                return;
-            }
-        }
     }
 }

@@ -13,7 +13,17 @@ public sealed record LeaseArguments(Uri? BlobUri, string? ConnectionString, stri
     public const string DefaultBlobName = "leader.lock";
     public const string ConnectionStringVariable = "TENANT_RECONCILER_LEASE_CONNECTION_STRING";
 
+    /// <summary>The watch leader's lease (<c>--lease-duration</c>).</summary>
     public static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(30);
+
+    /// <summary>The lease <c>apply --lock</c> holds.</summary>
+    public static readonly TimeSpan DefaultLockDuration = TimeSpan.FromSeconds(60);
+
+    /// <summary><c>--lock-wait</c>: how long <c>apply --lock</c> waits for the lease.</summary>
+    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(120);
+
+    /// <summary>How long to wait for the lease before giving up (apply); the watch never gives up.</summary>
+    public TimeSpan Wait { get; init; } = DefaultWait;
 
     /// <summary>Where the lease is, safe to print: the URL without query, or container/blob of the connection string's account.</summary>
     public string Describe() =>
@@ -42,11 +52,11 @@ public static class LeaseLockFactory
             }
         }
 
-        var blob = lease.BlobUri ?? throw new ReconcilerException("no lease blob was given: pass --lease-blob URL or --lease-connection-string.");
+        var blob = lease.BlobUri ?? throw new ReconcilerException("no lease blob was given: pass its URL or a connection string.");
         if (!blob.IsAbsoluteUri || blob.Scheme != Uri.UriSchemeHttps)
         {
             // A bearer token never travels over plain http (Azurite over http: use --lease-connection-string).
-            throw new ReconcilerException($"--lease-blob must be an absolute https URL, not '{lease.Describe()}'.");
+            throw new ReconcilerException($"the lease blob must be an absolute https URL, not '{lease.Describe()}'.");
         }
 
         try

@@ -45,24 +45,43 @@ public sealed class BlobLeaseLock
     /// <summary>Who this process says it is in the blob's metadata while it holds the lease: machine and process id.</summary>
     public static string LocalHolder { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
 
-    /// <summary>A lock on <paramref name="blobUri"/> (<c>https://account.blob.core.windows.net/container/blob</c>), authenticated with <paramref name="credential"/>.</summary>
+    /// <summary>
+    /// A lock on <paramref name="blobUri"/> (<c>https://account.blob.core.windows.net/container/blob</c>), authenticated
+    /// with <paramref name="credential"/>; with <see cref="CreateClientOptions"/> unless <paramref name="options"/> are given.
+    /// </summary>
     public static BlobLeaseLock Create(Uri blobUri, TokenCredential credential, BlobClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(blobUri);
         ArgumentNullException.ThrowIfNull(credential);
-        return new BlobLeaseLock(new BlobClient(blobUri, credential, options));
+        return new BlobLeaseLock(new BlobClient(blobUri, credential, options ?? CreateClientOptions()));
+    }
+
+    /// <summary>
+    /// Client options for a lease: a short network timeout and few retries, so that a renewal to a storage account that
+    /// stopped answering fails within seconds (and the next renewal can be tried) instead of hanging for minutes.
+    /// Whatever the client does, <see cref="LeaseRenewer.WritesMustStop"/> fires at its deadline.
+    /// </summary>
+    public static BlobClientOptions CreateClientOptions()
+    {
+        var options = new BlobClientOptions();
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.MaxRetries = 2;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(4);
+        return options;
     }
 
     /// <summary>
     /// A lock on <paramref name="blob"/> in <paramref name="container"/> of the account that
     /// <paramref name="connectionString"/> names (for Azurite: the development account with an explicit <c>BlobEndpoint</c>).
     /// </summary>
-    public static BlobLeaseLock FromConnectionString(string connectionString, string container, string blob)
+    public static BlobLeaseLock FromConnectionString(string connectionString, string container, string blob, BlobClientOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentException.ThrowIfNullOrWhiteSpace(container);
         ArgumentException.ThrowIfNullOrWhiteSpace(blob);
-        return new BlobLeaseLock(new BlobClient(connectionString, container, blob));
+        return new BlobLeaseLock(new BlobClient(connectionString, container, blob, options ?? CreateClientOptions()));
     }
 
     /// <summary>A lock on a blob client the caller built (any credential, any transport).</summary>
@@ -77,22 +96,32 @@ public sealed class BlobLeaseLock
     /// the blob when they are missing. Returns null when another holder has it; throws on any other failure.
     /// </summary>
     public Task<LeaseHandle?> TryAcquireAsync(TimeSpan duration, CancellationToken cancellationToken) =>
-        TryAcquireAsync(duration, Guid.NewGuid().ToString(), cancellationToken);
+        TryAcquireAsync(duration, TimeProvider.System, cancellationToken);
+
+    /// <summary>As <see cref="TryAcquireAsync(TimeSpan, CancellationToken)"/>, on the clock <paramref name="time"/> (a <see cref="LeaseRenewer"/> of the handle keeps its deadline on it).</summary>
+    public Task<LeaseHandle?> TryAcquireAsync(TimeSpan duration, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        return TryAcquireAsync(duration, Guid.NewGuid().ToString(), time, cancellationToken);
+    }
 
     /// <summary>
-    /// As <see cref="TryAcquireAsync(TimeSpan, CancellationToken)"/> with a lease id of the caller's. Acquiring again
-    /// with the id of the lease one already holds succeeds (and restarts its duration): the leader elector keeps one id,
-    /// so it can take back a lease it still holds after a renewal that failed for a transient reason.
+    /// As <see cref="TryAcquireAsync(TimeSpan, CancellationToken)"/> with a lease id of the caller's, on the clock
+    /// <paramref name="time"/> (the handle's deadline is kept on it). Acquiring again with the id of the lease one
+    /// already holds succeeds (and restarts its duration): the leader elector keeps one id, so it can take back a lease
+    /// it still holds after its term ended for a transient reason.
     /// </summary>
-    internal async Task<LeaseHandle?> TryAcquireAsync(TimeSpan duration, string leaseId, CancellationToken cancellationToken)
+    internal async Task<LeaseHandle?> TryAcquireAsync(TimeSpan duration, string leaseId, TimeProvider time, CancellationToken cancellationToken)
     {
         ValidateDuration(duration);
         var lease = _blob.GetBlobLeaseClient(leaseId);
         var created = false;
+        long requestedAt;
         while (true)
         {
             try
             {
+                requestedAt = time.GetTimestamp();
                 await lease.AcquireAsync(duration, conditions: null, cancellationToken);
                 break;
             }
@@ -108,10 +137,10 @@ public sealed class BlobLeaseLock
             }
         }
 
-        var handle = new LeaseHandle(lease, BlobUri);
+        var handle = new LeaseHandle(lease, BlobUri, duration, time, requestedAt);
         try
         {
-            await WriteHolderAsync(leaseId, cancellationToken);
+            await WriteHolderAsync(leaseId, time, cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -125,7 +154,7 @@ public sealed class BlobLeaseLock
 
     /// <summary>
     /// Takes the lease, trying again about every second until <paramref name="wait"/> has passed on
-    /// <paramref name="time"/>; then throws a <see cref="ReconcilerException"/> naming the blob and its holder.
+    /// <paramref name="time"/> (the handle's deadline is kept on that clock too); then throws a <see cref="ReconcilerException"/> naming the blob and its holder.
     /// </summary>
     public async Task<LeaseHandle> AcquireAsync(TimeSpan duration, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -136,7 +165,7 @@ public sealed class BlobLeaseLock
         var started = time.GetTimestamp();
         while (true)
         {
-            var handle = await TryAcquireAsync(duration, cancellationToken);
+            var handle = await TryAcquireAsync(duration, Guid.NewGuid().ToString(), time, cancellationToken);
             if (handle is not null)
             {
                 return handle;
@@ -223,12 +252,12 @@ public sealed class BlobLeaseLock
     }
 
     /// <summary>Diagnostics only (who holds it, since when): a failure here does not cost the lease.</summary>
-    private async Task WriteHolderAsync(string leaseId, CancellationToken cancellationToken)
+    private async Task WriteHolderAsync(string leaseId, TimeProvider time, CancellationToken cancellationToken)
     {
         var metadata = new Dictionary<string, string>
         {
             [HolderMetadataKey] = LocalHolder,
-            [AcquiredMetadataKey] = TimeProvider.System.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
+            [AcquiredMetadataKey] = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
         };
         try
         {

@@ -27,7 +27,7 @@ public sealed record LeaderElectionOptions
     /// How long before the lease could expire the leader gives up leadership when it could not renew in time: its
     /// writes stop before anyone else can take the lease. A tenth of <see cref="LeaseDuration"/>.
     /// </summary>
-    internal TimeSpan SafetyMargin => LeaseDuration / 10;
+    internal TimeSpan SafetyMargin => LeaseRenewer.SafetyMarginFor(LeaseDuration);
 
     internal void Validate()
     {

@@ -12,10 +12,13 @@ public sealed class LeaseHandle : IAsyncDisposable
     private readonly BlobLeaseClient _lease;
     private volatile bool _released;
 
-    internal LeaseHandle(BlobLeaseClient lease, Uri blobUri)
+    internal LeaseHandle(BlobLeaseClient lease, Uri blobUri, TimeSpan duration, TimeProvider time, long requestedAt)
     {
         _lease = lease;
         BlobUri = blobUri;
+        Duration = duration;
+        Time = time;
+        RequestedAt = requestedAt;
     }
 
     /// <summary>The lease id: the proof of ownership that renew and release send.</summary>
@@ -23,6 +26,18 @@ public sealed class LeaseHandle : IAsyncDisposable
 
     /// <summary>The leased blob, without any query string.</summary>
     public Uri BlobUri { get; }
+
+    /// <summary>How long the lease lasts after each acquire or renewal.</summary>
+    public TimeSpan Duration { get; }
+
+    /// <summary>The clock the lease was acquired on: <see cref="LeaseRenewer"/> keeps its deadline on it.</summary>
+    internal TimeProvider Time { get; }
+
+    /// <summary>
+    /// When (a <see cref="Time"/> timestamp) the acquire request that got the lease was sent. The service starts the
+    /// lease when it receives the request, so the lease lasts at least until this plus <see cref="Duration"/>.
+    /// </summary>
+    internal long RequestedAt { get; }
 
     /// <summary>
     /// Restarts the lease's duration. False when the lease is lost (it expired and someone else took it, it was broken,

@@ -41,11 +41,14 @@ public sealed partial class AzuriteFixture : IDisposable
     }
 
     /// <summary>The development-account connection string for the running Azurite.</summary>
-    public async Task<string> GetConnectionStringAsync()
-    {
-        var endpoint = await GetEndpointAsync();
-        return $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevelopmentAccountKey};BlobEndpoint={endpoint.TrimEnd('/')};";
-    }
+    public async Task<string> GetConnectionStringAsync() => ConnectionStringFor(new Uri(await GetEndpointAsync()));
+
+    /// <summary>The running Azurite's account endpoint (<c>http://127.0.0.1:PORT/devstoreaccount1</c>).</summary>
+    public async Task<Uri> GetAccountEndpointAsync() => new(await GetEndpointAsync());
+
+    /// <summary>The development-account connection string for an account endpoint (e.g. a proxy in front of Azurite).</summary>
+    public static string ConnectionStringFor(Uri accountEndpoint) =>
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={DevelopmentAccountKey};BlobEndpoint={accountEndpoint.ToString().TrimEnd('/')};";
 
     /// <summary>A new container name, so that tests never meet.</summary>
     public static string NewContainer() => "lease-" + Guid.NewGuid().ToString("N");

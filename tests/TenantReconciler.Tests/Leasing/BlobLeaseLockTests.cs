@@ -90,11 +90,11 @@ public sealed class BlobLeaseLockTests(AzuriteFixture azurite) : IClassFixture<A
         var container = AzuriteFixture.NewContainer();
         var lease = await azurite.LockAsync(container);
         var leaseId = Guid.NewGuid().ToString();
-        await using var held = await lease.TryAcquireAsync(Duration, leaseId, CancellationToken.None);
+        await using var held = await lease.TryAcquireAsync(Duration, leaseId, TimeProvider.System, CancellationToken.None);
 
         // Act
-        var again = await lease.TryAcquireAsync(Duration, leaseId, CancellationToken.None);
-        var other = await lease.TryAcquireAsync(Duration, Guid.NewGuid().ToString(), CancellationToken.None);
+        var again = await lease.TryAcquireAsync(Duration, leaseId, TimeProvider.System, CancellationToken.None);
+        var other = await lease.TryAcquireAsync(Duration, Guid.NewGuid().ToString(), TimeProvider.System, CancellationToken.None);
 
         // Assert
         Assert.NotNull(held);

@@ -54,34 +54,39 @@ public sealed class LeaderElectorTests(AzuriteFixture azurite) : IClassFixture<A
     }
 
     [AzuriteFact]
-    public async Task RunAsync_LeaderStopped_OtherLeadsWithinRetryInterval()
+    public async Task RunAsync_LeaderStopped_OtherLeadsAtItsNextTryAfterTheRelease()
     {
-        // Arrange: real time, with a short retry interval.
+        // Arrange: the first leads; the second has tried once and waits to try again.
         var container = AzuriteFixture.NewContainer();
-        var options = new LeaderElectionOptions { LeaseDuration = TimeSpan.FromSeconds(15), RetryInterval = TimeSpan.FromMilliseconds(500) };
-        var first = new LeaderElector(await azurite.LockAsync(container), options, TimeProvider.System);
-        var second = new LeaderElector(await azurite.LockAsync(container), options, TimeProvider.System);
+        var (firstTime, secondTime) = (new TimerRecordingTimeProvider(), new TimerRecordingTimeProvider());
+        var first = new LeaderElector(await azurite.LockAsync(container), FakeClockOptions, firstTime);
+        var second = new LeaderElector(await azurite.LockAsync(container), FakeClockOptions, secondTime);
         var overlaps = WatchForOverlap(first, second);
-        var firstLeads = LeadershipAsync(first, true);
-        var secondLeads = LeadershipAsync(second, true);
+        var order = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        first.LeadershipChanged += leads => order.Enqueue($"first {(leads ? "leads" : "stops")}");
+        second.LeadershipChanged += leads => order.Enqueue($"second {(leads ? "leads" : "stops")}");
         using var stopFirst = new CancellationTokenSource();
         using var stopSecond = new CancellationTokenSource();
         var firstRun = first.RunAsync(stopFirst.Token);
-        await firstLeads.WaitAsync(Generous);
+        await firstTime.WaitForTimerAsync(FakeClockOptions.RenewInterval);
         var secondRun = second.RunAsync(stopSecond.Token);
+        await secondTime.WaitForTimerAsync(FakeClockOptions.RetryInterval);
+        var secondLedWhileFirstDid = second.IsLeader;
 
-        // Act
+        // Act: the first stops (and releases); the second's next try, one retry interval later, takes the lease.
         await stopFirst.CancelAsync();
         await firstRun;
-        var stopped = TimeProvider.System.GetTimestamp();
-        await secondLeads.WaitAsync(Generous);
-        var takeover = TimeProvider.System.GetElapsedTime(stopped);
+        secondTime.Advance(FakeClockOptions.RetryInterval);
+        await secondTime.WaitForTimerAsync(FakeClockOptions.RenewInterval);
+        var secondLeads = second.IsLeader;
         await stopSecond.CancelAsync();
         await secondRun;
 
         // Assert
+        Assert.False(secondLedWhileFirstDid);
+        Assert.True(secondLeads);
         Assert.Empty(overlaps);
-        Assert.True(takeover < options.RetryInterval + TimeSpan.FromSeconds(5), $"took over after {takeover}");
+        Assert.Equal(["first leads", "first stops", "second leads", "second stops"], order);
     }
 
     [AzuriteFact]
@@ -151,7 +156,7 @@ public sealed class LeaderElectorTests(AzuriteFixture azurite) : IClassFixture<A
     }
 
     [AzuriteFact]
-    public async Task RunAsync_RenewalHangsPastTheSafeTime_StepsDownBeforeTheLeaseCanExpire()
+    public async Task RunAsync_RenewalHangs_TermEndsExactlyAtLastRenewalPlusDurationMinusMargin()
     {
         // Arrange: the real pipeline to Azurite, with renew requests held until cancelled (an unresponsive network).
         var container = AzuriteFixture.NewContainer();
@@ -167,20 +172,21 @@ public sealed class LeaderElectorTests(AzuriteFixture azurite) : IClassFixture<A
         var term = elector.LeadershipToken;
         hang.Enabled = true;
 
-        // Act: the renewal starts at 5 s and may run until 15 s - 1.5 s (the safety margin), so for 8.5 s.
-        var safeFor = FakeClockOptions.LeaseDuration - (FakeClockOptions.LeaseDuration / 10) - FakeClockOptions.RenewInterval;
+        // Act: the lease was taken at 0 s; the renewal at 5 s hangs, so writes may start until 15 s - 1.5 s (the margin).
+        var validFor = FakeClockOptions.LeaseDuration - (FakeClockOptions.LeaseDuration / 10);
         time.Advance(FakeClockOptions.RenewInterval);
-        await time.WaitForTimerAsync(safeFor);
         await hang.Hanging.WaitAsync(Generous);
-        var ledWhileHanging = elector.IsLeader;
-        time.Advance(safeFor);
+        time.Advance(validFor - FakeClockOptions.RenewInterval - TimeSpan.FromTicks(1));
+        var ledJustBefore = elector.IsLeader;
+        time.Advance(TimeSpan.FromTicks(1));
+        var ledAtTheDeadline = elector.IsLeader;
         await stepsDown.WaitAsync(Generous);
         await stop.CancelAsync();
         await run;
 
         // Assert
-        Assert.True(ledWhileHanging);
-        Assert.False(elector.IsLeader);
+        Assert.True(ledJustBefore);
+        Assert.False(ledAtTheDeadline);
         Assert.True(term.IsCancellationRequested);
     }
 
@@ -240,8 +246,9 @@ public sealed class LeaderElectorTests(AzuriteFixture azurite) : IClassFixture<A
     /// <summary>Waits for both electors' first try; returns the index of the one that leads, asserting exactly one does.</summary>
     private static async Task<int> FirstRoundAsync(LeaderElector[] electors, TimerRecordingTimeProvider[] times)
     {
-        // The first wait of each: the renew interval for the one that took the lease, the retry interval for the other.
-        var waits = await Task.WhenAll(times.Select(t => t.NextTimerAsync()));
+        // The first wait of each: the renew interval for the one that took the lease, the retry interval for the other
+        // (the leader's term deadline is a timer too, skipped here).
+        var waits = await Task.WhenAll(times.Select(t => t.NextTimerAmongAsync(FakeClockOptions.RenewInterval, FakeClockOptions.RetryInterval)));
         var leader = Array.IndexOf(waits, FakeClockOptions.RenewInterval);
         Assert.Equal([FakeClockOptions.RetryInterval], waits.Where((_, i) => i != leader));
         Assert.True(electors[leader].IsLeader);

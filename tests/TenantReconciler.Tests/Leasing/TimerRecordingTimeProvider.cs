@@ -33,6 +33,19 @@ public sealed class TimerRecordingTimeProvider : FakeTimeProvider
         }
     }
 
+    /// <summary>Waits for the next timer due in one of <paramref name="dueTimes"/> (skipping other timers) and returns its due time.</summary>
+    public async Task<TimeSpan> NextTimerAmongAsync(params TimeSpan[] dueTimes)
+    {
+        while (true)
+        {
+            var dueTime = await NextTimerAsync();
+            if (dueTimes.Contains(dueTime))
+            {
+                return dueTime;
+            }
+        }
+    }
+
     /// <summary>Waits until a timer due in <paramref name="dueTime"/> has been created (skipping other timers).</summary>
     public async Task WaitForTimerAsync(TimeSpan dueTime)
     {
