@@ -135,8 +135,8 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
     {
         var auth = arguments.Connection.Auth ?? (arguments.Connection.UseEmulator ? AuthKind.Emulator : AuthKind.Default);
         var blob = LeaseLockFactory.Create(lease, credentials, auth);
-        io.Error.WriteLine($"Acquiring the lock {lease.Describe()} (waiting up to {arguments.Limits.LockWait.TotalSeconds:0} s)...");
-        return await ApplyLock.AcquireAsync(blob, arguments.Limits.LockWait, time, cancellationToken);
+        io.Error.WriteLine($"Acquiring the lock {lease.Describe()} (waiting up to {lease.Wait.TotalSeconds:0} s)...");
+        return await ApplyLock.AcquireAsync(blob, lease.Duration, lease.Wait, time, cancellationToken);
     }
 
     private bool Confirm(ApplyArguments arguments)

@@ -65,7 +65,7 @@ public static class WatchCommand
         var connection = new Options.ConnectionOptions(
             $"Start the local emulator in-process, seeded from STATEFILE (default {Options.CommonOptions.DefaultEmulatorState}), and use it.",
             "Credential for ARM and the lease blob: default, cli, environment, workload-identity, managed-identity, or emulator (loopback only).");
-        var lease = new LeaseOptions();
+        var lease = Options.LeaseOptions.ForWatch();
         var command = new Command(Name, "Run as a service: re-read the file, list, plan and act on every interval and on every change of the file, until SIGTERM or Ctrl+C.")
         {
             file, mode, interval, suspend, listen, debounce, shutdown, replica, applicationId, journal,
@@ -114,62 +114,4 @@ public static class WatchCommand
             return default;
         },
     };
-
-    /// <summary>Leader election: without any of these the single instance is the leader.</summary>
-    private sealed class LeaseOptions
-    {
-        // http passes here so that LeaseLockFactory can say why a token never goes over plain http.
-        private readonly Option<Uri?> _blob = Options.CommonOptions.Uri(
-            "--lease-blob",
-            "Elect one writer among replicas through a lease on this blob (https://ACCOUNT.blob.core.windows.net/CONTAINER/BLOB), with the --auth credential.",
-            uri => uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp,
-            "an absolute https URL of a blob");
-
-        private readonly Option<string?> _connectionString = new("--lease-connection-string")
-        {
-            Description = $"Or: a storage connection string (e.g. Azurite's) for the lease blob; also read from {LeaseArguments.ConnectionStringVariable}.",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(LeaseArguments.ConnectionStringVariable) is { Length: > 0 } value ? value : null,
-        };
-
-        private readonly Option<string> _container = new("--lease-container")
-        {
-            Description = "With --lease-connection-string: the container.",
-            DefaultValueFactory = _ => LeaseArguments.DefaultContainer,
-        };
-
-        private readonly Option<string> _blobName = new("--lease-blob-name")
-        {
-            Description = "With --lease-connection-string: the blob.",
-            DefaultValueFactory = _ => LeaseArguments.DefaultBlobName,
-        };
-
-        private readonly Option<TimeSpan> _duration = Duration(
-            "--lease-duration", "How long a lease lasts: a crashed leader is replaced within about this.", LeaseArguments.DefaultDuration,
-            BlobLeaseLock.MinLeaseDuration, BlobLeaseLock.MaxLeaseDuration);
-
-        public void AddTo(Command command)
-        {
-            command.Options.Add(_blob);
-            command.Options.Add(_connectionString);
-            command.Options.Add(_container);
-            command.Options.Add(_blobName);
-            command.Options.Add(_duration);
-            command.Validators.Add(r =>
-            {
-                if (r.GetValue(_blob) is not null && r.GetResult(_connectionString) is { Implicit: false })
-                {
-                    r.AddError("Give the lease either as --lease-blob URL or with --lease-connection-string, not both.");
-                }
-            });
-        }
-
-        public LeaseArguments? Parse(ParseResult parseResult)
-        {
-            var blob = parseResult.GetValue(_blob);
-            var connectionString = blob is null ? parseResult.GetValue(_connectionString) : null;
-            return blob is null && connectionString is null
-                ? null
-                : new LeaseArguments(blob, connectionString, parseResult.GetRequiredValue(_container), parseResult.GetRequiredValue(_blobName), parseResult.GetValue(_duration));
-        }
-    }
 }

@@ -40,7 +40,7 @@ public sealed class LeaseOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(defaultDuration, BlobLeaseLock.MaxLeaseDuration);
         _prefix = prefix;
         _defaultDuration = defaultDuration;
-        _url = CommandLine.UriOption(urlOption, descriptions.Url, uri => uri.Scheme == Uri.UriSchemeHttps, "an absolute https URL of a blob");
+        _url = CommonOptions.Uri(urlOption, descriptions.Url, uri => uri.Scheme == Uri.UriSchemeHttps, "an absolute https URL of a blob");
         _connectionString = new($"--{prefix}-connection-string")
         {
             Description = descriptions.ConnectionString,
