@@ -33,6 +33,9 @@ public class TenantsSchemaTests
         Assert.True(corpus.Count(f => f.Valid) >= 10);
         Assert.True(corpus.Count(f => !f.Valid) >= 20);
         Assert.Equal(corpus.Count, corpus.Select(f => f.Name).Distinct().Count());
+        var texts = corpus.Select(f => f.Yaml).Concat(SchemaCorpus.AllZeroGuids().Select(f => f.Yaml)).Concat(SchemaCorpus.Disagreements().Select(d => d.Yaml)).ToList();
+        Assert.Equal(texts.Count, texts.Distinct(StringComparer.Ordinal).Count()); // every variation really changed the base file
+
     }
 
     [Theory]
