@@ -11,6 +11,8 @@ namespace TenantReconciler.Rendering;
 /// The machine-readable plan. This is a contract: the property names and their order are fixed, GUIDs are lower-case
 /// "D" format, absent values are <c>null</c> (never omitted), and every registration appears with its pending changes only.
 /// <see cref="FormatVersion"/> changes when the shape does.
+/// Guard warnings are not part of this shape (a field that is only sometimes present would break the "never omitted"
+/// rule, and an always-present one would change the contract): they are on stderr and in the markdown comment.
 /// </summary>
 public sealed class JsonPlanRenderer : IPlanRenderer
 {
@@ -25,7 +27,7 @@ public sealed class JsonPlanRenderer : IPlanRenderer
 
     public string Format => "json";
 
-    public void Render(Plan plan, TextWriter writer)
+    public void Render(Plan plan, TextWriter writer, IReadOnlyList<GuardViolation>? warnings = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(writer);

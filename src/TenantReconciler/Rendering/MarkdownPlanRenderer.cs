@@ -1,122 +1,56 @@
-using System.Text;
 using TenantReconciler.Planning;
 
 namespace TenantReconciler.Rendering;
 
 /// <summary>
-/// The plan as GitHub-flavoured markdown, for a pull-request comment: a heading, the summary, one table per registration
-/// with pending changes, and the billing consequences in a warning block. Labels are escaped so that they stay plain text.
+/// The plan as a GitHub pull-request comment that always fits:
+/// <list type="number">
+/// <item>a hidden marker (<see cref="Marker"/>), so CI can find and update one sticky comment;</item>
+/// <item>the summary table (totals only, so its size does not grow with the plan) and every guard warning;</item>
+/// <item>one collapsed <c>&lt;details&gt;</c> block per registration with changes: where it is, how many of its
+/// changes leave a tenant unmapped (billed to the registration subscription), and a table with one row per change.
+/// Every removal and every dropped mapping carries its billing-impact note (⚠️).</item>
+/// </list>
+/// The output is always shorter than <see cref="CharacterLimit"/> characters (GitHub refuses comments over 65,535).
+/// Past that, whole registrations (the last ones), then whole change rows, are folded into a count
+/// ("… 41,210 more changes: see the JSON plan artifact"); the rows that are shown are shared fairly between the
+/// registrations, in plan order. The summary is never cut. Guard warnings are never cut either, unless they alone would
+/// break the limit: then as many whole warnings as fit are shown, in order, followed by a count of the rest (the plan
+/// run lists every one on stderr) and no change rows. Labels are escaped so that they stay plain text.
+/// Rendering is linear in the size of the plan and builds only the text it writes.
 /// </summary>
 public sealed class MarkdownPlanRenderer : IPlanRenderer
 {
+    /// <summary>The first line of every comment.</summary>
+    public const string Marker = MarkdownText.Marker;
+
+    /// <summary>The default limit: room below GitHub's 65,535 for a CI step to add a line or two.</summary>
+    public const int DefaultCharacterLimit = 60_000;
+
+    /// <summary>The smallest limit that always leaves room for the summary and the fold notes.</summary>
+    public const int MinimumCharacterLimit = 2_000;
+
+    public MarkdownPlanRenderer()
+        : this(DefaultCharacterLimit)
+    {
+    }
+
+    /// <param name="characterLimit">The output is shorter than this, counted in UTF-16 code units (string length).</param>
+    public MarkdownPlanRenderer(int characterLimit)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(characterLimit, MinimumCharacterLimit);
+        CharacterLimit = characterLimit;
+    }
+
+    public int CharacterLimit { get; }
+
     public string Format => "markdown";
 
-    public void Render(Plan plan, TextWriter writer)
+    public void Render(Plan plan, TextWriter writer, IReadOnlyList<GuardViolation>? warnings = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(writer);
 
-        writer.Write("### TenantReconciler plan\n");
-        writer.Write("\n");
-        if (!plan.HasChanges)
-        {
-            writer.Write($"{PlanText.NoChanges} {PlanText.Unchanged(plan)}\n");
-            return;
-        }
-
-        writer.Write($"**Plan:** {PlanText.Summary(plan.Summary)}\n");
-        foreach (var registration in plan.Registrations)
-        {
-            if (!registration.Summary.HasChanges)
-            {
-                continue;
-            }
-
-            var reference = registration.Registration;
-            writer.Write("\n");
-            writer.Write($"#### Registration `{reference.Name}`\n");
-            writer.Write("\n");
-            writer.Write($"Subscription `{PlanText.Id(reference.SubscriptionId)}`, resource group `{reference.ResourceGroup}`: {PlanText.Summary(registration.Summary)}\n");
-            writer.Write("\n");
-            writer.Write("| Action | Customer subscription | Tenant | Note |\n");
-            writer.Write("| --- | --- | --- | --- |\n");
-            var billed = new List<Guid>();
-            foreach (var change in registration.PendingChanges)
-            {
-                writer.Write($"| {Action(change.Action)} | `{PlanText.Id(change.CustomerSubscriptionId)}` | {Tenant(change)} | {Note(change)} |\n");
-                if (change.BillingFallbackTenantId is { } tenant)
-                {
-                    billed.Add(tenant);
-                }
-            }
-
-            if (billed.Count > 0)
-            {
-                writer.Write("\n");
-                writer.Write("> [!WARNING]\n");
-                foreach (var tenant in billed)
-                {
-                    writer.Write($"> - Usage of tenant `{PlanText.Id(tenant)}` will be billed to the registration subscription `{PlanText.Id(reference.SubscriptionId)}`.\n");
-                }
-            }
-        }
-    }
-
-    private static string Action(ChangeAction action) => action switch
-    {
-        ChangeAction.Add => "➕ add",
-        ChangeAction.Overwrite => "🔁 overwrite",
-        ChangeAction.Remove => "➖ remove",
-        _ => "unchanged",
-    };
-
-    private static string Tenant(PlannedChange change)
-    {
-        var tenant = change.Action switch
-        {
-            ChangeAction.Remove => $"`{PlanText.Id(change.PreviousTenantId)}`",
-            ChangeAction.Overwrite when change.PreviousTenantId is { } previous => $"`{PlanText.Id(previous)}` → `{PlanText.Id(change.TenantId)}`",
-            _ => $"`{PlanText.Id(change.TenantId)}`",
-        };
-        return string.IsNullOrEmpty(change.Label) ? tenant : $"{tenant} ({Escape(change.Label)})";
-    }
-
-    private static string Note(PlannedChange change)
-    {
-        var notes = new List<string>(2);
-        if (change.MovedFromSubscriptionId is { } from)
-        {
-            notes.Add($"moves from `{PlanText.Id(from)}` (deleted)");
-        }
-
-        if (change.BillingFallbackTenantId is { } billed)
-        {
-            notes.Add($"⚠️ `{PlanText.Id(billed)}` billed to the registration subscription");
-        }
-
-        return string.Join("; ", notes);
-    }
-
-    /// <summary>
-    /// Turns a label into literal markdown text: control and format characters become visible escapes, and every ASCII
-    /// punctuation character is backslash-escaped, so no emphasis, link, HTML or table cell break ('|') can be injected.
-    /// </summary>
-    internal static string Escape(string value)
-    {
-        var sanitized = PlanText.Sanitize(value);
-        var builder = new StringBuilder(sanitized.Length + 8);
-        foreach (var c in sanitized)
-        {
-            if (char.IsAsciiLetterOrDigit(c) || c == ' ' || c > '\u007F')
-            {
-                builder.Append(c);
-            }
-            else
-            {
-                builder.Append('\\').Append(c);
-            }
-        }
-
-        return builder.ToString();
+        MarkdownLayout.Fit(plan, warnings ?? [], CharacterLimit - 1).WriteTo(writer);
     }
 }

@@ -5,12 +5,13 @@ namespace TenantReconciler.Rendering;
 /// <summary>
 /// The human-readable plan, in the conventions of <c>terraform plan</c>: a legend, one block per registration with
 /// pending changes, and a summary line. Unchanged rows are only counted. No colours; labels are sanitised.
+/// Guard warnings are ignored here: the commands print them on stderr, so this output stays what scripts expect.
 /// </summary>
 public sealed class TextPlanRenderer : IPlanRenderer
 {
     public string Format => "text";
 
-    public void Render(Plan plan, TextWriter writer)
+    public void Render(Plan plan, TextWriter writer, IReadOnlyList<GuardViolation>? warnings = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(writer);
