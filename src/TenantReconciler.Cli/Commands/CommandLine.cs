@@ -27,6 +27,7 @@ public static class CommandLine
         root.Subcommands.Add(UndoCommand.Create(cli));
         root.Subcommands.Add(EmulatorCommand.Create(cli));
         root.Subcommands.Add(WatchCommand.Create(io, hostFactory, verbosity));
+        root.Subcommands.Add(SchemaCommand.Create(io));
         return root;
     }
 }

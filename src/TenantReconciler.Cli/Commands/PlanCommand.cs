@@ -56,7 +56,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, TimePr
             return ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested);
         }
 
-        renderer.Render(plan, io.Output);
+        renderer.Render(plan, io.Output, outcome.Violations);
         PlanOutput.GuardWarnings(io.Error, outcome.Violations);
         if (desired.Suspend && plan.HasChanges)
         {

@@ -73,7 +73,7 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, TimePr
             return ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested);
         }
 
-        PlanRenderers.Get(arguments.Output).Render(plan, io.Output);
+        PlanRenderers.Get(arguments.Output).Render(plan, io.Output, outcome.Violations);
         PlanOutput.GuardWarnings(io.Error, outcome.Violations);
         var source = new PlanSource([new SourceFile(arguments.File, template.Sha256!)], applyId, arguments.Journal);
         SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow()).Save(arguments.Out);

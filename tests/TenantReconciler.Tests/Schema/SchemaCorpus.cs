@@ -162,10 +162,10 @@ internal static class SchemaCorpus
     /// <summary>All-zero GUIDs: refused by the schema, and by the loader once it refuses them too (see the test).</summary>
     public static IEnumerable<CorpusFile> AllZeroGuids() =>
     [
-        Bad("all-zero tenantId", Base.Replace(Tenant, Zero, StringComparison.Ordinal), DiagnosticCodes.InvalidGuid),
-        Bad("all-zero customerSubscriptionId in braces", Base.Replace(Customer, $"\"{{{Zero}}}\"", StringComparison.Ordinal), DiagnosticCodes.InvalidGuid),
-        Bad("all-zero subscriptionId", Base.Replace(Subscription, Zero, StringComparison.Ordinal), DiagnosticCodes.InvalidGuid),
-        Bad("all-zero protect item", $"protect: [{Zero}]\n" + Base, DiagnosticCodes.InvalidGuid),
+        Bad("all-zero tenantId", Base.Replace(Tenant, Zero, StringComparison.Ordinal), DiagnosticCodes.NilGuid),
+        Bad("all-zero customerSubscriptionId in braces", Base.Replace(Customer, $"\"{{{Zero}}}\"", StringComparison.Ordinal), DiagnosticCodes.NilGuid),
+        Bad("all-zero subscriptionId", Base.Replace(Subscription, Zero, StringComparison.Ordinal), DiagnosticCodes.NilGuid),
+        Bad("all-zero protect item", $"protect: [{Zero}]\n" + Base, DiagnosticCodes.NilGuid),
     ];
 
     /// <summary>What the loader checks beyond any JSON Schema, and where YAML typing and the loader read a scalar differently.</summary>
