@@ -21,6 +21,9 @@ public enum FaultKind
 
     /// <summary>The handler ran (a write is applied and persisted), then the connection aborted without a response.</summary>
     DropAfterCommit,
+
+    /// <summary>A listing page answered 200 with an empty body and no nextLink (<see cref="FaultRule.EmptyPage"/>).</summary>
+    EmptyPage,
 }
 
 /// <summary>The operations a <see cref="FaultRule"/> can target.</summary>
@@ -86,6 +89,13 @@ public sealed record FaultRule
     /// </summary>
     public int? FromPage { get; init; }
 
+    /// <summary>
+    /// Listings only (the <c>list</c> rule): the 1-based page answered 200 with an empty body and no <c>nextLink</c>, as
+    /// a listing truncated on the way looks. Page 1 is the product document's "no tenants"; a later page loses the rest
+    /// of the listing. Applied before every other decision of the rule, and regardless of <see cref="FromPage"/>.
+    /// </summary>
+    public int? EmptyPage { get; init; }
+
     /// <summary>The <c>Retry-After</c> header value at <paramref name="now"/>, or null for none.</summary>
     internal string? RetryAfterHeader(DateTimeOffset now) =>
         RetryAfter
@@ -118,6 +128,16 @@ public sealed record FaultRule
         if (FromPage is < 1)
         {
             yield return $"{name}.fromPage must be at least 1.";
+        }
+
+        if (EmptyPage is < 1)
+        {
+            yield return $"{name}.emptyPage must be at least 1.";
+        }
+
+        if (EmptyPage is not null && name != "list")
+        {
+            yield return $"{name}.emptyPage applies to listings only: give it in the 'list' rule.";
         }
 
         if (RetryAfter is not null && RetryAfterSeconds is not null)
