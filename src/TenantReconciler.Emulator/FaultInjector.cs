@@ -57,7 +57,7 @@ internal sealed class FaultInjector
         var (delay, fault) = Decide(rule);
         if (delay > 0)
         {
-            await Task.Delay(delay, context.RequestAborted);
+            await Task.Delay(TimeSpan.FromMilliseconds(delay), time, context.RequestAborted);
         }
 
         if (fault is not { } kind)

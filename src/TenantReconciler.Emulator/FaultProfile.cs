@@ -77,7 +77,7 @@ public sealed record FaultRule
 
     public bool RetryAfterAsHttpDate { get; init; }
 
-    /// <summary>Real delay (not the emulator's <see cref="EmulatorOptions.TimeProvider"/>) before the request is handled.</summary>
+    /// <summary>Delay before the request is handled, on <see cref="EmulatorOptions.TimeProvider"/> (real time by default).</summary>
     public int LatencyMs { get; init; }
 
     /// <summary>A uniformly drawn extra 0..<see cref="LatencyJitterMs"/> ms on top of <see cref="LatencyMs"/>.</summary>
