@@ -266,7 +266,7 @@ internal sealed class EmulatorStore
         Registrations = source.Registrations
             .Select(r => r with
             {
-                CustomerSubscriptions = [.. r.CustomerSubscriptions],
+                CustomerSubscriptions = [.. r.CustomerSubscriptions ?? []], // absent from a hand-written file
                 CustomerSubscriptionErrors = r.CustomerSubscriptionErrors is null ? null : [.. r.CustomerSubscriptionErrors],
             })
             .ToList(),
