@@ -14,7 +14,7 @@ using Microsoft.Extensions.Hosting;
 namespace TenantReconciler.Emulator;
 
 /// <summary>
-/// A local ARM emulator for <c>Microsoft.AzureStack/registrations/*/customerSubscriptions</c>: ASP.NET Core minimal API
+/// A local ARM emulator for <c>Microsoft.AzureStack/registrations</c> (GET) and their <c>customerSubscriptions</c>: ASP.NET Core minimal API
 /// over Kestrel, HTTPS with an in-process self-signed certificate, bound to 127.0.0.1 only.
 /// </summary>
 public sealed class ArmEmulator : IAsyncDisposable
@@ -217,6 +217,8 @@ public sealed class ArmEmulator : IAsyncDisposable
         }
 
         app.Use((context, next) => context.GetEndpoint() is null ? CustomerSubscriptionsApi.NotFoundAsync(context) : next(context));
+        app.Use(new ResourceProviderErrors(store).CheckAsync);
+        app.Map(RegistrationsApi.Route, new RegistrationsApi(store).HandleAsync);
         app.Map(CustomerSubscriptionsApi.CollectionRoute, api.HandleCollectionAsync);
         app.Map(CustomerSubscriptionsApi.ItemRoute, api.HandleItemAsync);
         return app;

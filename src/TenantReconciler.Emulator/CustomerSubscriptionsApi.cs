@@ -102,9 +102,10 @@ internal sealed class CustomerSubscriptionsApi(EmulatorStore store, EmulatorOpti
             return;
         }
 
-        if (page.Items.Count == 0 && options.PutStatus == StatusCodes.Status201Created)
+        if (page.Items.Count == 0 && afterKey is null && options.PutStatus == StatusCodes.Status201Created)
         {
-            // The product document: "If no tenants have been registered, you won't receive a response."
+            // The product document: "If no tenants have been registered, you won't receive a response." That is the
+            // whole listing being empty: a later page that finds nothing left is an ordinary {"value": []} end.
             await ArmResponses.WriteEmptyAsync(context, StatusCodes.Status200OK);
             return;
         }

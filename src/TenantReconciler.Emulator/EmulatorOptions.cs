@@ -56,7 +56,7 @@ public sealed record EmulatorOptions
 
     /// <summary>
     /// The clock for token-bucket refills, HTTP-date <c>Retry-After</c> values and the times in
-    /// <see cref="ArmEmulator.Requests"/> and <see cref="ArmEmulator.CommittedWrites"/>. Injected latency is real time.
+    /// <see cref="ArmEmulator.Requests"/> and <see cref="ArmEmulator.CommittedWrites"/>, and injected latency.
     /// </summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace TenantReconciler.Emulator;
 
 /// <summary>The state file: registrations and their customer subscriptions. A registration not listed answers 404.</summary>
@@ -8,13 +10,43 @@ public sealed record EmulatorState
 
 public sealed record EmulatorRegistration
 {
+    /// <summary>The billing model when <see cref="BillingModel"/> is not set.</summary>
+    public const string DefaultBillingModel = "PayAsYouUse";
+
+    /// <summary>The billing model that refuses customer subscriptions (PUT answers 400 <c>CustomerSubscriptionsNotAllowed</c>).</summary>
+    public const string CapacityBillingModel = "Capacity";
+
     public required string SubscriptionId { get; init; }
 
     public required string ResourceGroup { get; init; }
 
     public required string Name { get; init; }
 
+    /// <summary><c>PayAsYouUse</c> (null, the default), <c>Capacity</c> or <c>Development</c>, served as <c>properties.billingModel</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? BillingModel { get; init; }
+
+    /// <summary>
+    /// <c>properties.cloudId</c>. Null: the part of <see cref="Name"/> after <c>azurestack-</c> when it has that form,
+    /// otherwise none is served.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CloudId { get; init; }
+
+    /// <summary><c>properties.objectId</c>. Null: a GUID derived from the registration's id (stable across runs).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ObjectId { get; init; }
+
     public List<EmulatorCustomerSubscription> CustomerSubscriptions { get; init; } = [];
+
+    /// <summary>
+    /// ARM errors to answer for requests (GET, PUT, DELETE) addressing given customer subscriptions, mapped or not:
+    /// how to make the resource provider's own codes (<c>BadCustomerSubscriptionId</c>, …) happen.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<EmulatorCustomerSubscriptionError>? CustomerSubscriptionErrors { get; init; }
+
+    internal string EffectiveBillingModel => string.IsNullOrEmpty(BillingModel) ? DefaultBillingModel : BillingModel;
 }
 
 public sealed record EmulatorCustomerSubscription
@@ -23,4 +55,29 @@ public sealed record EmulatorCustomerSubscription
     public required string SubscriptionId { get; init; }
 
     public required string TenantId { get; init; }
+}
+
+/// <summary>One ARM error answered for one customer subscription of a registration.</summary>
+public sealed record EmulatorCustomerSubscriptionError
+{
+    /// <summary>The customer subscription GUID the error is for.</summary>
+    public required string SubscriptionId { get; init; }
+
+    /// <summary>ARM's <c>error.code</c>, e.g. <c>BadCustomerSubscriptionId</c>.</summary>
+    public required string Code { get; init; }
+
+    /// <summary>The HTTP status; null picks the code's usual one (see docs/emulator.md), 400 for an unknown code.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Status { get; init; }
+
+    /// <summary><c>error.message</c>; null uses the documented text of the code.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Message { get; init; }
+
+    /// <summary>
+    /// How many requests get the error before the subscription behaves normally again; null, every request. The count
+    /// is kept in memory: a restart (or <c>Reset</c>) starts it again.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Times { get; init; }
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace TenantReconciler.Emulator;
 
 /// <summary>A registration as addressed by a request (the caller's casing).</summary>
@@ -7,6 +5,14 @@ internal sealed record RegistrationAddress(string SubscriptionId, string Resourc
 
 /// <summary>A registration as stored (the casing it was first written with), used to build resource ids.</summary>
 internal sealed record RegistrationPath(string SubscriptionId, string ResourceGroup, string Name);
+
+/// <summary>A registration resource as stored: what <c>GET …/registrations/{name}</c> serves and what writes are checked against.</summary>
+internal sealed record RegistrationView(
+    RegistrationPath Path,
+    string BillingModel,
+    string? CloudId,
+    string? ObjectId,
+    IReadOnlyList<EmulatorCustomerSubscriptionError> Errors);
 
 /// <summary>One customer subscription: <see cref="Key"/> is the subscription GUID in upper case, as ARM shows it.</summary>
 internal sealed record StoredMapping(string Key, string TenantId);
@@ -57,12 +63,12 @@ internal sealed class EmulatorStore
         var fullPath = Path.GetFullPath(statePath);
         if (File.Exists(fullPath))
         {
-            return new EmulatorStore(fullPath, Clone(Load(fullPath)), time);
+            return new EmulatorStore(fullPath, Clone(EmulatorStateFile.Load(fullPath)), time);
         }
 
         var seeded = Clone(initial ?? new EmulatorState());
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        Write(fullPath, seeded);
+        EmulatorStateFile.Write(fullPath, seeded);
         return new EmulatorStore(fullPath, seeded, time);
     }
 
@@ -80,6 +86,20 @@ internal sealed class EmulatorStore
         lock (gate)
         {
             Commit(next);
+        }
+    }
+
+    /// <summary>The registration resource; null when it does not exist.</summary>
+    public RegistrationView? Registration(RegistrationAddress address)
+    {
+        lock (gate)
+        {
+            return Find(state, address) is not { } registration ? null : new RegistrationView(
+                PathOf(registration),
+                registration.EffectiveBillingModel,
+                registration.CloudId,
+                registration.ObjectId,
+                [.. registration.CustomerSubscriptionErrors ?? []]);
         }
     }
 
@@ -234,70 +254,21 @@ internal sealed class EmulatorStore
     {
         if (path is not null)
         {
-            Write(path, next);
+            EmulatorStateFile.Write(path, next);
         }
 
         state = next;
-    }
-
-    private static EmulatorState Load(string fullPath)
-    {
-        try
-        {
-            using var stream = File.OpenRead(fullPath);
-            return JsonSerializer.Deserialize(stream, EmulatorJsonContext.Default.EmulatorState)
-                ?? throw new InvalidDataException($"The emulator state file '{fullPath}' contains null.");
-        }
-        catch (JsonException exception)
-        {
-            throw new InvalidDataException($"The emulator state file '{fullPath}' is not valid: {exception.Message}", exception);
-        }
-    }
-
-    private static void Write(string fullPath, EmulatorState value)
-    {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, EmulatorJsonContext.Default.EmulatorState);
-        var temporary = Path.Combine(
-            Path.GetDirectoryName(fullPath)!,
-            $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-                stream.WriteByte((byte)'\n');
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
-        }
-    }
-
-    private static void TryDelete(string file)
-    {
-        try
-        {
-            File.Delete(file);
-        }
-        catch (IOException)
-        {
-            // Best effort: the original failure is the one worth reporting.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 
     /// <summary>A deep copy: fresh lists (the records themselves are immutable).</summary>
     private static EmulatorState Clone(EmulatorState source) => new()
     {
         Registrations = source.Registrations
-            .Select(r => r with { CustomerSubscriptions = [.. r.CustomerSubscriptions] })
+            .Select(r => r with
+            {
+                CustomerSubscriptions = [.. r.CustomerSubscriptions ?? []], // absent from a hand-written file
+                CustomerSubscriptionErrors = r.CustomerSubscriptionErrors is null ? null : [.. r.CustomerSubscriptionErrors],
+            })
             .ToList(),
     };
 }

@@ -38,6 +38,14 @@ internal sealed class FaultInjector
 
     public async Task InjectAsync(HttpContext context, RequestDelegate next)
     {
+        if (OperationOf(context) is { } listing && listing == FaultOperation.List
+            && profile.RuleFor(listing) is { EmptyPage: { } emptyPage } && PageOf(context) == emptyPage)
+        {
+            Interlocked.Increment(ref counts[(int)FaultKind.EmptyPage]);
+            await ArmResponses.WriteEmptyAsync(context, StatusCodes.Status200OK);
+            return;
+        }
+
         if (OperationOf(context) is not { } operation
             || profile.RuleFor(operation) is not { } rule
             || (operation == FaultOperation.List && rule.FromPage is { } fromPage && fromPage > 1 && PageOf(context) < fromPage))
@@ -49,7 +57,7 @@ internal sealed class FaultInjector
         var (delay, fault) = Decide(rule);
         if (delay > 0)
         {
-            await Task.Delay(delay, context.RequestAborted);
+            await Task.Delay(TimeSpan.FromMilliseconds(delay), time, context.RequestAborted);
         }
 
         if (fault is not { } kind)

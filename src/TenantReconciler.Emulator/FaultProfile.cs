@@ -21,6 +21,9 @@ public enum FaultKind
 
     /// <summary>The handler ran (a write is applied and persisted), then the connection aborted without a response.</summary>
     DropAfterCommit,
+
+    /// <summary>A listing page answered 200 with an empty body and no nextLink (<see cref="FaultRule.EmptyPage"/>).</summary>
+    EmptyPage,
 }
 
 /// <summary>The operations a <see cref="FaultRule"/> can target.</summary>
@@ -74,7 +77,7 @@ public sealed record FaultRule
 
     public bool RetryAfterAsHttpDate { get; init; }
 
-    /// <summary>Real delay (not the emulator's <see cref="EmulatorOptions.TimeProvider"/>) before the request is handled.</summary>
+    /// <summary>Delay before the request is handled, on <see cref="EmulatorOptions.TimeProvider"/> (real time by default).</summary>
     public int LatencyMs { get; init; }
 
     /// <summary>A uniformly drawn extra 0..<see cref="LatencyJitterMs"/> ms on top of <see cref="LatencyMs"/>.</summary>
@@ -85,6 +88,13 @@ public sealed record FaultRule
     /// the default, is 1: every page.
     /// </summary>
     public int? FromPage { get; init; }
+
+    /// <summary>
+    /// Listings only (the <c>list</c> rule): the 1-based page answered 200 with an empty body and no <c>nextLink</c>, as
+    /// a listing truncated on the way looks. Page 1 is the product document's "no tenants"; a later page loses the rest
+    /// of the listing. Applied before every other decision of the rule, and regardless of <see cref="FromPage"/>.
+    /// </summary>
+    public int? EmptyPage { get; init; }
 
     /// <summary>The <c>Retry-After</c> header value at <paramref name="now"/>, or null for none.</summary>
     internal string? RetryAfterHeader(DateTimeOffset now) =>
@@ -118,6 +128,16 @@ public sealed record FaultRule
         if (FromPage is < 1)
         {
             yield return $"{name}.fromPage must be at least 1.";
+        }
+
+        if (EmptyPage is < 1)
+        {
+            yield return $"{name}.emptyPage must be at least 1.";
+        }
+
+        if (EmptyPage is not null && name != "list")
+        {
+            yield return $"{name}.emptyPage applies to listings only: give it in the 'list' rule.";
         }
 
         if (RetryAfter is not null && RetryAfterSeconds is not null)

@@ -11,10 +11,13 @@ namespace TenantReconciler.Live;
 /// Retries (408, 429 and 5xx, honouring <c>Retry-After</c>, and transport failures) are the pipeline's retry policy;
 /// this class adds none. Every failure is an <see cref="ArmRequestException"/>; cancellation propagates unchanged.
 /// </summary>
-public sealed class ArmCustomerSubscriptionClient : ICustomerSubscriptionClient
+public sealed partial class ArmCustomerSubscriptionClient : ICustomerSubscriptionClient, IRegistrationClient
 {
     /// <summary>The most pages a listing may have before it is refused (<c>TooManyPages</c>).</summary>
     public const int DefaultMaxPages = 10_000;
+
+    /// <summary>The <see cref="ArmRequestException.ErrorCode"/> of a later page answered with an empty body.</summary>
+    public const string EmptyPageErrorCode = "EmptyListPage";
 
     private const string RequestIdHeader = "x-ms-request-id";
     private const string CorrelationIdHeader = "x-ms-correlation-request-id";
@@ -39,89 +42,6 @@ public sealed class ArmCustomerSubscriptionClient : ICustomerSubscriptionClient
     /// <summary>The page cap of a listing; lowered by tests.</summary>
     internal int MaxPages { get; init; } = DefaultMaxPages;
 
-    /// <summary>
-    /// The options <see cref="CreatePipeline"/> uses when given none: exponential retries, at most 5, from 0.8 s up to
-    /// 30 s (a <c>Retry-After</c> takes precedence), and a 100 s network timeout per attempt.
-    /// </summary>
-    public static ArmClientOptions CreateDefaultOptions()
-    {
-        var options = new ArmClientOptions();
-        options.Retry.Mode = RetryMode.Exponential;
-        options.Retry.MaxRetries = 5;
-        options.Retry.Delay = TimeSpan.FromSeconds(0.8);
-        options.Retry.MaxDelay = TimeSpan.FromSeconds(30);
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(100);
-        return options;
-    }
-
-    /// <summary>
-    /// Builds the pipeline: <paramref name="options"/> (default <see cref="CreateDefaultOptions"/>; their retry settings are
-    /// used as given) + <see cref="BearerTokenAuthenticationPolicy"/> for <see cref="ArmConnection.Scope"/>. When
-    /// <see cref="ArmConnection.TrustedCertificate"/> is set, the transport additionally trusts that certificate as a root
-    /// for <see cref="ArmConnection.Endpoint"/> only (this replaces <c>options.Transport</c>); host names are always checked.
-    /// </summary>
-    public static HttpPipeline CreatePipeline(TokenCredential credential, ArmConnection connection, ArmClientOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(credential);
-        ArgumentNullException.ThrowIfNull(connection);
-        return Build(options ?? CreateDefaultOptions(), connection, [new BearerTokenAuthenticationPolicy(credential, connection.Scope)]);
-    }
-
-    private static HttpPipeline Build(ArmClientOptions options, ArmConnection connection, HttpPipelinePolicy[] perRetryPolicies)
-    {
-        if (connection.TrustedCertificate is not null)
-        {
-            options.Transport = new HttpClientTransport(
-                TrustedCertificateValidation.CreateHandler(connection.Endpoint, connection.TrustedCertificate));
-        }
-
-        return HttpPipelineBuilder.Build(options, perRetryPolicies);
-    }
-
-    /// <summary>
-    /// The options <see cref="CreatePipeline(TokenCredential, ArmConnection, ArmPipelineSettings)"/> uses: exponential
-    /// retries as <paramref name="settings"/> say, through <see cref="ArmRetryPolicy"/> (a <c>Retry-After</c> longer than
-    /// <see cref="ArmPipelineSettings.MaxRetryWait"/> fails the request at once).
-    /// </summary>
-    public static ArmClientOptions CreateOptions(ArmPipelineSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        settings.Validate();
-        var options = CreateDefaultOptions();
-        options.Retry.MaxRetries = settings.MaxRetries;
-        options.Retry.Delay = settings.RetryDelay;
-        options.Retry.MaxDelay = settings.MaxDelay;
-        options.Retry.NetworkTimeout = settings.NetworkTimeout;
-        if (settings.ApplicationId is { } applicationId)
-        {
-            options.Diagnostics.ApplicationId = applicationId;
-        }
-
-        options.RetryPolicy = new ArmRetryPolicy(
-            settings.MaxRetries,
-            new ArmDelayStrategy(settings.RetryDelay, settings.MaxDelay),
-            settings.MaxRetryWait,
-            settings.MaxThrottleRetries);
-        return options;
-    }
-
-    /// <summary>
-    /// Builds the pipeline from <paramref name="settings"/>: <see cref="CreateOptions"/>, then per attempt
-    /// <see cref="RateLimitPacingPolicy"/> (when <see cref="ArmPipelineSettings.Pacing"/>) before the bearer token policy.
-    /// Certificate trust as in <see cref="CreatePipeline(TokenCredential, ArmConnection, ArmClientOptions?)"/>.
-    /// </summary>
-    public static HttpPipeline CreatePipeline(TokenCredential credential, ArmConnection connection, ArmPipelineSettings settings)
-    {
-        ArgumentNullException.ThrowIfNull(credential);
-        ArgumentNullException.ThrowIfNull(connection);
-        var options = CreateOptions(settings);
-        var authentication = new BearerTokenAuthenticationPolicy(credential, connection.Scope);
-        HttpPipelinePolicy[] perRetry = settings.Pacing
-            ? [new RateLimitPacingPolicy(settings.PacingReserve, settings.MaxRetryWait, settings.TimeProvider), authentication]
-            : [authentication];
-        return Build(options, connection, perRetry);
-    }
-
     public async Task<LiveRegistration> ListAsync(RegistrationRef registration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registration);
@@ -137,6 +57,18 @@ public sealed class ArmCustomerSubscriptionClient : ICustomerSubscriptionClient
             if (response.Status is not (200 or 204))
             {
                 throw ErrorResponse(message, response, correlationId, $"Registration {registration.Id} was not found; nothing will be written.");
+            }
+
+            if (page > 1 && CustomerSubscriptionJson.IsEmpty(response.Content.ToMemory().Span))
+            {
+                // "No tenants" is an empty first page; an empty later page is a truncated listing, not its end.
+                throw new ArmRequestException(
+                    $"GET {uri} answered {response.Status} with an empty body for page {page} of the listing, reached through a nextLink; "
+                    + $"the listing of {registration.Id} is incomplete and unusable; nothing will be written.{Ids(response, correlationId)}",
+                    response.Status,
+                    EmptyPageErrorCode,
+                    RequestId(response),
+                    CorrelationId(response, correlationId));
             }
 
             string? nextLink;
@@ -263,20 +195,6 @@ public sealed class ArmCustomerSubscriptionClient : ICustomerSubscriptionClient
         return new ArmWriteResult(response.Status, RequestId(response), CorrelationId(response, correlationId));
     }
 
-    /// <summary>
-    /// True when a failure is the network's, not the service's: no response after the retry policy gave up.
-    /// An <see cref="OperationCanceledException"/> counts only when the caller did not cancel (a network timeout).
-    /// </summary>
-    internal static bool IsTransportFailure(Exception exception, CancellationToken cancellationToken) => exception switch
-    {
-        RequestFailedException { Status: 0 } => true,
-        HttpRequestException or IOException => true,
-        OperationCanceledException => !cancellationToken.IsCancellationRequested,
-        AggregateException aggregate => aggregate.InnerExceptions.Count > 0
-            && aggregate.InnerExceptions.All(inner => IsTransportFailure(inner, cancellationToken)),
-        _ => false,
-    };
-
     private static bool SamePath(string a, string b) =>
         string.Equals(Uri.UnescapeDataString(a).TrimEnd('/'), Uri.UnescapeDataString(b).TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
 
@@ -293,61 +211,6 @@ public sealed class ArmCustomerSubscriptionClient : ICustomerSubscriptionClient
 
         return false;
     }
-
-    private static string? RequestId(Response response) =>
-        response.Headers.TryGetValue(RequestIdHeader, out var value) ? value : null;
-
-    private static string CorrelationId(Response response, string sent) =>
-        response.Headers.TryGetValue(CorrelationIdHeader, out var value) && !string.IsNullOrEmpty(value) ? value : sent;
-
-    private static string Ids(Response response, string correlationId) =>
-        $" ({RequestIdHeader}: {RequestId(response) ?? "none"}, {CorrelationIdHeader}: {CorrelationId(response, correlationId)})";
-
-    /// <summary>The innermost message of a transport failure, e.g. "Connection refused" or the certificate rejection.</summary>
-    private static string Describe(Exception exception)
-    {
-        var current = exception;
-        while (true)
-        {
-            if (current is AggregateException { InnerExceptions.Count: > 0 } aggregate)
-            {
-                current = aggregate.InnerExceptions[^1];
-            }
-            else if (current.InnerException is not null)
-            {
-                current = current.InnerException;
-            }
-            else
-            {
-                return current.Message;
-            }
-        }
-    }
-
-    private static ArmRequestException ErrorResponse(HttpMessage message, Response response, string correlationId, string notFound)
-    {
-        var (code, text) = CustomerSubscriptionJson.ReadError(response.Content.ToMemory());
-        var what = code is null
-            ? $"{response.Status} {response.ReasonPhrase}".TrimEnd()
-            : $"{response.Status} {code}: {text}".TrimEnd();
-        var sentence = what.EndsWith('.') ? what : what + ".";
-        var hint = response.Status == 404 ? " " + notFound : string.Empty;
-        if (RetryAfterRefusal.Of(message) is { } refusal)
-        {
-            hint += " " + refusal.Describe();
-        }
-
-        return new ArmRequestException(
-            $"{message.Request.Method} {message.Request.Uri} failed: {sentence}{hint}{Ids(response, correlationId)}",
-            response.Status,
-            code,
-            RequestId(response),
-            CorrelationId(response, correlationId));
-    }
-
-    /// <summary>A listing refused on our side (status 0): nothing further is sent.</summary>
-    private static ArmRequestException Refused(string code, string text, Response lastResponse, string correlationId) =>
-        new($"{text}{Ids(lastResponse, correlationId)}", 0, code, RequestId(lastResponse), CorrelationId(lastResponse, correlationId));
 
     private RequestUriBuilder BuildUri(string resourcePath)
     {
@@ -400,35 +263,5 @@ public sealed class ArmCustomerSubscriptionClient : ICustomerSubscriptionClient
         }
 
         return builder.ToUri();
-    }
-
-    private HttpMessage CreateMessage(RequestMethod method, Uri uri, string correlationId)
-    {
-        var message = _pipeline.CreateMessage();
-        message.Request.Method = method;
-        message.Request.Uri.Reset(uri);
-        message.Request.Headers.Add(HttpHeader.Common.JsonAccept);
-        message.Request.Headers.Add(CorrelationIdHeader, correlationId);
-        return message;
-    }
-
-    private async Task<Response> SendAsync(HttpMessage message, string correlationId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-            return message.Response;
-        }
-        catch (Exception e) when (IsTransportFailure(e, cancellationToken))
-        {
-            throw new ArmRequestException(
-                $"{message.Request.Method} {message.Request.Uri} failed: no response ({Describe(e)}). "
-                + $"({CorrelationIdHeader}: {correlationId})",
-                0,
-                null,
-                null,
-                correlationId,
-                e);
-        }
     }
 }

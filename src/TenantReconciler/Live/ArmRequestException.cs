@@ -25,6 +25,12 @@ public sealed class ArmRequestException : ReconcilerException
 
     public string? CorrelationId { get; }
 
-    /// <summary>True for failures worth retrying later: throttling, server errors, no response.</summary>
-    public bool IsTransient => Status is 0 or 408 or 429 or >= 500;
+    /// <summary>
+    /// True for failures worth retrying later: throttling, server errors, no response, and the error codes the resource
+    /// provider documents as transient (<see cref="ArmErrorHints.IsTransient"/>) whatever their status.
+    /// </summary>
+    public bool IsTransient => Status is 0 or 408 or 429 or >= 500 || ArmErrorHints.IsTransient(ErrorCode);
+
+    /// <summary>The one-line explanation of <see cref="ErrorCode"/> (<see cref="ArmErrorHints.HintFor"/>), or null.</summary>
+    public string? Hint => ArmErrorHints.HintFor(ErrorCode);
 }

@@ -6,7 +6,10 @@ namespace TenantReconciler.Live;
 /// </summary>
 public interface ICustomerSubscriptionClient
 {
-    /// <summary>Lists every mapping of a registration, following <c>nextLink</c>. 404 and any failed page throw.</summary>
+    /// <summary>
+    /// Lists every mapping of a registration, following <c>nextLink</c>. 404 and any failed page throw, and so does an empty
+    /// body on a page after the first (an empty first page means no tenants; an empty later page is a truncated listing).
+    /// </summary>
     Task<LiveRegistration> ListAsync(RegistrationRef registration, CancellationToken cancellationToken);
 
     /// <summary>PUT <c>{"properties":{"tenantId":…}}</c>. Accepts 200 or 201, with or without a body.</summary>

@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using Azure;
 using Microsoft.Extensions.Time.Testing;
 using TenantReconciler.Emulator;
+using TenantReconciler.Tests.Leasing;
 using static TenantReconciler.Tests.Emulator.ArmCalls;
 
 namespace TenantReconciler.Tests.Emulator;
@@ -276,21 +276,25 @@ public sealed class ArmEmulatorFaultTests : IDisposable
     }
 
     [Fact]
-    public async Task Put_LatencyMs_DelaysTheResponse()
+    public async Task Put_LatencyMs_IsHandledOnlyOnceTheEmulatorsClockHasMovedThatFar()
     {
         // Arrange
-        await using var emulator = await StartAsync(new FaultProfile { Put = new FaultRule { LatencyMs = 150 } });
+        var clock = new TimerRecordingTimeProvider();
+        await using var emulator = await StartAsync(new FaultProfile { Put = new FaultRule { LatencyMs = 150 } }, time: clock);
         var pipeline = EmulatorPipeline.Create(emulator, maxRetries: 0);
-        using var warmUp = await GetAsync(pipeline, Url(emulator, CollectionPath()));
-        var stopwatch = Stopwatch.StartNew();
+        var put = PutAsync(pipeline, Url(emulator, ItemPath(CustomerB)), PutBody(Tenant2));
+        await clock.WaitForTimerAsync(TimeSpan.FromMilliseconds(150));
 
         // Act
-        using var response = await PutAsync(pipeline, Url(emulator, ItemPath(CustomerB)), PutBody(Tenant2));
+        clock.Advance(TimeSpan.FromMilliseconds(149));
+        var writesBefore = emulator.CommittedWrites.Count;
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        using var response = await put;
 
         // Assert
-        stopwatch.Stop();
+        Assert.Equal(0, writesBefore);
         Assert.Equal(200, response.Status);
-        Assert.True(stopwatch.ElapsedMilliseconds >= 140, $"{stopwatch.ElapsedMilliseconds} ms");
+        Assert.Single(emulator.CommittedWrites);
         Assert.Equal(0, emulator.InjectedFaults.Values.Sum());
     }
 

@@ -39,6 +39,9 @@ public sealed class FaultProfileTests
     [InlineData("""{ "put": { "throttleRate": 1.5 } }""", "put.throttleRate")]
     [InlineData("""{ "all": { "latencyMs": -1 } }""", "all.latencyMs")]
     [InlineData("""{ "list": { "fromPage": 0 } }""", "list.fromPage")]
+    [InlineData("""{ "list": { "emptyPage": 0 } }""", "list.emptyPage must be at least 1")]
+    [InlineData("""{ "put": { "emptyPage": 2 } }""", "put.emptyPage applies to listings only")]
+    [InlineData("""{ "all": { "emptyPage": 2 } }""", "all.emptyPage applies to listings only")]
     [InlineData("""{ "get": { "retryAfter": "1", "retryAfterSeconds": 1 } }""", "not both")]
     [InlineData("""{ "get": { "retryAfterAsHttpDate": true } }""", "get.retryAfterAsHttpDate")]
     [InlineData("""{ "get": { "retryAfter": " " } }""", "get.retryAfter")]
@@ -119,5 +122,18 @@ public sealed class FaultProfileTests
         // Assert
         Assert.Equal(new FaultRule { ServerErrorRate = 0.5, LatencyMs = 250 }, delayed.Put);
         Assert.Equal(profile.All, delayed.RuleFor(FaultOperation.Delete));
+    }
+
+    [Fact]
+    public void Parse_ListEmptyPage_ReadsIt()
+    {
+        // Arrange
+        const string Json = """{ "list": { "emptyPage": 3 } }""";
+
+        // Act
+        var profile = FaultProfile.Parse(Json);
+
+        // Assert
+        Assert.Equal(3, profile.RuleFor(FaultOperation.List)!.EmptyPage);
     }
 }

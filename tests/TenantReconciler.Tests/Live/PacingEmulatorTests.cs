@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using TenantReconciler.Applying;
 using TenantReconciler.Emulator;
 using TenantReconciler.Live;
@@ -10,8 +10,9 @@ using static TenantReconciler.Tests.Applying.ApplyTestSupport;
 namespace TenantReconciler.Tests.Live;
 
 /// <summary>
-/// <see cref="RateLimitPacingPolicy"/> through the real pipeline against the emulator's ARM-like token buckets
-/// (real time): applies that would be throttled without pacing get no 429 at all.
+/// <see cref="RateLimitPacingPolicy"/> through the real pipeline against the emulator's ARM-like token buckets. The
+/// buckets and the pacing share one fake clock (<see cref="QuiescentClock"/>, or a <see cref="FakeTimeProvider"/> that
+/// never moves), so what is asserted does not depend on how fast the machine runs.
 /// </summary>
 public sealed class PacingEmulatorTests(ITestOutputHelper output)
 {
@@ -21,22 +22,24 @@ public sealed class PacingEmulatorTests(ITestOutputHelper output)
         // Arrange
         const int Writes = 60;
         var adds = Mappings(Writes);
-        await using var emulator = await StartAsync(new ThrottlingOptions { Writes = new TokenBucketLimit(5, 20) });
+        await using var clock = new QuiescentClock();
+        await using var emulator = await StartAsync(new ThrottlingOptions { Writes = new TokenBucketLimit(5, 20) }, clock);
         var plan = new Plan([new RegistrationPlan(RegistrationA, [.. adds.OrderBy(m => m.Key).Select(m => Add(m.Key, m.Value))])]);
-        var applier = new PlanApplier(CreateClient(emulator), new ApplyOptions { Parallelism = 4 });
-        var stopwatch = Stopwatch.StartNew();
+        var client = CreateClient(emulator, FastSettings with { TimeProvider = clock });
+        var applier = new PlanApplier(client, new ApplyOptions { Parallelism = 4 }, clock.Observer());
 
         // Act
         var result = await applier.ApplyAsync(plan, CancellationToken.None);
 
         // Assert
         var span = emulator.Requests[^1].Time - emulator.Requests[0].Time;
-        output.WriteLine($"{Writes} PUTs in {stopwatch.Elapsed.TotalSeconds:0.00} s ({span.TotalSeconds:0.00} s first to last); the bucket allows no less than {(Writes - 5) / 20.0:0.00} s");
+        output.WriteLine($"{Writes} PUTs over {span.TotalSeconds:0.00} s of fake time ({clock.Jumps} jumps); the bucket allows no less than {(Writes - 5) / 20.0:0.00} s");
         Assert.True(result.Succeeded);
         Assert.Equal(0, emulator.ThrottledCount);
         Assert.DoesNotContain(emulator.Requests, r => r.Status == 429);
         Assert.Equal(Writes, emulator.Requests.Count);
         Assert.Equal(adds, State(emulator, RegistrationA));
+        Assert.True(span >= TimeSpan.FromSeconds((Writes - 5) / 20.0), $"{span}");
     }
 
     [Fact]
@@ -44,11 +47,13 @@ public sealed class PacingEmulatorTests(ITestOutputHelper output)
     {
         // Arrange
         var live = Mappings(40);
-        await using var emulator = await StartAsync(new ThrottlingOptions { Deletes = new TokenBucketLimit(5, 20) }, live);
+        await using var clock = new QuiescentClock();
+        await using var emulator = await StartAsync(new ThrottlingOptions { Deletes = new TokenBucketLimit(5, 20) }, clock, live);
         var plan = new Plan([new RegistrationPlan(RegistrationA, [.. live.OrderBy(m => m.Key).Select(m => Remove(m.Key, m.Value))])]);
+        var client = CreateClient(emulator, FastSettings with { TimeProvider = clock });
 
         // Act
-        var result = await new PlanApplier(CreateClient(emulator)).ApplyAsync(plan, CancellationToken.None);
+        var result = await new PlanApplier(client, new ApplyOptions(), clock.Observer()).ApplyAsync(plan, CancellationToken.None);
 
         // Assert
         Assert.True(result.Succeeded);
@@ -57,33 +62,44 @@ public sealed class PacingEmulatorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task ApplyAsync_SameBucketWithoutPacing_IsThrottledAndTheRetriesStillConverge()
+    public async Task ApplyAsync_SameBucketWithoutPacing_IsThrottledAndReRunsAfterRetryAfterConverge()
     {
-        // Arrange: the contrast to the tests above: the scenario does throttle when nothing paces it.
+        // Arrange: the contrast to the tests above: without pacing, a frozen clock serves exactly the burst.
         var adds = Mappings(12);
-        await using var emulator = await StartAsync(new ThrottlingOptions { Writes = new TokenBucketLimit(5, 20) });
-        var plan = new Plan([new RegistrationPlan(RegistrationA, [.. adds.OrderBy(m => m.Key).Select(m => Add(m.Key, m.Value))])]);
-        var client = CreateClient(emulator, FastSettings with { Pacing = false, MaxRetries = 5 });
+        var clock = new FakeTimeProvider();
+        await using var emulator = await StartAsync(new ThrottlingOptions { Writes = new TokenBucketLimit(5, 20) }, clock);
+        var client = CreateClient(emulator, FastSettings with { Pacing = false, MaxThrottleRetries = 0, TimeProvider = clock });
+        var left = adds.OrderBy(m => m.Key).Select(m => Add(m.Key, m.Value)).ToList();
+        var failedPerRun = new List<int>();
 
-        // Act
-        var result = await new PlanApplier(client).ApplyAsync(plan, CancellationToken.None);
+        // Act: each run gets the burst; the rest is throttled and run again once the clock has moved by Retry-After.
+        while (left.Count > 0 && failedPerRun.Count < 5)
+        {
+            var result = await new PlanApplier(client).ApplyAsync(new Plan([new RegistrationPlan(RegistrationA, left)]), CancellationToken.None);
+            left = [.. result.Results.Where(r => r.Outcome != ChangeOutcome.Done).Select(r => r.Change)];
+            failedPerRun.Add(left.Count);
+            Assert.All(result.Results.Where(r => r.Outcome != ChangeOutcome.Done), r => Assert.Equal("TooManyRequests", r.ErrorCode));
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
 
         // Assert
-        Assert.True(emulator.ThrottledCount > 0);
-        Assert.True(result.Succeeded);
+        Assert.Equal([7, 2, 0], failedPerRun);
+        Assert.Equal(9, emulator.ThrottledCount);
         Assert.Equal(adds, State(emulator, RegistrationA));
     }
 
     [Fact]
     public async Task ApplyAsync_CancelledWhileRequestsAreHeldByPacing_ThoseAreNotAttemptedAndNeverSent()
     {
-        // Arrange: a bucket of one that practically never refills: the first PUT empties it, the rest are held back.
+        // Arrange: a bucket of one on a clock that never moves: the first PUT empties it, the rest are held back.
         var adds = Mappings(3);
-        await using var emulator = await StartAsync(new ThrottlingOptions { Writes = new TokenBucketLimit(1, 0.001) });
+        var clock = new FakeTimeProvider();
+        await using var emulator = await StartAsync(new ThrottlingOptions { Writes = new TokenBucketLimit(1, 0.001) }, clock);
         var plan = new Plan([new RegistrationPlan(RegistrationA, [.. adds.OrderBy(m => m.Key).Select(m => Add(m.Key, m.Value))])]);
         var observer = new RecordingObserver();
         using var cancellation = new CancellationTokenSource();
-        var applier = new PlanApplier(CreateClient(emulator), new ApplyOptions { Parallelism = 2 }, new CancelAfterFirstCompletion(observer, cancellation));
+        var client = CreateClient(emulator, FastSettings with { TimeProvider = clock });
+        var applier = new PlanApplier(client, new ApplyOptions { Parallelism = 2 }, new CancelAfterFirstCompletion(observer, cancellation));
 
         // Act
         var result = await applier.ApplyAsync(plan, cancellation.Token);
@@ -98,11 +114,12 @@ public sealed class PacingEmulatorTests(ITestOutputHelper output)
             e => Assert.Equal(PlanApplier.NotSentErrorCode, e.Error!.ErrorCode));
     }
 
-    private static Task<ArmEmulator> StartAsync(ThrottlingOptions throttling, IReadOnlyDictionary<Guid, Guid>? live = null) =>
+    private static Task<ArmEmulator> StartAsync(ThrottlingOptions throttling, TimeProvider time, IReadOnlyDictionary<Guid, Guid>? live = null) =>
         ArmEmulator.StartAsync(new EmulatorOptions
         {
             RequiredToken = EmulatorTokenCredential.Token,
             Throttling = throttling,
+            TimeProvider = time,
             InitialState = new EmulatorState
             {
                 Registrations =

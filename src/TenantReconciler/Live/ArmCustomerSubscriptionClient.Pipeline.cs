@@ -1,0 +1,98 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.ResourceManager;
+
+namespace TenantReconciler.Live;
+
+/// <summary>How the client's pipeline is built: options, retry policy, response classification, pacing, certificate trust.</summary>
+public sealed partial class ArmCustomerSubscriptionClient
+{
+    /// <summary>
+    /// The options <see cref="CreatePipeline"/> uses when given none: exponential retries, at most 5, from 0.8 s up to
+    /// 30 s (a <c>Retry-After</c> takes precedence), and a 100 s network timeout per attempt.
+    /// </summary>
+    public static ArmClientOptions CreateDefaultOptions()
+    {
+        var options = new ArmClientOptions();
+        options.Retry.Mode = RetryMode.Exponential;
+        options.Retry.MaxRetries = 5;
+        options.Retry.Delay = TimeSpan.FromSeconds(0.8);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(30);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(100);
+        return options;
+    }
+
+    /// <summary>
+    /// Builds the pipeline: <paramref name="options"/> (default <see cref="CreateDefaultOptions"/>; their retry settings are
+    /// used as given) + <see cref="BearerTokenAuthenticationPolicy"/> for <see cref="ArmConnection.Scope"/>. When
+    /// <see cref="ArmConnection.TrustedCertificate"/> is set, the transport additionally trusts that certificate as a root
+    /// for <see cref="ArmConnection.Endpoint"/> only (this replaces <c>options.Transport</c>); host names are always checked.
+    /// </summary>
+    public static HttpPipeline CreatePipeline(TokenCredential credential, ArmConnection connection, ArmClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        ArgumentNullException.ThrowIfNull(connection);
+        return Build(options ?? CreateDefaultOptions(), connection, [new BearerTokenAuthenticationPolicy(credential, connection.Scope)]);
+    }
+
+    private static HttpPipeline Build(ArmClientOptions options, ArmConnection connection, HttpPipelinePolicy[] perRetryPolicies)
+    {
+        if (connection.TrustedCertificate is not null)
+        {
+            options.Transport = new HttpClientTransport(
+                TrustedCertificateValidation.CreateHandler(connection.Endpoint, connection.TrustedCertificate));
+        }
+
+        var pipelineOptions = new HttpPipelineOptions(options) { ResponseClassifier = ArmResponseClassifier.Instance };
+        foreach (var policy in perRetryPolicies)
+        {
+            pipelineOptions.PerRetryPolicies.Add(policy);
+        }
+
+        return HttpPipelineBuilder.Build(pipelineOptions);
+    }
+
+    /// <summary>
+    /// The options <see cref="CreatePipeline(TokenCredential, ArmConnection, ArmPipelineSettings)"/> uses: exponential
+    /// retries as <paramref name="settings"/> say, through <see cref="ArmRetryPolicy"/> (a <c>Retry-After</c> longer than
+    /// <see cref="ArmPipelineSettings.MaxRetryWait"/> fails the request at once).
+    /// </summary>
+    public static ArmClientOptions CreateOptions(ArmPipelineSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        var options = CreateDefaultOptions();
+        options.Retry.MaxRetries = settings.MaxRetries;
+        options.Retry.Delay = settings.RetryDelay;
+        options.Retry.MaxDelay = settings.MaxDelay;
+        options.Retry.NetworkTimeout = settings.NetworkTimeout;
+        if (settings.ApplicationId is { } applicationId)
+        {
+            options.Diagnostics.ApplicationId = applicationId;
+        }
+
+        options.RetryPolicy = new ArmRetryPolicy(
+            settings.MaxRetries,
+            new ArmDelayStrategy(settings.RetryDelay, settings.MaxDelay),
+            settings.MaxRetryWait,
+            settings.MaxThrottleRetries);
+        return options;
+    }
+
+    /// <summary>
+    /// Builds the pipeline from <paramref name="settings"/>: <see cref="CreateOptions"/>, then per attempt
+    /// <see cref="RateLimitPacingPolicy"/> (when <see cref="ArmPipelineSettings.Pacing"/>) before the bearer token policy.
+    /// Certificate trust as in <see cref="CreatePipeline(TokenCredential, ArmConnection, ArmClientOptions?)"/>.
+    /// </summary>
+    public static HttpPipeline CreatePipeline(TokenCredential credential, ArmConnection connection, ArmPipelineSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        ArgumentNullException.ThrowIfNull(connection);
+        var options = CreateOptions(settings);
+        var authentication = new BearerTokenAuthenticationPolicy(credential, connection.Scope);
+        HttpPipelinePolicy[] perRetry = settings.Pacing
+            ? [new RateLimitPacingPolicy(settings.PacingReserve, settings.MaxRetryWait, settings.TimeProvider), authentication]
+            : [authentication];
+        return Build(options, connection, perRetry);
+    }
+}

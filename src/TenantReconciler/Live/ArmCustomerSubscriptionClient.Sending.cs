@@ -1,0 +1,109 @@
+using Azure;
+using Azure.Core;
+
+namespace TenantReconciler.Live;
+
+/// <summary>Sending a request and turning what came back (or did not) into an <see cref="ArmRequestException"/>.</summary>
+public sealed partial class ArmCustomerSubscriptionClient
+{
+    /// <summary>
+    /// True when a failure is the network's, not the service's: no response after the retry policy gave up.
+    /// An <see cref="OperationCanceledException"/> counts only when the caller did not cancel (a network timeout).
+    /// </summary>
+    internal static bool IsTransportFailure(Exception exception, CancellationToken cancellationToken) => exception switch
+    {
+        RequestFailedException { Status: 0 } => true,
+        HttpRequestException or IOException => true,
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        AggregateException aggregate => aggregate.InnerExceptions.Count > 0
+            && aggregate.InnerExceptions.All(inner => IsTransportFailure(inner, cancellationToken)),
+        _ => false,
+    };
+
+    private static string? RequestId(Response response) =>
+        response.Headers.TryGetValue(RequestIdHeader, out var value) ? value : null;
+
+    private static string CorrelationId(Response response, string sent) =>
+        response.Headers.TryGetValue(CorrelationIdHeader, out var value) && !string.IsNullOrEmpty(value) ? value : sent;
+
+    private static string Ids(Response response, string correlationId) =>
+        $" ({RequestIdHeader}: {RequestId(response) ?? "none"}, {CorrelationIdHeader}: {CorrelationId(response, correlationId)})";
+
+    /// <summary>The innermost message of a transport failure, e.g. "Connection refused" or the certificate rejection.</summary>
+    private static string Describe(Exception exception)
+    {
+        var current = exception;
+        while (true)
+        {
+            if (current is AggregateException { InnerExceptions.Count: > 0 } aggregate)
+            {
+                current = aggregate.InnerExceptions[^1];
+            }
+            else if (current.InnerException is not null)
+            {
+                current = current.InnerException;
+            }
+            else
+            {
+                return current.Message;
+            }
+        }
+    }
+
+    private static ArmRequestException ErrorResponse(HttpMessage message, Response response, string correlationId, string notFound)
+    {
+        var (code, text) = CustomerSubscriptionJson.ReadError(response.Content.ToMemory());
+        var what = code is null
+            ? $"{response.Status} {response.ReasonPhrase}".TrimEnd()
+            : $"{response.Status} {code}: {text}".TrimEnd();
+        var sentence = what.EndsWith('.') ? what : what + ".";
+        var hint = ArmErrorHints.HintFor(code) is { } explained ? $" Hint: {explained}"
+            : response.Status == 404 ? " " + notFound
+            : string.Empty;
+        if (RetryAfterRefusal.Of(message) is { } refusal)
+        {
+            hint += " " + refusal.Describe();
+        }
+
+        return new ArmRequestException(
+            $"{message.Request.Method} {message.Request.Uri} failed: {sentence}{hint}{Ids(response, correlationId)}",
+            response.Status,
+            code,
+            RequestId(response),
+            CorrelationId(response, correlationId));
+    }
+
+    /// <summary>A listing refused on our side (status 0): nothing further is sent.</summary>
+    private static ArmRequestException Refused(string code, string text, Response lastResponse, string correlationId) =>
+        new($"{text}{Ids(lastResponse, correlationId)}", 0, code, RequestId(lastResponse), CorrelationId(lastResponse, correlationId));
+
+    private HttpMessage CreateMessage(RequestMethod method, Uri uri, string correlationId)
+    {
+        var message = _pipeline.CreateMessage();
+        message.Request.Method = method;
+        message.Request.Uri.Reset(uri);
+        message.Request.Headers.Add(HttpHeader.Common.JsonAccept);
+        message.Request.Headers.Add(CorrelationIdHeader, correlationId);
+        return message;
+    }
+
+    private async Task<Response> SendAsync(HttpMessage message, string correlationId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            return message.Response;
+        }
+        catch (Exception e) when (IsTransportFailure(e, cancellationToken))
+        {
+            throw new ArmRequestException(
+                $"{message.Request.Method} {message.Request.Uri} failed: no response ({Describe(e)}). "
+                + $"({CorrelationIdHeader}: {correlationId})",
+                0,
+                null,
+                null,
+                correlationId,
+                e);
+        }
+    }
+}

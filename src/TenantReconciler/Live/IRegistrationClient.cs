@@ -1,0 +1,34 @@
+namespace TenantReconciler.Live;
+
+/// <summary>
+/// Reads the registration resource itself (<c>GET …/Microsoft.AzureStack/registrations/{name}</c>), for pre-flight
+/// checks. Separate from <see cref="ICustomerSubscriptionClient"/> so that its other implementations need not change.
+/// </summary>
+public interface IRegistrationClient
+{
+    /// <summary>
+    /// The registration's billing model, Cloud ID and object id. A missing registration (404 <c>RegistrationNotFound</c>
+    /// or <c>ResourceNotFound</c>) and any other failure throw <see cref="ArmRequestException"/>.
+    /// </summary>
+    Task<RegistrationInfo> GetRegistrationAsync(RegistrationRef registration, CancellationToken cancellationToken);
+}
+
+/// <summary>What the registration resource says about itself (<c>properties</c> of the spec's Registration).</summary>
+/// <param name="Registration">The registration asked for.</param>
+/// <param name="BillingModel"><c>PayAsYouUse</c>, <c>Capacity</c> or <c>Development</c>, as ARM spells it.</param>
+/// <param name="CloudId">The Cloud ID of the Azure Stack, or null when the resource does not carry one.</param>
+/// <param name="ObjectId">The registration's object id, or null when absent.</param>
+public sealed record RegistrationInfo(RegistrationRef Registration, string BillingModel, string? CloudId, string? ObjectId)
+{
+    public const string Capacity = "Capacity";
+
+    /// <summary><c>location</c> (<c>global</c> for registrations), or null when absent.</summary>
+    public string? Location { get; init; }
+
+    public string? ETag { get; init; }
+
+    /// <summary>
+    /// False for a Capacity registration: ARM refuses its customer subscriptions with <c>CustomerSubscriptionsNotAllowed</c>.
+    /// </summary>
+    public bool AllowsCustomerSubscriptions => !string.Equals(BillingModel, Capacity, StringComparison.OrdinalIgnoreCase);
+}
