@@ -97,6 +97,11 @@ public sealed class ArmCustomerSubscriptionClient : ICustomerSubscriptionClient
             options.Diagnostics.ApplicationId = applicationId;
         }
 
+        if (settings.Transport is { } transport)
+        {
+            options.Transport = transport;
+        }
+
         options.RetryPolicy = new ArmRetryPolicy(
             settings.MaxRetries,
             new ArmDelayStrategy(settings.RetryDelay, settings.MaxDelay),
