@@ -31,6 +31,9 @@ public static class AuthKinds
         ["azure-pipelines"] = AuthKind.AzurePipelines,
     };
 
+    /// <summary>Every <c>--auth</c> value, for help texts: "default, cli, …, azure-pipelines".</summary>
+    public static string Names => string.Join(", ", ByName.Keys);
+
     /// <summary>The <c>--auth</c> spelling of <paramref name="auth"/>, e.g. <c>workload-identity</c>.</summary>
     public static string NameOf(AuthKind auth) => ByName.First(pair => pair.Value == auth).Key;
 }
