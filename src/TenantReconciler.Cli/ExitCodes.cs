@@ -11,4 +11,10 @@ public static class ExitCodes
 
     /// <summary>With <c>plan --detailed-exitcode</c>: success, and the plan has changes.</summary>
     public const int Changes = 2;
+
+    /// <summary>
+    /// A bug: an unexpected exception reached the command boundary (EX_SOFTWARE of sysexits.h). Expected failures,
+    /// cancellation included, are <see cref="Error"/>.
+    /// </summary>
+    public const int InternalError = 70;
 }

@@ -19,6 +19,18 @@ public static class AzureCloudExtensions
         AzureCloud.AzureChinaCloud => ArmEnvironment.AzureChina,
         _ => throw new ArgumentOutOfRangeException(nameof(cloud), cloud, null),
     };
+
+    /// <summary>
+    /// The Microsoft Entra authority that issues the cloud's tokens (the values of Azure.Identity's
+    /// <c>AzureAuthorityHosts</c>): a credential for one cloud never asks another cloud's authority.
+    /// </summary>
+    public static Uri AuthorityHost(this AzureCloud cloud) => cloud switch
+    {
+        AzureCloud.AzureCloud => new Uri("https://login.microsoftonline.com/"),
+        AzureCloud.AzureUSGovernment => new Uri("https://login.microsoftonline.us/"),
+        AzureCloud.AzureChinaCloud => new Uri("https://login.chinacloudapi.cn/"),
+        _ => throw new ArgumentOutOfRangeException(nameof(cloud), cloud, null),
+    };
 }
 
 /// <summary>The ARM api-versions of <c>Microsoft.AzureStack/registrations/customerSubscriptions</c> that we speak.</summary>

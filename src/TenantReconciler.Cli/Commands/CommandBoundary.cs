@@ -1,23 +1,36 @@
+using TenantReconciler.Cli.Composition;
+
 namespace TenantReconciler.Cli.Commands;
 
-/// <summary>The one place where an expected failure becomes a message on stderr and exit code 1.</summary>
+/// <summary>
+/// The one place where a command's failure becomes a message on stderr and an exit code. An expected failure
+/// (<see cref="ReconcilerException"/>) and a cancellation exit <see cref="ExitCodes.Error"/>; anything else is a bug,
+/// reported in one line (with its stack trace only at <c>--verbosity diagnostic</c>), exit <see cref="ExitCodes.InternalError"/>.
+/// Nothing escapes a command as an unhandled exception.
+/// </summary>
 public static class CommandBoundary
 {
-    public static async Task<int> RunAsync(IOContext io, Func<Task<int>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (ReconcilerException e)
-        {
-            WriteError(io.Error, e);
-            return ExitCodes.Error;
-        }
-    }
+    public const string CancelledMessage = "Error: cancelled (Ctrl+C or SIGTERM) before the command finished.";
 
-    public static void WriteError(TextWriter error, ReconcilerException e)
+    /// <summary>
+    /// As <see cref="RunAsync(IOContext, Verbosity, Func{Task{int}}, CancellationToken)"/> at normal verbosity, with
+    /// every <see cref="OperationCanceledException"/> counted as the user's cancellation (this overload has no token to tell).
+    /// </summary>
+    public static Task<int> RunAsync(IOContext io, Func<Task<int>> action) => RunCoreAsync(io, Verbosity.Normal, null, action);
+
+    /// <summary>
+    /// Runs <paramref name="action"/>. An <see cref="OperationCanceledException"/> is a cancellation only when
+    /// <paramref name="cancellationToken"/> (the command's, cancelled by Ctrl+C or SIGTERM) is cancelled; any other is a bug.
+    /// </summary>
+    public static Task<int> RunAsync(IOContext io, Verbosity verbosity, Func<Task<int>> action, CancellationToken cancellationToken) =>
+        RunCoreAsync(io, verbosity, cancellationToken, action);
+
+    public static void WriteError(TextWriter error, ReconcilerException e) => WriteError(error, e, Verbosity.Normal);
+
+    public static void WriteError(TextWriter error, ReconcilerException e, Verbosity verbosity)
     {
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(e);
         if (e.Diagnostics.Count > 0)
         {
             foreach (var diagnostic in e.Diagnostics)
@@ -31,5 +44,48 @@ public static class CommandBoundary
         }
 
         error.WriteLine($"Error: {e.Message}");
+        if (verbosity == Verbosity.Diagnostic && e is CredentialException { Details: { } details })
+        {
+            error.WriteLine(details);
+        }
+    }
+
+    /// <summary>"Error: internal error (TYPE): first line of the message. ...", and at diagnostic verbosity the stack trace.</summary>
+    public static void WriteInternalError(TextWriter error, Exception e, Verbosity verbosity)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(e);
+        var message = e.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? string.Empty;
+        message = message.TrimEnd('.');
+        error.WriteLine($"Error: internal error ({e.GetType().Name}): {message}. Re-run with -v diagnostic for details, and report it.");
+        if (verbosity == Verbosity.Diagnostic)
+        {
+            error.WriteLine(e.ToString());
+        }
+    }
+
+    private static async Task<int> RunCoreAsync(IOContext io, Verbosity verbosity, CancellationToken? cancellationToken, Func<Task<int>> action)
+    {
+        ArgumentNullException.ThrowIfNull(io);
+        ArgumentNullException.ThrowIfNull(action);
+        try
+        {
+            return await action();
+        }
+        catch (ReconcilerException e)
+        {
+            WriteError(io.Error, e, verbosity);
+            return ExitCodes.Error;
+        }
+        catch (OperationCanceledException) when (cancellationToken is not { } token || token.IsCancellationRequested)
+        {
+            io.Error.WriteLine(CancelledMessage);
+            return ExitCodes.Error;
+        }
+        catch (Exception e)
+        {
+            WriteInternalError(io.Error, e, verbosity);
+            return ExitCodes.InternalError;
+        }
     }
 }

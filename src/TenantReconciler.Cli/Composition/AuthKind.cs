@@ -9,6 +9,13 @@ public enum AuthKind
     WorkloadIdentity,
     ManagedIdentity,
     Emulator,
+
+    /// <summary>
+    /// Azure Pipelines' workload identity federation (Azure.Identity's <c>AzurePipelinesCredential</c>), from the
+    /// variables an <c>AzureCLI@2</c> task sets: <c>AZURESUBSCRIPTION_TENANT_ID</c>, <c>AZURESUBSCRIPTION_CLIENT_ID</c>,
+    /// <c>AZURESUBSCRIPTION_SERVICE_CONNECTION_ID</c>, and <c>SYSTEM_ACCESSTOKEN</c> (mapped from <c>$(System.AccessToken)</c>).
+    /// </summary>
+    AzurePipelines,
 }
 
 public static class AuthKinds
@@ -21,5 +28,12 @@ public static class AuthKinds
         ["workload-identity"] = AuthKind.WorkloadIdentity,
         ["managed-identity"] = AuthKind.ManagedIdentity,
         ["emulator"] = AuthKind.Emulator,
+        ["azure-pipelines"] = AuthKind.AzurePipelines,
     };
+
+    /// <summary>Every <c>--auth</c> value, for help texts: "default, cli, …, azure-pipelines".</summary>
+    public static string Names => string.Join(", ", ByName.Keys);
+
+    /// <summary>The <c>--auth</c> spelling of <paramref name="auth"/>, e.g. <c>workload-identity</c>.</summary>
+    public static string NameOf(AuthKind auth) => ByName.First(pair => pair.Value == auth).Key;
 }

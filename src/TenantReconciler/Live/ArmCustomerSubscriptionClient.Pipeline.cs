@@ -71,6 +71,11 @@ public sealed partial class ArmCustomerSubscriptionClient
             options.Diagnostics.ApplicationId = applicationId;
         }
 
+        if (settings.Transport is { } transport)
+        {
+            options.Transport = transport;
+        }
+
         options.RetryPolicy = new ArmRetryPolicy(
             settings.MaxRetries,
             new ArmDelayStrategy(settings.RetryDelay, settings.MaxDelay),

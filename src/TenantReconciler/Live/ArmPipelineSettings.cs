@@ -45,6 +45,12 @@ public sealed record ArmPipelineSettings
     /// <summary>When set, prefixes the User-Agent (Azure.Core's <c>ApplicationId</c>: at most 24 characters, no spaces).</summary>
     public string? ApplicationId { get; init; }
 
+    /// <summary>
+    /// The transport under the pipeline; null for Azure.Core's default (an <c>HttpClient</c>). Tests set a recording one.
+    /// A connection's trusted certificate replaces it (see <see cref="ArmCustomerSubscriptionClient.CreatePipeline(Azure.Core.TokenCredential, ArmConnection, ArmPipelineSettings)"/>).
+    /// </summary>
+    public Azure.Core.Pipeline.HttpPipelineTransport? Transport { get; init; }
+
     /// <summary>The clock pacing waits on.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
