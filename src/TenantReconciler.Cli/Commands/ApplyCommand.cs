@@ -70,7 +70,8 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
                     guards.IgnoreSuspend(parseResult),
                     writes.Parse(parseResult),
                     connection.Parse(parseResult)),
-                cancellationToken)));
+                cancellationToken),
+                cancellationToken));
         return command;
     }
 

@@ -25,11 +25,14 @@ public sealed class CliContext(IOContext io, Func<Verbosity, IHost> hostFactory,
 
     public Func<Verbosity, IHost> HostFactory => hostFactory;
 
-    public Task<int> RunAsync<THandler>(ParseResult parseResult, Func<THandler, Task<int>> action)
-        where THandler : notnull =>
-        CommandBoundary.RunAsync(io, async () =>
+    public Task<int> RunAsync<THandler>(ParseResult parseResult, Func<THandler, Task<int>> action, CancellationToken cancellationToken = default)
+        where THandler : notnull
+    {
+        var level = parseResult.GetValue(verbosity);
+        return CommandBoundary.RunAsync(io, level, async () =>
         {
-            using var host = hostFactory(parseResult.GetValue(verbosity));
+            using var host = hostFactory(level);
             return await action(host.Services.GetRequiredService<THandler>());
-        });
+        }, cancellationToken);
+    }
 }

@@ -90,7 +90,8 @@ public static class EmulatorCommand
                     parseResult.GetValue(throttleWrites),
                     parseResult.GetValue(throttleDeletes),
                     parseResult.GetValue(seed)),
-                cancellationToken)));
+                cancellationToken),
+                cancellationToken));
         return command;
     }
 

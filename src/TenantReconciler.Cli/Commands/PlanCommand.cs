@@ -41,7 +41,8 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, TimePr
                     parseResult.GetValue(detailed),
                     parseResult.GetValue(outFile),
                     connection.Parse(parseResult)),
-                cancellationToken)));
+                cancellationToken),
+                cancellationToken));
         return command;
     }
 

@@ -44,7 +44,8 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, TimePr
                     parseResult.GetRequiredValue(outFile),
                     parseResult.GetRequiredValue(output),
                     connection.Parse(parseResult)),
-                cancellationToken)));
+                cancellationToken),
+                cancellationToken));
         return command;
     }
 

@@ -73,7 +73,7 @@ public static class WatchCommand
         connection.AddTo(command);
         lease.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
-            CommandBoundary.RunAsync(io, async () =>
+            CommandBoundary.RunAsync(io, parseResult.GetValue(verbosity), async () =>
             {
                 var arguments = new WatchArguments(
                     parseResult.GetRequiredValue(file),
@@ -91,7 +91,7 @@ public static class WatchCommand
                 };
                 using var host = hostFactory(parseResult.GetValue(verbosity));
                 return await host.Services.GetRequiredService<WatchHandler>().RunAsync(arguments, cancellationToken);
-            }));
+            }, cancellationToken));
         return command;
     }
 

@@ -15,7 +15,7 @@ public sealed class ConnectionOptions
 
     private readonly Option<string?> _auth = new("--auth")
     {
-        Description = "Credential: default, cli, environment, workload-identity, managed-identity, or emulator (loopback only).",
+        Description = $"Credential: {AuthKinds.Names} (emulator: loopback only).",
     };
 
     private readonly Option<Uri?> _armEndpoint = CommonOptions.Uri(
