@@ -3,6 +3,7 @@ using TenantReconciler.Cli.Composition;
 using TenantReconciler.Cli.Output;
 using TenantReconciler.Desired;
 using TenantReconciler.Live;
+using TenantReconciler.Persistence;
 using TenantReconciler.Planning;
 using TenantReconciler.Rendering;
 

@@ -2,6 +2,7 @@ using TenantReconciler.Applying;
 using TenantReconciler.Cli.Composition;
 using TenantReconciler.Desired;
 using TenantReconciler.Live;
+using TenantReconciler.Persistence;
 using TenantReconciler.Planning;
 using TenantReconciler.Rendering;
 

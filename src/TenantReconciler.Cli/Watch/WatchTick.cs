@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using TenantReconciler.Applying;
 using TenantReconciler.Desired;
 using TenantReconciler.Live;
+using TenantReconciler.Persistence;
 using TenantReconciler.Planning;
 
 namespace TenantReconciler.Cli.Watch;

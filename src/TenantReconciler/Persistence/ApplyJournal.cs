@@ -1,155 +1,117 @@
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using TenantReconciler.Applying;
 using TenantReconciler.Live;
 using TenantReconciler.Planning;
 
-namespace TenantReconciler.Applying;
-
-/// <summary>One line of the apply journal (JSON lines).</summary>
-public sealed record JournalEntry
-{
-    public const string ApplyStarted = "apply-started";
-    public const string RequestStarted = "request-started";
-    public const string RequestFinished = "request-finished";
-    public const string ApplyFinished = "apply-finished";
-
-    public required string Type { get; init; }
-
-    public required Guid ApplyId { get; init; }
-
-    public Guid? PlanId { get; init; }
-
-    public required DateTimeOffset Time { get; init; }
-
-    /// <summary>The registration's resource id.</summary>
-    public string? Registration { get; init; }
-
-    public string? Operation { get; init; }
-
-    public ChangeAction? Action { get; init; }
-
-    /// <summary>The customer subscription this request wrote.</summary>
-    public Guid? CustomerSubscriptionId { get; init; }
-
-    /// <summary>The tenant mapped to <see cref="CustomerSubscriptionId"/> before the request (null: no mapping).</summary>
-    public Guid? PreviousTenantId { get; init; }
-
-    /// <summary>The tenant mapped to <see cref="CustomerSubscriptionId"/> after the request (null: no mapping).</summary>
-    public Guid? NewTenantId { get; init; }
-
-    /// <summary>started, done or failed.</summary>
-    public string? Result { get; init; }
-
-    public string? RequestId { get; init; }
-
-    public string? ErrorCode { get; init; }
-
-    public string? Error { get; init; }
-
-    public int? Done { get; init; }
-
-    public int? Failed { get; init; }
-
-    public int? NotAttempted { get; init; }
-}
+namespace TenantReconciler.Persistence;
 
 /// <summary>
-/// Appends every request of an apply to a JSON-lines file, before it is sent and after it finished, each line flushed
-/// as it is written: a killed process leaves at most a partial last line, which <see cref="JournalReader"/> skips.
-/// It records changes and request ids only: never a token or a header.
+/// What every apply journal writes, whatever holds it: a plan-claimed entry, then apply-started, every request before
+/// it is sent and after it finished, and apply-finished. Each entry carries the apply id, its number in the apply and
+/// the ARM endpoint. It records changes and request ids only: never a token or a header.
 /// </summary>
-public sealed class ApplyJournal : IApplyObserver, IDisposable
+public abstract class ApplyJournal : IApplyJournal
 {
-    private readonly FileStream _stream;
     private readonly TimeProvider _time;
-    private readonly object _gate = new();
+    private int _sequence = -1;
+    private Guid? _planId;
 
-    private ApplyJournal(FileStream stream, Guid applyId, Guid? planId, TimeProvider time)
+    private protected ApplyJournal(string? endpoint, Guid? planId, TimeProvider time)
     {
-        _stream = stream;
-        ApplyId = applyId;
-        PlanId = planId;
+        ArgumentNullException.ThrowIfNull(time);
+        Endpoint = endpoint;
+        _planId = planId;
         _time = time;
     }
 
-    public Guid ApplyId { get; }
+    public Guid ApplyId { get; } = Guid.NewGuid();
 
-    public Guid? PlanId { get; }
+    /// <summary>The plan this apply claimed (or was opened with), if any.</summary>
+    public Guid? PlanId => _planId;
 
-    public string Path => _stream.Name;
+    /// <summary>The endpoint recorded in every entry.</summary>
+    public string? Endpoint { get; }
 
-    public static ApplyJournal Open(string path, Guid? planId, TimeProvider time)
+    /// <summary>Who this process is in a claim: machine and process id.</summary>
+    public static string LocalWriter { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
+
+    /// <summary>
+    /// The local file journal at <paramref name="path"/>, for the callers not yet on <see cref="JournalStore"/>: no
+    /// endpoint is recorded and <paramref name="planId"/> is not claimed (only written on the entries).
+    /// </summary>
+    public static FileApplyJournal Open(string path, Guid? planId, TimeProvider time) => FileApplyJournal.Open(path, null, planId, time);
+
+    public async Task ClaimPlanAsync(Guid planId, CancellationToken cancellationToken)
     {
-        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
+        if (_planId is not null)
         {
-            Directory.CreateDirectory(directory);
+            throw new InvalidOperationException($"this apply already has plan {_planId:D}; claim a plan once, before the first request.");
         }
 
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ReconcilerException($"cannot open the apply journal {path}: {e.Message}", e);
-        }
-
-        var journal = new ApplyJournal(stream, Guid.NewGuid(), planId, time);
-
-        // A previous run killed mid-line left a partial line: start on a fresh one so this run's entries stay readable.
-        if (stream.Length > 0)
-        {
-            journal.WriteRaw("\n"u8);
-        }
-
-        return journal;
+        await ClaimAsync(NewEntry(JournalEntry.PlanClaimed) with { PlanId = planId, Writer = LocalWriter }, cancellationToken);
+        _planId = planId;
     }
 
-    public void Started(Plan plan) => Write(new JournalEntry
+    public Task StartedAsync(Plan plan, CancellationToken cancellationToken) => AppendAsync(
+        NewEntry(JournalEntry.ApplyStarted) with
+        {
+            Done = 0,
+            Failed = 0,
+            NotAttempted = plan.Registrations.Sum(r => r.PendingChanges.Count()),
+        },
+        cancellationToken);
+
+    public Task FinishedAsync(ApplyResult result, CancellationToken cancellationToken) => AppendAsync(
+        NewEntry(JournalEntry.ApplyFinished) with
+        {
+            Done = result.Count(ChangeOutcome.Done),
+            Failed = result.Count(ChangeOutcome.Failed),
+            NotAttempted = result.Count(ChangeOutcome.NotAttempted),
+        },
+        cancellationToken);
+
+    public async ValueTask OnStartingAsync(RegistrationRef registration, PlannedOperation operation, CancellationToken cancellationToken) =>
+        await AppendAsync(RequestEntry(JournalEntry.RequestStarted, registration, operation, "started"), cancellationToken);
+
+    public async ValueTask OnCompletedAsync(RegistrationRef registration, PlannedOperation operation, ArmWriteResult? result, ArmRequestException? error, CancellationToken cancellationToken) =>
+        await AppendAsync(
+            RequestEntry(JournalEntry.RequestFinished, registration, operation, error is null ? "done" : "failed") with
+            {
+                RequestId = result?.RequestId ?? error?.RequestId,
+                ErrorCode = error?.ErrorCode,
+                Error = error?.Message,
+            },
+            cancellationToken);
+
+    public abstract ValueTask DisposeAsync();
+
+    /// <summary>Appends <paramref name="entry"/> durably (flushed, or committed by the storage service) before returning.</summary>
+    private protected abstract Task AppendAsync(JournalEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends <paramref name="claim"/> unless its plan id was claimed before, atomically with that check; otherwise
+    /// throws <see cref="AlreadyApplied"/>.
+    /// </summary>
+    private protected abstract Task ClaimAsync(JournalEntry claim, CancellationToken cancellationToken);
+
+    private protected static ReconcilerException AlreadyApplied(Guid planId, JournalEntry? previous, string journal)
     {
-        Type = JournalEntry.ApplyStarted,
+        var when = previous is null ? "" : $" at {previous.Time:u}";
+        var by = previous?.Writer is { } writer ? $" by {writer}" : "";
+        return new ReconcilerException(
+            $"plan {planId:D} was already applied{when}{by} (journal {journal}). A saved plan is single-use: run plan again.");
+    }
+
+    private JournalEntry NewEntry(string type) => new()
+    {
+        Type = type,
         ApplyId = ApplyId,
-        PlanId = PlanId,
+        Sequence = Interlocked.Increment(ref _sequence),
+        PlanId = _planId,
         Time = _time.GetUtcNow(),
-        Done = 0,
-        Failed = 0,
-        NotAttempted = plan.Registrations.Sum(r => r.PendingChanges.Count()),
-    });
+        Endpoint = Endpoint,
+    };
 
-    public void Finished(ApplyResult result) => Write(new JournalEntry
-    {
-        Type = JournalEntry.ApplyFinished,
-        ApplyId = ApplyId,
-        PlanId = PlanId,
-        Time = _time.GetUtcNow(),
-        Done = result.Count(ChangeOutcome.Done),
-        Failed = result.Count(ChangeOutcome.Failed),
-        NotAttempted = result.Count(ChangeOutcome.NotAttempted),
-    });
-
-    public ValueTask OnStartingAsync(RegistrationRef registration, PlannedOperation operation, CancellationToken cancellationToken)
-    {
-        Write(Entry(JournalEntry.RequestStarted, registration, operation, "started"));
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask OnCompletedAsync(RegistrationRef registration, PlannedOperation operation, ArmWriteResult? result, ArmRequestException? error, CancellationToken cancellationToken)
-    {
-        Write(Entry(JournalEntry.RequestFinished, registration, operation, error is null ? "done" : "failed") with
-        {
-            RequestId = result?.RequestId ?? error?.RequestId,
-            ErrorCode = error?.ErrorCode,
-            Error = error?.Message,
-        });
-        return ValueTask.CompletedTask;
-    }
-
-    public void Dispose() => _stream.Dispose();
-
-    private JournalEntry Entry(string type, RegistrationRef registration, PlannedOperation operation, string result)
+    private JournalEntry RequestEntry(string type, RegistrationRef registration, PlannedOperation operation, string result)
     {
         var change = operation.Change;
         var (subscription, previous, next) = operation.Kind switch
@@ -159,12 +121,8 @@ public sealed class ApplyJournal : IApplyObserver, IDisposable
             _ => (change.CustomerSubscriptionId, change.PreviousTenantId, (Guid?)null),
         };
 
-        return new JournalEntry
+        return NewEntry(type) with
         {
-            Type = type,
-            ApplyId = ApplyId,
-            PlanId = PlanId,
-            Time = _time.GetUtcNow(),
             Registration = registration.Id.ToString(),
             Operation = operation.Kind == OperationKind.Put ? "PUT" : "DELETE",
             Action = change.Action,
@@ -173,86 +131,5 @@ public sealed class ApplyJournal : IApplyObserver, IDisposable
             NewTenantId = next,
             Result = result,
         };
-    }
-
-    private void Write(JournalEntry entry)
-    {
-        var line = JsonSerializer.SerializeToUtf8Bytes(entry, JournalReader.SerializerOptions);
-        lock (_gate)
-        {
-            var buffer = new byte[line.Length + 1];
-            line.CopyTo(buffer, 0);
-            buffer[^1] = (byte)'\n';
-            _stream.Write(buffer);
-            _stream.Flush();
-        }
-    }
-
-    private void WriteRaw(ReadOnlySpan<byte> bytes)
-    {
-        lock (_gate)
-        {
-            _stream.Write(bytes);
-            _stream.Flush();
-        }
-    }
-}
-
-/// <summary>Reads a journal, tolerating the partial or corrupt lines a killed process may leave.</summary>
-public static class JournalReader
-{
-    public static JsonSerializerOptions SerializerOptions { get; } = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
-    public static JournalContents Read(string path)
-    {
-        if (!File.Exists(path))
-        {
-            return new JournalContents([], 0);
-        }
-
-        var entries = new List<JournalEntry>();
-        var skipped = 0;
-        foreach (var line in File.ReadLines(path, Encoding.UTF8))
-        {
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            try
-            {
-                if (JsonSerializer.Deserialize<JournalEntry>(line, SerializerOptions) is { } entry)
-                {
-                    entries.Add(entry);
-                }
-            }
-            catch (JsonException)
-            {
-                skipped++;
-            }
-        }
-
-        return new JournalContents(entries, skipped);
-    }
-}
-
-/// <summary>The readable entries of a journal, in file order, and how many lines could not be read.</summary>
-public sealed record JournalContents(IReadOnlyList<JournalEntry> Entries, int SkippedLines)
-{
-    /// <summary>The start entry of the apply that used <paramref name="planId"/>, if any: a plan is applied at most once.</summary>
-    public JournalEntry? ApplyOfPlan(Guid planId) =>
-        Entries.FirstOrDefault(e => e.Type == JournalEntry.ApplyStarted && e.PlanId == planId);
-
-    /// <summary>The successful writes of the last apply that made any, in order.</summary>
-    public IReadOnlyList<JournalEntry> LastApplyWrites()
-    {
-        var last = Entries.LastOrDefault(e => e.Type == JournalEntry.RequestFinished && e.Result == "done");
-        return last is null
-            ? []
-            : Entries.Where(e => e.ApplyId == last.ApplyId && e.Type == JournalEntry.RequestFinished && e.Result == "done").ToArray();
     }
 }

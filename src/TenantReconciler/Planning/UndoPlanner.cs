@@ -1,6 +1,7 @@
 using TenantReconciler.Applying;
 using TenantReconciler.Desired;
 using TenantReconciler.Live;
+using TenantReconciler.Persistence;
 
 namespace TenantReconciler.Planning;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using TenantReconciler.Applying;
 using TenantReconciler.Emulator;
+using TenantReconciler.Persistence;
 
 namespace TenantReconciler.Tests.Watch;
 
