@@ -11,12 +11,15 @@ public sealed class FileJournalStore : JournalStore
 
     public string Path { get; }
 
+    /// <summary>How long a write waits while another writer holds the file's lock before it fails.</summary>
+    public TimeSpan LockWait { get; init; } = LockedFile.DefaultWait;
+
     public override string Describe() => Path;
 
     public override Task<IApplyJournal> OpenAsync(JournalOpenOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return Task.FromResult<IApplyJournal>(FileApplyJournal.Open(Path, options.Endpoint, null, options.Time));
+        return Task.FromResult<IApplyJournal>(FileApplyJournal.Open(Path, options.Endpoint, null, options.Time, LockWait));
     }
 
     public override Task<JournalContents> ReadAsync(CancellationToken cancellationToken) => Task.FromResult(JournalReader.Read(Path));
@@ -30,10 +33,13 @@ public sealed class FileJournalStore : JournalStore
 /// </summary>
 public sealed class FileApplyJournal : ApplyJournal, IDisposable
 {
-    private FileApplyJournal(string path, string? endpoint, Guid? planId, TimeProvider time)
+    private readonly TimeSpan _lockWait;
+
+    private FileApplyJournal(string path, string? endpoint, Guid? planId, TimeProvider time, TimeSpan lockWait)
         : base(endpoint, planId, time)
     {
         Path = path;
+        _lockWait = lockWait;
     }
 
     public string Path { get; }
@@ -51,7 +57,7 @@ public sealed class FileApplyJournal : ApplyJournal, IDisposable
 
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    internal static FileApplyJournal Open(string path, string? endpoint, Guid? planId, TimeProvider time)
+    internal static FileApplyJournal Open(string path, string? endpoint, Guid? planId, TimeProvider time, TimeSpan lockWait)
     {
         try
         {
@@ -67,22 +73,22 @@ public sealed class FileApplyJournal : ApplyJournal, IDisposable
         }
 
         // Fail now, before any request, if the file cannot be created or written.
-        using (LockedFile.OpenExclusive(path))
+        using (LockedFile.OpenExclusive(path, lockWait))
         {
         }
 
-        return new FileApplyJournal(path, endpoint, planId, time);
+        return new FileApplyJournal(path, endpoint, planId, time, lockWait);
     }
 
     private protected override async Task AppendAsync(JournalEntry entry, CancellationToken cancellationToken)
     {
-        await using var stream = await LockedFile.OpenExclusiveAsync(Path, cancellationToken);
+        await using var stream = await LockedFile.OpenExclusiveAsync(Path, _lockWait, cancellationToken);
         Append(stream, entry);
     }
 
     private protected override async Task ClaimAsync(JournalEntry claim, CancellationToken cancellationToken)
     {
-        await using var stream = await LockedFile.OpenExclusiveAsync(Path, cancellationToken);
+        await using var stream = await LockedFile.OpenExclusiveAsync(Path, _lockWait, cancellationToken);
         var previous = JournalReader.Parse(stream).ApplyOfPlan(claim.PlanId!.Value);
         if (previous is not null)
         {

@@ -6,28 +6,29 @@ namespace TenantReconciler.Persistence;
 /// Opens the local journal with the file locks that keep two writers (threads or processes) from interleaving.
 /// <see cref="FileShare.None"/> is what excludes them: on Windows a sharing mode, on Linux and macOS .NET takes an
 /// exclusive <c>flock</c> on the open file (a reader's <see cref="FileShare.Read"/> takes a shared one). Both are
-/// taken without waiting, so a refused open is tried again, with a short back-off, for up to <see cref="Wait"/>.
+/// taken without waiting, so a refused open is tried again, with a short back-off, for up to the caller's wait
+/// (<see cref="DefaultWait"/>).
 /// </summary>
 internal static class LockedFile
 {
-    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30);
 
     private static readonly TimeSpan MaxBackOff = TimeSpan.FromMilliseconds(50);
 
     /// <summary>The file, created when missing, for reading and appending while no one else has it open.</summary>
-    public static async Task<FileStream> OpenExclusiveAsync(string path, CancellationToken cancellationToken) =>
-        (await OpenAsync(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, sync: false, cancellationToken))!;
+    public static async Task<FileStream> OpenExclusiveAsync(string path, TimeSpan wait, CancellationToken cancellationToken) =>
+        (await OpenAsync(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, wait, sync: false, cancellationToken))!;
 
     /// <summary>As <see cref="OpenExclusiveAsync"/>, blocking the thread while another has the lock.</summary>
-    public static FileStream OpenExclusive(string path) =>
-        OpenAsync(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, sync: true, CancellationToken.None).GetAwaiter().GetResult()!;
+    public static FileStream OpenExclusive(string path, TimeSpan wait) =>
+        OpenAsync(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, wait, sync: true, CancellationToken.None).GetAwaiter().GetResult()!;
 
     /// <summary>The file for reading while no writer has it; null when it does not exist.</summary>
     public static FileStream? OpenForRead(string path) =>
-        OpenAsync(path, FileMode.Open, FileAccess.Read, FileShare.Read, sync: true, CancellationToken.None).GetAwaiter().GetResult();
+        OpenAsync(path, FileMode.Open, FileAccess.Read, FileShare.Read, DefaultWait, sync: true, CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>With <paramref name="sync"/> it never awaits, so the task is complete when it returns.</summary>
-    private static async Task<FileStream?> OpenAsync(string path, FileMode mode, FileAccess access, FileShare share, bool sync, CancellationToken cancellationToken)
+    private static async Task<FileStream?> OpenAsync(string path, FileMode mode, FileAccess access, FileShare share, TimeSpan wait, bool sync, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var backOff = TimeSpan.FromMilliseconds(1);
@@ -44,9 +45,9 @@ internal static class LockedFile
             }
             catch (IOException e) when (IsLockedByAnother(e))
             {
-                if (Stopwatch.GetElapsedTime(started) >= Wait)
+                if (Stopwatch.GetElapsedTime(started) >= wait)
                 {
-                    throw new ReconcilerException($"the apply journal {path} stayed locked by another writer for {Wait.TotalSeconds:0} s: {e.Message}", e);
+                    throw new ReconcilerException($"the apply journal {path} stayed locked by another writer for {wait.TotalSeconds:0} s: {e.Message}", e);
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
