@@ -98,7 +98,7 @@ public sealed class BlobJournalStore : JournalStore
                 await Blob.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
             }
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (IsStorageFailure(e, cancellationToken))
         {
             throw Failure("cannot open", e);
         }
@@ -123,7 +123,7 @@ public sealed class BlobJournalStore : JournalStore
             {
                 // A writer appended between the ranges of a large download: read it again.
             }
-            catch (RequestFailedException e)
+            catch (Exception e) when (IsStorageFailure(e, cancellationToken))
             {
                 throw Failure("cannot read", e);
             }
@@ -132,10 +132,26 @@ public sealed class BlobJournalStore : JournalStore
 
     internal BlobClient Marker(Guid planId) => _container.GetBlobClient($"{_blobPath}.plans/{planId:D}");
 
-    internal ReconcilerException Failure(string what, RequestFailedException e) =>
-        new($"{what} the apply journal {Describe()}: {e.Status} {e.ErrorCode ?? FirstLine(e.Message)}", e);
+    /// <summary>
+    /// The storage service said no, or could not be reached: a status, a failed connection, the retries used up (an
+    /// <see cref="AggregateException"/> from Azure.Core) or the network timeout (a cancellation nobody asked for).
+    /// </summary>
+    internal static bool IsStorageFailure(Exception e, CancellationToken cancellationToken) =>
+        e is RequestFailedException or AggregateException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
-    internal static string FirstLine(string text) => text.Split('\n')[0].Trim();
+    internal ReconcilerException Failure(string what, Exception e)
+    {
+        var reason = e switch
+        {
+            RequestFailedException { Status: > 0 } failed => $"{failed.Status} {failed.ErrorCode ?? FirstLine(failed.Message)}",
+            AggregateException tries => $"{FirstLine(tries.InnerExceptions[^1].Message)} ({tries.InnerExceptions.Count} tries)",
+            OperationCanceledException => "no response within the network timeout",
+            _ => FirstLine(e.Message),
+        };
+        return new ReconcilerException($"{what} the apply journal {Describe()}: {reason}", e);
+    }
+
+    private static string FirstLine(string text) => text.Split('\n')[0].Trim();
 
     private static Uri Redact(Uri uri) => new UriBuilder(uri) { Query = string.Empty, Fragment = string.Empty }.Uri;
 }
@@ -165,7 +181,7 @@ internal sealed class BlobApplyJournal : ApplyJournal
             throw new ReconcilerException(
                 $"the apply journal {_store.Describe()} is full (an append blob holds 50,000 entries): move it aside or give a new --journal path.", e);
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (BlobJournalStore.IsStorageFailure(e, cancellationToken))
         {
             throw _store.Failure("cannot write to", e);
         }
@@ -191,7 +207,7 @@ internal sealed class BlobApplyJournal : ApplyJournal
                 throw AlreadyApplied(planId, previous, _store.Describe());
             }
         }
-        catch (RequestFailedException e)
+        catch (Exception e) when (BlobJournalStore.IsStorageFailure(e, cancellationToken))
         {
             throw _store.Failure("cannot claim the plan in", e);
         }
@@ -206,7 +222,7 @@ internal sealed class BlobApplyJournal : ApplyJournal
             var text = (await marker.DownloadContentAsync(cancellationToken)).Value.Content.ToString();
             return JournalReader.Parse(text.Split('\n')).Entries.FirstOrDefault();
         }
-        catch (RequestFailedException)
+        catch (Exception e) when (BlobJournalStore.IsStorageFailure(e, cancellationToken))
         {
             // Refused all the same: the marker exists, only who wrote it is unknown.
             return null;
