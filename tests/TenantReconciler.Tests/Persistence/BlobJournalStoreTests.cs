@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
 using TenantReconciler.Persistence;
@@ -62,6 +64,27 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         var contents = await storeB.ReadAsync(CancellationToken.None);
         Assert.DoesNotContain(contents.Entries, e => e.ApplyId == b.ApplyId);
         Assert.NotNull(contents.ApplyOfPlan(planId));
+    }
+
+    [AzuriteFact]
+    public async Task ClaimPlanAsync_ResponseLostAndRetried_OwnClaimIsNotRefused()
+    {
+        // Arrange: the marker is created, but its response is lost; Azure.Core retries and gets 409 BlobAlreadyExists.
+        var container = NewContainer();
+        var lose = new LoseFirstMarkerResponse();
+        var options = new BlobClientOptions { Retry = { Delay = TimeSpan.FromMilliseconds(1), MaxRetries = 2 } };
+        options.AddPolicy(lose, HttpPipelinePosition.PerRetry);
+        var store = BlobJournalStore.FromConnectionString(await azurite.GetConnectionStringAsync(), container, BlobPath, options);
+        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None);
+        var planId = Guid.NewGuid();
+
+        // Act
+        await journal.ClaimPlanAsync(planId, CancellationToken.None);
+
+        // Assert
+        Assert.True(lose.Lost);
+        var contents = await store.ReadAsync(CancellationToken.None);
+        Assert.Equal(journal.ApplyId, contents.ApplyOfPlan(planId)?.ApplyId);
     }
 
     [AzuriteFact]
@@ -183,6 +206,29 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         // Assert
         Assert.Contains("cannot open the apply journal http://127.0.0.1:1/devstoreaccount1/journal/ci/journal.jsonl", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(AzuriteFixture.DevelopmentAccountKey, failure.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Sends the first PUT of a plan marker, then throws as if the connection dropped before the response.</summary>
+    private sealed class LoseFirstMarkerResponse : HttpPipelinePolicy
+    {
+        private int _lost;
+
+        public bool Lost => Volatile.Read(ref _lost) == 1;
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline) =>
+            ProcessAsync(message, pipeline).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            if (message.Request.Method == RequestMethod.Put
+                && message.Request.Uri.Path.Contains(".plans/", StringComparison.Ordinal)
+                && message.Response.Status == 201
+                && Interlocked.Exchange(ref _lost, 1) == 0)
+            {
+                throw new IOException("the connection dropped before the response (injected)");
+            }
+        }
     }
 
     private static string NewContainer() => "journal-" + Guid.NewGuid().ToString("N");
