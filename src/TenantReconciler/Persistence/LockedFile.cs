@@ -7,7 +7,7 @@ namespace TenantReconciler.Persistence;
 /// <see cref="FileShare.None"/> is what excludes them: on Windows a sharing mode, on Linux and macOS .NET takes an
 /// exclusive <c>flock</c> on the open file (a reader's <see cref="FileShare.Read"/> takes a shared one). Both are
 /// taken without waiting, so a refused open is tried again, with a short back-off, for up to the caller's wait
-/// (<see cref="DefaultWait"/>).
+/// (<see cref="DefaultWait"/>). Setting <c>DOTNET_SYSTEM_IO_DISABLEFILELOCKING</c> turns the Unix locks off, and with them this guarantee.
 /// </summary>
 internal static class LockedFile
 {
