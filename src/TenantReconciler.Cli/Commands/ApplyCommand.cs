@@ -81,7 +81,6 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         var desired = saved is null
             ? DesiredStateLoader.Load(arguments.File)
             : SavedPlanSource.LoadDesired(saved, arguments.PlanFile!, arguments.FileGiven ? arguments.File : null);
-        var request = saved is { Source.IsUndo: true } ? UndoCommand.Request(saved, desired) : ReconcileRequest.For(desired);
 
         var settings = ArmPipelineSettings.Default with
         {
@@ -95,9 +94,14 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
             throw new ReconcilerException($"the plan was made against {saved.Target}, but this apply targets {session.Target}. Nothing was changed; run plan again against the right target.");
         }
 
+        var journal = JournalFactory.Create(arguments.Limits.Journal, credentials, AuthOf(arguments));
+        var request = saved is { Source.IsUndo: true }
+            ? await UndoCommand.RequestAsync(saved, desired, journal, session, io.Error, cancellationToken)
+            : ReconcileRequest.For(desired);
+
         // With --lock, the lease is held from before the live state is read until the last write.
         await using var applyLock = arguments.Limits.Lock is { } lease ? await AcquireLockAsync(lease, arguments, cancellationToken) : null;
-        using var recorder = new JournalRecorder(arguments.Limits.Journal, time);
+        await using var recorder = new JournalRecorder(journal, JournalRecorder.EndpointOf(session), time);
         var shown = false;
         var policy = new ReconcilePolicy
         {
@@ -132,10 +136,12 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         return ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested);
     }
 
+    private static AuthKind AuthOf(ApplyArguments arguments) =>
+        arguments.Connection.Auth ?? (arguments.Connection.UseEmulator ? AuthKind.Emulator : AuthKind.Default);
+
     private async Task<ApplyLock> AcquireLockAsync(LeaseArguments lease, ApplyArguments arguments, CancellationToken cancellationToken)
     {
-        var auth = arguments.Connection.Auth ?? (arguments.Connection.UseEmulator ? AuthKind.Emulator : AuthKind.Default);
-        var blob = LeaseLockFactory.Create(lease, credentials, auth);
+        var blob = LeaseLockFactory.Create(lease, credentials, AuthOf(arguments));
         io.Error.WriteLine($"Acquiring the lock {lease.Describe()} (waiting up to {lease.Wait.TotalSeconds:0} s)...");
         return await ApplyLock.AcquireAsync(blob, lease.Duration, lease.Wait, time, cancellationToken);
     }

@@ -11,19 +11,20 @@ using TenantReconciler.Rendering;
 
 namespace TenantReconciler.Cli.Commands;
 
-public sealed record UndoArguments(string File, string Journal, string Out, string Output, ConnectionArguments Connection);
+public sealed record UndoArguments(string File, JournalArguments Journal, string Out, string Output, ConnectionArguments Connection);
 
 /// <summary>
 /// <c>undo</c>: a saved plan (never a write) that restores the mappings changed by the last apply in the journal. It is
 /// applied with <c>apply PLANFILE</c>, which re-derives it from the same journal entries, through the same guards and
-/// the same checks as any plan.
+/// the same checks as any plan. An apply made against another endpoint (the embedded emulator, say) is never undone
+/// against this one.
 /// </summary>
-public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, TimeProvider time)
+public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time)
 {
     public static Command Create(CliContext cli)
     {
         var file = CommonOptions.File();
-        var journal = WriteOptions.Journal();
+        var journal = new JournalOptions();
         var outFile = new Option<string>("--out")
         {
             Description = "Where to save the undo plan.",
@@ -33,14 +34,15 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, TimePr
         var connection = new ConnectionOptions();
         var command = new Command("undo", "Make a plan (not a write) that restores the mappings changed by the last apply in the journal. Apply it with 'apply PLANFILE'.")
         {
-            file, journal, outFile, output,
+            file, outFile, output,
         };
+        journal.AddTo(command);
         connection.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
             cli.RunAsync<UndoCommand>(parseResult, h => h.RunAsync(
                 new UndoArguments(
                     parseResult.GetRequiredValue(file),
-                    parseResult.GetRequiredValue(journal),
+                    journal.Parse(parseResult),
                     parseResult.GetRequiredValue(outFile),
                     parseResult.GetRequiredValue(output),
                     connection.Parse(parseResult)),
@@ -51,19 +53,21 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, TimePr
 
     public async Task<int> RunAsync(UndoArguments arguments, CancellationToken cancellationToken)
     {
-        var contents = JournalReader.Read(arguments.Journal);
+        // tenants.yaml gives the cloud, the api-version, the protected tenants and the thresholds.
+        var template = DesiredStateLoader.Load(arguments.File);
+        var auth = arguments.Connection.Auth ?? (arguments.Connection.UseEmulator ? AuthKind.Emulator : AuthKind.Default);
+        var journal = JournalFactory.Create(arguments.Journal, credentials, auth);
+        var contents = await ReadAsync(journal, io.Error, cancellationToken);
         var last = contents.LastApplyWrites();
         if (last.Count == 0)
         {
-            throw new ReconcilerException($"the journal {arguments.Journal} has no successful write to undo.");
+            throw new ReconcilerException($"the journal {journal.Describe()} has no successful write to undo.");
         }
 
-        // tenants.yaml gives the cloud, the api-version, the protected tenants and the thresholds.
-        var template = DesiredStateLoader.Load(arguments.File);
-        var applyId = last[0].ApplyId;
-        var request = Request(template, UndoWrites.From(last));
         await using var session = await sessions.OpenAsync(template, arguments.Connection, cancellationToken);
-        var outcome = await new Reconciler(session.Client).ReconcileAsync(request, new ReconcilePolicy { Scope = WriteScope.None }, cancellationToken);
+        CheckEndpoint(contents.LastApplyEndpoint(), session, journal);
+        var applyId = last[0].ApplyId;
+        var outcome = await new Reconciler(session.Client).ReconcileAsync(Request(template, UndoWrites.From(last)), new ReconcilePolicy { Scope = WriteScope.None }, cancellationToken);
         if (outcome.Plan is not { } plan)
         {
             if (outcome.Error is { } error and not Live.ArmRequestException)
@@ -76,28 +80,62 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, TimePr
 
         PlanRenderers.Get(arguments.Output).Render(plan, io.Output, outcome.Violations);
         PlanOutput.GuardWarnings(io.Error, outcome.Violations);
-        var source = new PlanSource([new SourceFile(arguments.File, template.Sha256!)], applyId, arguments.Journal);
+        var source = new PlanSource([new SourceFile(arguments.File, template.Sha256!)], applyId, journal.Describe());
         SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow()).Save(arguments.Out);
         io.Error.WriteLine($"Saved the undo plan for apply {applyId:D} to {arguments.Out}. Review it, then: tenant-reconciler apply {arguments.Out}");
         return ExitCodes.Success;
     }
 
     /// <summary>Re-derives the request of a saved undo plan from the journal entries it names.</summary>
-    /// <exception cref="ReconcilerException">The journal no longer holds that apply's writes.</exception>
-    public static ReconcileRequest Request(SavedPlan saved, DesiredState template)
+    /// <exception cref="ReconcilerException">Another journal, another endpoint, or the journal no longer holds that apply's writes.</exception>
+    public static async Task<ReconcileRequest> RequestAsync(
+        SavedPlan saved, DesiredState template, JournalStore journal, ArmSession session, TextWriter error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(saved);
-        var journal = saved.Source.Journal ?? throw new ReconcilerException("the undo plan does not say which journal it was made from. Run undo again.");
+        ArgumentNullException.ThrowIfNull(journal);
+        if (!string.Equals(saved.Source.Journal, journal.Describe(), StringComparison.Ordinal))
+        {
+            throw new ReconcilerException($"the undo plan was made from the journal {saved.Source.Journal}, not {journal.Describe()}: pass --journal for that journal.");
+        }
+
         var applyId = saved.Source.UndoOf!.Value;
-        var writes = JournalReader.Read(journal).Entries
+        var contents = await ReadAsync(journal, error, cancellationToken);
+        var writes = contents.Entries
             .Where(e => e.ApplyId == applyId && e.Type == JournalEntry.RequestFinished && e.Result == "done")
             .ToArray();
         if (writes.Length == 0)
         {
-            throw new ReconcilerException($"the journal {journal} no longer holds the writes of apply {applyId:D}, which this undo plan restores. Run undo again.");
+            throw new ReconcilerException($"the journal {journal.Describe()} no longer holds the writes of apply {applyId:D}, which this undo plan restores. Run undo again.");
         }
 
+        CheckEndpoint(writes[^1].Endpoint, session, journal);
         return Request(template, UndoWrites.From(writes));
+    }
+
+    private static async Task<JournalContents> ReadAsync(JournalStore journal, TextWriter error, CancellationToken cancellationToken)
+    {
+        var contents = await journal.ReadAsync(cancellationToken);
+        if (contents.SkippedLines > 0)
+        {
+            error.WriteLine($"Warning: the journal {journal.Describe()} has {contents.SkippedLines} line(s) that could not be read (a killed run or a corrupt write); they were skipped.");
+        }
+
+        return contents;
+    }
+
+    /// <summary>An apply is undone only against the endpoint it wrote to (never real ARM after an --emulator apply).</summary>
+    private static void CheckEndpoint(string? applied, ArmSession session, JournalStore journal)
+    {
+        var now = JournalRecorder.EndpointOf(session);
+        if (applied is null)
+        {
+            throw new ReconcilerException($"the journal {journal.Describe()} does not say which endpoint that apply wrote to (it predates this version), so it cannot be undone safely. Edit tenants.yaml instead.");
+        }
+
+        if (!string.Equals(applied, now, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ReconcilerException($"that apply wrote to {applied}, but this undo targets {now}. Undo it against the same endpoint ({(applied == JournalOpenOptions.EmulatorEndpoint ? "--emulator" : "--arm-endpoint " + applied)}).");
+        }
     }
 
     private static ReconcileRequest Request(DesiredState template, IReadOnlyList<UndoWrite> writes) =>

@@ -13,8 +13,8 @@ public sealed class ValidateCommand(IOContext io)
     {
         var file = CommonOptions.File();
         var command = new Command("validate", "Check tenants.yaml and report every problem with its line and column. Sends no request.") { file };
-        command.SetAction((parseResult, _) =>
-            cli.RunAsync<ValidateCommand>(parseResult, h => h.RunAsync(new ValidateArguments(parseResult.GetRequiredValue(file)))));
+        command.SetAction((parseResult, cancellationToken) =>
+            cli.RunAsync<ValidateCommand>(parseResult, h => h.RunAsync(new ValidateArguments(parseResult.GetRequiredValue(file))), cancellationToken));
         return command;
     }
 

@@ -1,39 +1,45 @@
 using TenantReconciler.Applying;
 using TenantReconciler.Live;
+using TenantReconciler.Persistence;
 using TenantReconciler.Planning;
 using TenantReconciler.Reconciling;
 
 namespace TenantReconciler.Cli.Composition;
 
-/// <summary>The engine's <see cref="IApplyRecorder"/> over the apply journal: it claims the plan id, then journals every request.</summary>
-public sealed class JournalRecorder(string path, TimeProvider time) : IApplyRecorder, IDisposable
+/// <summary>
+/// The engine's <see cref="IApplyRecorder"/> over a <see cref="JournalStore"/>: before the first request it opens the
+/// journal, claims the approved plan's id with a conditional write (refused if the plan was applied before, from any
+/// machine), and records the start; then it journals every request, each entry naming the endpoint.
+/// </summary>
+public sealed class JournalRecorder(JournalStore store, string endpoint, TimeProvider time) : IApplyRecorder, IAsyncDisposable
 {
-    private ApplyJournal? _journal;
+    private IApplyJournal? _journal;
 
     public async Task BeginAsync(Plan plan, Guid? planId, CancellationToken cancellationToken)
     {
-        if (planId is { } id && JournalReader.Read(path).ApplyOfPlan(id) is { } previous)
+        _journal = await store.OpenAsync(new JournalOpenOptions(endpoint) { Time = time }, cancellationToken);
+        if (planId is { } id)
         {
-            throw new ReconcilerException(
-                $"plan {id:D} was already applied at {previous.Time:u} (journal {path}). A saved plan is single-use: run plan again.");
+            await _journal.ClaimPlanAsync(id, cancellationToken);
         }
 
-        _journal = ApplyJournal.Open(path, planId, time);
-        _journal.Started(plan);
-        await Task.CompletedTask;
+        await _journal.StartedAsync(plan, cancellationToken);
     }
 
-    public Task EndAsync(ApplyResult result, CancellationToken cancellationToken)
-    {
-        _journal?.Finished(result);
-        return Task.CompletedTask;
-    }
+    public Task EndAsync(ApplyResult result, CancellationToken cancellationToken) =>
+        _journal?.FinishedAsync(result, cancellationToken) ?? Task.CompletedTask;
 
     public ValueTask OnStartingAsync(RegistrationRef registration, PlannedOperation operation, CancellationToken cancellationToken) =>
-        _journal!.OnStartingAsync(registration, operation, cancellationToken);
+        Journal.OnStartingAsync(registration, operation, cancellationToken);
 
     public ValueTask OnCompletedAsync(RegistrationRef registration, PlannedOperation operation, ArmWriteResult? result, ArmRequestException? error, CancellationToken cancellationToken) =>
-        _journal!.OnCompletedAsync(registration, operation, result, error, cancellationToken);
+        Journal.OnCompletedAsync(registration, operation, result, error, cancellationToken);
 
-    public void Dispose() => _journal?.Dispose();
+    public ValueTask DisposeAsync() => _journal?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    private IApplyJournal Journal => _journal ?? throw new InvalidOperationException("The journal is written only after BeginAsync.");
+
+    /// <summary>What the journal records as the endpoint of a session: the ARM endpoint, or <c>emulator</c>.</summary>
+    public static string EndpointOf(ArmSession session) =>
+        session.Emulator is not null ? JournalOpenOptions.EmulatorEndpoint : session.Connection.Endpoint.GetLeftPart(UriPartial.Authority);
 }

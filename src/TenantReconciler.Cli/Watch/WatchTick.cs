@@ -2,6 +2,7 @@ using TenantReconciler.Applying;
 using TenantReconciler.Cli.Composition;
 using TenantReconciler.Desired;
 using TenantReconciler.Live;
+using TenantReconciler.Persistence;
 using TenantReconciler.Planning;
 using TenantReconciler.Reconciling;
 
@@ -91,7 +92,7 @@ public sealed class WatchTick(
         var registration = desired.Registrations[0].Registration;
         using var stopStarting = CancellationTokenSource.CreateLinkedTokenSource(gate.Closed, term);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(gate.AbortToken, term);
-        using var journal = arguments.Journal is { } path ? new JournalRecorder(path, time) : null;
+        await using var journal = arguments.Journal is { } path ? new JournalRecorder(new FileJournalStore(path), JournalEndpoint(desired), time) : null;
         var policy = new ReconcilePolicy
         {
             Scope = !leader ? WriteScope.None : arguments.Mode switch
@@ -119,6 +120,12 @@ public sealed class WatchTick(
 
         return report with { Duration = time.GetElapsedTime(started) };
     }
+
+    /// <summary>What the journal records as the endpoint: as <see cref="JournalRecorder.EndpointOf"/> does for a session.</summary>
+    private string JournalEndpoint(DesiredState desired) =>
+        arguments.Connection.UseEmulator
+            ? JournalOpenOptions.EmulatorEndpoint
+            : ArmConnections.ForCloud(desired.Cloud, desired.ApiVersion, arguments.Connection.ArmEndpoint, null).Endpoint.GetLeftPart(UriPartial.Authority);
 
     private RegistrationReport Report(RegistrationRef registration, ReconcileOutcome outcome, bool leader)
     {

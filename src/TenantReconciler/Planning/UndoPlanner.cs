@@ -1,5 +1,6 @@
 using TenantReconciler.Desired;
 using TenantReconciler.Live;
+using TenantReconciler.Persistence;
 
 namespace TenantReconciler.Planning;
 

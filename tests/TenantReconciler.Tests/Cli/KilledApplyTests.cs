@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using TenantReconciler.Applying;
 using TenantReconciler.Emulator;
+using TenantReconciler.Persistence;
 
 namespace TenantReconciler.Tests.Cli;
 

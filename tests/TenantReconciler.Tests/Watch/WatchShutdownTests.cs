@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using TenantReconciler.Applying;
 using TenantReconciler.Emulator;
+using TenantReconciler.Persistence;
 
 namespace TenantReconciler.Tests.Watch;
 

@@ -4,7 +4,7 @@ using TenantReconciler.Cli.Composition;
 namespace TenantReconciler.Cli.Commands.Options;
 
 /// <summary>How hard apply may push ARM, where it journals, and which lock it holds. None of these come from tenants.yaml.</summary>
-public sealed record WriteLimits(int Parallelism, TimeSpan MaxRetryWait, string Journal, LeaseArguments? Lock);
+public sealed record WriteLimits(int Parallelism, TimeSpan MaxRetryWait, JournalArguments Journal, LeaseArguments? Lock);
 
 /// <summary>The write options of apply: <c>--parallelism</c>, <c>--max-retry-wait</c>, <c>--journal</c> and the lock.</summary>
 public sealed class WriteOptions
@@ -21,7 +21,7 @@ public sealed class WriteOptions
         DefaultValueFactory = _ => 60,
     };
 
-    private readonly Option<string> _journal = Journal();
+    private readonly JournalOptions _journal = new();
 
     private readonly LeaseOptions _lock = LeaseOptions.ForApply();
 
@@ -37,18 +37,11 @@ public sealed class WriteOptions
         });
     }
 
-    /// <summary>The apply journal option, shared by apply and undo.</summary>
-    public static Option<string> Journal() => new("--journal")
-    {
-        Description = "The apply journal (JSON lines).",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("TENANT_RECONCILER_JOURNAL") is { Length: > 0 } path ? path : ToolInfo.DefaultJournal,
-    };
-
     public void AddTo(Command command)
     {
         command.Options.Add(_parallelism);
         command.Options.Add(_maxRetryWait);
-        command.Options.Add(_journal);
+        _journal.AddTo(command);
         _lock.AddTo(command);
     }
 
@@ -57,7 +50,7 @@ public sealed class WriteOptions
         return new(
             parseResult.GetValue(_parallelism),
             TimeSpan.FromSeconds(parseResult.GetValue(_maxRetryWait)),
-            parseResult.GetRequiredValue(_journal),
+            _journal.Parse(parseResult),
             _lock.Parse(parseResult));
     }
 }

@@ -1,0 +1,135 @@
+using TenantReconciler.Applying;
+using TenantReconciler.Live;
+using TenantReconciler.Planning;
+
+namespace TenantReconciler.Persistence;
+
+/// <summary>
+/// What every apply journal writes, whatever holds it: a plan-claimed entry, then apply-started, every request before
+/// it is sent and after it finished, and apply-finished. Each entry carries the apply id, its number in the apply and
+/// the ARM endpoint. It records changes and request ids only: never a token or a header.
+/// </summary>
+public abstract class ApplyJournal : IApplyJournal
+{
+    private readonly TimeProvider _time;
+    private int _sequence = -1;
+    private Guid? _planId;
+
+    private protected ApplyJournal(string? endpoint, Guid? planId, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        Endpoint = endpoint;
+        _planId = planId;
+        _time = time;
+    }
+
+    public Guid ApplyId { get; } = Guid.NewGuid();
+
+    /// <summary>The plan this apply claimed (or was opened with), if any.</summary>
+    public Guid? PlanId => _planId;
+
+    /// <summary>The endpoint recorded in every entry.</summary>
+    public string? Endpoint { get; }
+
+    /// <summary>Who this process is in a claim: machine and process id.</summary>
+    public static string LocalWriter { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
+
+    /// <summary>
+    /// The local file journal at <paramref name="path"/>, for the callers not yet on <see cref="JournalStore"/>: no
+    /// endpoint is recorded and <paramref name="planId"/> is not claimed (only written on the entries).
+    /// </summary>
+    public static FileApplyJournal Open(string path, Guid? planId, TimeProvider time) => FileApplyJournal.Open(path, null, planId, time, LockedFile.DefaultWait);
+
+    public async Task ClaimPlanAsync(Guid planId, CancellationToken cancellationToken)
+    {
+        if (_planId is not null)
+        {
+            throw new InvalidOperationException($"this apply already has plan {_planId:D}; claim a plan once, before the first request.");
+        }
+
+        await ClaimAsync(NewEntry(JournalEntry.PlanClaimed) with { PlanId = planId, Writer = LocalWriter }, cancellationToken);
+        _planId = planId;
+    }
+
+    public Task StartedAsync(Plan plan, CancellationToken cancellationToken) => AppendAsync(
+        NewEntry(JournalEntry.ApplyStarted) with
+        {
+            Done = 0,
+            Failed = 0,
+            NotAttempted = plan.Registrations.Sum(r => r.PendingChanges.Count()),
+        },
+        cancellationToken);
+
+    public Task FinishedAsync(ApplyResult result, CancellationToken cancellationToken) => AppendAsync(
+        NewEntry(JournalEntry.ApplyFinished) with
+        {
+            Done = result.Count(ChangeOutcome.Done),
+            Failed = result.Count(ChangeOutcome.Failed),
+            NotAttempted = result.Count(ChangeOutcome.NotAttempted),
+        },
+        cancellationToken);
+
+    public async ValueTask OnStartingAsync(RegistrationRef registration, PlannedOperation operation, CancellationToken cancellationToken) =>
+        await AppendAsync(RequestEntry(JournalEntry.RequestStarted, registration, operation, "started"), cancellationToken);
+
+    public async ValueTask OnCompletedAsync(RegistrationRef registration, PlannedOperation operation, ArmWriteResult? result, ArmRequestException? error, CancellationToken cancellationToken) =>
+        await AppendAsync(
+            RequestEntry(JournalEntry.RequestFinished, registration, operation, error is null ? "done" : "failed") with
+            {
+                RequestId = result?.RequestId ?? error?.RequestId,
+                ErrorCode = error?.ErrorCode,
+                Error = error?.Message,
+            },
+            cancellationToken);
+
+    public abstract ValueTask DisposeAsync();
+
+    /// <summary>Appends <paramref name="entry"/> durably (flushed, or committed by the storage service) before returning.</summary>
+    private protected abstract Task AppendAsync(JournalEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends <paramref name="claim"/> unless its plan id was claimed before, atomically with that check; otherwise
+    /// throws <see cref="AlreadyApplied"/>.
+    /// </summary>
+    private protected abstract Task ClaimAsync(JournalEntry claim, CancellationToken cancellationToken);
+
+    private protected static ReconcilerException AlreadyApplied(Guid planId, JournalEntry? previous, string journal)
+    {
+        var when = previous is null ? "" : $" at {previous.Time:u}";
+        var by = previous?.Writer is { } writer ? $" by {writer}" : "";
+        return new ReconcilerException(
+            $"plan {planId:D} was already applied{when}{by} (journal {journal}). A saved plan is single-use: run plan again.");
+    }
+
+    private JournalEntry NewEntry(string type) => new()
+    {
+        Type = type,
+        ApplyId = ApplyId,
+        Sequence = Interlocked.Increment(ref _sequence),
+        PlanId = _planId,
+        Time = _time.GetUtcNow(),
+        Endpoint = Endpoint,
+    };
+
+    private JournalEntry RequestEntry(string type, RegistrationRef registration, PlannedOperation operation, string result)
+    {
+        var change = operation.Change;
+        var (subscription, previous, next) = operation.Kind switch
+        {
+            OperationKind.Put => (change.CustomerSubscriptionId, change.PreviousTenantId, change.TenantId),
+            _ when change.IsMove => (change.MovedFromSubscriptionId!.Value, change.TenantId, (Guid?)null),
+            _ => (change.CustomerSubscriptionId, change.PreviousTenantId, (Guid?)null),
+        };
+
+        return NewEntry(type) with
+        {
+            Registration = registration.Id.ToString(),
+            Operation = operation.Kind == OperationKind.Put ? "PUT" : "DELETE",
+            Action = change.Action,
+            CustomerSubscriptionId = subscription,
+            PreviousTenantId = previous,
+            NewTenantId = next,
+            Result = result,
+        };
+    }
+}

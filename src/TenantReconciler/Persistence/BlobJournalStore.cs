@@ -1,0 +1,231 @@
+using Azure;
+using Azure.Core;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+
+namespace TenantReconciler.Persistence;
+
+/// <summary>
+/// The journal in an Azure append blob, so that every machine (every CI runner) sees the same one. Each entry is one
+/// Append Block, which the service commits atomically: concurrent writers never interleave within a line. A plan is
+/// claimed by creating the marker blob <c>PATH.plans/PLANID</c> with <c>If-None-Match: *</c>, which exactly one
+/// writer can win. An append blob holds at most 50,000 blocks (entries: about 25,000 requests); then start a new path.
+/// </summary>
+public sealed class BlobJournalStore : JournalStore
+{
+    private const int ReadAttempts = 3;
+
+    private readonly BlobContainerClient _container;
+    private readonly string _blobPath;
+
+    private BlobJournalStore(BlobContainerClient container, string blobPath)
+    {
+        if (string.IsNullOrEmpty(container.Name) || string.IsNullOrWhiteSpace(blobPath))
+        {
+            throw new ArgumentException($"'{Redact(container.Uri)}/{blobPath}' does not name a container and a blob");
+        }
+
+        _container = container;
+        _blobPath = blobPath;
+        Blob = container.GetAppendBlobClient(blobPath);
+        BlobUri = Redact(Blob.Uri);
+    }
+
+    /// <summary>The journal blob's address without a query (so never a SAS): safe to print.</summary>
+    public Uri BlobUri { get; }
+
+    internal AppendBlobClient Blob { get; }
+
+    /// <summary>A short network timeout and few retries: a journal that cannot be reached fails the apply quickly, before it writes.</summary>
+    public static BlobClientOptions DefaultClientOptions() => new()
+    {
+        Retry =
+        {
+            Mode = RetryMode.Exponential,
+            MaxRetries = 2,
+            Delay = TimeSpan.FromMilliseconds(500),
+            MaxDelay = TimeSpan.FromSeconds(4),
+            NetworkTimeout = TimeSpan.FromSeconds(15),
+        },
+    };
+
+    /// <summary>The journal at <paramref name="blobUri"/> (<c>https://ACCOUNT.blob.core.windows.net/CONTAINER/PATH</c>), authenticated with <paramref name="credential"/>.</summary>
+    public static BlobJournalStore Create(Uri blobUri, TokenCredential credential, BlobClientOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(blobUri);
+        ArgumentNullException.ThrowIfNull(credential);
+        if (!string.IsNullOrEmpty(blobUri.Query))
+        {
+            throw new ArgumentException($"'{Redact(blobUri)}' must not carry a query: the journal is authenticated with the credential");
+        }
+
+        var parts = new BlobUriBuilder(blobUri);
+        var blobPath = parts.BlobName;
+        parts.BlobName = string.Empty;
+        return new BlobJournalStore(new BlobContainerClient(parts.ToUri(), credential, options ?? DefaultClientOptions()), blobPath);
+    }
+
+    /// <summary>The journal at <paramref name="blobPath"/> in <paramref name="container"/> of the account <paramref name="connectionString"/> names.</summary>
+    public static BlobJournalStore FromConnectionString(string connectionString, string container, string blobPath, BlobClientOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        ArgumentException.ThrowIfNullOrWhiteSpace(container);
+        return new BlobJournalStore(new BlobContainerClient(connectionString, container, options ?? DefaultClientOptions()), blobPath);
+    }
+
+    /// <summary>The journal at <paramref name="blobPath"/> in a container client the caller built (any credential, any transport).</summary>
+    public static BlobJournalStore FromContainer(BlobContainerClient container, string blobPath)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        return new BlobJournalStore(container, blobPath);
+    }
+
+    public override string Describe() => BlobUri.ToString();
+
+    public override async Task<IApplyJournal> OpenAsync(JournalOpenOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        try
+        {
+            try
+            {
+                await Blob.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
+            {
+                await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                await Blob.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            }
+        }
+        catch (Exception e) when (IsStorageFailure(e, cancellationToken))
+        {
+            throw Failure("cannot open", e);
+        }
+
+        return new BlobApplyJournal(this, options.Endpoint, options.Time);
+    }
+
+    public override async Task<JournalContents> ReadAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var content = (await Blob.DownloadContentAsync(cancellationToken)).Value.Content;
+                return JournalReader.Parse(content.ToString().Split('\n'));
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return JournalContents.Empty;
+            }
+            catch (RequestFailedException e) when (e.Status == 412 && attempt < ReadAttempts)
+            {
+                // A writer appended between the ranges of a large download: read it again.
+            }
+            catch (Exception e) when (IsStorageFailure(e, cancellationToken))
+            {
+                throw Failure("cannot read", e);
+            }
+        }
+    }
+
+    internal BlobClient Marker(Guid planId) => _container.GetBlobClient($"{_blobPath}.plans/{planId:D}");
+
+    /// <summary>
+    /// The storage service said no, or could not be reached: a status, a failed connection, the retries used up (an
+    /// <see cref="AggregateException"/> from Azure.Core) or the network timeout (a cancellation nobody asked for).
+    /// </summary>
+    internal static bool IsStorageFailure(Exception e, CancellationToken cancellationToken) =>
+        e is RequestFailedException or AggregateException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    internal ReconcilerException Failure(string what, Exception e)
+    {
+        var reason = e switch
+        {
+            RequestFailedException { Status: > 0 } failed => $"{failed.Status} {failed.ErrorCode ?? FirstLine(failed.Message)}",
+            AggregateException tries => $"{FirstLine(tries.InnerExceptions[^1].Message)} ({tries.InnerExceptions.Count} tries)",
+            OperationCanceledException => "no response within the network timeout",
+            _ => FirstLine(e.Message),
+        };
+        return new ReconcilerException($"{what} the apply journal {Describe()}: {reason}", e);
+    }
+
+    private static string FirstLine(string text) => text.Split('\n')[0].Trim();
+
+    private static Uri Redact(Uri uri) => new UriBuilder(uri) { Query = string.Empty, Fragment = string.Empty }.Uri;
+}
+
+/// <summary>One apply's entries in a <see cref="BlobJournalStore"/>: each one committed by the service before the call returns.</summary>
+internal sealed class BlobApplyJournal : ApplyJournal
+{
+    private readonly BlobJournalStore _store;
+
+    public BlobApplyJournal(BlobJournalStore store, string endpoint, TimeProvider time)
+        : base(endpoint, null, time)
+    {
+        _store = store;
+    }
+
+    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private protected override async Task AppendAsync(JournalEntry entry, CancellationToken cancellationToken)
+    {
+        using var line = new MemoryStream(JournalReader.ToLine(entry), writable: false);
+        try
+        {
+            await _store.Blob.AppendBlockAsync(line, options: null, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlockCountExceedsLimit)
+        {
+            throw new ReconcilerException(
+                $"the apply journal {_store.Describe()} is full (an append blob holds 50,000 entries): move it aside or give a new --journal path.", e);
+        }
+        catch (Exception e) when (BlobJournalStore.IsStorageFailure(e, cancellationToken))
+        {
+            throw _store.Failure("cannot write to", e);
+        }
+    }
+
+    private protected override async Task ClaimAsync(JournalEntry claim, CancellationToken cancellationToken)
+    {
+        var planId = claim.PlanId!.Value;
+        var marker = _store.Marker(planId);
+        try
+        {
+            await marker.UploadAsync(
+                BinaryData.FromBytes(JournalReader.ToLine(claim)),
+                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
+                cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // BlobAlreadyExists / ConditionNotMet: claimed before, unless it was this very claim, retried after a lost response.
+            var previous = await ReadMarkerAsync(marker, cancellationToken);
+            if (previous?.ApplyId != ApplyId)
+            {
+                throw AlreadyApplied(planId, previous, _store.Describe());
+            }
+        }
+        catch (Exception e) when (BlobJournalStore.IsStorageFailure(e, cancellationToken))
+        {
+            throw _store.Failure("cannot claim the plan in", e);
+        }
+
+        await AppendAsync(claim, cancellationToken);
+    }
+
+    private static async Task<JournalEntry?> ReadMarkerAsync(BlobClient marker, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var text = (await marker.DownloadContentAsync(cancellationToken)).Value.Content.ToString();
+            return JournalReader.Parse(text.Split('\n')).Entries.FirstOrDefault();
+        }
+        catch (Exception e) when (BlobJournalStore.IsStorageFailure(e, cancellationToken))
+        {
+            // Refused all the same: the marker exists, only who wrote it is unknown.
+            return null;
+        }
+    }
+}

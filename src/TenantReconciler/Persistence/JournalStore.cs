@@ -1,0 +1,57 @@
+using TenantReconciler.Applying;
+using TenantReconciler.Planning;
+
+namespace TenantReconciler.Persistence;
+
+/// <summary>
+/// Where the apply journal lives: a local JSON-lines file (<see cref="FileJournalStore"/>) or an Azure append blob
+/// (<see cref="BlobJournalStore"/>), which makes a plan's single use hold across machines (CI runners).
+/// </summary>
+public abstract class JournalStore
+{
+    /// <summary>The journal's location, safe to print (never a key, a SAS or a connection string).</summary>
+    public abstract string Describe();
+
+    /// <summary>Opens the journal for one apply: its entries are appended, the existing ones are kept.</summary>
+    /// <exception cref="ReconcilerException">The journal cannot be opened or created.</exception>
+    public abstract Task<IApplyJournal> OpenAsync(JournalOpenOptions options, CancellationToken cancellationToken);
+
+    /// <summary>Every readable entry, in order, with the count of lines that could not be read (empty when there is no journal).</summary>
+    public abstract Task<JournalContents> ReadAsync(CancellationToken cancellationToken);
+
+    public override string ToString() => Describe();
+}
+
+/// <summary>How one apply's journal is opened.</summary>
+/// <param name="Endpoint">Recorded in every entry: the ARM endpoint (<c>https://management.azure.com</c>) or <see cref="EmulatorEndpoint"/>.</param>
+public sealed record JournalOpenOptions(string Endpoint)
+{
+    /// <summary>The endpoint recorded for the in-process emulator of <c>--emulator</c>.</summary>
+    public const string EmulatorEndpoint = "emulator";
+
+    /// <summary>The clock of the entries' times.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}
+
+/// <summary>
+/// One apply's journal. The <see cref="IApplyObserver"/> callbacks write their entry durably before they return, so a
+/// request is journalled before it is sent and its outcome is journalled before the next step. Thread-safe.
+/// </summary>
+public interface IApplyJournal : IApplyObserver, IAsyncDisposable
+{
+    /// <summary>The id of this apply, on every entry it writes.</summary>
+    Guid ApplyId { get; }
+
+    /// <summary>
+    /// Records, with a write that cannot race, that <paramref name="planId"/> is being applied. Call it before the first
+    /// request of an apply of a saved plan.
+    /// </summary>
+    /// <exception cref="ReconcilerException">The plan was claimed before, by this or any other machine: nothing may be written.</exception>
+    Task ClaimPlanAsync(Guid planId, CancellationToken cancellationToken);
+
+    /// <summary>Records the start of the apply of <paramref name="plan"/>.</summary>
+    Task StartedAsync(Plan plan, CancellationToken cancellationToken);
+
+    /// <summary>Records the apply's outcome.</summary>
+    Task FinishedAsync(ApplyResult result, CancellationToken cancellationToken);
+}

@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using TenantReconciler.Emulator;
+using TenantReconciler.Persistence;
+using TenantReconciler.Tests.Cli;
+using static TenantReconciler.Tests.Persistence.JournalTestSupport;
+
+namespace TenantReconciler.Tests.Persistence;
+
+/// <summary>What actually keeps a second writer out of the local journal: another handle's lock, another process's flock.</summary>
+public sealed class FileJournalLockTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task StartedAsync_AnotherWriterHoldsTheFile_WaitsForItThenAppends()
+    {
+        // Arrange: a store that does not wait, and another writer in the middle of its append.
+        var path = _temp.File("journal.jsonl");
+        var store = new FileJournalStore(path) { LockWait = TimeSpan.Zero };
+        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None);
+        var plan = AddsPlan(1);
+        var other = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+
+        // Act
+        var refused = await Assert.ThrowsAsync<ReconcilerException>(() => journal.StartedAsync(plan, CancellationToken.None));
+        await other.DisposeAsync();
+        await journal.StartedAsync(plan, CancellationToken.None);
+
+        // Assert
+        Assert.Contains("locked by another writer", refused.Message, StringComparison.Ordinal);
+        Assert.Single((await store.ReadAsync(CancellationToken.None)).Entries);
+    }
+
+    [Fact]
+    public async Task StartedAsync_AnotherProcessHoldsAnExclusiveFlock_Refused()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // flock(1) is a Unix tool; on Windows the sharing mode is the lock (the test above).
+        }
+
+        // Arrange: flock(1) from util-linux takes flock(LOCK_EX) on the journal and holds it until we say.
+        var path = _temp.File("journal.jsonl");
+        var store = new FileJournalStore(path) { LockWait = TimeSpan.Zero };
+        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None);
+        var info = new ProcessStartInfo("flock") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { path, "-c", "echo locked; read line" })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var holder = Process.Start(info)!;
+        Assert.Equal("locked", await holder.StandardOutput.ReadLineAsync());
+
+        // Act
+        var refused = await Assert.ThrowsAsync<ReconcilerException>(() => journal.StartedAsync(AddsPlan(1), CancellationToken.None));
+        await holder.StandardInput.WriteLineAsync("done");
+        await holder.WaitForExitAsync();
+        await journal.StartedAsync(AddsPlan(1), CancellationToken.None);
+
+        // Assert
+        Assert.Contains("locked by another writer", refused.Message, StringComparison.Ordinal);
+        Assert.Single((await store.ReadAsync(CancellationToken.None)).Entries);
+    }
+
+    [Fact]
+    public async Task Apply_TwoCliProcessesIntoOneJournalAtOnce_LoseNoLine()
+    {
+        // Arrange: two registrations, one apply each, as two processes; the first PUT of each is held until both
+        // processes are mid-apply, so their journal writes overlap.
+        const int Adds = 40;
+        var firstPut = new[] { NewGate(), NewGate() };
+        await using var bed = await CliTestBed.StartAsync(EmptyState(), new EmulatorOptions
+        {
+            Middleware =
+            [
+                async (HttpContext context, RequestDelegate next) =>
+                {
+                    if (context.Request.Method == "PUT")
+                    {
+                        firstPut[context.Request.Path.Value!.Contains(Name(0), StringComparison.Ordinal) ? 0 : 1].TrySetResult();
+
+                        // A ceiling, not a synchronisation: the assertion on interleaving fails if it is ever reached.
+                        await Task.WhenAny(Task.WhenAll(firstPut[0].Task, firstPut[1].Task), Task.Delay(TimeSpan.FromSeconds(60)));
+                    }
+
+                    await next(context);
+                },
+            ],
+        });
+        var files = new[] { bed.Temp.Write("a.yaml", Desired(0, Adds)), bed.Temp.Write("b.yaml", Desired(1, Adds)) };
+
+        // Act
+        using var a = Start(bed, files[0]);
+        using var b = Start(bed, files[1]);
+        var outputs = await Task.WhenAll(FinishAsync(a), FinishAsync(b));
+
+        // Assert
+        Assert.True(a.ExitCode == 0, outputs[0]);
+        Assert.True(b.ExitCode == 0, outputs[1]);
+        var contents = JournalReader.Read(bed.Journal);
+        Assert.Equal(0, contents.SkippedLines);
+        var applies = contents.Entries.Select(e => e.ApplyId).Distinct().ToArray();
+        Assert.Equal(2, applies.Length);
+        foreach (var apply in applies)
+        {
+            var sequences = contents.Entries.Where(e => e.ApplyId == apply).Select(e => e.Sequence!.Value).Order();
+            Assert.Equal(Enumerable.Range(0, 1 + (2 * Adds) + 1), sequences);
+        }
+
+        var order = contents.Entries.Select(e => e.ApplyId).ToArray();
+        var firstOfSecond = Array.IndexOf(order, applies[1]);
+        Assert.Contains(applies[0], order[firstOfSecond..]); // they were written at the same time, interleaved
+    }
+
+    private static TaskCompletionSource NewGate() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private static Process Start(CliTestBed bed, string yaml)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])[
+            Path.Combine(AppContext.BaseDirectory, "tenant-reconciler.dll"), "apply", "-f", yaml, "--auto-approve", "--journal", bed.Journal, .. bed.Connection])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(info)!;
+    }
+
+    private static async Task<string> FinishAsync(Process process)
+    {
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return $"exit {process.ExitCode}\n{await stdout}\n{await stderr}";
+    }
+
+    private static string Name(int registration) => $"azurestack-journal-{registration}";
+
+    private static string Subscription(int registration) => $"7a00000{registration}-0000-0000-0000-000000000000";
+
+    private static EmulatorState EmptyState() => new()
+    {
+        Registrations =
+        [
+            .. Enumerable.Range(0, 2).Select(r => new EmulatorRegistration
+            {
+                SubscriptionId = Subscription(r),
+                ResourceGroup = "azurestack",
+                Name = Name(r),
+                CustomerSubscriptions = [],
+            }),
+        ],
+    };
+
+    private static string Desired(int registration, int adds)
+    {
+        var yaml = new StringBuilder(
+            $"registrations:\n  - name: {Name(registration)}\n    subscriptionId: {Subscription(registration)}\n    resourceGroup: azurestack\n    tenants:\n");
+        for (var i = 0; i < adds; i++)
+        {
+            yaml.Append($"      - tenantId: 8c00000{registration}-0000-0000-0000-{i:D12}\n        customerSubscriptionId: 5e00000{registration}-0000-0000-0000-{i:D12}\n");
+        }
+
+        return yaml.ToString();
+    }
+}
