@@ -48,6 +48,9 @@ public sealed record WatchArguments(
     /// <summary>The apply journal (JSON lines, as <c>apply --journal</c> writes it; <c>undo</c> reads it). Null: none.</summary>
     public string? Journal { get; init; }
 
+    /// <summary>Registrations reconciled side by side on a tick, and requests in flight within one (<c>--parallelism</c>).</summary>
+    public int Parallelism { get; init; } = Live.LiveReader.DefaultParallelism;
+
     /// <summary>The readiness window: every registration must have succeeded within this many intervals.</summary>
     public int ReadyIntervals { get; init; } = 3;
 }

@@ -22,6 +22,18 @@ public static class CommonOptions
         return output;
     }
 
+    /// <summary><c>--parallelism</c>: registrations listed side by side, and requests in flight at once (1 to 64).</summary>
+    public static Option<int> Parallelism()
+    {
+        var option = new Option<int>("--parallelism")
+        {
+            Description = "Registrations listed side by side, and requests in flight at once.",
+            DefaultValueFactory = _ => Live.LiveReader.DefaultParallelism,
+        };
+        Range(option, 1, 64);
+        return option;
+    }
+
     /// <summary>An integer option that must lie in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static void Range<T>(Option<T> option, int min, int max)
     {
