@@ -9,7 +9,7 @@ using TenantReconciler.Rendering;
 
 namespace TenantReconciler.Cli.Commands;
 
-public sealed record PlanArguments(string File, string Output, bool DetailedExitCode, string? Out, ConnectionArguments Connection)
+public sealed record PlanArguments(IReadOnlyList<string> Files, string Output, bool DetailedExitCode, string? Out, ConnectionArguments Connection)
 {
     public int Parallelism { get; init; } = Live.LiveReader.DefaultParallelism;
 }
@@ -53,7 +53,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, TimePr
     public async Task<int> RunAsync(PlanArguments arguments, CancellationToken cancellationToken)
     {
         var renderer = PlanRenderers.Get(arguments.Output);
-        var desired = DesiredStateLoader.Load(arguments.File);
+        var desired = DesiredStateLoader.LoadAll(arguments.Files);
         await using var session = await sessions.OpenAsync(desired, arguments.Connection, cancellationToken);
         var outcome = await new Reconciler(session.Client).ReconcileAsync(desired, new ReconcilePolicy { Scope = WriteScope.None, Parallelism = arguments.Parallelism }, cancellationToken);
         if (outcome.Plan is not { } plan)
@@ -65,12 +65,12 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, TimePr
         PlanOutput.GuardWarnings(io.Error, outcome.Violations);
         if (desired.Suspend && plan.HasChanges)
         {
-            io.Error.WriteLine($"Warning: {arguments.File} sets 'suspend: true': apply will write nothing until it is removed (or --ignore-suspend is given).");
+            io.Error.WriteLine($"Warning: {CommonOptions.Describe(arguments.Files)} sets 'suspend: true': apply will write nothing until it is removed (or --ignore-suspend is given).");
         }
 
         if (arguments.Out is not null)
         {
-            var source = new PlanSource([new SourceFile(arguments.File, desired.Sha256!)]);
+            var source = SavedPlanSource.Record(desired, arguments.Files);
             var saved = SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow());
             saved.Save(arguments.Out);
             io.Error.WriteLine($"Saved the plan to {arguments.Out} (plan id {saved.PlanId:D}). Apply exactly this plan with: tenant-reconciler apply {arguments.Out}");

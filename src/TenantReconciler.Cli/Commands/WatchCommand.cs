@@ -15,7 +15,7 @@ public static class WatchCommand
 
     public static Command Create(IOContext io, Func<Verbosity, IHost> hostFactory, Option<Verbosity> verbosity)
     {
-        var file = new Option<string>("--file", "-f") { Description = "The desired-state file (re-read on every tick).", DefaultValueFactory = _ => Options.CommonOptions.DefaultFile };
+        var file = Options.CommonOptions.File("The desired-state file, or a directory of *.yaml/*.yml files; repeat -f for several. All are re-read on every tick and watched.");
         var mode = new Option<string>("--mode")
         {
             Description = "observe: report drift only; apply: adds and overwrites, never removals; full: removals too, under the prune guards.",
@@ -77,7 +77,7 @@ public static class WatchCommand
             CommandBoundary.RunAsync(io, parseResult.GetValue(verbosity), async () =>
             {
                 var arguments = new WatchArguments(
-                    parseResult.GetRequiredValue(file),
+                    [.. parseResult.GetRequiredValue(file)],
                     Enum.Parse<WatchMode>(parseResult.GetRequiredValue(mode), ignoreCase: true),
                     parseResult.GetValue(interval),
                     parseResult.GetValue(suspend),

@@ -18,9 +18,10 @@ public enum WatchMode
 /// <summary>
 /// The arguments of <c>watch</c>, as parsed from the command line. The timing knobs that have no flag
 /// (<see cref="JitterFraction"/>, <see cref="BackoffBase"/>, <see cref="BackoffMax"/>) keep their defaults outside tests.
+/// <see cref="Files"/> are the <c>-f</c> paths (files and directories), as given.
 /// </summary>
 public sealed record WatchArguments(
-    string File,
+    IReadOnlyList<string> Files,
     WatchMode Mode,
     TimeSpan Interval,
     bool Suspend,
@@ -32,6 +33,9 @@ public sealed record WatchArguments(
     LeaseArguments? Lease)
 {
     public const double DefaultJitterFraction = 0.10;
+
+    /// <summary>The <c>-f</c> paths for logs and reports: one as given, several joined with ", ".</summary>
+    public string File => string.Join(", ", Files);
 
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan DefaultDebounce = TimeSpan.FromSeconds(2);

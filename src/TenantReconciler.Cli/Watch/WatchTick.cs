@@ -43,11 +43,11 @@ public sealed class WatchTick(
         DesiredState desired;
         try
         {
-            desired = DesiredStateLoader.Load(arguments.File);
+            desired = DesiredStateLoader.LoadAll(arguments.Files);
         }
         catch (DesiredStateException e)
         {
-            return report with { DesiredSha256 = DesiredFile.TryHash(arguments.File), Diagnostics = e.Diagnostics, Duration = time.GetElapsedTime(started) };
+            return report with { DesiredSha256 = DesiredSet.TryHash(arguments.Files), Diagnostics = e.Diagnostics, Duration = time.GetElapsedTime(started) };
         }
 
         var suspended = arguments.Suspend ? SuspendSource.Flag : desired.Suspend ? SuspendSource.File : SuspendSource.None;

@@ -234,7 +234,7 @@ public sealed class WatchHarness : IAsyncDisposable
         var temp = new Cli.TempDirectory();
         var file = temp.Write("tenants.yaml", yaml ?? Yaml());
         var arguments = new WatchArguments(
-            file, mode, Interval, suspend, new ListenAddress(null, 0), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), "test",
+            [file], mode, Interval, suspend, new ListenAddress(null, 0), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), "test",
             new ConnectionArguments(null, null, null, null), null)
         {
             Parallelism = parallelism,

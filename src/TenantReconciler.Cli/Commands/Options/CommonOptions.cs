@@ -9,11 +9,21 @@ public static class CommonOptions
     public const string DefaultFile = "tenants.yaml";
     public const string DefaultEmulatorState = "examples/emulator-state.json";
 
-    public static Option<string> File(string description = "The desired-state file.") => new("--file", "-f")
-    {
-        Description = description,
-        DefaultValueFactory = _ => DefaultFile,
-    };
+    /// <summary>
+    /// <c>-f</c>: a desired-state file or a directory (its <c>*.yaml</c> and <c>*.yml</c>, not recursive); repeatable,
+    /// one path per <c>-f</c> (so <c>apply -f a.yaml PLANFILE</c> stays unambiguous). The files merge into one desired state.
+    /// </summary>
+    public static Option<string[]> File(string description = "The desired-state file, or a directory of *.yaml/*.yml files. Repeat -f for several; they merge.") =>
+        new("--file", "-f")
+        {
+            Description = description,
+            DefaultValueFactory = _ => [DefaultFile],
+            AllowMultipleArgumentsPerToken = false,
+            Arity = ArgumentArity.OneOrMore,
+        };
+
+    /// <summary>The <c>-f</c> paths for messages: one as given, several joined with ", ".</summary>
+    public static string Describe(IReadOnlyList<string> files) => string.Join(", ", files);
 
     public static Option<string> Format(string description = "Plan format on stdout.")
     {
