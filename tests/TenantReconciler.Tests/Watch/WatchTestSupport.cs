@@ -201,6 +201,8 @@ public sealed class WatchHarness : IAsyncDisposable
 
     public WatchStatus Status => _host.Services.GetRequiredService<WatchStatus>();
 
+    public IServiceProvider Services => _host.Services;
+
     public DesiredFileMonitor Monitor => _host.Services.GetRequiredService<DesiredFileMonitor>();
 
     public string File { get; }
@@ -228,13 +230,15 @@ public sealed class WatchHarness : IAsyncDisposable
         bool suspend = false,
         string? yaml = null,
         IWriteLeadership? leadership = null,
-        Action<FakeArm>? arrange = null)
+        Action<FakeArm>? arrange = null,
+        Func<WatchArguments, WatchArguments>? configure = null)
     {
         var temp = new Cli.TempDirectory();
         var file = temp.Write("tenants.yaml", yaml ?? Yaml());
         var arguments = new WatchArguments(
             file, mode, Interval, suspend, new ListenAddress(null, 0), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), "test",
             new ConnectionArguments(null, null, null, null), null);
+        arguments = configure?.Invoke(arguments) ?? arguments;
         var arm = new FakeArm();
 
         // Drift everywhere: A lacks its mapping and has an extra one; B is right.
