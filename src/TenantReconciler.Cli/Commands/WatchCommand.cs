@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TenantReconciler.Cli.Composition;
 using TenantReconciler.Cli.Watch;
+using TenantReconciler.Cli.Watch.Notifications;
 using TenantReconciler.Leasing;
 
 namespace TenantReconciler.Cli.Commands;
@@ -63,13 +64,42 @@ public static class WatchCommand
             Description = "Also record every write in this apply journal (JSON lines; 'undo' reads it). None by default: the JSON log has every write too.",
         };
         var parallelism = Options.CommonOptions.Parallelism();
+        var notify = new Option<NotifyTarget[]>("--notify")
+        {
+            Description = "POST a notification to URL on every transition (drift detected or corrected, apply failed, recovered, stalled, guard refused, file invalid); repeatable. Only scheme and host are ever logged.",
+            HelpName = "URL",
+            AllowMultipleArgumentsPerToken = false,
+            CustomParser = r =>
+            {
+                var targets = new List<NotifyTarget>();
+                foreach (var token in r.Tokens)
+                {
+                    if (NotifyTarget.TryParse(token.Value, out var target, out var error))
+                    {
+                        targets.Add(target!);
+                    }
+                    else
+                    {
+                        r.AddError(error!);
+                    }
+                }
+
+                return [.. targets];
+            },
+        };
+        var notifyFormat = new Option<string>("--notify-format")
+        {
+            Description = "The body of --notify: cloudevents (a CloudEvents 1.0 JSON event, structured mode) or slack (an incoming-webhook message).",
+            DefaultValueFactory = _ => "cloudevents",
+        };
+        notifyFormat.AcceptOnlyFromAmong("cloudevents", "slack");
         var connection = new Options.ConnectionOptions(
             $"Start the local emulator in-process, seeded from STATEFILE (default {Options.CommonOptions.DefaultEmulatorState}), and use it.",
             "Credential for ARM and the lease blob: default, cli, environment, workload-identity, managed-identity, or emulator (loopback only).");
         var lease = Options.LeaseOptions.ForWatch();
         var command = new Command(Name, "Run as a service: re-read the file, list, plan and act on every interval and on every change of the file, until SIGTERM or Ctrl+C.")
         {
-            file, mode, interval, suspend, listen, debounce, shutdown, replica, applicationId, journal, parallelism,
+            file, mode, interval, suspend, listen, debounce, shutdown, replica, applicationId, journal, parallelism, notify, notifyFormat,
         };
         connection.AddTo(command);
         lease.AddTo(command);
@@ -90,6 +120,9 @@ public static class WatchCommand
                 {
                     Journal = parseResult.GetValue(journal),
                     Parallelism = parseResult.GetValue(parallelism),
+                    Notify = new NotifyArguments(
+                        parseResult.GetValue(notify) ?? [],
+                        Enum.Parse<NotificationFormat>(parseResult.GetRequiredValue(notifyFormat), ignoreCase: true)),
                 };
                 using var host = hostFactory(parseResult.GetValue(verbosity));
                 return await host.Services.GetRequiredService<WatchHandler>().RunAsync(arguments, cancellationToken);

@@ -1,4 +1,5 @@
 using TenantReconciler.Cli.Composition;
+using TenantReconciler.Cli.Watch.Notifications;
 
 namespace TenantReconciler.Cli.Watch;
 
@@ -57,4 +58,7 @@ public sealed record WatchArguments(
 
     /// <summary>The readiness window: every registration must have succeeded within this many intervals.</summary>
     public int ReadyIntervals { get; init; } = 3;
+
+    /// <summary><c>--notify URL</c> (repeatable) and <c>--notify-format</c>: where transitions are sent. None by default.</summary>
+    public NotifyArguments Notify { get; init; } = NotifyArguments.None;
 }

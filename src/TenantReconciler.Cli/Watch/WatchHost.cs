@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using TenantReconciler.Cli.Composition;
+using TenantReconciler.Cli.Watch.Notifications;
 using TenantReconciler.Leasing;
 
 namespace TenantReconciler.Cli.Watch;
@@ -92,6 +93,15 @@ public static class WatchHost
         services.AddSingleton<IWatchObserver>(sp => sp.GetRequiredService<WatchStatus>());
         services.AddSingleton<IWatchObserver>(sp => sp.GetRequiredService<WatchMetrics>());
         services.AddSingleton<IWatchObserver, WatchLog>();
+
+        // Before the loop: hosted services stop in reverse order, so the last tick's notifications are still sent.
+        if (arguments.Notify.Targets.Count > 0)
+        {
+            services.AddSingleton<WatchNotifier>();
+            services.AddSingleton<IWatchObserver>(sp => sp.GetRequiredService<WatchNotifier>());
+            services.AddHostedService(sp => sp.GetRequiredService<WatchNotifier>());
+        }
+
         services.AddSingleton<WatchService>();
         services.AddHostedService(sp => sp.GetRequiredService<WatchService>());
 

@@ -18,6 +18,7 @@ public sealed class WatchMetrics : IWatchObserver
     private readonly Histogram<double> _tickDuration;
     private readonly Counter<long> _changes;
     private readonly Counter<long> _results;
+    private readonly Histogram<double> _reconcileDuration;
 
     public WatchMetrics(IMeterFactory meters, WatchStatus status, IWriteLeadership leadership)
     {
@@ -30,6 +31,26 @@ public sealed class WatchMetrics : IWatchObserver
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _changes = meter.CreateCounter<long>("tenant_reconciler_changes_total", description: "Changes written, by action (add, overwrite, remove) and result (done, failed, not_attempted).");
         _results = meter.CreateCounter<long>("tenant_reconciler_registration_ticks_total", description: "Registrations reconciled, by registration and result.");
+        _reconcileDuration = meter.CreateHistogram(
+            "tenant_reconciler_reconcile_duration_seconds",
+            unit: "s",
+            description: "How long one registration's reconcile took (list, plan, guards, writes), by registration.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        meter.CreateObservableGauge(
+            "tenant_reconciler_drift_changes",
+            () => status.Registrations.Where(r => r.Listed).SelectMany(DriftByAction),
+            description: "Changes pending per registration and action (add, overwrite, remove) after its last listing.");
+        meter.CreateObservableGauge(
+            "tenant_reconciler_registration_info",
+            () => status.Registrations.Select(r => new Measurement<int>(1, Info(r, status.Suspended))),
+            description: "1 per registration; its labels say whether it is Ready (true, false, unknown) and suspended (true, false).");
+        meter.CreateObservableGauge(
+            "tenant_reconciler_registration_stalled",
+            () => status.Registrations.Select(r => new Measurement<int>(
+                r.Health.Phase == HealthPhase.Stalled ? 1 : 0,
+                new KeyValuePair<string, object?>("registration", r.Registration.Name),
+                new KeyValuePair<string, object?>("reason", r.Health.Phase == HealthPhase.Stalled ? r.Health.Reason : ""))),
+            description: "1 while a registration is Stalled (it failed for a reason a retry will not fix); the reason label says why.");
         meter.CreateObservableGauge(
             "tenant_reconciler_drift",
             () => status.Registrations.Where(r => r.Listed).Select(r => new Measurement<long>(r.Drift, Tags(r.Registration))),
@@ -57,6 +78,7 @@ public sealed class WatchMetrics : IWatchObserver
         foreach (var registration in report.Registrations)
         {
             var tags = Tags(registration.Registration);
+            _reconcileDuration.Record(registration.Duration.TotalSeconds, tags[0]);
             _results.Add(1, [tags[0], tags[1], new("result", WatchStatus.Kebab(registration.Result))]);
             foreach (var write in registration.Writes)
             {
@@ -72,6 +94,22 @@ public sealed class WatchMetrics : IWatchObserver
             }
         }
     }
+
+    private static IEnumerable<Measurement<long>> DriftByAction(RegistrationStatus registration)
+    {
+        var summary = PlanSummary.Of(registration.Pending);
+        var name = new KeyValuePair<string, object?>("registration", registration.Registration.Name);
+        yield return new Measurement<long>(summary.Add, name, new("action", "add"));
+        yield return new Measurement<long>(summary.Overwrite, name, new("action", "overwrite"));
+        yield return new Measurement<long>(summary.Remove, name, new("action", "remove"));
+    }
+
+    private static KeyValuePair<string, object?>[] Info(RegistrationStatus registration, SuspendSource suspended) =>
+    [
+        new("registration", registration.Registration.Name),
+        new("ready", (registration.Conditions.FirstOrDefault(c => c.Type == StatusConditions.Ready)?.Status ?? "Unknown").ToLowerInvariant()),
+        new("suspended", suspended == SuspendSource.None ? "false" : "true"),
+    ];
 
     private static string Action(ChangeAction action) => action switch
     {

@@ -80,7 +80,7 @@ public sealed class WatchStatus(WatchArguments arguments, IWriteLeadership leade
                 var kept = new Dictionary<RegistrationRef, RegistrationStatus>();
                 foreach (var registration in report.Desired)
                 {
-                    kept[registration] = _registrations.TryGetValue(registration, out var known) ? known : RegistrationStatus.New(registration);
+                    kept[registration] = _registrations.TryGetValue(registration, out var known) ? known : RegistrationStatus.New(registration, now);
                 }
 
                 _registrations = kept;
@@ -91,6 +91,14 @@ public sealed class WatchStatus(WatchArguments arguments, IWriteLeadership leade
                 if (_registrations.TryGetValue(result.Registration, out var known))
                 {
                     _registrations[result.Registration] = known.After(result, now);
+                }
+            }
+
+            foreach (var (registration, health, _) in RegistrationHealth.Judge(report, _order))
+            {
+                if (_registrations.TryGetValue(registration, out var known))
+                {
+                    _registrations[registration] = known.Judged(health, report.DesiredSha256, now);
                 }
             }
         }
@@ -173,116 +181,3 @@ public static class WatchReadiness
         return (reasons.Count == 0, reasons);
     }
 }
-
-/// <summary>One registration's state between ticks.</summary>
-public sealed record RegistrationStatus(
-    RegistrationRef Registration,
-    RegistrationResult? LastResult,
-    DateTimeOffset? LastTickAt,
-    DateTimeOffset? LastSuccessAt,
-    IReadOnlyList<PlannedChange> Pending,
-    WriteBlock Blocked,
-    int Withheld,
-    IReadOnlyList<string> Violations,
-    LastWrites? LastWrites,
-    WatchError? LastError,
-    DateTimeOffset? LastErrorAt,
-    int ConsecutiveFailures,
-    bool Listed = false)
-{
-    public static RegistrationStatus New(RegistrationRef registration) =>
-        new(registration, null, null, null, [], WriteBlock.None, 0, [], null, null, null, 0);
-
-    /// <summary>Pending drift as of the last successful listing (<see cref="Listed"/>: there has been one).</summary>
-    public int Drift => Pending.Count;
-
-    public RegistrationStatus After(RegistrationReport report, DateTimeOffset now)
-    {
-        var listed = report.Detected is not null;
-        return this with
-        {
-            LastResult = report.Result,
-            LastTickAt = now,
-            LastSuccessAt = report.Succeeded ? now : LastSuccessAt,
-            Pending = listed ? report.Pending : Pending,
-            Blocked = listed ? report.Blocked : Blocked,
-            Withheld = listed ? report.Withheld.Count : Withheld,
-            Violations = listed ? report.Violations.Select(v => v.ToString()).ToArray() : Violations,
-            LastWrites = report.Writes.Count > 0
-                ? new LastWrites(now, report.Count(ChangeOutcome.Done), report.Count(ChangeOutcome.Failed), report.Count(ChangeOutcome.NotAttempted), report.RequestIds)
-                : LastWrites,
-            LastError = report.Error ?? LastError,
-            LastErrorAt = report.Error is not null ? now : LastErrorAt,
-            ConsecutiveFailures = report.Succeeded ? 0 : ConsecutiveFailures + 1,
-            Listed = Listed || listed,
-        };
-    }
-
-    public RegistrationDocument ToDocument()
-    {
-        var summary = PlanSummary.Of(Pending);
-        return new RegistrationDocument(
-            Registration.Id.ToString(),
-            Registration.Name,
-            LastResult is { } result ? WatchStatus.Kebab(result) : null,
-            LastTickAt,
-            LastSuccessAt,
-            Listed ? new DriftDocument(summary.Add, summary.Overwrite, summary.Remove, Pending.Count) : null,
-            Pending.Take(WatchStatus.MaxListedChanges).Select(Rendering.PlanDeltaText.Describe).Select(d => d.Trim()).ToArray(),
-            Blocked == WriteBlock.None ? null : WatchStatus.Kebab(Blocked),
-            Withheld,
-            Violations,
-            LastWrites,
-            LastError is null ? null : new ErrorDocument(LastError.Message, LastError.Code, LastError.Status, LastError.RequestId, LastError.CorrelationId, LastError.Transient, LastErrorAt),
-            ConsecutiveFailures);
-    }
-}
-
-public sealed record LastWrites(DateTimeOffset At, int Done, int Failed, int NotAttempted, IReadOnlyList<string> RequestIds);
-
-public sealed record DesiredStatus(string File, string? Sha256, bool Valid, IReadOnlyList<string> Diagnostics, DateTimeOffset ReadAt);
-
-public sealed record TickStatus(long Number, string Reason, DateTimeOffset StartedAt, double DurationSeconds, WatchError? Error);
-
-public sealed record ServiceStatus(
-    string Replica,
-    string Version,
-    string Mode,
-    string Interval,
-    string Suspended,
-    bool Leader,
-    string? LeaseBlob,
-    DateTimeOffset StartedAt,
-    double? CurrentTickSeconds);
-
-public sealed record DriftDocument(int Add, int Overwrite, int Remove, int Total);
-
-public sealed record ErrorDocument(string Message, string? Code, int? Status, string? RequestId, string? CorrelationId, bool Transient, DateTimeOffset? At);
-
-public sealed record RegistrationDocument(
-    string Id,
-    string Name,
-    string? LastResult,
-    DateTimeOffset? LastTickAt,
-    DateTimeOffset? LastSuccessAt,
-    DriftDocument? PendingDrift,
-    IReadOnlyList<string> PendingChanges,
-    string? Blocked,
-    int WithheldRemovals,
-    IReadOnlyList<string> GuardViolations,
-    LastWrites? LastWrites,
-    ErrorDocument? LastError,
-    int ConsecutiveFailures);
-
-/// <summary>The <c>/status</c> JSON document (camelCase).</summary>
-public sealed record StatusDocument(
-    ServiceStatus Service,
-    bool Ready,
-    IReadOnlyList<string> NotReady,
-    DesiredStatus? Desired,
-    TickStatus? LastTick,
-    IReadOnlyList<RegistrationDocument> Registrations);
-
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
-[JsonSerializable(typeof(StatusDocument))]
-internal sealed partial class WatchJsonContext : JsonSerializerContext;

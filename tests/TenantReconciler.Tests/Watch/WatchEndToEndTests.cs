@@ -157,12 +157,16 @@ public sealed class WatchEndToEndTests : IDisposable
         {
             "tenant_reconciler_ticks_total", "tenant_reconciler_tick_duration_seconds_bucket", "tenant_reconciler_drift{",
             "tenant_reconciler_changes_total{", "tenant_reconciler_last_success_timestamp_seconds{",
+            "tenant_reconciler_reconcile_duration_seconds_bucket{", "tenant_reconciler_drift_changes{",
+            "tenant_reconciler_registration_info{", "tenant_reconciler_registration_stalled{",
         })
         {
             Assert.Contains(name, metrics.Body);
         }
 
         Assert.Contains("action=\"add\",result=\"done\"} 2", metrics.Body);
+        Assert.Contains("tenant_reconciler_registration_info{otel_scope_name=\"TenantReconciler\",otel_scope_version=", metrics.Body);
+        Assert.Contains("ready=\"true\",registration=\"reg-a\",suspended=\"false\"} 1", metrics.Body);
         Assert.Contains(watch.Logs.Events, e => e.Id.Id == 10 && e.State.Any(kv => kv.Key == "RequestIds" && !string.IsNullOrEmpty(kv.Value as string)));
         Assert.DoesNotContain(Canary, watch.Logs.AllText, StringComparison.Ordinal);
         Assert.DoesNotContain(Canary, status.Body, StringComparison.Ordinal);

@@ -201,6 +201,8 @@ public sealed class WatchHarness : IAsyncDisposable
 
     public WatchStatus Status => _host.Services.GetRequiredService<WatchStatus>();
 
+    public IServiceProvider Services => _host.Services;
+
     public DesiredFileMonitor Monitor => _host.Services.GetRequiredService<DesiredFileMonitor>();
 
     public string File { get; }
@@ -229,7 +231,8 @@ public sealed class WatchHarness : IAsyncDisposable
         string? yaml = null,
         IWriteLeadership? leadership = null,
         Action<FakeArm>? arrange = null,
-        int parallelism = 4)
+        int parallelism = 4,
+        Func<WatchArguments, WatchArguments>? configure = null)
     {
         var temp = new Cli.TempDirectory();
         var file = temp.Write("tenants.yaml", yaml ?? Yaml());
@@ -239,6 +242,7 @@ public sealed class WatchHarness : IAsyncDisposable
         {
             Parallelism = parallelism,
         };
+        arguments = configure?.Invoke(arguments) ?? arguments;
         var arm = new FakeArm();
 
         // Drift everywhere: A lacks its mapping and has an extra one; B is right.
