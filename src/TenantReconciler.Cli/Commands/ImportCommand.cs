@@ -61,7 +61,7 @@ public sealed class ImportCommand(IOContext io, ArmSessionFactory sessions)
         command.Validators.Add(r =>
         {
             var named = new[] { r.GetResult(subscription), r.GetResult(resourceGroup), r.GetResult(registration) }.Count(o => o is { Implicit: false });
-            var given = r.GetValue(ids) is { Length: > 0 };
+            var given = r.GetResult(ids) is { Tokens.Count: > 0 }; // not GetValue: it throws when an id did not parse
             if (named is > 0 and < 3)
             {
                 r.AddError("--subscription, --resource-group and --registration name one registration together: give all three.");
