@@ -31,7 +31,7 @@ public sealed class ImportTests
 
         // Assert
         Assert.True(import.ExitCode == 0, import.ToString());
-        Assert.Equal(10, bed.Emulator.Requests.Count(r => r.Method == "GET" && r.PathAndQuery.Contains("/customerSubscriptions?", StringComparison.Ordinal)) / 2);
+        Assert.Equal(2 * 10, bed.Emulator.Requests.Count(r => r.Method == "GET" && r.PathAndQuery.Contains("/customerSubscriptions?", StringComparison.Ordinal))); // 10 pages, for import and for plan
         Assert.True(plan.ExitCode == 0, plan.ToString());
         Assert.Contains("No changes", plan.Stdout);
         Assert.Contains("1000 customer subscriptions unchanged", plan.Stdout);
