@@ -28,6 +28,8 @@ public static class CommandLine
         root.Subcommands.Add(EmulatorCommand.Create(cli));
         root.Subcommands.Add(WatchCommand.Create(io, hostFactory, verbosity));
         root.Subcommands.Add(SchemaCommand.Create(io));
+        root.Subcommands.Add(ImportCommand.Create(cli));
+        root.Subcommands.Add(CheckCommand.Create(cli));
         return root;
     }
 }

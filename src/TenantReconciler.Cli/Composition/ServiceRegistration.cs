@@ -22,6 +22,8 @@ public static class ServiceRegistration
         services.AddTransient<UndoCommand>();
         services.AddTransient<EmulatorHandler>();
         services.AddTransient<WatchHandler>();
+        services.AddTransient<ImportCommand>();
+        services.AddTransient<CheckCommand>();
         return services;
     }
 

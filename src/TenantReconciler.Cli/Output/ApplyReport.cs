@@ -21,7 +21,19 @@ public static class ApplyReport
                     _ => "not attempted",
                 };
                 output.Write($"  {outcome,-14} {Symbol(r.Change.Action)} {r.Registration.Name} customerSubscription {r.Change.CustomerSubscriptionId:D}");
-                output.WriteLine(r.Error is null ? string.Empty : $": {r.Error}");
+                if (r.Error is null)
+                {
+                    output.WriteLine();
+                    continue;
+                }
+
+                // ARM's message with its request id, then the code's hint on its own line (said once, not twice).
+                var (message, hint) = ArmErrorText.Split(r.Error, r.ErrorCode, r.RequestId);
+                output.WriteLine($": {message}");
+                if (hint is not null)
+                {
+                    output.WriteLine($"  {string.Empty,-14}   hint ({r.ErrorCode}): {hint}");
+                }
             }
 
             output.WriteLine();

@@ -1,0 +1,213 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using TenantReconciler.Cli.Commands.Options;
+using TenantReconciler.Cli.Composition;
+using TenantReconciler.Desired;
+using TenantReconciler.Live;
+using TenantReconciler.Persistence;
+using TenantReconciler.Rendering;
+
+namespace TenantReconciler.Cli.Commands;
+
+/// <param name="Output">The file to write; null writes to stdout.</param>
+/// <param name="Force">Replace <paramref name="Output"/> when it exists.</param>
+public sealed record ImportArguments(
+    IReadOnlyList<RegistrationRef> Registrations,
+    AzureCloud Cloud,
+    string ApiVersion,
+    string? Output,
+    bool Force,
+    ConnectionArguments Connection);
+
+/// <summary>
+/// <c>import REGISTRATION_ID…</c>: list the live mappings of existing registrations and write the tenants.yaml that
+/// manages them as they are. Fail-closed like <c>plan</c>: the text is built only once every page of every
+/// registration was read, so a failure leaves no output at all.
+/// </summary>
+public sealed class ImportCommand(IOContext io, ArmSessionFactory sessions)
+{
+    private const string IdShape = "/subscriptions/S/resourceGroups/G/providers/Microsoft.AzureStack/registrations/R";
+
+    public static Command Create(CliContext cli)
+    {
+        var ids = new Argument<RegistrationRef[]>("REGISTRATION_ID")
+        {
+            Description = $"The full ARM id of a registration: {IdShape}.",
+            Arity = ArgumentArity.ZeroOrMore,
+            CustomParser = ParseIds,
+        };
+        var subscription = new Option<Guid?>("--subscription") { Description = "With --resource-group and --registration: the subscription of one registration." };
+        var resourceGroup = new Option<string?>("--resource-group") { Description = "The resource group of that registration." };
+        var registration = new Option<string?>("--registration") { Description = "The name of that registration (azurestack-<CloudID>)." };
+        var cloud = new Option<AzureCloud>("--cloud")
+        {
+            Description = "The cloud written to the file, whose ARM endpoint and token audience are used.",
+            DefaultValueFactory = _ => AzureCloud.AzureCloud,
+        };
+        var apiVersion = new Option<string>("--api-version")
+        {
+            Description = "The api-version written to the file and used for the listing.",
+            DefaultValueFactory = _ => ApiVersions.Default,
+        };
+        apiVersion.AcceptOnlyFromAmong([.. ApiVersions.Supported]);
+        var output = new Option<string?>("--output", "-o") { Description = "Write the file here instead of stdout (atomically).", HelpName = "FILE" };
+        var force = new Option<bool>("--force") { Description = "With --output: replace the file if it exists." };
+        var connection = new ConnectionOptions();
+        var command = new Command("import", "Write a tenants.yaml for the live mappings of existing registrations, so they can be managed. Read-only.")
+        {
+            ids, subscription, resourceGroup, registration, cloud, apiVersion, output, force,
+        };
+        connection.AddTo(command);
+        command.Validators.Add(r =>
+        {
+            var named = new[] { r.GetResult(subscription), r.GetResult(resourceGroup), r.GetResult(registration) }.Count(o => o is { Implicit: false });
+            var given = r.GetResult(ids) is { Tokens.Count: > 0 }; // not GetValue: it throws when an id did not parse
+            if (named is > 0 and < 3)
+            {
+                r.AddError("--subscription, --resource-group and --registration name one registration together: give all three.");
+            }
+            else if (named == 3 && given)
+            {
+                r.AddError("Name the registrations either as REGISTRATION_ID arguments or with --subscription, --resource-group and --registration, not both.");
+            }
+            else if (named == 0 && !given)
+            {
+                r.AddError($"Name at least one registration: {IdShape}, or --subscription S --resource-group G --registration R.");
+            }
+            else if (named == 3 && r.GetValue(resourceGroup) is var group && !ArmNames.IsValidResourceGroupName(group))
+            {
+                r.AddError($"--resource-group '{group}' is not a valid resource group name.");
+            }
+            else if (named == 3 && r.GetValue(registration) is var name && !ArmNames.IsValidRegistrationName(name))
+            {
+                r.AddError($"--registration '{name}' is not a valid registration name.");
+            }
+
+            if (r.GetResult(force) is { Implicit: false } && r.GetValue(output) is null)
+            {
+                r.AddError("--force only applies with --output FILE.");
+            }
+        });
+        command.SetAction((parseResult, cancellationToken) =>
+            cli.RunAsync<ImportCommand>(parseResult, h => h.RunAsync(
+                new ImportArguments(
+                    parseResult.GetValue(subscription) is { } s
+                        ? [new RegistrationRef(s, parseResult.GetRequiredValue(resourceGroup)!, parseResult.GetRequiredValue(registration)!)]
+                        : parseResult.GetRequiredValue(ids),
+                    parseResult.GetValue(cloud),
+                    parseResult.GetRequiredValue(apiVersion),
+                    parseResult.GetValue(output),
+                    parseResult.GetValue(force),
+                    connection.Parse(parseResult)),
+                cancellationToken),
+                cancellationToken));
+        return command;
+    }
+
+    public async Task<int> RunAsync(ImportArguments arguments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        if (arguments.Output is { } target && !arguments.Force && File.Exists(target))
+        {
+            // Refused before anything is listed; AtomicFile checks again when it renames.
+            throw new ReconcilerException($"{target} already exists; nothing was listed or written. Give --force to replace it, or choose another file.");
+        }
+
+        // The session needs a desired state for the cloud, the api-version and (with --emulator) a new state file's registrations.
+        var location = new SourceLocation("import", 1, 1);
+        var desired = new DesiredState(
+            "import",
+            arguments.Cloud,
+            arguments.ApiVersion,
+            arguments.Registrations.Select(r => new DesiredRegistration(r, [], location)).ToArray());
+        await using var session = await sessions.OpenAsync(desired, arguments.Connection, cancellationToken);
+        var live = await LiveReader.ReadAsync(session.Client, arguments.Registrations, cancellationToken);
+        var text = TenantsYamlWriter.Write(arguments.Cloud, arguments.ApiVersion, live);
+
+        var mappings = live.Sum(l => l.Mappings.Count);
+        if (arguments.Output is null)
+        {
+            await io.Output.WriteAsync(text.AsMemory(), cancellationToken);
+            await io.Output.FlushAsync(cancellationToken);
+        }
+        else
+        {
+            AtomicFile.WriteAllText(arguments.Output, text, arguments.Force);
+        }
+
+        io.Error.WriteLine(arguments.Output is null
+            ? $"Imported {mappings} tenant mapping(s) of {live.Count} registration(s). Save it as tenants.yaml and add a 'name:' to each tenant; 'tenant-reconciler plan' shows no changes."
+            : $"Imported {mappings} tenant mapping(s) of {live.Count} registration(s) to {arguments.Output}. Add a 'name:' to each tenant; 'tenant-reconciler plan -f {arguments.Output}' shows no changes.");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Each token as a registration id, case-insensitive in its fixed segments, as ARM reads ids.</summary>
+    private static RegistrationRef[] ParseIds(ArgumentResult result)
+    {
+        var parsed = new List<RegistrationRef>();
+        foreach (var token in result.Tokens)
+        {
+            if (TryParseId(token.Value, out var registration, out var problem))
+            {
+                parsed.Add(registration);
+            }
+            else
+            {
+                result.AddError($"'{token.Value}' is not a registration id ({problem}); expected {IdShape}.");
+            }
+        }
+
+        var duplicate = parsed.GroupBy(r => r).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            result.AddError($"Registration {duplicate.Key.Id} is named twice.");
+        }
+
+        return [.. parsed];
+    }
+
+    internal static bool TryParseId(string text, out RegistrationRef registration, out string problem)
+    {
+        registration = null!;
+        var parts = text.Split('/');
+        string[] fixedParts = ["", "subscriptions", null!, "resourceGroups", null!, "providers", RegistrationRef.ProviderNamespace, RegistrationRef.ResourceType, null!];
+        if (parts.Length != fixedParts.Length)
+        {
+            problem = parts.Length > fixedParts.Length && text.Contains("/" + RegistrationRef.ChildResourceType + "/", StringComparison.OrdinalIgnoreCase)
+                ? "it names a customer subscription, not a registration"
+                : $"{parts.Length - 1} segments instead of {fixedParts.Length - 1}";
+            return false;
+        }
+
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (fixedParts[i] is { } expected && !parts[i].Equals(expected, StringComparison.OrdinalIgnoreCase))
+            {
+                problem = i == 0 ? "it must start with '/'" : $"segment {i} must be '{expected}', not '{parts[i]}'";
+                return false;
+            }
+        }
+
+        if (!Guid.TryParseExact(parts[2], "D", out var subscription))
+        {
+            problem = $"'{parts[2]}' is not a subscription GUID";
+            return false;
+        }
+
+        if (!ArmNames.IsValidResourceGroupName(parts[4]))
+        {
+            problem = $"'{parts[4]}' is not a valid resource group name";
+            return false;
+        }
+
+        if (!ArmNames.IsValidRegistrationName(parts[8]))
+        {
+            problem = $"'{parts[8]}' is not a valid registration name";
+            return false;
+        }
+
+        registration = new RegistrationRef(subscription, parts[4], parts[8]);
+        problem = string.Empty;
+        return true;
+    }
+}

@@ -1,0 +1,218 @@
+using System.Runtime.CompilerServices;
+using TenantReconciler.Live;
+
+namespace TenantReconciler.Reconciling;
+
+public enum CheckStatus
+{
+    Passed,
+    Failed,
+
+    /// <summary>Not run, because a check it depends on failed.</summary>
+    Skipped,
+}
+
+/// <summary>The pre-flight checks of <c>check</c>, in the order they run (each depends on the ones before it).</summary>
+public enum CheckKind
+{
+    File = 1,
+    Token = 2,
+    Endpoint = 3,
+    RegistrationExists = 4,
+    BillingModel = 5,
+    Listing = 6,
+}
+
+/// <summary>
+/// The outcome of one check (for one registration, for checks 4-6): a sentence, and for a failure what ARM said
+/// (<see cref="Detail"/>, with its request id), the hint of its error code and how to fix it.
+/// </summary>
+public sealed record CheckResult(CheckKind Kind, CheckStatus Status, string Text)
+{
+    /// <summary>ARM's message or the underlying reason, when the check failed.</summary>
+    public string? Detail { get; init; }
+
+    /// <summary>ARM's <c>error.code</c>, when a request failed with one.</summary>
+    public string? ErrorCode { get; init; }
+
+    /// <summary>ARM's <c>x-ms-request-id</c> of the failed request, for a support case.</summary>
+    public string? RequestId { get; init; }
+
+    /// <summary>What to do about a failure.</summary>
+    public string? Fix { get; init; }
+
+    public static CheckResult Skip(CheckKind kind, string text, string because) => new(kind, CheckStatus.Skipped, $"{text}: skipped ({because})");
+}
+
+/// <summary>
+/// Checks 3-6 of <c>check</c> against ARM, with reads only: the endpoint answers; each registration exists (its GET);
+/// its billing model allows customer subscriptions; its customer subscriptions can be listed. A check that depends on
+/// a failed one is reported as skipped. Results come as they are found, so a slow answer shows where it is.
+/// </summary>
+public static class Preflight
+{
+    public static async IAsyncEnumerable<CheckResult> CheckArmAsync(
+        Uri endpoint,
+        IRegistrationClient registrations,
+        ICustomerSubscriptionClient customerSubscriptions,
+        IReadOnlyList<RegistrationRef> names,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(registrations);
+        ArgumentNullException.ThrowIfNull(customerSubscriptions);
+        ArgumentNullException.ThrowIfNull(names);
+
+        // The first registration's GET is also the endpoint's probe: any HTTP answer means the endpoint answers.
+        var found = new (RegistrationInfo? Info, ArmRequestException? Error)[names.Count];
+        for (var i = 0; i < names.Count; i++)
+        {
+            found[i] = await GetAsync(registrations, names[i], cancellationToken);
+            if (i == 0 && found[0].Error is { Status: 0 } unreachable)
+            {
+                yield return Failed(CheckKind.Endpoint, $"ARM endpoint {endpoint} answers", unreachable) with
+                {
+                    Fix = "Check the network path to the endpoint (proxy, firewall, DNS), --arm-endpoint, and --ca-cert for a private certificate.",
+                };
+                foreach (var skipped in SkipRegistrations(names, "the endpoint does not answer"))
+                {
+                    yield return skipped;
+                }
+
+                yield break;
+            }
+
+            if (i == 0)
+            {
+                yield return new CheckResult(CheckKind.Endpoint, CheckStatus.Passed, $"ARM endpoint {endpoint} answers");
+            }
+        }
+
+        for (var i = 0; i < names.Count; i++)
+        {
+            yield return found[i] switch
+            {
+                ({ } info, _) => new CheckResult(
+                    CheckKind.RegistrationExists,
+                    CheckStatus.Passed,
+                    $"registration {names[i].Name} exists (billing model {info.BillingModel}, Cloud ID {info.CloudId ?? "none"}, object id {info.ObjectId ?? "none"})"),
+                (_, var error) => Failed(CheckKind.RegistrationExists, $"registration {names[i].Name} exists", error!) with
+                {
+                    Fix = FixForMissing(names[i], error!),
+                },
+            };
+        }
+
+        for (var i = 0; i < names.Count; i++)
+        {
+            yield return found[i].Info switch
+            {
+                null => CheckResult.Skip(CheckKind.BillingModel, $"registration {names[i].Name} allows customer subscriptions", "the registration was not read"),
+                { AllowsCustomerSubscriptions: true } info => new CheckResult(
+                    CheckKind.BillingModel,
+                    CheckStatus.Passed,
+                    $"registration {names[i].Name} allows customer subscriptions (billing model {info.BillingModel})"),
+                var info => new CheckResult(
+                    CheckKind.BillingModel,
+                    CheckStatus.Failed,
+                    $"registration {names[i].Name} allows customer subscriptions: it does not. Its billing model is {info.BillingModel}, " +
+                    $"and ARM refuses every customer subscription of a {info.BillingModel} registration ({ArmErrorHints.CustomerSubscriptionsNotAllowed})")
+                {
+                    ErrorCode = ArmErrorHints.CustomerSubscriptionsNotAllowed,
+                    Fix = $"Map these tenants through a pay-as-you-use registration, or remove {names[i].Name} from the file.",
+                },
+            };
+        }
+
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (found[i].Info is null)
+            {
+                yield return CheckResult.Skip(CheckKind.Listing, $"the customer subscriptions of registration {names[i].Name} can be listed", "the registration was not read");
+                continue;
+            }
+
+            yield return await ListAsync(customerSubscriptions, names[i], cancellationToken);
+        }
+    }
+
+    /// <summary>Checks 3-6 reported as skipped, for when a check before them failed.</summary>
+    public static IEnumerable<CheckResult> Skipped(IReadOnlyList<RegistrationRef> names, string because)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        yield return CheckResult.Skip(CheckKind.Endpoint, "ARM endpoint answers", because);
+        if (names.Count == 0)
+        {
+            // The registrations are not known (the file is not valid): one line per check.
+            yield return CheckResult.Skip(CheckKind.RegistrationExists, "each registration exists", because);
+            yield return CheckResult.Skip(CheckKind.BillingModel, "each registration allows customer subscriptions", because);
+            yield return CheckResult.Skip(CheckKind.Listing, "the customer subscriptions of each registration can be listed", because);
+            yield break;
+        }
+
+        foreach (var skipped in SkipRegistrations(names, because))
+        {
+            yield return skipped;
+        }
+    }
+
+    private static IEnumerable<CheckResult> SkipRegistrations(IReadOnlyList<RegistrationRef> names, string because)
+    {
+        foreach (var name in names)
+        {
+            yield return CheckResult.Skip(CheckKind.RegistrationExists, $"registration {name.Name} exists", because);
+        }
+
+        foreach (var name in names)
+        {
+            yield return CheckResult.Skip(CheckKind.BillingModel, $"registration {name.Name} allows customer subscriptions", because);
+        }
+
+        foreach (var name in names)
+        {
+            yield return CheckResult.Skip(CheckKind.Listing, $"the customer subscriptions of registration {name.Name} can be listed", because);
+        }
+    }
+
+    private static async Task<(RegistrationInfo?, ArmRequestException?)> GetAsync(IRegistrationClient client, RegistrationRef name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await client.GetRegistrationAsync(name, cancellationToken), null);
+        }
+        catch (ArmRequestException e)
+        {
+            return (null, e);
+        }
+    }
+
+    private static async Task<CheckResult> ListAsync(ICustomerSubscriptionClient client, RegistrationRef name, CancellationToken cancellationToken)
+    {
+        var text = $"the customer subscriptions of registration {name.Name} can be listed";
+        try
+        {
+            var live = await client.ListAsync(name, cancellationToken);
+            return new CheckResult(CheckKind.Listing, CheckStatus.Passed, $"{text} ({live.Mappings.Count} mapping(s))");
+        }
+        catch (ArmRequestException e)
+        {
+            return Failed(CheckKind.Listing, text, e) with
+            {
+                Fix = e.Status is 401 or 403
+                    ? "Give the identity read access to the registration's customerSubscriptions (Microsoft.AzureStack/registrations/customerSubscriptions/read)."
+                    : "Run check again; if it keeps failing, quote the request id to Azure support.",
+            };
+        }
+    }
+
+    private static CheckResult Failed(CheckKind kind, string text, ArmRequestException error) =>
+        new(kind, CheckStatus.Failed, text) { Detail = error.Message, ErrorCode = error.ErrorCode, RequestId = error.RequestId };
+
+    private static string FixForMissing(RegistrationRef name, ArmRequestException error) => error.Status switch
+    {
+        401 => "ARM refused the token: sign in (--auth) to the tenant that holds the registration's subscription.",
+        403 => $"Give the identity read access (for example Reader) on {name.Id}.",
+        404 => $"Check subscriptionId, resourceGroup and name of {name.Id} in the file: the registration whose Cloud ID is your Azure Stack's.",
+        _ => "Run check again; if it keeps failing, quote the request id to Azure support.",
+    };
+}
