@@ -61,6 +61,33 @@ public sealed class WatchProcess : IDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(dll);
+        return Start(start, arguments);
+    }
+
+    /// <summary>
+    /// An executable of its own (e.g. the apphost of a <c>dotnet publish</c> folder) as <c>EXECUTABLE watch …</c>, run from
+    /// <paramref name="workingDirectory"/> with <paramref name="environment"/> added to this process's variables.
+    /// </summary>
+    public static WatchProcess StartExecutable(string executable, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return Start(start, arguments);
+    }
+
+    private static WatchProcess Start(ProcessStartInfo start, string[] arguments)
+    {
         start.ArgumentList.Add("watch");
         foreach (var argument in arguments)
         {

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using TenantReconciler.Cli;
+
+namespace TenantReconciler.Tests.Cli;
+
+/// <summary>
+/// The tool as a user gets it: its version, then packed, installed from a local folder feed into a tool path, and run
+/// from there. Slow (a Release pack), so one class in the non-parallel shipping collection.
+/// </summary>
+[Collection(ShippingCollection.Name)]
+public sealed class InstallTests : IDisposable
+{
+    private const string PackageId = "TenantReconciler.Cli";
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task Version_BuiltTool_PrintsToolInfoVersionWhichIsSemVer()
+    {
+        // Arrange: the CLI built beside the tests (the entry assembly decides what --version prints, so a real process).
+        var dll = Path.Combine(AppContext.BaseDirectory, "tenant-reconciler.dll");
+
+        // Act
+        var result = await ChildProcess.DotnetAsync(_temp.Path, dll, "--version");
+
+        // Assert
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(ToolInfo.Version, result.Stdout.Trim());
+        Assert.Matches(ChildProcess.SemVer(), ToolInfo.Version);
+    }
+
+    [Fact]
+    public async Task Install_FromLocalFolderFeed_RunsVersionAndPlanFromTheToolPath()
+    {
+        // Arrange: pack into a folder feed, and a NuGet config that knows only that feed (no mirror, no nuget.org).
+        var feed = Directory.CreateDirectory(_temp.File("feed")).FullName;
+        var pack = await ChildProcess.DotnetAsync(
+            RepoFiles.Root, "pack", RepoFiles.Path("src/TenantReconciler.Cli"), "-c", "Release", "-o", feed, "--no-restore", "--disable-build-servers", "-nologo");
+        Assert.True(pack.ExitCode == 0, pack.ToString());
+        var package = Assert.Single(Directory.GetFiles(feed, PackageId + ".*.nupkg"));
+        var version = Path.GetFileNameWithoutExtension(package)[(PackageId.Length + 1)..];
+        var config = _temp.Write("nuget.config", $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        var tools = _temp.File("tools");
+        // A package folder of its own: a cached package of the same version from an earlier run cannot stand in for this one.
+        var install = await ChildProcess.RunAsync(ChildProcess.Dotnet, _temp.Path, new Dictionary<string, string> { ["NUGET_PACKAGES"] = _temp.File("packages") },
+            "tool", "install", PackageId, "--tool-path", tools, "--version", version, "--configfile", config, "--add-source", feed, "--ignore-failed-sources");
+        Assert.True(install.ExitCode == 0, install.ToString());
+
+        var work = Directory.CreateDirectory(_temp.File("work")).FullName;
+        File.Copy(RepoFiles.Path("tenants.yaml"), Path.Combine(work, "tenants.yaml"));
+        File.Copy(RepoFiles.Path("examples/emulator-state.json"), Path.Combine(work, "emulator-state.json"));
+        var tool = Path.Combine(tools, "tenant-reconciler");
+        var runtime = ChildProcess.DotnetRoot;
+
+        // Act
+        var printed = await ChildProcess.RunAsync(tool, work, runtime, "--version");
+        var plan = await ChildProcess.RunAsync(tool, work, runtime, "plan", "--emulator", "emulator-state.json", "-f", "tenants.yaml", "--out", "plan.json");
+
+        // Assert: the package's version is the one the installed tool prints, and the one its saved plan records.
+        Assert.True(printed.ExitCode == 0, printed.ToString());
+        Assert.Equal(version, printed.Stdout.Trim());
+        Assert.Matches(ChildProcess.SemVer(), version);
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        Assert.Contains("Plan: 2 to add, 2 to overwrite, 1 to remove, 2 unchanged.", plan.Stdout);
+        using var saved = JsonDocument.Parse(File.ReadAllText(Path.Combine(work, "plan.json")));
+        Assert.Equal(version, saved.RootElement.GetProperty("toolVersion").GetString());
+    }
+}
