@@ -9,7 +9,7 @@ using TenantReconciler.Reconciling;
 
 namespace TenantReconciler.Cli.Commands;
 
-public sealed record CheckArguments(string File, ConnectionArguments Connection);
+public sealed record CheckArguments(IReadOnlyList<string> Files, ConnectionArguments Connection);
 
 /// <summary>
 /// <c>check</c>: the pre-flight. It writes nothing, and reports one line per check: the file is valid; <c>--auth</c>
@@ -40,7 +40,7 @@ public sealed class CheckCommand(IOContext io, ArmSessionFactory sessions, Crede
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var report = new CheckReport(io.Output);
-        var desired = CheckFile(arguments.File, report);
+        var desired = CheckFile(arguments.Files, report);
         if (desired is null)
         {
             Skip(report, [], "the file is not valid", token: true);
@@ -87,11 +87,12 @@ public sealed class CheckCommand(IOContext io, ArmSessionFactory sessions, Crede
         return Finish(report);
     }
 
-    private static DesiredState? CheckFile(string file, CheckReport report)
+    private static DesiredState? CheckFile(IReadOnlyList<string> files, CheckReport report)
     {
+        var file = CommonOptions.Describe(files);
         try
         {
-            var desired = DesiredStateLoader.Load(file);
+            var desired = DesiredStateLoader.LoadAll(files);
             var tenants = desired.Registrations.Sum(r => r.Tenants.Count);
             report.Write(new CheckResult(
                 CheckKind.File,
