@@ -68,7 +68,7 @@ internal static class FleetText
             return $"{tenant} is live on {where}, where it is not desired; {elsewhere}.";
         }
 
-        var labels = string.Join(", ", flag.Cells.Select(c => $"'{PlanText.Sanitize(c.Label ?? string.Empty)}' on {names[c.Registration]}"));
+        var labels = string.Join(", ", flag.Cells.Select(c => $"“{PlanText.Sanitize(c.Label ?? string.Empty)}” on {names[c.Registration]}"));
         return $"{tenant} has different labels: {labels}.";
     }
 

@@ -40,4 +40,19 @@ internal static class FleetFixtures
         LiveOf(West, Have(S(21), T(1)), Have(S(29), T(9))),
         LiveOf(North, Have(S(38), T(3)), Have(S(31), T(3)), Have(S(39), T(1)), Have(S(32), T(4))),
     ];
+
+    /// <summary>
+    /// The example of docs/tenants-view.md. Contoso: in place on east; on west desired on S(21) as "Contoso Ltd" and live
+    /// on S(29). Fabrikam: desired on east and not live; live on west, where it is not desired. An unknown tenant is live
+    /// on east.
+    /// </summary>
+    public static (DesiredState Desired, IReadOnlyList<LiveRegistration> Live) DocExample() =>
+    (
+        State(
+            DesiredOf(East, Want(S(11), T(1), "Contoso"), Want(S(12), T(2), "Fabrikam")),
+            DesiredOf(West, Want(S(21), T(1), "Contoso Ltd"))),
+        [
+            LiveOf(East, Have(S(11), T(1)), Have(S(19), T(9))),
+            LiveOf(West, Have(S(29), T(1)), Have(S(22), T(2))),
+        ]);
 }
