@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -35,7 +34,6 @@ public static class Program
     private static IHost BuildHost(IOContext io, Verbosity verbosity, Action<IServiceCollection>? configureServices)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddEnvironmentVariables("TENANT_RECONCILER_");
         builder.Logging.AddProvider(new TextWriterLoggerProvider(io.Error));
         builder.Logging.SetMinimumLevel(ServiceRegistration.MinimumLevel(verbosity, service: false));
         builder.Services.AddTenantReconciler(io);
@@ -55,7 +53,6 @@ public static class Program
             ApplicationName = "tenant-reconciler",
             EnvironmentName = Environments.Production,
         });
-        builder.Configuration.AddEnvironmentVariables("TENANT_RECONCILER_");
         builder.Logging.AddJsonConsole(json =>
         {
             json.UseUtcTimestamp = true;

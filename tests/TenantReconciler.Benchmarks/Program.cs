@@ -4,7 +4,7 @@ namespace TenantReconciler.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release --project tests/TenantReconciler.Benchmarks -- --filter '*'</c> runs every benchmark;
-/// <c>-- requests</c> runs the request-count scenario (a count, not a timing); <c>-- apply</c> the apply throughput scenario;
+/// <c>-- requests</c> runs the request-count scenario (a count, not a timing); <c>-- listing</c> parallel listing of 20 registrations; <c>-- apply</c> the apply throughput scenario;
 /// <c>-- watch</c> the watch service's converged-tick cost and its memory over 10,000 ticks.
 /// </summary>
 public static class Program
@@ -14,6 +14,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "requests")
         {
             return await RequestCountScenario.RunAsync(Console.Out);
+        }
+
+        if (args.Length > 0 && args[0] == "listing")
+        {
+            return await ListingScenario.RunAsync(Console.Out);
         }
 
         if (args.Length > 0 && args[0] == "memory")

@@ -12,7 +12,7 @@ namespace TenantReconciler.Cli.Commands;
 
 /// <summary><paramref name="FileGiven"/>: -f was on the command line (with a saved plan, it replaces the recorded path).</summary>
 public sealed record ApplyArguments(
-    string File,
+    IReadOnlyList<string> Files,
     bool FileGiven,
     string? PlanFile,
     bool AutoApprove,
@@ -79,8 +79,8 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
     {
         var saved = arguments.PlanFile is null ? null : SavedPlan.Load(arguments.PlanFile);
         var desired = saved is null
-            ? DesiredStateLoader.Load(arguments.File)
-            : SavedPlanSource.LoadDesired(saved, arguments.PlanFile!, arguments.FileGiven ? arguments.File : null);
+            ? DesiredStateLoader.LoadAll(arguments.Files)
+            : SavedPlanSource.LoadDesired(saved, arguments.PlanFile!, arguments.FileGiven ? arguments.Files : null);
 
         var settings = ArmPipelineSettings.Default with
         {

@@ -9,7 +9,10 @@ using TenantReconciler.Rendering;
 
 namespace TenantReconciler.Cli.Commands;
 
-public sealed record PlanArguments(string File, string Output, bool DetailedExitCode, string? Out, ConnectionArguments Connection);
+public sealed record PlanArguments(IReadOnlyList<string> Files, string Output, bool DetailedExitCode, string? Out, ConnectionArguments Connection)
+{
+    public int Parallelism { get; init; } = Live.LiveReader.DefaultParallelism;
+}
 
 /// <summary>
 /// <c>plan</c>: the engine with nothing permitted to write, so that plan, apply and watch judge the same plan with the same
@@ -30,8 +33,9 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, TimePr
         {
             Description = "Also save the plan to this file, for 'apply PLANFILE': apply re-derives it and applies it only if identical.",
         };
+        var parallelism = CommonOptions.Parallelism();
         var connection = new ConnectionOptions();
-        var command = new Command("plan", "Show what apply would change: adds, overwrites and removals. Read-only.") { file, output, detailed, outFile };
+        var command = new Command("plan", "Show what apply would change: adds, overwrites and removals. Read-only.") { file, output, detailed, outFile, parallelism };
         connection.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
             cli.RunAsync<PlanCommand>(parseResult, h => h.RunAsync(
@@ -40,7 +44,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, TimePr
                     parseResult.GetRequiredValue(output),
                     parseResult.GetValue(detailed),
                     parseResult.GetValue(outFile),
-                    connection.Parse(parseResult)),
+                    connection.Parse(parseResult)) { Parallelism = parseResult.GetValue(parallelism) },
                 cancellationToken),
                 cancellationToken));
         return command;
@@ -49,9 +53,9 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, TimePr
     public async Task<int> RunAsync(PlanArguments arguments, CancellationToken cancellationToken)
     {
         var renderer = PlanRenderers.Get(arguments.Output);
-        var desired = DesiredStateLoader.Load(arguments.File);
+        var desired = DesiredStateLoader.LoadAll(arguments.Files);
         await using var session = await sessions.OpenAsync(desired, arguments.Connection, cancellationToken);
-        var outcome = await new Reconciler(session.Client).ReconcileAsync(desired, new ReconcilePolicy { Scope = WriteScope.None }, cancellationToken);
+        var outcome = await new Reconciler(session.Client).ReconcileAsync(desired, new ReconcilePolicy { Scope = WriteScope.None, Parallelism = arguments.Parallelism }, cancellationToken);
         if (outcome.Plan is not { } plan)
         {
             return ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested);
@@ -61,12 +65,12 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, TimePr
         PlanOutput.GuardWarnings(io.Error, outcome.Violations);
         if (desired.Suspend && plan.HasChanges)
         {
-            io.Error.WriteLine($"Warning: {arguments.File} sets 'suspend: true': apply will write nothing until it is removed (or --ignore-suspend is given).");
+            io.Error.WriteLine($"Warning: {CommonOptions.Describe(arguments.Files)} sets 'suspend: true': apply will write nothing until it is removed (or --ignore-suspend is given).");
         }
 
         if (arguments.Out is not null)
         {
-            var source = new PlanSource([new SourceFile(arguments.File, desired.Sha256!)]);
+            var source = SavedPlanSource.Record(desired, arguments.Files);
             var saved = SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow());
             saved.Save(arguments.Out);
             io.Error.WriteLine($"Saved the plan to {arguments.Out} (plan id {saved.PlanId:D}). Apply exactly this plan with: tenant-reconciler apply {arguments.Out}");

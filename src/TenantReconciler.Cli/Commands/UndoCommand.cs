@@ -11,7 +11,7 @@ using TenantReconciler.Rendering;
 
 namespace TenantReconciler.Cli.Commands;
 
-public sealed record UndoArguments(string File, JournalArguments Journal, string Out, string Output, ConnectionArguments Connection);
+public sealed record UndoArguments(IReadOnlyList<string> Files, JournalArguments Journal, string Out, string Output, ConnectionArguments Connection);
 
 /// <summary>
 /// <c>undo</c>: a saved plan (never a write) that restores the mappings changed by the last apply in the journal. It is
@@ -54,7 +54,7 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, Creden
     public async Task<int> RunAsync(UndoArguments arguments, CancellationToken cancellationToken)
     {
         // tenants.yaml gives the cloud, the api-version, the protected tenants and the thresholds.
-        var template = DesiredStateLoader.Load(arguments.File);
+        var template = DesiredStateLoader.LoadAll(arguments.Files);
         var auth = arguments.Connection.Auth ?? (arguments.Connection.UseEmulator ? AuthKind.Emulator : AuthKind.Default);
         var journal = JournalFactory.Create(arguments.Journal, credentials, auth);
         var contents = await ReadAsync(journal, io.Error, cancellationToken);
@@ -80,7 +80,7 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, Creden
 
         PlanRenderers.Get(arguments.Output).Render(plan, io.Output, outcome.Violations);
         PlanOutput.GuardWarnings(io.Error, outcome.Violations);
-        var source = new PlanSource([new SourceFile(arguments.File, template.Sha256!)], applyId, journal.Describe());
+        var source = SavedPlanSource.Record(template, arguments.Files) with { UndoOf = applyId, Journal = journal.Describe() };
         SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow()).Save(arguments.Out);
         io.Error.WriteLine($"Saved the undo plan for apply {applyId:D} to {arguments.Out}. Review it, then: tenant-reconciler apply {arguments.Out}");
         return ExitCodes.Success;

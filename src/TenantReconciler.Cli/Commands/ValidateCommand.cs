@@ -4,7 +4,7 @@ using TenantReconciler.Desired;
 
 namespace TenantReconciler.Cli.Commands;
 
-public sealed record ValidateArguments(string File);
+public sealed record ValidateArguments(IReadOnlyList<string> Files);
 
 /// <summary><c>validate</c>: load and check tenants.yaml; no request is sent.</summary>
 public sealed class ValidateCommand(IOContext io)
@@ -20,9 +20,9 @@ public sealed class ValidateCommand(IOContext io)
 
     public Task<int> RunAsync(ValidateArguments arguments)
     {
-        var desired = DesiredStateLoader.Load(arguments.File);
+        var desired = DesiredStateLoader.LoadAll(arguments.Files);
         var tenants = desired.Registrations.Sum(r => r.Tenants.Count);
-        io.Error.WriteLine($"{arguments.File} is valid: {desired.Registrations.Count} registration(s), {tenants} tenant mapping(s).");
+        io.Error.WriteLine($"{CommonOptions.Describe(arguments.Files)} is valid{(desired.Sources.Count > 1 ? $" ({desired.Sources.Count} files)" : "")}: {desired.Registrations.Count} registration(s), {tenants} tenant mapping(s).");
         return Task.FromResult(ExitCodes.Success);
     }
 }

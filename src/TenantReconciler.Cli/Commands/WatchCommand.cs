@@ -15,7 +15,7 @@ public static class WatchCommand
 
     public static Command Create(IOContext io, Func<Verbosity, IHost> hostFactory, Option<Verbosity> verbosity)
     {
-        var file = new Option<string>("--file", "-f") { Description = "The desired-state file (re-read on every tick).", DefaultValueFactory = _ => Options.CommonOptions.DefaultFile };
+        var file = Options.CommonOptions.File("The desired-state file, or a directory of *.yaml/*.yml files; repeat -f for several. All are re-read on every tick and watched.");
         var mode = new Option<string>("--mode")
         {
             Description = "observe: report drift only; apply: adds and overwrites, never removals; full: removals too, under the prune guards.",
@@ -62,13 +62,14 @@ public static class WatchCommand
         {
             Description = "Also record every write in this apply journal (JSON lines; 'undo' reads it). None by default: the JSON log has every write too.",
         };
+        var parallelism = Options.CommonOptions.Parallelism();
         var connection = new Options.ConnectionOptions(
             $"Start the local emulator in-process, seeded from STATEFILE (default {Options.CommonOptions.DefaultEmulatorState}), and use it.",
             "Credential for ARM and the lease blob: default, cli, environment, workload-identity, managed-identity, or emulator (loopback only).");
         var lease = Options.LeaseOptions.ForWatch();
         var command = new Command(Name, "Run as a service: re-read the file, list, plan and act on every interval and on every change of the file, until SIGTERM or Ctrl+C.")
         {
-            file, mode, interval, suspend, listen, debounce, shutdown, replica, applicationId, journal,
+            file, mode, interval, suspend, listen, debounce, shutdown, replica, applicationId, journal, parallelism,
         };
         connection.AddTo(command);
         lease.AddTo(command);
@@ -76,7 +77,7 @@ public static class WatchCommand
             CommandBoundary.RunAsync(io, parseResult.GetValue(verbosity), async () =>
             {
                 var arguments = new WatchArguments(
-                    parseResult.GetRequiredValue(file),
+                    [.. parseResult.GetRequiredValue(file)],
                     Enum.Parse<WatchMode>(parseResult.GetRequiredValue(mode), ignoreCase: true),
                     parseResult.GetValue(interval),
                     parseResult.GetValue(suspend),
@@ -88,6 +89,7 @@ public static class WatchCommand
                     lease.Parse(parseResult))
                 {
                     Journal = parseResult.GetValue(journal),
+                    Parallelism = parseResult.GetValue(parallelism),
                 };
                 using var host = hostFactory(parseResult.GetValue(verbosity));
                 return await host.Services.GetRequiredService<WatchHandler>().RunAsync(arguments, cancellationToken);

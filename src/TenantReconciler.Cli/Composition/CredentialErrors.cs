@@ -68,7 +68,7 @@ public static class CredentialErrors
     {
         foreach (var variable in SecretVariables)
         {
-            if (Environment.GetEnvironmentVariable(variable) is { Length: >= 4 } secret)
+            if (ToolEnvironment.Read(variable) is { Length: >= 4 } secret)
             {
                 text = text.Replace(secret, "***", StringComparison.Ordinal);
             }

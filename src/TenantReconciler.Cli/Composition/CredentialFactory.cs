@@ -53,7 +53,7 @@ public class CredentialFactory
         AuthKind.WorkloadIdentity => new WorkloadIdentityCredential(Configure(new WorkloadIdentityCredentialOptions(), cloud)),
         AuthKind.ManagedIdentity => new ManagedIdentityCredential(Configure(
             new ManagedIdentityCredentialOptions(
-                Environment.GetEnvironmentVariable("AZURE_CLIENT_ID") is { Length: > 0 } clientId
+                ToolEnvironment.Read("AZURE_CLIENT_ID") is { } clientId
                     ? ManagedIdentityId.FromUserAssignedClientId(clientId)
                     : ManagedIdentityId.SystemAssigned),
             cloud)),
@@ -63,7 +63,7 @@ public class CredentialFactory
 
     private TokenCredential CreateAzurePipelines(AzureCloud cloud)
     {
-        var values = AzurePipelinesVariables.ToDictionary(name => name, Environment.GetEnvironmentVariable);
+        var values = AzurePipelinesVariables.ToDictionary(name => name, ToolEnvironment.Read);
         var missing = values.Where(pair => string.IsNullOrWhiteSpace(pair.Value)).Select(pair => pair.Key).ToArray();
         if (missing.Length > 0)
         {

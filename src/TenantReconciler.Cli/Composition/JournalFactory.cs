@@ -10,8 +10,8 @@ namespace TenantReconciler.Cli.Composition;
 /// </summary>
 public sealed record JournalArguments(string Location, string? ConnectionString = null)
 {
-    public const string LocationVariable = "TENANT_RECONCILER_JOURNAL";
-    public const string ConnectionStringVariable = "TENANT_RECONCILER_JOURNAL_CONNECTION_STRING";
+    public const string LocationVariable = ToolEnvironment.Journal;
+    public const string ConnectionStringVariable = ToolEnvironment.JournalConnectionString;
 
     /// <summary>The <c>CONTAINER/PATH</c> of a connection-string journal when <c>--journal</c> is not given.</summary>
     public const string DefaultBlobLocation = "tenant-reconciler/journal.jsonl";

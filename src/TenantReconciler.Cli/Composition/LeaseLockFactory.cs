@@ -11,7 +11,7 @@ public sealed record LeaseArguments(Uri? BlobUri, string? ConnectionString, stri
 {
     public const string DefaultContainer = "tenant-reconciler";
     public const string DefaultBlobName = "leader.lock";
-    public const string ConnectionStringVariable = "TENANT_RECONCILER_LEASE_CONNECTION_STRING";
+    public const string ConnectionStringVariable = ToolEnvironment.LeaseConnectionString;
 
     /// <summary>The watch leader's lease (<c>--lease-duration</c>).</summary>
     public static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(30);

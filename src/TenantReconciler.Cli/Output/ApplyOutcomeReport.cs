@@ -46,6 +46,10 @@ public static class ApplyOutcomeReport
             case ReconcileStatus.NotApproved:
             case ReconcileStatus.Drift:
                 return ExitCodes.Error;
+
+            case ReconcileStatus.Interrupted when outcome.Applied is null:
+                error.WriteLine(CommandBoundary.CancelledMessage);
+                return ExitCodes.Error;
         }
 
         if (outcome.Applied is { } applied)

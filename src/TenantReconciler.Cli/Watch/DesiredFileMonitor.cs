@@ -44,15 +44,16 @@ public sealed class Debouncer : IDisposable
 }
 
 /// <summary>
-/// Tells the service that the desired-state file may have changed. git-sync publishes a new revision by swapping a
-/// symbolic link, which a watch on the file alone misses: this watches the file's folder and the folder above it, and
-/// re-resolves both after each burst. Events are debounced (2 s by default); the service then compares the file's
-/// hash with the one its last tick read, so an event that changed nothing does not cause a tick. The interval tick is
-/// the fallback for anything a watcher misses.
+/// Tells the service that the desired-state files may have changed. Each <c>-f</c> path is watched: a file in its
+/// folder, a directory for any <c>*.yaml</c>/<c>*.yml</c> in it that is created, changed, deleted or renamed (so a file
+/// added to the directory counts). git-sync publishes a new revision by swapping a symbolic link, which a watch on the
+/// file alone misses: this also watches the folder above each, and re-resolves them all after each burst. Events are
+/// debounced (2 s by default); the service then compares the hash over the set with the one its last tick read, so an
+/// event that changed nothing does not cause a tick. The interval tick is the fallback for anything a watcher misses.
 /// </summary>
 public sealed partial class DesiredFileMonitor : IDisposable
 {
-    private readonly string _path;
+    private readonly IReadOnlyList<string> _paths;
     private readonly ILogger<DesiredFileMonitor> _logger;
     private readonly Debouncer _debouncer;
     private readonly Lock _lock = new();
@@ -62,9 +63,21 @@ public sealed partial class DesiredFileMonitor : IDisposable
 
     public DesiredFileMonitor(WatchArguments arguments, TimeProvider time, ILogger<DesiredFileMonitor> logger)
     {
-        _path = Path.GetFullPath(arguments.File);
+        _paths = [.. arguments.Files.Select(f => Path.TrimEndingDirectorySeparator(Path.GetFullPath(f)))];
         _logger = logger;
         _debouncer = new Debouncer(time, arguments.Debounce, OnQuiet);
+    }
+
+    /// <summary>The folders watched now (for tests and diagnostics).</summary>
+    public IReadOnlyList<string> WatchedDirectories
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _watchers.Select(w => w.Path)];
+            }
+        }
     }
 
     /// <summary>Starts watching; <paramref name="changed"/> is called (on a timer thread) after each debounced burst.</summary>
@@ -74,8 +87,12 @@ public sealed partial class DesiredFileMonitor : IDisposable
         Rewatch();
     }
 
-    /// <summary>An event about the file: restarts the debounce wait. The watchers call it; so may a test.</summary>
+    /// <summary>An event about a watched file: restarts the debounce wait. The watchers call it; so may a test.</summary>
     public void Poke() => _debouncer.Poke();
+
+    /// <summary>True when a name in a directory given with <c>-f</c> is one that is read: <c>*.yaml</c> or <c>*.yml</c>, not hidden.</summary>
+    public static bool IsDesiredFileName(string? name) =>
+        name is not null && !name.StartsWith('.') && (name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase));
 
     public void Dispose()
     {
@@ -104,22 +121,51 @@ public sealed partial class DesiredFileMonitor : IDisposable
             }
 
             DisposeWatchers();
-            var directory = Path.GetDirectoryName(_path);
-            if (directory is null)
+
+            // One watcher per folder, matching every name of interest in it.
+            var interest = new Dictionary<string, List<Func<string?, bool>>>(StringComparer.Ordinal);
+            void Want(string directory, Func<string?, bool> match)
             {
-                return;
+                if (!interest.TryGetValue(directory, out var matches))
+                {
+                    interest[directory] = matches = [];
+                }
+
+                matches.Add(match);
             }
 
-            Add(directory, Path.GetFileName(_path));
-            if (Path.GetDirectoryName(directory) is { } parent)
+            foreach (var path in _paths)
             {
-                // The folder itself may be the swapped link (git-sync's --link).
-                Add(parent, Path.GetFileName(directory));
+                var isDirectory = Directory.Exists(path);
+                if (isDirectory)
+                {
+                    Want(path, IsDesiredFileName);
+                }
+
+                var directory = Path.GetDirectoryName(path);
+                if (directory is null)
+                {
+                    continue;
+                }
+
+                var name = Path.GetFileName(path);
+                Want(directory, n => string.Equals(n, name, StringComparison.Ordinal));
+                if (!isDirectory && Path.GetDirectoryName(directory) is { } parent)
+                {
+                    // The folder itself may be the swapped link (git-sync's --link).
+                    var folder = Path.GetFileName(directory);
+                    Want(parent, n => string.Equals(n, folder, StringComparison.Ordinal));
+                }
+            }
+
+            foreach (var (directory, matches) in interest)
+            {
+                Add(directory, n => matches.Exists(m => m(n)));
             }
         }
     }
 
-    private void Add(string directory, string name)
+    private void Add(string directory, Func<string?, bool> matches)
     {
         if (!Directory.Exists(directory))
         {
@@ -135,7 +181,7 @@ public sealed partial class DesiredFileMonitor : IDisposable
             };
             FileSystemEventHandler onEvent = (_, e) =>
             {
-                if (string.Equals(e.Name, name, StringComparison.Ordinal))
+                if (matches(e.Name))
                 {
                     Poke();
                 }
@@ -145,7 +191,7 @@ public sealed partial class DesiredFileMonitor : IDisposable
             watcher.Deleted += onEvent;
             watcher.Renamed += (_, e) =>
             {
-                if (string.Equals(e.Name, name, StringComparison.Ordinal) || string.Equals(e.OldName, name, StringComparison.Ordinal))
+                if (matches(e.Name) || matches(e.OldName))
                 {
                     Poke();
                 }

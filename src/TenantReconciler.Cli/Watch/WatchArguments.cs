@@ -18,9 +18,10 @@ public enum WatchMode
 /// <summary>
 /// The arguments of <c>watch</c>, as parsed from the command line. The timing knobs that have no flag
 /// (<see cref="JitterFraction"/>, <see cref="BackoffBase"/>, <see cref="BackoffMax"/>) keep their defaults outside tests.
+/// <see cref="Files"/> are the <c>-f</c> paths (files and directories), as given.
 /// </summary>
 public sealed record WatchArguments(
-    string File,
+    IReadOnlyList<string> Files,
     WatchMode Mode,
     TimeSpan Interval,
     bool Suspend,
@@ -32,6 +33,9 @@ public sealed record WatchArguments(
     LeaseArguments? Lease)
 {
     public const double DefaultJitterFraction = 0.10;
+
+    /// <summary>The <c>-f</c> paths for logs and reports: one as given, several joined with ", ".</summary>
+    public string File => string.Join(", ", Files);
 
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan DefaultDebounce = TimeSpan.FromSeconds(2);
@@ -47,6 +51,9 @@ public sealed record WatchArguments(
 
     /// <summary>The apply journal (JSON lines, as <c>apply --journal</c> writes it; <c>undo</c> reads it). Null: none.</summary>
     public string? Journal { get; init; }
+
+    /// <summary>Registrations reconciled side by side on a tick, and requests in flight within one (<c>--parallelism</c>).</summary>
+    public int Parallelism { get; init; } = Live.LiveReader.DefaultParallelism;
 
     /// <summary>The readiness window: every registration must have succeeded within this many intervals.</summary>
     public int ReadyIntervals { get; init; } = 3;

@@ -163,7 +163,7 @@ public sealed partial class WatchService(
 
             if (woke.HasFlag(WakeReasons.FileChanged))
             {
-                var hash = DesiredFile.TryHash(arguments.File);
+                var hash = Desired.DesiredSet.TryHash(arguments.Files);
                 if (!string.Equals(hash, _lastHash, StringComparison.Ordinal))
                 {
                     LogFileChanged(logger, arguments.File, hash ?? "unreadable");

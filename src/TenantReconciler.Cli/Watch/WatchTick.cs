@@ -10,7 +10,7 @@ namespace TenantReconciler.Cli.Watch;
 
 /// <summary>
 /// One tick, in its own DI scope: read and validate the file; then, for each registration that is due and on its own
-/// (one failing registration never stops the others), call the <see cref="Reconciler"/> with the policy of the mode
+/// (one failing registration never stops the others; at most <c>--parallelism</c> side by side), call the <see cref="Reconciler"/> with the policy of the mode
 /// and of this replica's leadership, and map its outcome to the <see cref="TickReport"/>. The engine judges the guards
 /// on the full plan in every mode, so <c>--mode apply</c> refuses what <c>apply</c> refuses. Never throws for an
 /// expected failure. Stops between registrations when the service stops; writes in flight finish.
@@ -43,11 +43,11 @@ public sealed class WatchTick(
         DesiredState desired;
         try
         {
-            desired = DesiredStateLoader.Load(arguments.File);
+            desired = DesiredStateLoader.LoadAll(arguments.Files);
         }
         catch (DesiredStateException e)
         {
-            return report with { DesiredSha256 = DesiredFile.TryHash(arguments.File), Diagnostics = e.Diagnostics, Duration = time.GetElapsedTime(started) };
+            return report with { DesiredSha256 = DesiredSet.TryHash(arguments.Files), Diagnostics = e.Diagnostics, Duration = time.GetElapsedTime(started) };
         }
 
         var suspended = arguments.Suspend ? SuspendSource.Flag : desired.Suspend ? SuspendSource.File : SuspendSource.None;
@@ -68,22 +68,28 @@ public sealed class WatchTick(
             return report with { Error = WatchError.From(e), Duration = time.GetElapsedTime(started) };
         }
 
+        // The due registrations, each on its own, at most --parallelism at a time, reported in file order.
         var engine = new Reconciler(client);
-        var results = new List<RegistrationReport>();
-        foreach (var registration in desired.Registrations)
+        var due = desired.Registrations.Where(r => schedule.IsDue(r.Registration)).ToArray();
+        var results = new RegistrationReport?[due.Length];
+        using var slots = new SemaphoreSlim(arguments.Parallelism, arguments.Parallelism);
+        await Task.WhenAll(due.Select(async (registration, i) =>
         {
-            if (stoppingToken.IsCancellationRequested)
+            await slots.WaitAsync(CancellationToken.None);
+            try
             {
-                break;
+                if (!stoppingToken.IsCancellationRequested)
+                {
+                    results[i] = await ReconcileAsync(engine, desired with { Registrations = [registration] }, leader, term);
+                }
             }
-
-            if (schedule.IsDue(registration.Registration))
+            finally
             {
-                results.Add(await ReconcileAsync(engine, desired with { Registrations = [registration] }, leader, term));
+                slots.Release();
             }
-        }
+        }));
 
-        return report with { Registrations = results, Duration = time.GetElapsedTime(started) };
+        return report with { Registrations = results.OfType<RegistrationReport>().ToArray(), Duration = time.GetElapsedTime(started) };
     }
 
     private async Task<RegistrationReport> ReconcileAsync(Reconciler engine, DesiredState desired, bool leader, CancellationToken term)
@@ -103,6 +109,7 @@ public sealed class WatchTick(
             },
             Suspended = arguments.Suspend,
             StopStarting = stopStarting.Token,
+            Parallelism = arguments.Parallelism,
             Recorder = journal,
             Observer = gate.Observer,
         };

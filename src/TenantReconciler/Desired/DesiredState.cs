@@ -1,6 +1,7 @@
 namespace TenantReconciler.Desired;
 
-/// <summary>The validated content of <c>tenants.yaml</c>.</summary>
+/// <summary>The validated content of <c>tenants.yaml</c>, or of several desired-state files merged (<see cref="DesiredSet"/>).</summary>
+/// <param name="SourcePath">The file as given; for several files, their paths joined with ", " (for messages only).</param>
 /// <param name="Protect">Tenants that must never be removed (top-level <c>protect:</c>). Empty when absent.</param>
 /// <param name="Suspend">Top-level <c>suspend:</c>: when true, nothing is to be changed.</param>
 public sealed record DesiredState(
@@ -15,10 +16,23 @@ public sealed record DesiredState(
 
     /// <summary>
     /// <c>sha256:…</c> of the bytes that were parsed (set by <see cref="DesiredStateLoader.Load"/>; null for text parsed
-    /// from memory). Saved plans record it, so a file changed after its plan was reviewed is refused.
+    /// from memory). For several files it is the hash over the set (<see cref="DesiredSet.HashOf"/>), which for one file
+    /// is that file's hash: it is the generation that watch reports (<c>observedGeneration</c>).
     /// </summary>
     public string? Sha256 { get; init; }
+
+    /// <summary>Every file this state was parsed from, in load order, each with the hash of its bytes. Empty for text parsed from memory.</summary>
+    public IReadOnlyList<DesiredSourceFile> Sources { get; init; } = [];
+
+    /// <summary>Where <c>cloud:</c> is set; null when the file omits it (then it is the default).</summary>
+    internal SourceLocation? CloudAt { get; init; }
+
+    /// <summary>Where <c>apiVersion:</c> is set; null when the file omits it.</summary>
+    internal SourceLocation? ApiVersionAt { get; init; }
 }
+
+/// <summary>A desired-state file that was parsed: its path as given (or as found in a directory given) and <c>sha256:…</c> of its bytes.</summary>
+public sealed record DesiredSourceFile(string Path, string Sha256);
 
 /// <summary>One registration and the tenants it must map, in file order.</summary>
 /// <param name="MaxRemovals">Per-registration <c>maxRemovals:</c>; null when absent.</param>

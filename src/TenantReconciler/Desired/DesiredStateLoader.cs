@@ -32,12 +32,25 @@ public static class DesiredStateLoader
         return Parse(ReadCapped(path), path);
     }
 
+    /// <summary>
+    /// Reads every file that <paramref name="paths"/> name (each a file, or a directory: its <c>*.yaml</c> and <c>*.yml</c>
+    /// in ordinal order, not recursive) and merges them into one state (<see cref="DesiredSet"/>). One path that is a
+    /// file is exactly <see cref="Load"/>.
+    /// </summary>
+    /// <exception cref="DesiredStateException">A path names nothing to read, a file is invalid, or the files conflict.</exception>
+    public static DesiredState LoadAll(IReadOnlyList<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        return paths.Count == 1 && !Directory.Exists(paths[0]) ? Load(paths[0]) : DesiredSet.Load(DesiredSet.Expand(paths));
+    }
+
     /// <summary>Decodes <paramref name="bytes"/> as UTF-8 (a BOM is allowed) and parses it; the state's hash is of these bytes.</summary>
     /// <exception cref="DesiredStateException">The bytes are not UTF-8, or the text is invalid.</exception>
     internal static DesiredState Parse(byte[] bytes, string path)
     {
         // The hash is of the very bytes that were parsed: a file swapped after this read never gets this state's hash.
-        return Parse(DecodeUtf8(bytes, path), path) with { Sha256 = FileHash.Of(bytes) };
+        var sha256 = FileHash.Of(bytes);
+        return Parse(DecodeUtf8(bytes, path), path) with { Sha256 = sha256, Sources = [new DesiredSourceFile(path, sha256)] };
     }
 
     /// <summary>Parses YAML text; <paramref name="fileName"/> is what diagnostics name.</summary>
@@ -57,7 +70,9 @@ public static class DesiredStateLoader
         catch (YamlException ex)
         {
             // Once the syntax is broken, nothing else found so far is trustworthy: report this alone.
-            throw Single(fileName, ToPosition(ex.Start.Line), ToPosition(ex.Start.Column), DiagnosticCodes.YamlSyntax, $"Invalid YAML: {ex.Message}");
+            var single = Single(fileName, ToPosition(ex.Start.Line), ToPosition(ex.Start.Column), DiagnosticCodes.YamlSyntax, $"Invalid YAML: {ex.Message}");
+            single.UndefinedAlias = (ex as UndefinedAliasException)?.Alias;
+            throw single;
         }
 
         if (state is null || diagnostics.HasErrors)
@@ -72,7 +87,7 @@ public static class DesiredStateLoader
     /// All the bytes of the file, refusing a file over <see cref="MaxFileBytes"/> before reading it (by its length)
     /// and while reading it (a pipe, or a file that grows).
     /// </summary>
-    private static byte[] ReadCapped(string path)
+    internal static byte[] ReadCapped(string path)
     {
         try
         {
@@ -187,4 +202,7 @@ public sealed class DesiredStateException : ReconcilerException
     {
         Diagnostics = diagnostics;
     }
+
+    /// <summary>The name of the alias whose anchor is not in its file (the TR1001 that is then reported alone), for <see cref="DesiredSet"/>.</summary>
+    internal string? UndefinedAlias { get; set; }
 }

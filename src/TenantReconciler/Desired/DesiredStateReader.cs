@@ -89,6 +89,7 @@ internal sealed partial class DesiredStateReader
         var cloud = AzureCloud.AzureCloud;
         var apiVersion = ApiVersions.Default;
         var suspend = false;
+        SourceLocation? cloudAt = null, apiVersionAt = null;
         IReadOnlyList<Guid> protect = [];
         List<DesiredRegistration>? registrations = null;
         var hasRegistrations = false;
@@ -101,9 +102,11 @@ internal sealed partial class DesiredStateReader
             switch (key.Value)
             {
                 case "cloud":
+                    cloudAt = _diagnostics.At(key.Line, key.Column);
                     ReadCloud(key, ref cloud);
                     break;
                 case "apiVersion":
+                    apiVersionAt = _diagnostics.At(key.Line, key.Column);
                     ReadApiVersion(key, ref apiVersion);
                     break;
                 case "suspend":
@@ -127,7 +130,9 @@ internal sealed partial class DesiredStateReader
             _diagnostics.Add(line, column, DiagnosticCodes.MissingKey, "The file has no 'registrations' key: list at least one registration (name, subscriptionId, resourceGroup, tenants).");
         }
 
-        return registrations is null ? null : new DesiredState(sourcePath, cloud, apiVersion, registrations, protect, suspend);
+        return registrations is null
+            ? null
+            : new DesiredState(sourcePath, cloud, apiVersion, registrations, protect, suspend) { CloudAt = cloudAt, ApiVersionAt = apiVersionAt };
     }
 
     private IReadOnlyList<Guid> ReadProtect(in YamlKey key)

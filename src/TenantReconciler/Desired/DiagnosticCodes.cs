@@ -71,4 +71,10 @@ public static class DiagnosticCodes
 
     /// <summary>A tenant or subscription GUID is the all-zero GUID.</summary>
     public const string NilGuid = "TR1022";
+
+    /// <summary>Two desired-state files set different <c>cloud</c> values.</summary>
+    public const string CloudMismatch = "TR1023";
+
+    /// <summary>Two desired-state files set different <c>apiVersion</c> values.</summary>
+    public const string ApiVersionMismatch = "TR1024";
 }

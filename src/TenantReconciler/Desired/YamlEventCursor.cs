@@ -237,7 +237,7 @@ internal sealed partial class YamlEventCursor
         Recording? target = null;
         if (e is AnchorAlias alias && !_anchors.TryGetValue(alias.Value.Value, out target))
         {
-            throw new YamlException(alias.Start, alias.End, $"The alias '*{alias.Value.Value}' refers to an anchor that is not defined before it.");
+            throw new UndefinedAliasException(alias.Start, alias.End, alias.Value.Value);
         }
 
         Current = e;
@@ -321,4 +321,11 @@ internal sealed partial class YamlEventCursor
         _budget.CountRecorded(recording?.Anchor, _lastEvent?.Start ?? Mark.Empty);
 
     private static int ToInt(long value) => value < 1 ? 1 : value > int.MaxValue ? int.MaxValue : (int)value;
+}
+
+/// <summary>An alias to an anchor that is not defined before it in the file (a <see cref="YamlException"/>: reported as TR1001).</summary>
+internal sealed class UndefinedAliasException(Mark start, Mark end, string alias)
+    : YamlException(start, end, $"The alias '*{alias}' refers to an anchor that is not defined before it.")
+{
+    public string Alias { get; } = alias;
 }

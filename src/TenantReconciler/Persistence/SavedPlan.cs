@@ -107,6 +107,9 @@ public sealed record SavedPlan
 /// <param name="Journal">For an undo plan: where that apply's journal is (as <c>--journal</c> names it; never a secret).</param>
 public sealed record PlanSource(IReadOnlyList<SourceFile> Files, Guid? UndoOf = null, string? Journal = null)
 {
+    /// <summary>The <c>-f</c> paths as given when one is a directory (apply expands them again to find a file added or removed); else null.</summary>
+    public IReadOnlyList<string>? Inputs { get; init; }
+
     [JsonIgnore]
     public bool IsUndo => UndoOf is not null;
 }

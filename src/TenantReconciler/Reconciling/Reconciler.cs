@@ -132,7 +132,7 @@ public sealed class Reconciler(ICustomerSubscriptionClient client)
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, policy.StopStarting);
         try
         {
-            return (await LiveReader.ReadAsync(client, registrations, stop.Token), null);
+            return (await LiveReader.ReadAsync(client, registrations, policy.Parallelism, stop.Token), null);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {

@@ -106,8 +106,8 @@ public sealed class WatchServiceTests
 
         // Assert: one listing in flight at a time, and the next wait is a full interval from the end of the long tick.
         Assert.Equal(2, second.Number);
-        Assert.Equal(1, watch.Arm.MaxConcurrentListings);
-        Assert.Equal(4, listsWhileStuck); // startup: A, B and the re-listing of the one written; then A again
+        Assert.Equal(2, watch.Arm.MaxConcurrentListings); // A and B of the one stuck tick; an overlapping tick would add more
+        Assert.Equal(5, listsWhileStuck); // startup: A, B and the re-listing of the one written; then A and B again
         Assert.InRange(next.Delay, Interval, Interval * 1.1);
     }
 
@@ -256,10 +256,10 @@ public sealed class WatchServiceTests
     [Fact]
     public async Task StopAsync_DuringAWrite_InFlightWriteFinishesAndNoNewWriteStarts()
     {
-        // Arrange: full mode, A needs a PUT then a DELETE; the PUT is held until released.
+        // Arrange: full mode, one registration at a time; A needs a PUT then a DELETE; the PUT is held until released.
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var writing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var watch = await WatchHarness.StartAsync(WatchMode.Full, arrange: arm => arm.BeforeWrite = _ =>
+        var watch = await WatchHarness.StartAsync(WatchMode.Full, parallelism: 1, arrange: arm => arm.BeforeWrite = _ =>
         {
             writing.TrySetResult();
             return release.Task;

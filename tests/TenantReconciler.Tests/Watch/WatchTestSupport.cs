@@ -228,13 +228,17 @@ public sealed class WatchHarness : IAsyncDisposable
         bool suspend = false,
         string? yaml = null,
         IWriteLeadership? leadership = null,
-        Action<FakeArm>? arrange = null)
+        Action<FakeArm>? arrange = null,
+        int parallelism = 4)
     {
         var temp = new Cli.TempDirectory();
         var file = temp.Write("tenants.yaml", yaml ?? Yaml());
         var arguments = new WatchArguments(
-            file, mode, Interval, suspend, new ListenAddress(null, 0), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), "test",
-            new ConnectionArguments(null, null, null, null), null);
+            [file], mode, Interval, suspend, new ListenAddress(null, 0), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), "test",
+            new ConnectionArguments(null, null, null, null), null)
+        {
+            Parallelism = parallelism,
+        };
         var arm = new FakeArm();
 
         // Drift everywhere: A lacks its mapping and has an extra one; B is right.

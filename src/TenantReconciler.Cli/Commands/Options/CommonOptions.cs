@@ -9,17 +9,39 @@ public static class CommonOptions
     public const string DefaultFile = "tenants.yaml";
     public const string DefaultEmulatorState = "examples/emulator-state.json";
 
-    public static Option<string> File(string description = "The desired-state file.") => new("--file", "-f")
-    {
-        Description = description,
-        DefaultValueFactory = _ => DefaultFile,
-    };
+    /// <summary>
+    /// <c>-f</c>: a desired-state file or a directory (its <c>*.yaml</c> and <c>*.yml</c>, not recursive); repeatable,
+    /// one path per <c>-f</c> (so <c>apply -f a.yaml PLANFILE</c> stays unambiguous). The files merge into one desired state.
+    /// </summary>
+    public static Option<string[]> File(string description = "The desired-state file, or a directory of *.yaml/*.yml files. Repeat -f for several; they merge.") =>
+        new("--file", "-f")
+        {
+            Description = description,
+            DefaultValueFactory = _ => [DefaultFile],
+            AllowMultipleArgumentsPerToken = false,
+            Arity = ArgumentArity.OneOrMore,
+        };
+
+    /// <summary>The <c>-f</c> paths for messages: one as given, several joined with ", ".</summary>
+    public static string Describe(IReadOnlyList<string> files) => string.Join(", ", files);
 
     public static Option<string> Format(string description = "Plan format on stdout.")
     {
         var output = new Option<string>("--output", "-o") { Description = description, DefaultValueFactory = _ => "text" };
         output.AcceptOnlyFromAmong([.. PlanRenderers.Formats]);
         return output;
+    }
+
+    /// <summary><c>--parallelism</c>: registrations listed side by side, and requests in flight at once (1 to 64).</summary>
+    public static Option<int> Parallelism()
+    {
+        var option = new Option<int>("--parallelism")
+        {
+            Description = "Registrations listed side by side, and requests in flight at once.",
+            DefaultValueFactory = _ => Live.LiveReader.DefaultParallelism,
+        };
+        Range(option, 1, 64);
+        return option;
     }
 
     /// <summary>An integer option that must lie in [<paramref name="min"/>, <paramref name="max"/>].</summary>

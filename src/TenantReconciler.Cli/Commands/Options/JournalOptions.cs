@@ -44,7 +44,7 @@ public sealed class JournalOptions
         ArgumentNullException.ThrowIfNull(parseResult);
         var location = parseResult.GetRequiredValue(_journal);
         var connectionString = parseResult.GetValue(_connectionString)
-            ?? (Environment.GetEnvironmentVariable(JournalArguments.ConnectionStringVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null);
+            ?? ToolEnvironment.Read(JournalArguments.ConnectionStringVariable);
 
         // A blob URL is authenticated with --auth: a connection string from the environment does not apply to it.
         if (JournalFactory.TryGetUrl(location) is not null)
@@ -59,5 +59,5 @@ public sealed class JournalOptions
     }
 
     private static string? LocationFromEnvironment() =>
-        Environment.GetEnvironmentVariable(JournalArguments.LocationVariable) is { Length: > 0 } location ? location : null;
+        ToolEnvironment.Read(JournalArguments.LocationVariable);
 }

@@ -44,7 +44,7 @@ public sealed class LeaseOptions
         _connectionString = new($"--{prefix}-connection-string")
         {
             Description = descriptions.ConnectionString,
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(LeaseArguments.ConnectionStringVariable) is { Length: > 0 } value ? value : null,
+            DefaultValueFactory = _ => ToolEnvironment.Read(LeaseArguments.ConnectionStringVariable),
         };
         _container = new($"--{prefix}-container") { Description = descriptions.Container, DefaultValueFactory = _ => LeaseArguments.DefaultContainer };
         _blobName = new($"--{prefix}-blob-name") { Description = descriptions.BlobName, DefaultValueFactory = _ => LeaseArguments.DefaultBlobName };

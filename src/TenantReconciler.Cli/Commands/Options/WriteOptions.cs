@@ -9,11 +9,7 @@ public sealed record WriteLimits(int Parallelism, TimeSpan MaxRetryWait, Journal
 /// <summary>The write options of apply: <c>--parallelism</c>, <c>--max-retry-wait</c>, <c>--journal</c> and the lock.</summary>
 public sealed class WriteOptions
 {
-    private readonly Option<int> _parallelism = new("--parallelism")
-    {
-        Description = "Requests in flight at once.",
-        DefaultValueFactory = _ => 4,
-    };
+    private readonly Option<int> _parallelism = CommonOptions.Parallelism();
 
     private readonly Option<double> _maxRetryWait = new("--max-retry-wait")
     {
@@ -27,7 +23,6 @@ public sealed class WriteOptions
 
     public WriteOptions()
     {
-        CommonOptions.Range(_parallelism, 1, 64);
         _maxRetryWait.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<double>() < 0)
