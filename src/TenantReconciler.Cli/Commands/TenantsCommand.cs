@@ -8,10 +8,14 @@ using TenantReconciler.Rendering;
 
 namespace TenantReconciler.Cli.Commands;
 
-public sealed record TenantsArguments(string File, bool Live, string Output, ConnectionArguments Connection);
+public sealed record TenantsArguments(IReadOnlyList<string> Files, bool Live, string Output, ConnectionArguments Connection)
+{
+    /// <summary>With <see cref="Live"/>: registrations listed side by side.</summary>
+    public int Parallelism { get; init; } = LiveReader.DefaultParallelism;
+}
 
 /// <summary>
-/// <c>tenants</c>: one row per tenant, one column per registration. From tenants.yaml alone it sends no request; with
+/// <c>tenants</c>: one row per tenant, one column per registration. From the desired-state files alone it sends no request; with
 /// <c>--live</c> it lists every registration first and shows nothing unless every listing is complete (fail-closed).
 /// Flags are information, never a failure: the exit code is 0 whenever the view is shown.
 /// </summary>
@@ -26,11 +30,13 @@ public sealed class TenantsCommand(IOContext io, ArmSessionFactory sessions)
         };
         var output = new Option<string>("--output", "-o") { Description = "Format on stdout.", DefaultValueFactory = _ => "text" };
         output.AcceptOnlyFromAmong([.. FleetRenderers.Formats]);
+        var parallelism = CommonOptions.Parallelism();
+        parallelism.Description = "With --live: registrations listed side by side.";
         var connection = new ConnectionOptions(
             emulatorDescription: $"With --live: start the local emulator in-process, seeded from STATEFILE (default {CommonOptions.DefaultEmulatorState}), and list it.");
         var command = new Command("tenants", "Show every tenant against every registration: its desired customer subscription and, with --live, the live one and a status.")
         {
-            file, live, output,
+            file, live, output, parallelism,
         };
         connection.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
@@ -39,7 +45,7 @@ public sealed class TenantsCommand(IOContext io, ArmSessionFactory sessions)
                     parseResult.GetRequiredValue(file),
                     parseResult.GetValue(live),
                     parseResult.GetRequiredValue(output),
-                    connection.Parse(parseResult)),
+                    connection.Parse(parseResult)) { Parallelism = parseResult.GetValue(parallelism) },
                 cancellationToken),
                 cancellationToken));
         return command;
@@ -49,14 +55,14 @@ public sealed class TenantsCommand(IOContext io, ArmSessionFactory sessions)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var renderer = FleetRenderers.Get(arguments.Output);
-        var desired = DesiredStateLoader.Load(arguments.File);
+        var desired = DesiredStateLoader.LoadAll(arguments.Files);
         IReadOnlyList<LiveRegistration>? listings = null;
         if (arguments.Live)
         {
             await using var session = await sessions.OpenAsync(desired, arguments.Connection, cancellationToken);
             try
             {
-                listings = await LiveReader.ReadAsync(session.Client, desired, cancellationToken);
+                listings = await LiveReader.ReadAsync(session.Client, desired.Registrations.Select(r => r.Registration).ToArray(), arguments.Parallelism, cancellationToken);
             }
             catch (ReconcilerException e)
             {

@@ -163,6 +163,47 @@ public sealed class TenantsCommandTests
         Assert.Equal(before, File.ReadAllText(state));
     }
 
+    [Fact]
+    public async Task Tenants_LiveDirectoryOfTwoFiles_OneColumnPerRegistrationAcrossFiles()
+    {
+        // Arrange: the example split into one file per stamp, in one directory.
+        await using var bed = await CliTestBed.StartAsync();
+        var yaml = File.ReadAllText(RepoFiles.Path("tenants.yaml")).ReplaceLineEndings("\n");
+        var second = yaml.IndexOf("  # Contoso also uses", StringComparison.Ordinal);
+        var head = yaml[..yaml.IndexOf("registrations:", StringComparison.Ordinal)];
+        var directory = Directory.CreateDirectory(Path.Combine(bed.Temp.Path, "desired")).FullName;
+        File.WriteAllText(Path.Combine(directory, "a.yaml"), yaml[..second]);
+        File.WriteAllText(Path.Combine(directory, "b.yaml"), head + "registrations:\n" + yaml[second..].Replace(
+            "      - *contoso\n",
+            "      - tenantId: 9531985d-5d9d-49f8-9818-e811892f902b\n        customerSubscriptionId: 0fd630f1-f29d-4da9-953f-48f1a09f76b5\n        name: Contoso\n",
+            StringComparison.Ordinal));
+
+        // Act
+        var split = await bed.RunAsync("tenants", "-f", directory, "--live", "-o", "json");
+        var whole = await bed.RunAsync("tenants", "-f", RepoFiles.Path("tenants.yaml"), "--live", "-o", "json");
+
+        // Assert
+        Assert.True(split.ExitCode == 0, split.ToString());
+        Assert.Equal(whole.Stdout, split.Stdout);
+    }
+
+    [Fact]
+    public async Task Tenants_LiveParallelismOne_SameViewAndRequestsAsTheDefault()
+    {
+        // Arrange
+        await using var bed = await CliTestBed.StartAsync(options: new EmulatorOptions { PageSize = 2 });
+
+        // Act
+        var parallel = await bed.RunAsync("tenants", "-f", RepoFiles.Path("tenants.yaml"), "--live");
+        var requests = bed.Emulator.Requests.Count;
+        var sequential = await bed.RunAsync("tenants", "-f", RepoFiles.Path("tenants.yaml"), "--live", "--parallelism", "1");
+
+        // Assert
+        Assert.True(parallel.ExitCode == 0, parallel.ToString());
+        Assert.Equal(parallel.Stdout, sequential.Stdout);
+        Assert.Equal(requests * 2, bed.Emulator.Requests.Count);
+    }
+
     private static string[] Statuses(JsonElement tenant) =>
         tenant.GetProperty("cells").EnumerateArray().Select(c => c.GetProperty("status").GetString() ?? "").ToArray();
 
