@@ -20,6 +20,7 @@ public static class ServiceRegistration
         services.AddTransient<PlanCommand>();
         services.AddTransient<ApplyCommand>();
         services.AddTransient<UndoCommand>();
+        services.AddTransient<TenantsCommand>();
         services.AddTransient<EmulatorHandler>();
         services.AddTransient<WatchHandler>();
         services.AddTransient<ImportCommand>();

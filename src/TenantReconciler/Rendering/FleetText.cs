@@ -1,0 +1,100 @@
+using System.Globalization;
+using TenantReconciler.Fleet;
+
+namespace TenantReconciler.Rendering;
+
+/// <summary>Wording shared by the tenant × registration renderers.</summary>
+internal static class FleetText
+{
+    public const string Legend = "✔ in place; ~ different subscription; + desired, not live; − live, not desired";
+
+    /// <summary>✔, ~, + or − (U+2212).</summary>
+    public static string Symbol(CellStatus status) => status switch
+    {
+        CellStatus.InPlace => "✔",
+        CellStatus.Different => "~",
+        CellStatus.DesiredNotLive => "+",
+        _ => "−",
+    };
+
+    /// <summary>The JSON word of a status.</summary>
+    public static string Word(CellStatus status) => status switch
+    {
+        CellStatus.InPlace => "inPlace",
+        CellStatus.Different => "different",
+        CellStatus.DesiredNotLive => "desiredNotLive",
+        _ => "liveNotDesired",
+    };
+
+    /// <summary>The JSON word of a flag kind.</summary>
+    public static string Word(FleetFlagKind kind) => kind == FleetFlagKind.LiveNotDesired ? "liveNotDesired" : "labelMismatch";
+
+    public static string Plural(int count, string one, string many) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count} {(count == 1 ? one : many)}");
+
+    /// <summary>"3 tenants in 2 registrations, compared with the live state: 1 in place, …" or, without it, "…: 4 desired mappings (desired state only, no request sent)."</summary>
+    public static string Summary(FleetView view)
+    {
+        var s = view.Summary;
+        var head = $"{Plural(s.Tenants, "tenant", "tenants")} in {Plural(s.Registrations, "registration", "registrations")}";
+        return view.IsLive
+            ? string.Create(
+                CultureInfo.InvariantCulture,
+                $"{head}, compared with the live state: {s.InPlace} in place, {s.Different} on a different subscription, {s.DesiredNotLive} desired and not live, {s.LiveNotDesired} live and not desired.")
+            : $"{head}: {Plural(s.Desired, "desired mapping", "desired mappings")} (desired state only, no request sent; --live compares with ARM).";
+    }
+
+    /// <summary>
+    /// The column titles: each registration's name, or <c>resourceGroup/name</c> when two registrations share a name, or the
+    /// whole id when that is not unique either.
+    /// </summary>
+    public static string[] ColumnNames(IReadOnlyList<RegistrationRef> registrations)
+    {
+        var byName = registrations.GroupBy(r => r.Name, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
+        var byGroup = registrations.GroupBy(r => $"{r.ResourceGroup}/{r.Name}", StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
+        return registrations
+            .Select(r => byName[r.Name] == 1 ? r.Name : byGroup[$"{r.ResourceGroup}/{r.Name}"] == 1 ? $"{r.ResourceGroup}/{r.Name}" : r.Id.ToString())
+            .ToArray();
+    }
+
+    /// <summary>One sentence about a flag, in plain text (labels sanitised; the markdown renderer escapes it further).</summary>
+    public static string Message(FleetFlag flag, IReadOnlyDictionary<RegistrationRef, string> names)
+    {
+        var tenant = flag.Label is null ? $"Tenant {PlanText.Id(flag.TenantId)}" : $"Tenant {PlanText.Id(flag.TenantId)} ({PlanText.Sanitize(flag.Label)})";
+        if (flag.Kind == FleetFlagKind.LiveNotDesired)
+        {
+            var where = string.Join(", ", flag.Cells.Select(c => names[c.Registration]));
+            var elsewhere = flag.IsDesired ? "it is desired on another registration" : "no registration desires it";
+            return $"{tenant} is live on {where}, where it is not desired; {elsewhere}.";
+        }
+
+        var labels = string.Join(", ", flag.Cells.Select(c => $"“{PlanText.Sanitize(c.Label ?? string.Empty)}” on {names[c.Registration]}"));
+        return $"{tenant} has different labels: {labels}.";
+    }
+
+    public static Dictionary<RegistrationRef, string> NamesOf(IReadOnlyList<RegistrationRef> registrations)
+    {
+        var names = ColumnNames(registrations);
+        var map = new Dictionary<RegistrationRef, string>(registrations.Count);
+        for (var i = 0; i < names.Length; i++)
+        {
+            map[registrations[i]] = names[i];
+        }
+
+        return map;
+    }
+
+    /// <summary>The subscriptions of a cell as text: "✔ S", "~ S (live L1, L2)", "+ S", "− L1, L2", the desired S alone without the live state, or "".</summary>
+    public static string Cell(FleetCell cell, Func<Guid, string> id)
+    {
+        var desired = cell.DesiredSubscriptionId is { } d ? id(d) : null;
+        var live = cell.LiveSubscriptionIds is { Count: > 0 } l ? string.Join(", ", l.Select(id)) : null;
+        return cell.Status switch
+        {
+            null => desired ?? string.Empty,
+            CellStatus.InPlace or CellStatus.DesiredNotLive => $"{Symbol(cell.Status.Value)} {desired}",
+            CellStatus.Different => $"~ {desired} (live {live})",
+            _ => $"− {live}",
+        };
+    }
+}
