@@ -22,7 +22,7 @@ internal sealed class ApplyProgressDisplay(IAnsiConsole console, TimeProvider ti
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(250);
 
-    public static readonly TimeSpan WaitingAfter = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan WaitingAfter = TimeSpan.FromSeconds(3);
 
     private readonly Lock gate = new();
     private readonly Dictionary<(RegistrationRef Registration, PlannedChange Change), int> requestsLeft = [];
@@ -58,9 +58,8 @@ internal sealed class ApplyProgressDisplay(IAnsiConsole console, TimeProvider ti
             .AutoClear(false)
             .ExcludeVerticalPadding(true)
             .Columns(
-                new ProgressBarColumn { Width = 24 },
+                new ProgressBarColumn { Width = 20 },
                 new PercentageColumn(),
-                new ElapsedTimeColumn(),
                 new TaskDescriptionColumn { Alignment = Justify.Left });
         run = progress.StartAsync(async ctx =>
         {
@@ -157,7 +156,7 @@ internal sealed class ApplyProgressDisplay(IAnsiConsole console, TimeProvider ti
         var quiet = time.GetElapsedTime(lastFinished);
         if (!stopped && inFlight > 0 && quiet >= WaitingAfter)
         {
-            text += string.Create(CultureInfo.InvariantCulture, $", [yellow]waiting {(int)quiet.TotalSeconds} s (throttling?)[/]");
+            text += string.Create(CultureInfo.InvariantCulture, $", [yellow]waiting {(int)quiet.TotalSeconds} s (throttled?)[/]");
         }
 
         return text;

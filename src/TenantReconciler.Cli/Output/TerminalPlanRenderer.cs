@@ -29,6 +29,11 @@ public static class TerminalPlanRenderer
                 console.Write(SummaryTable(plan));
                 console.MarkupLine($"[bold]Plan:[/] {Markup.Escape(line[SummaryPrefix.Length..])}");
             }
+            else if (line.Length - line.TrimStart(' ').Length is var indent and > 0)
+            {
+                // A line too wide for the terminal wraps under its own indentation, not at the left margin.
+                console.Write(new Padder(new Markup(Colour(line[indent..])), new Padding(indent, 0, 0, 0)));
+            }
             else
             {
                 console.MarkupLine(Colour(line));
@@ -36,7 +41,7 @@ public static class TerminalPlanRenderer
         }
     }
 
-    /// <summary>The markup of one line of the plain plan (already sanitised: only escaped for markup here).</summary>
+    /// <summary>The markup of one line of the plain plan, without its indentation (already sanitised: only escaped for markup here).</summary>
     internal static string Colour(string line)
     {
         if (line.StartsWith(NoChangesPrefix, StringComparison.Ordinal))
@@ -49,10 +54,9 @@ public static class TerminalPlanRenderer
             return $"[bold]{Markup.Escape(line)}[/]";
         }
 
-        var indent = line.Length - line.TrimStart(' ').Length;
-        if (indent is 2 or 4 && line.Length > indent + 1 && line[indent + 1] == ' ' && ColourOf(line[indent]) is { } colour)
+        if (line.Length > 1 && line[1] == ' ' && ColourOf(line[0]) is { } colour)
         {
-            return $"{line[..indent]}[{colour}]{Markup.Escape(line[indent].ToString())}[/]{Markup.Escape(line[(indent + 1)..])}";
+            return $"[{colour}]{Markup.Escape(line[..1])}[/]{Markup.Escape(line[1..])}";
         }
 
         return Markup.Escape(line);
