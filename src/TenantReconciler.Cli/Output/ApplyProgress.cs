@@ -44,7 +44,7 @@ public static class ApplyProgress
         {
             if (inner is not null)
             {
-                await StopOnFailureAsync(inner.OnStartingAsync(registration, operation, cancellationToken));
+                await StopOnFailureAsync(() => inner.OnStartingAsync(registration, operation, cancellationToken));
             }
 
             display.Starting();
@@ -55,7 +55,7 @@ public static class ApplyProgress
         {
             if (inner is not null)
             {
-                await StopOnFailureAsync(inner.OnCompletedAsync(registration, operation, result, error, cancellationToken));
+                await StopOnFailureAsync(() => inner.OnCompletedAsync(registration, operation, result, error, cancellationToken));
             }
 
             display.Completed(registration, operation, error);
@@ -77,11 +77,11 @@ public static class ApplyProgress
         }
 
         /// <summary>A failing journal stops the apply (it propagates): take the bar down first, so the terminal is usable.</summary>
-        private async ValueTask StopOnFailureAsync(ValueTask call)
+        private async ValueTask StopOnFailureAsync(Func<ValueTask> call)
         {
             try
             {
-                await call;
+                await call();
             }
             catch
             {
