@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Spectre.Console;
 using TenantReconciler.Cli.Commands;
 using TenantReconciler.Cli.Composition;
 using TenantReconciler.Cli.Output;
@@ -13,8 +14,35 @@ namespace TenantReconciler.Cli;
 /// <summary>The one composition root: the real console, the command tree and the services.</summary>
 public static class Program
 {
-    public static Task<int> Main(string[] args) =>
-        RunAsync(args, new IOContext(Console.Out, Console.Error, Console.In, IsInteractive: !Console.IsInputRedirected));
+    public static Task<int> Main(string[] args) => RunAsync(args, ConsoleIO());
+
+    /// <summary>
+    /// The real console. On a terminal (see <see cref="OutputStyles.Detect"/>: stdout not redirected, no <c>NO_COLOR</c>,
+    /// no <c>TERM=dumb</c>, no <c>CI=true</c>), Spectre.Console consoles over the same writers; else plain text only.
+    /// The only place that reads the environment for it.
+    /// </summary>
+    private static IOContext ConsoleIO()
+    {
+        var io = new IOContext(Console.Out, Console.Error, Console.In, IsInteractive: !Console.IsInputRedirected);
+        if (OutputStyles.Detect(Console.IsOutputRedirected, Environment.GetEnvironmentVariable) == OutputStyle.Plain)
+        {
+            return io;
+        }
+
+        return io with
+        {
+            Terminal = Terminal(Console.Out),
+            ErrorTerminal = Console.IsErrorRedirected ? null : Terminal(Console.Error),
+        };
+    }
+
+    private static IAnsiConsole Terminal(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Ansi = AnsiSupport.Detect,
+        ColorSystem = ColorSystemSupport.Detect,
+        Interactive = InteractionSupport.Yes,
+        Out = new AnsiConsoleOutput(writer),
+    });
 
     /// <summary>Runs the CLI in process. Tests call this with string writers and their own services.</summary>
     public static Task<int> RunAsync(string[] args, IOContext io, Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)

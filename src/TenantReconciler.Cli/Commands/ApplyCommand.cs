@@ -114,16 +114,17 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
             Recorder = recorder,
             Approve = (review, _) =>
             {
-                PlanOutput.Text(io.Output, review.Plan);
+                PlanOutput.Text(io, review.Plan);
                 shown = true;
                 return ValueTask.FromResult(saved is not null || Confirm(arguments));
             },
         };
 
+        policy = ApplyProgress.Attach(policy, io, time);
         var outcome = await new Reconciler(session.Client).ReconcileAsync(request, policy, cancellationToken);
         if (!shown && outcome.Plan is { } plan && outcome.Status != ReconcileStatus.PlanMismatch)
         {
-            PlanOutput.Text(io.Output, plan);
+            PlanOutput.Text(io, plan);
         }
 
         if (applyLock is not null && applyLock.Lost.IsCancellationRequested && outcome.Applied is not null)

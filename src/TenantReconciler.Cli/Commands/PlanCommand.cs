@@ -61,7 +61,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, TimePr
             return ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested);
         }
 
-        renderer.Render(plan, io.Output, outcome.Violations);
+        PlanOutput.Render(io, renderer, plan, outcome.Violations);
         PlanOutput.GuardWarnings(io.Error, outcome.Violations);
         if (desired.Suspend && plan.HasChanges)
         {

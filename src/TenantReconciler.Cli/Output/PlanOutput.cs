@@ -8,6 +8,26 @@ public static class PlanOutput
 {
     public static void Text(TextWriter output, Plan plan) => new TextPlanRenderer().Render(plan, output);
 
+    /// <summary>The text plan: coloured, with a summary table, on a terminal (<see cref="OutputStyle.Rich"/>); else plain.</summary>
+    public static void Text(IOContext io, Plan plan) => Render(io, new TextPlanRenderer(), plan);
+
+    /// <summary>
+    /// The plan in <paramref name="renderer"/>'s format on stdout. Only the text format is ever coloured, and only on a
+    /// terminal: JSON and markdown are contracts, byte for byte the same wherever they go.
+    /// </summary>
+    public static void Render(IOContext io, IPlanRenderer renderer, Plan plan, IReadOnlyList<GuardViolation>? warnings = null)
+    {
+        ArgumentNullException.ThrowIfNull(io);
+        ArgumentNullException.ThrowIfNull(renderer);
+        if (io.Terminal is { } terminal && renderer is TextPlanRenderer)
+        {
+            TerminalPlanRenderer.Render(plan, terminal);
+            return;
+        }
+
+        renderer.Render(plan, io.Output, warnings);
+    }
+
     /// <summary>Every guard a default apply would trip, so reviewers see it on the pull request.</summary>
     public static void GuardWarnings(TextWriter error, IReadOnlyList<GuardViolation> violations)
     {
