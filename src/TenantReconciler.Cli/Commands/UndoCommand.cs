@@ -78,7 +78,7 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, Creden
             return ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested);
         }
 
-        PlanRenderers.Get(arguments.Output).Render(plan, io.Output, outcome.Violations);
+        PlanOutput.Render(io, PlanRenderers.Get(arguments.Output), plan, outcome.Violations);
         PlanOutput.GuardWarnings(io.Error, outcome.Violations);
         var source = SavedPlanSource.Record(template, arguments.Files) with { UndoOf = applyId, Journal = journal.Describe() };
         SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow()).Save(arguments.Out);
