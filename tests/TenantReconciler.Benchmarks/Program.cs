@@ -16,6 +16,11 @@ public static class Program
             return await RequestCountScenario.RunAsync(Console.Out);
         }
 
+        if (args.Length > 0 && args[0] == "fleet")
+        {
+            return await WatchScenario.RunAsync(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000, WatchScenario.Shape.Fleet);
+        }
+
         if (args.Length > 0 && args[0] == "listing")
         {
             return await ListingScenario.RunAsync(Console.Out);
