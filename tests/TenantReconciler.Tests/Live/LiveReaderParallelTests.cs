@@ -43,7 +43,9 @@ public sealed class LiveReaderParallelTests
     [Fact]
     public async Task ReadAsync_OneListingFails_CancelsTheListingsStillRunningAndThrowsTheFailure()
     {
-        // Arrange: A's listing hangs until its request is aborted; B's is refused.
+        // Arrange: A's listing reaches the emulator and hangs until its request is aborted; B's is refused, but only once
+        // A's is in flight (otherwise A might be cancelled before it was ever sent).
+        var aArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var aAborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var emulator = await StartEmulatorAsync(
             new Dictionary<RegistrationRef, IReadOnlyDictionary<Guid, Guid>> { [RegistrationA] = Mappings(1), [RegistrationB] = Mappings(1) },
@@ -51,10 +53,12 @@ public sealed class LiveReaderParallelTests
             {
                 if (context.Request.Path.Value!.Contains(RegistrationB.Name, StringComparison.OrdinalIgnoreCase))
                 {
+                    await aArrived.Task;
                     await WriteErrorAsync(context, StatusCodes.Status403Forbidden, "AuthorizationFailed");
                     return;
                 }
 
+                aArrived.TrySetResult();
                 try
                 {
                     await Task.Delay(Timeout.Infinite, context.RequestAborted);
