@@ -67,6 +67,7 @@ public static class WatchHost
         services.TryAddSingleton<IWatchArmClientSource>(sp => sp.GetRequiredService<WatchArmSessions>());
         services.AddSingleton<WriteGate>();
         services.AddSingleton<DesiredFileMonitor>();
+        services.AddSingleton<DesiredStateCache>();
         services.AddScoped<WatchTick>();
 
         // The elector first: hosted services stop in reverse order, so the lease is released after the last write.

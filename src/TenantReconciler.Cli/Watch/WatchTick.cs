@@ -20,6 +20,7 @@ public sealed class WatchTick(
     IWatchArmClientSource sessions,
     IWriteLeadership leadership,
     WriteGate gate,
+    DesiredStateCache desiredStates,
     TimeProvider time)
 {
     public async Task<TickReport> RunAsync(long number, TickReason reason, WatchSchedule schedule, CancellationToken stoppingToken)
@@ -43,7 +44,7 @@ public sealed class WatchTick(
         DesiredState desired;
         try
         {
-            desired = DesiredStateLoader.LoadAll(arguments.Files);
+            desired = desiredStates.Load(arguments.Files);
         }
         catch (DesiredStateException e)
         {
