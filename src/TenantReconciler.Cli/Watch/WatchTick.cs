@@ -177,19 +177,3 @@ public sealed class WatchTick(
         };
     }
 }
-
-/// <summary>The desired-state file's hash, read without failing (the file may be mid-swap).</summary>
-public static class DesiredFile
-{
-    public static string? TryHash(string path)
-    {
-        try
-        {
-            return FileHash.Of(File.ReadAllBytes(path));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-}

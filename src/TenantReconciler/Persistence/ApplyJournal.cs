@@ -34,12 +34,6 @@ public abstract class ApplyJournal : IApplyJournal
     /// <summary>Who this process is in a claim: machine and process id.</summary>
     public static string LocalWriter { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
 
-    /// <summary>
-    /// The local file journal at <paramref name="path"/>, for the callers not yet on <see cref="JournalStore"/>: no
-    /// endpoint is recorded and <paramref name="planId"/> is not claimed (only written on the entries).
-    /// </summary>
-    public static FileApplyJournal Open(string path, Guid? planId, TimeProvider time) => FileApplyJournal.Open(path, null, planId, time, LockedFile.DefaultWait);
-
     public async Task ClaimPlanAsync(Guid planId, CancellationToken cancellationToken)
     {
         if (_planId is not null)

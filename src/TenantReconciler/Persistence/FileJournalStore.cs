@@ -44,12 +44,6 @@ public sealed class FileApplyJournal : ApplyJournal, IDisposable
 
     public string Path { get; }
 
-    /// <summary>Synchronous <see cref="ApplyJournal.StartedAsync"/>, for the callers not yet on <see cref="JournalStore"/>.</summary>
-    public void Started(Planning.Plan plan) => StartedAsync(plan, CancellationToken.None).GetAwaiter().GetResult();
-
-    /// <summary>Synchronous <see cref="ApplyJournal.FinishedAsync"/>, for the callers not yet on <see cref="JournalStore"/>.</summary>
-    public void Finished(Applying.ApplyResult result) => FinishedAsync(result, CancellationToken.None).GetAwaiter().GetResult();
-
     public void Dispose()
     {
         // Nothing is held between lines.
