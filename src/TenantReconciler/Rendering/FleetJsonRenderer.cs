@@ -1,8 +1,4 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Unicode;
 using TenantReconciler.Fleet;
 
 namespace TenantReconciler.Rendering;
@@ -16,13 +12,6 @@ public sealed class FleetJsonRenderer : IFleetRenderer
 {
     public const string FormatVersion = "1.0";
 
-    private static readonly JsonWriterOptions Options = new()
-    {
-        Indented = true,
-        NewLine = "\n",
-        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
-    };
-
     public string Format => "json";
 
     public void Render(FleetView view, TextWriter writer)
@@ -30,14 +19,7 @@ public sealed class FleetJsonRenderer : IFleetRenderer
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(writer);
 
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer, Options))
-        {
-            Write(json, view);
-        }
-
-        writer.Write(Encoding.UTF8.GetString(buffer.WrittenSpan));
-        writer.Write('\n');
+        JsonContract.Write(writer, json => Write(json, view));
     }
 
     private static void Write(Utf8JsonWriter json, FleetView view)
@@ -51,10 +33,7 @@ public sealed class FleetJsonRenderer : IFleetRenderer
         foreach (var registration in view.Registrations)
         {
             json.WriteStartObject();
-            json.WriteString("id", registration.Id.ToString());
-            json.WriteString("subscriptionId", PlanText.Id(registration.SubscriptionId));
-            json.WriteString("resourceGroup", registration.ResourceGroup);
-            json.WriteString("name", registration.Name);
+            JsonContract.WriteIdentity(json, registration);
             json.WriteEndObject();
         }
 

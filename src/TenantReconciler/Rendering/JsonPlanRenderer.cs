@@ -1,8 +1,4 @@
-using System.Buffers;
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Unicode;
 using TenantReconciler.Planning;
 
 namespace TenantReconciler.Rendering;
@@ -18,13 +14,6 @@ public sealed class JsonPlanRenderer : IPlanRenderer
 {
     public const string FormatVersion = "1.0";
 
-    private static readonly JsonWriterOptions Options = new()
-    {
-        Indented = true,
-        NewLine = "\n",
-        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
-    };
-
     public string Format => "json";
 
     public void Render(Plan plan, TextWriter writer, IReadOnlyList<GuardViolation>? warnings = null)
@@ -32,14 +21,7 @@ public sealed class JsonPlanRenderer : IPlanRenderer
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(writer);
 
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer, Options))
-        {
-            Write(json, plan);
-        }
-
-        writer.Write(Encoding.UTF8.GetString(buffer.WrittenSpan));
-        writer.Write('\n');
+        JsonContract.Write(writer, json => Write(json, plan));
     }
 
     private static void Write(Utf8JsonWriter json, Plan plan)
@@ -52,10 +34,7 @@ public sealed class JsonPlanRenderer : IPlanRenderer
         {
             var reference = registration.Registration;
             json.WriteStartObject();
-            json.WriteString("id", reference.Id.ToString());
-            json.WriteString("subscriptionId", PlanText.Id(reference.SubscriptionId));
-            json.WriteString("resourceGroup", reference.ResourceGroup);
-            json.WriteString("name", reference.Name);
+            JsonContract.WriteIdentity(json, reference);
             WriteSummary(json, registration.Summary);
             json.WriteStartArray("changes");
             foreach (var change in registration.PendingChanges)
