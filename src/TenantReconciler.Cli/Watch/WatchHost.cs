@@ -68,6 +68,7 @@ public static class WatchHost
         services.AddSingleton<WriteGate>();
         services.AddSingleton<DesiredFileMonitor>();
         services.AddSingleton<DesiredStateCache>();
+        services.TryAddSingleton(_ => IdleMemoryRelease.ForProcess());
         services.AddScoped<WatchTick>();
 
         // The elector first: hosted services stop in reverse order, so the lease is released after the last write.

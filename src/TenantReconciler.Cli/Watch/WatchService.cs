@@ -10,6 +10,7 @@ namespace TenantReconciler.Cli.Watch;
 /// what <see cref="WatchSchedule"/> says is due next, or until the file changes or this replica becomes the leader.
 /// Ticks never overlap: the next wait is armed only after a tick ends. On stop, no new write starts (the
 /// <see cref="WriteGate"/> closes as soon as the host begins stopping), writes in flight finish, and the loop ends.
+/// After a large tick, <see cref="IdleMemoryRelease"/> returns its memory before the wait.
 /// </summary>
 public sealed partial class WatchService(
     IServiceScopeFactory scopes,
@@ -21,6 +22,7 @@ public sealed partial class WatchService(
     IHostApplicationLifetime lifetime,
     WatchArguments arguments,
     TimeProvider time,
+    IdleMemoryRelease memory,
     ILogger<WatchService> logger) : BackgroundService
 {
     private readonly IWatchObserver[] _observers = observers.ToArray();
@@ -124,6 +126,7 @@ public sealed partial class WatchService(
         _lastHash = report.DesiredSha256;
         schedule.Complete(time.GetUtcNow(), report.Registrations.Select(r => (r.Registration, r.Transient)), report.Desired?.ToArray());
         Notify(o => o.OnTickCompleted(report));
+        memory.AfterTick();
         stoppingToken.ThrowIfCancellationRequested();
     }
 

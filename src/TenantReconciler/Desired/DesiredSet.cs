@@ -71,7 +71,7 @@ public static class DesiredSet
     {
         try
         {
-            return HashOf([.. Expand(paths).Select(f => new DesiredSourceFile(f, FileHash.Of(File.ReadAllBytes(f))))]);
+            return HashOf([.. Expand(paths).Select(f => new DesiredSourceFile(f, FileHash.OfFile(f)))]);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or DesiredStateException or ArgumentException)
         {

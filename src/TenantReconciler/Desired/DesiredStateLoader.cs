@@ -192,6 +192,13 @@ public static class DesiredStateLoader
 public static class FileHash
 {
     public static string Of(ReadOnlySpan<byte> bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    /// <summary>The digest of a file's bytes, read in small pieces: hashing a large file allocates nothing of its size.</summary>
+    public static string OfFile(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
 }
 
 /// <summary>The desired-state file is invalid. <see cref="ReconcilerException.Diagnostics"/> lists every problem.</summary>

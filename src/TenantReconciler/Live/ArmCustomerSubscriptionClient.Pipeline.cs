@@ -24,7 +24,7 @@ public sealed partial class ArmCustomerSubscriptionClient
 
     /// <summary>
     /// Builds the pipeline: <paramref name="options"/> (default <see cref="CreateDefaultOptions"/>; their retry settings are
-    /// used as given) + <see cref="BearerTokenAuthenticationPolicy"/> for <see cref="ArmConnection.Scope"/>. When
+    /// used as given) + <see cref="BearerTokenAuthenticationPolicy"/> for <see cref="ArmConnection.Scope"/> + <see cref="PooledResponseBuffer"/>. When
     /// <see cref="ArmConnection.TrustedCertificate"/> is set, the transport additionally trusts that certificate as a root
     /// for <see cref="ArmConnection.Endpoint"/> only (this replaces <c>options.Transport</c>); host names are always checked.
     /// </summary>
@@ -32,7 +32,7 @@ public sealed partial class ArmCustomerSubscriptionClient
     {
         ArgumentNullException.ThrowIfNull(credential);
         ArgumentNullException.ThrowIfNull(connection);
-        return Build(options ?? CreateDefaultOptions(), connection, [new BearerTokenAuthenticationPolicy(credential, connection.Scope)]);
+        return Build(options ?? CreateDefaultOptions(), connection, [new BearerTokenAuthenticationPolicy(credential, connection.Scope), PooledResponseBuffer.Instance]);
     }
 
     private static HttpPipeline Build(ArmClientOptions options, ArmConnection connection, HttpPipelinePolicy[] perRetryPolicies)
@@ -86,7 +86,8 @@ public sealed partial class ArmCustomerSubscriptionClient
 
     /// <summary>
     /// Builds the pipeline from <paramref name="settings"/>: <see cref="CreateOptions"/>, then per attempt
-    /// <see cref="RateLimitPacingPolicy"/> (when <see cref="ArmPipelineSettings.Pacing"/>) before the bearer token policy.
+    /// <see cref="RateLimitPacingPolicy"/> (when <see cref="ArmPipelineSettings.Pacing"/>) before the bearer token policy,
+    /// then <see cref="PooledResponseBuffer"/>.
     /// Certificate trust as in <see cref="CreatePipeline(TokenCredential, ArmConnection, ArmClientOptions?)"/>.
     /// </summary>
     public static HttpPipeline CreatePipeline(TokenCredential credential, ArmConnection connection, ArmPipelineSettings settings)
@@ -96,8 +97,8 @@ public sealed partial class ArmCustomerSubscriptionClient
         var options = CreateOptions(settings);
         var authentication = new BearerTokenAuthenticationPolicy(credential, connection.Scope);
         HttpPipelinePolicy[] perRetry = settings.Pacing
-            ? [new RateLimitPacingPolicy(settings.PacingReserve, settings.MaxRetryWait, settings.TimeProvider), authentication]
-            : [authentication];
+            ? [new RateLimitPacingPolicy(settings.PacingReserve, settings.MaxRetryWait, settings.TimeProvider), authentication, PooledResponseBuffer.Instance]
+            : [authentication, PooledResponseBuffer.Instance];
         return Build(options, connection, perRetry);
     }
 }

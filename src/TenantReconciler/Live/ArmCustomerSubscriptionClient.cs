@@ -53,6 +53,7 @@ public sealed partial class ArmCustomerSubscriptionClient : ICustomerSubscriptio
         for (var page = 1; ; page++)
         {
             using var message = CreateMessage(RequestMethod.Get, uri, correlationId);
+            using var body = PooledResponseBuffer.Request(message); // released before the message: everything is copied out by then
             var response = await SendAsync(message, correlationId, cancellationToken).ConfigureAwait(false);
             if (response.Status is not (200 or 204))
             {
@@ -114,7 +115,7 @@ public sealed partial class ArmCustomerSubscriptionClient : ICustomerSubscriptio
             }
         }
 
-        var seen = new HashSet<Guid>();
+        var seen = new HashSet<Guid>(mappings.Count); // sized: grown by doubling, a listing of 2,000 would be a large object
         foreach (var mapping in mappings)
         {
             if (!seen.Add(mapping.CustomerSubscriptionId))

@@ -1,3 +1,7 @@
+using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using Azure.Core;
 
@@ -48,9 +52,10 @@ internal static class CustomerSubscriptionJson
         }
 
         var index = 0;
+        var prefix = new ChildIdPrefix(registration);
         foreach (var item in value.EnumerateArray())
         {
-            mappings.Add(ReadItem(item, index, registration));
+            mappings.Add(ReadItem(item, index, registration, prefix));
             index++;
         }
 
@@ -122,13 +127,45 @@ internal static class CustomerSubscriptionJson
         : value.Length <= MaxQuotedLength ? $"'{value}'"
         : $"'{value[..MaxQuotedLength]}…'";
 
-    private static LiveMapping ReadItem(JsonElement item, int index, RegistrationRef registration)
+    private static LiveMapping ReadItem(JsonElement item, int index, RegistrationRef registration, ChildIdPrefix prefix)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
             throw InvalidItem(index, $"is a JSON {item.ValueKind}, not an object");
         }
 
+        if (!item.TryGetProperty("id"u8, out var idElement) || !prefix.TryRead(idElement, out var name, out var customerSubscriptionId))
+        {
+            (name, customerSubscriptionId) = ReadIdSlowly(item, index, registration);
+        }
+
+        if (!item.TryGetProperty("properties"u8, out var properties) || properties.ValueKind != JsonValueKind.Object)
+        {
+            throw InvalidItem(index, $"({name}) has no 'properties'");
+        }
+
+        if (properties.TryGetProperty("tenantId"u8, out var tenantElement)
+            && tenantElement.ValueKind == JsonValueKind.String
+            && tenantElement.TryGetGuid(out var tenantId))
+        {
+            return new LiveMapping(name, customerSubscriptionId, tenantId);
+        }
+
+        var tenant = GetString(properties, "tenantId");
+        if (!Guid.TryParse(tenant, out tenantId))
+        {
+            throw InvalidItem(index, $"({name}) has a 'properties.tenantId' that is not a GUID: {Quote(tenant)}");
+        }
+
+        return new LiveMapping(name, customerSubscriptionId, tenantId);
+    }
+
+    /// <summary>
+    /// The general reading of an item's <c>id</c>, through <see cref="ResourceIdentifier"/>: for what
+    /// <see cref="ChildIdPrefix.TryRead"/> does not accept at once, and to say what is wrong with it.
+    /// </summary>
+    private static (string Name, Guid CustomerSubscriptionId) ReadIdSlowly(JsonElement item, int index, RegistrationRef registration)
+    {
         var id = GetString(item, "id");
         if (string.IsNullOrEmpty(id))
         {
@@ -153,18 +190,7 @@ internal static class CustomerSubscriptionJson
             throw InvalidItem(index, $"has an 'id' whose last segment is not a subscription GUID: {Quote(id)}");
         }
 
-        if (!item.TryGetProperty("properties", out var properties) || properties.ValueKind != JsonValueKind.Object)
-        {
-            throw InvalidItem(index, $"({name}) has no 'properties'");
-        }
-
-        var tenant = GetString(properties, "tenantId");
-        if (!Guid.TryParse(tenant, out var tenantId))
-        {
-            throw InvalidItem(index, $"({name}) has a 'properties.tenantId' that is not a GUID: {Quote(tenant)}");
-        }
-
-        return new LiveMapping(name, customerSubscriptionId, tenantId);
+        return (name, customerSubscriptionId);
     }
 
     private static JsonDocument Parse(ReadOnlyMemory<byte> body)
@@ -184,6 +210,46 @@ internal static class CustomerSubscriptionJson
 
     private static ArmResponseFormatException InvalidItem(int index, string problem) =>
         new("InvalidListItem", $"item {index} {problem}");
+}
+
+/// <summary>
+/// The id every item of one registration's listing has in the usual case, <c>{registration id}/customerSubscriptions/{GUID}</c>,
+/// checked on the raw UTF-8 bytes (ASCII, case-insensitive, no escapes) with one string made: the name. It accepts only
+/// ids that the general reading accepts too, with the same name; anything else goes to that reading, which decides.
+/// A listing of 100,000 mappings reads every id this way, and the tick of a converged watch is mostly that.
+/// </summary>
+internal sealed class ChildIdPrefix(RegistrationRef registration)
+{
+    private const int GuidLength = 36;
+
+    private readonly byte[] prefix = Encoding.UTF8.GetBytes($"{registration.Id}/{RegistrationRef.ChildResourceType}/");
+
+    public bool TryRead(JsonElement id, [NotNullWhen(true)] out string? name, out Guid customerSubscriptionId)
+    {
+        (name, customerSubscriptionId) = (null, Guid.Empty);
+        if (id.ValueKind != JsonValueKind.String)
+        {
+            return false;
+        }
+
+        var raw = JsonMarshal.GetRawUtf8Value(id); // with its quotes, escapes as written
+        if (raw.Length != prefix.Length + GuidLength + 2 || raw.IndexOf((byte)'\\') >= 0)
+        {
+            return false;
+        }
+
+        var value = raw[1..^1];
+        var last = value[prefix.Length..];
+        if (!Ascii.EqualsIgnoreCase(value[..prefix.Length], prefix)
+            || !Utf8Parser.TryParse(last, out customerSubscriptionId, out var consumed, 'D')
+            || consumed != GuidLength)
+        {
+            return false;
+        }
+
+        name = Encoding.ASCII.GetString(last);
+        return true;
+    }
 }
 
 /// <summary>A 2xx body we cannot use. The client turns it into an <see cref="ArmRequestException"/> with the request ids.</summary>
