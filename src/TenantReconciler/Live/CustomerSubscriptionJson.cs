@@ -164,7 +164,7 @@ internal static class CustomerSubscriptionJson
     /// The general reading of an item's <c>id</c>, through <see cref="ResourceIdentifier"/>: for what
     /// <see cref="ChildIdPrefix.TryRead"/> does not accept at once, and to say what is wrong with it.
     /// </summary>
-    private static (string Name, Guid CustomerSubscriptionId) ReadIdSlowly(JsonElement item, int index, RegistrationRef registration)
+    internal static (string Name, Guid CustomerSubscriptionId) ReadIdSlowly(JsonElement item, int index, RegistrationRef registration)
     {
         var id = GetString(item, "id");
         if (string.IsNullOrEmpty(id))

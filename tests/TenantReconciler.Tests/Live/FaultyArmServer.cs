@@ -23,8 +23,16 @@ internal sealed record FaultyRequest(
     string Body,
     Uri BaseUri);
 
-/// <summary>What <see cref="FaultyArmServer"/> answers.</summary>
-internal sealed record FaultyResponse(int Status, string? Body = null, IReadOnlyDictionary<string, string>? Headers = null);
+/// <summary>
+/// What <see cref="FaultyArmServer"/> answers. <paramref name="ContentLength"/> announces the body's length (otherwise it
+/// is sent chunked); <paramref name="CutAfter"/> sends only that many bytes of the body, then aborts the connection.
+/// </summary>
+internal sealed record FaultyResponse(
+    int Status,
+    string? Body = null,
+    IReadOnlyDictionary<string, string>? Headers = null,
+    bool ContentLength = false,
+    int? CutAfter = null);
 
 /// <summary>
 /// A misbehaving "ARM" for the cases the emulator does not produce: failures on a later page, foreign or looping
@@ -85,7 +93,18 @@ internal sealed class FaultyArmServer : IAsyncDisposable
             if (response.Body is not null)
             {
                 context.Response.ContentType = "application/json; charset=utf-8";
-                await context.Response.WriteAsync(response.Body, context.RequestAborted);
+                var body = System.Text.Encoding.UTF8.GetBytes(response.Body);
+                if (response.ContentLength || response.CutAfter is not null)
+                {
+                    context.Response.ContentLength = body.Length;
+                }
+
+                await context.Response.Body.WriteAsync(body.AsMemory(0, Math.Min(body.Length, response.CutAfter ?? int.MaxValue)), context.RequestAborted);
+                if (response.CutAfter is not null)
+                {
+                    await context.Response.Body.FlushAsync(context.RequestAborted);
+                    context.Abort();
+                }
             }
         });
         await app.StartAsync();
