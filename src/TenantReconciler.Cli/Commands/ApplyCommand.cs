@@ -82,10 +82,10 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
             ? DesiredStateLoader.LoadAll(arguments.Files)
             : SavedPlanSource.LoadDesired(saved, arguments.PlanFile!, arguments.FileGiven ? arguments.Files : null);
 
-        var settings = ArmPipelineSettings.Default with
+        // --parallelism bounds both the listings side by side and the writes in flight.
+        var settings = ArmPipelineSettings.Default.ForParallelism(arguments.Limits.Parallelism, arguments.Limits.Parallelism) with
         {
             MaxRetryWait = arguments.Limits.MaxRetryWait,
-            PacingReserve = arguments.Limits.Parallelism + 2,
             TimeProvider = time,
         };
         await using var session = await sessions.OpenAsync(desired, arguments.Connection, settings, cancellationToken);

@@ -17,7 +17,11 @@ public sealed record ImportArguments(
     string ApiVersion,
     string? Output,
     bool Force,
-    ConnectionArguments Connection);
+    ConnectionArguments Connection)
+{
+    /// <summary>Registrations listed side by side (<c>--parallelism</c>).</summary>
+    public int Parallelism { get; init; } = LiveReader.DefaultParallelism;
+}
 
 /// <summary>
 /// <c>import REGISTRATION_ID…</c>: list the live mappings of existing registrations and write the tenants.yaml that
@@ -52,10 +56,12 @@ public sealed class ImportCommand(IOContext io, ArmSessionFactory sessions)
         apiVersion.AcceptOnlyFromAmong([.. ApiVersions.Supported]);
         var output = new Option<string?>("--output", "-o") { Description = "Write the file here instead of stdout (atomically).", HelpName = "FILE" };
         var force = new Option<bool>("--force") { Description = "With --output: replace the file if it exists." };
+        var parallelism = CommonOptions.Parallelism();
+        parallelism.Description = "Registrations listed side by side.";
         var connection = new ConnectionOptions();
         var command = new Command("import", "Write a tenants.yaml for the live mappings of existing registrations, so they can be managed. Read-only.")
         {
-            ids, subscription, resourceGroup, registration, cloud, apiVersion, output, force,
+            ids, subscription, resourceGroup, registration, cloud, apiVersion, output, force, parallelism,
         };
         connection.AddTo(command);
         command.Validators.Add(r =>
@@ -98,7 +104,7 @@ public sealed class ImportCommand(IOContext io, ArmSessionFactory sessions)
                     parseResult.GetRequiredValue(apiVersion),
                     parseResult.GetValue(output),
                     parseResult.GetValue(force),
-                    connection.Parse(parseResult)),
+                    connection.Parse(parseResult)) { Parallelism = parseResult.GetValue(parallelism) },
                 cancellationToken),
                 cancellationToken));
         return command;
@@ -120,8 +126,8 @@ public sealed class ImportCommand(IOContext io, ArmSessionFactory sessions)
             arguments.Cloud,
             arguments.ApiVersion,
             arguments.Registrations.Select(r => new DesiredRegistration(r, [], location)).ToArray());
-        await using var session = await sessions.OpenAsync(desired, arguments.Connection, cancellationToken);
-        var live = await LiveReader.ReadAsync(session.Client, arguments.Registrations, cancellationToken);
+        await using var session = await sessions.OpenAsync(desired, arguments.Connection, ArmPipelineSettings.Default.ForParallelism(arguments.Parallelism), cancellationToken);
+        var live = await LiveReader.ReadAsync(session.Client, arguments.Registrations, arguments.Parallelism, cancellationToken);
         var text = TenantsYamlWriter.Write(arguments.Cloud, arguments.ApiVersion, live);
 
         var mappings = live.Sum(l => l.Mappings.Count);

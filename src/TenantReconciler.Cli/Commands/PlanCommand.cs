@@ -3,6 +3,7 @@ using TenantReconciler.Cli.Commands.Options;
 using TenantReconciler.Cli.Composition;
 using TenantReconciler.Cli.Output;
 using TenantReconciler.Desired;
+using TenantReconciler.Live;
 using TenantReconciler.Persistence;
 using TenantReconciler.Reconciling;
 using TenantReconciler.Rendering;
@@ -11,7 +12,7 @@ namespace TenantReconciler.Cli.Commands;
 
 public sealed record PlanArguments(IReadOnlyList<string> Files, string Output, bool DetailedExitCode, string? Out, ConnectionArguments Connection)
 {
-    public int Parallelism { get; init; } = Live.LiveReader.DefaultParallelism;
+    public int Parallelism { get; init; } = LiveReader.DefaultParallelism;
 }
 
 /// <summary>
@@ -54,7 +55,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, TimePr
     {
         var renderer = PlanRenderers.Get(arguments.Output);
         var desired = DesiredStateLoader.LoadAll(arguments.Files);
-        await using var session = await sessions.OpenAsync(desired, arguments.Connection, cancellationToken);
+        await using var session = await sessions.OpenAsync(desired, arguments.Connection, ArmPipelineSettings.Default.ForParallelism(arguments.Parallelism), cancellationToken);
         var outcome = await new Reconciler(session.Client).ReconcileAsync(desired, new ReconcilePolicy { Scope = WriteScope.None, Parallelism = arguments.Parallelism }, cancellationToken);
         if (outcome.Plan is not { } plan)
         {

@@ -59,7 +59,7 @@ public sealed class TenantsCommand(IOContext io, ArmSessionFactory sessions)
         IReadOnlyList<LiveRegistration>? listings = null;
         if (arguments.Live)
         {
-            await using var session = await sessions.OpenAsync(desired, arguments.Connection, cancellationToken);
+            await using var session = await sessions.OpenAsync(desired, arguments.Connection, ArmPipelineSettings.Default.ForParallelism(arguments.Parallelism), cancellationToken);
             try
             {
                 listings = await LiveReader.ReadAsync(session.Client, desired.Registrations.Select(r => r.Registration).ToArray(), arguments.Parallelism, cancellationToken);

@@ -48,6 +48,7 @@ public sealed class ArmSessionFactory
         _credentials = credentials;
     }
 
+    /// <summary>Opens a session with the default settings: pacing reserved for the default parallelism (check, undo).</summary>
     public async Task<ArmSession> OpenAsync(DesiredState desired, ConnectionArguments arguments, CancellationToken cancellationToken) =>
         await OpenAsync(desired, arguments, ArmPipelineSettings.Default, cancellationToken);
 

@@ -40,7 +40,7 @@ public sealed class WatchArmSessions(ArmSessionFactory factory, WatchArguments a
                 _session = null;
             }
 
-            _session = await factory.OpenAsync(desired, arguments.Connection, cancellationToken);
+            _session = await factory.OpenAsync(desired, arguments.Connection, ArmPipelineSettings.Default.ForParallelism(arguments.Parallelism, arguments.Mode == WatchMode.Observe ? 0 : arguments.Parallelism * arguments.Parallelism), cancellationToken);
             _key = key;
             return _session;
         }

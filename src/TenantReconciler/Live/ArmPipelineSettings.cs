@@ -31,14 +31,16 @@ public sealed record ArmPipelineSettings
     public TimeSpan NetworkTimeout { get; init; } = TimeSpan.FromSeconds(100);
 
     /// <summary>
-    /// When true, writes are paced by the <c>x-ms-ratelimit-remaining-subscription-*</c> headers so that the subscription's
-    /// throttling bucket does not run dry (see <see cref="RateLimitPacingPolicy"/>).
+    /// When true, requests are paced by the <c>x-ms-ratelimit-remaining-subscription-*</c> headers so that the subscription's
+    /// throttling buckets do not run dry: reads (the listings' GETs) as well as writes and deletes, each per subscription
+    /// (see <see cref="RateLimitPacingPolicy"/>).
     /// </summary>
     public bool Pacing { get; init; } = true;
 
     /// <summary>
     /// Tokens pacing keeps in the bucket so that concurrent requests cannot overdraw it: about the number of requests in
-    /// flight at once plus 2 (the default suits <c>--parallelism 4</c>). Small buckets lower it to half their size.
+    /// flight at once plus 2 (the default suits <c>--parallelism 4</c>; set it with <see cref="ForParallelism"/>). Small
+    /// buckets lower it to half their size.
     /// </summary>
     public int PacingReserve { get; init; } = RateLimitPacingPolicy.DefaultReserve;
 
@@ -53,6 +55,22 @@ public sealed record ArmPipelineSettings
 
     /// <summary>The clock pacing waits on.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// The pacing reserve for the requests a command has in flight at once: the larger of <paramref name="listing"/>
+    /// (registrations listed side by side, one GET each) and <paramref name="writes"/> (writes in flight; 0 for a command
+    /// that only reads), plus 2. Reads and writes are paced alike, per subscription, so every command that lists or
+    /// writes sets its reserve here.
+    /// </summary>
+    public static int ReserveFor(int listing, int writes = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(listing, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(writes);
+        return Math.Max(listing, writes) + 2;
+    }
+
+    /// <summary>These settings with <see cref="PacingReserve"/> = <see cref="ReserveFor"/>(<paramref name="listing"/>, <paramref name="writes"/>).</summary>
+    public ArmPipelineSettings ForParallelism(int listing, int writes = 0) => this with { PacingReserve = ReserveFor(listing, writes) };
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a negative count or a negative or zero duration.</summary>
     public void Validate()

@@ -13,8 +13,9 @@ namespace TenantReconciler.Tests.Live;
 /// </summary>
 /// <remarks>
 /// Running operations are those between <see cref="IApplyObserver.OnStartingAsync"/> and
-/// <see cref="IApplyObserver.OnCompletedAsync"/> of <see cref="Observer"/>; each one that waits holds exactly one armed
-/// timer (a <c>Task.Delay</c> on this clock), so "armed timers = running operations" means all of them wait.
+/// <see cref="IApplyObserver.OnCompletedAsync"/> of <see cref="Observer"/>, and the listings of a client wrapped by
+/// <see cref="Listings"/>; each one that waits holds exactly one armed timer (a <c>Task.Delay</c> on this clock), so
+/// "armed timers = running operations" means all of them wait.
 /// </remarks>
 internal sealed class QuiescentClock : FakeTimeProvider, IAsyncDisposable
 {
@@ -36,6 +37,9 @@ internal sealed class QuiescentClock : FakeTimeProvider, IAsyncDisposable
 
     /// <summary>Counts running operations for the driver, then passes every event on to <paramref name="inner"/>.</summary>
     public IApplyObserver Observer(IApplyObserver? inner = null) => new Counting(this, inner ?? NullApplyObserver.Instance);
+
+    /// <summary>Counts every <see cref="ICustomerSubscriptionClient.ListAsync"/> of <paramref name="inner"/> (all its pages) as one running operation.</summary>
+    public ICustomerSubscriptionClient Listings(ICustomerSubscriptionClient inner) => new CountingListings(this, inner);
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
@@ -148,6 +152,28 @@ internal sealed class QuiescentClock : FakeTimeProvider, IAsyncDisposable
             Dispose();
             return ValueTask.CompletedTask;
         }
+    }
+
+    private sealed class CountingListings(QuiescentClock clock, ICustomerSubscriptionClient inner) : ICustomerSubscriptionClient
+    {
+        public async Task<LiveRegistration> ListAsync(RegistrationRef registration, CancellationToken cancellationToken)
+        {
+            clock.Update(() => clock.running++);
+            try
+            {
+                return await inner.ListAsync(registration, cancellationToken);
+            }
+            finally
+            {
+                clock.Update(() => clock.running--);
+            }
+        }
+
+        public Task<ArmWriteResult> PutAsync(RegistrationRef registration, string customerSubscriptionName, Guid tenantId, CancellationToken cancellationToken) =>
+            inner.PutAsync(registration, customerSubscriptionName, tenantId, cancellationToken);
+
+        public Task<ArmWriteResult> DeleteAsync(RegistrationRef registration, string customerSubscriptionName, CancellationToken cancellationToken) =>
+            inner.DeleteAsync(registration, customerSubscriptionName, cancellationToken);
     }
 
     private sealed class Counting(QuiescentClock clock, IApplyObserver inner) : IApplyObserver
