@@ -34,23 +34,26 @@ internal static class ApplyTestSupport
         {
             RequiredToken = EmulatorTokenCredential.Token,
             Middleware = middleware,
-            InitialState = new EmulatorState
-            {
-                Registrations =
-                [
-                    .. seeded.Select(r => new EmulatorRegistration
-                    {
-                        SubscriptionId = r.Key.SubscriptionId.ToString(),
-                        ResourceGroup = r.Key.ResourceGroup,
-                        Name = r.Key.Name,
-                        CustomerSubscriptions =
-                        [
-                            .. r.Value.Select(m => new EmulatorCustomerSubscription { SubscriptionId = m.Key.ToString(), TenantId = m.Value.ToString() }),
-                        ],
-                    }),
-                ],
-            },
+            InitialState = StateOf(seeded),
         });
+
+    /// <summary>An emulator state holding <paramref name="seeded"/>: tenant by customer subscription, per registration.</summary>
+    public static EmulatorState StateOf(IReadOnlyDictionary<RegistrationRef, IReadOnlyDictionary<Guid, Guid>> seeded) => new()
+    {
+        Registrations =
+        [
+            .. seeded.Select(r => new EmulatorRegistration
+            {
+                SubscriptionId = r.Key.SubscriptionId.ToString(),
+                ResourceGroup = r.Key.ResourceGroup,
+                Name = r.Key.Name,
+                CustomerSubscriptions =
+                [
+                    .. r.Value.Select(m => new EmulatorCustomerSubscription { SubscriptionId = m.Key.ToString(), TenantId = m.Value.ToString() }),
+                ],
+            }),
+        ],
+    };
 
     public static ArmCustomerSubscriptionClient CreateClient(ArmEmulator emulator, ArmPipelineSettings? settings = null)
     {

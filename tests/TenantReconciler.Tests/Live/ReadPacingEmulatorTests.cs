@@ -145,22 +145,7 @@ public sealed class ReadPacingEmulatorTests(ITestOutputHelper output)
             PageSize = PageSize,
             Throttling = new ThrottlingOptions { Reads = SmallReadBucket },
             TimeProvider = time,
-            InitialState = new EmulatorState
-            {
-                Registrations =
-                [
-                    .. seeded.Select(r => new EmulatorRegistration
-                    {
-                        SubscriptionId = r.Key.SubscriptionId.ToString(),
-                        ResourceGroup = r.Key.ResourceGroup,
-                        Name = r.Key.Name,
-                        CustomerSubscriptions =
-                        [
-                            .. r.Value.Select(m => new EmulatorCustomerSubscription { SubscriptionId = m.Key.ToString(), TenantId = m.Value.ToString() }),
-                        ],
-                    }),
-                ],
-            },
+            InitialState = StateOf(seeded),
         });
 
     /// <summary>A client on <paramref name="transport"/>, which itself trusts the emulator's certificate.</summary>
