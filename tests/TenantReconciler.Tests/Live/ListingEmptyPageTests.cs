@@ -109,20 +109,6 @@ public sealed class ListingEmptyPageTests
     private static Dictionary<RegistrationRef, IReadOnlyDictionary<Guid, Guid>> Seed(RegistrationRef registration, int count) =>
         new() { [registration] = Mappings(count) };
 
-    private static EmulatorState StateOf(IReadOnlyDictionary<RegistrationRef, IReadOnlyDictionary<Guid, Guid>> seeded) => new()
-    {
-        Registrations =
-        [
-            .. seeded.Select(r => new EmulatorRegistration
-            {
-                SubscriptionId = r.Key.SubscriptionId.ToString(),
-                ResourceGroup = r.Key.ResourceGroup,
-                Name = r.Key.Name,
-                CustomerSubscriptions = [.. r.Value.Select(m => new EmulatorCustomerSubscription { SubscriptionId = m.Key.ToString(), TenantId = m.Value.ToString() })],
-            }),
-        ],
-    };
-
     private static Task<ArmEmulator> StartAsync(
         IReadOnlyDictionary<RegistrationRef, IReadOnlyDictionary<Guid, Guid>> seeded,
         FaultProfile? faults,
