@@ -32,7 +32,7 @@ public sealed partial class ArmCustomerSubscriptionClient
     {
         ArgumentNullException.ThrowIfNull(credential);
         ArgumentNullException.ThrowIfNull(connection);
-        return Build(options ?? CreateDefaultOptions(), connection, [new BearerTokenAuthenticationPolicy(credential, connection.Scope), PooledResponseBuffer.Instance]);
+        return Build(options ?? CreateDefaultOptions(), connection, [new BearerTokenAuthenticationPolicy(credential, connection.Scope)]);
     }
 
     private static HttpPipeline Build(ArmClientOptions options, ArmConnection connection, HttpPipelinePolicy[] perRetryPolicies)
@@ -49,6 +49,8 @@ public sealed partial class ArmCustomerSubscriptionClient
             pipelineOptions.PerRetryPolicies.Add(policy);
         }
 
+        // Last of every pipeline's per-retry policies: a body it buffers is read inside the retry loop.
+        pipelineOptions.PerRetryPolicies.Add(PooledResponseBuffer.Instance);
         return HttpPipelineBuilder.Build(pipelineOptions);
     }
 
@@ -97,8 +99,8 @@ public sealed partial class ArmCustomerSubscriptionClient
         var options = CreateOptions(settings);
         var authentication = new BearerTokenAuthenticationPolicy(credential, connection.Scope);
         HttpPipelinePolicy[] perRetry = settings.Pacing
-            ? [new RateLimitPacingPolicy(settings.PacingReserve, settings.MaxRetryWait, settings.TimeProvider), authentication, PooledResponseBuffer.Instance]
-            : [authentication, PooledResponseBuffer.Instance];
+            ? [new RateLimitPacingPolicy(settings.PacingReserve, settings.MaxRetryWait, settings.TimeProvider), authentication]
+            : [authentication];
         return Build(options, connection, perRetry);
     }
 }

@@ -144,17 +144,16 @@ internal static class CustomerSubscriptionJson
             throw InvalidItem(index, $"({name}) has no 'properties'");
         }
 
-        if (properties.TryGetProperty("tenantId"u8, out var tenantElement)
-            && tenantElement.ValueKind == JsonValueKind.String
-            && tenantElement.TryGetGuid(out var tenantId))
+        // The hyphenated form without a string; any other form Guid.TryParse accepts, as before.
+        if (!(properties.TryGetProperty("tenantId"u8, out var tenantElement)
+              && tenantElement.ValueKind == JsonValueKind.String
+              && tenantElement.TryGetGuid(out var tenantId)))
         {
-            return new LiveMapping(name, customerSubscriptionId, tenantId);
-        }
-
-        var tenant = GetString(properties, "tenantId");
-        if (!Guid.TryParse(tenant, out tenantId))
-        {
-            throw InvalidItem(index, $"({name}) has a 'properties.tenantId' that is not a GUID: {Quote(tenant)}");
+            var tenant = GetString(properties, "tenantId");
+            if (!Guid.TryParse(tenant, out tenantId))
+            {
+                throw InvalidItem(index, $"({name}) has a 'properties.tenantId' that is not a GUID: {Quote(tenant)}");
+            }
         }
 
         return new LiveMapping(name, customerSubscriptionId, tenantId);
