@@ -108,7 +108,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
             Scope = WriteScope.Full,
             Guards = arguments.Guards,
             IgnoreSuspend = arguments.IgnoreSuspend,
-            Approved = saved is null ? null : new ApprovedPlan(saved.PlanId, saved.ToPlan(), saved.Fingerprints()),
+            Approved = saved is null ? null : new ApprovedPlan(saved.PlanId, saved.ContentHash(), saved.ToPlan(), saved.Fingerprints()),
             Parallelism = arguments.Limits.Parallelism,
             StopStarting = applyLock?.Lost ?? CancellationToken.None,
             Recorder = recorder,

@@ -13,14 +13,18 @@ namespace TenantReconciler.Cli.Commands;
 public sealed record PlanArguments(IReadOnlyList<string> Files, string Output, bool DetailedExitCode, string? Out, ConnectionArguments Connection)
 {
     public int Parallelism { get; init; } = LiveReader.DefaultParallelism;
+
+    /// <summary>Where a plan saved with <see cref="Out"/> is issued: the journal that <c>apply PLANFILE</c> will claim it in.</summary>
+    public JournalArguments Journal { get; init; } = new(ToolInfo.DefaultJournal);
 }
 
 /// <summary>
 /// <c>plan</c>: the engine with nothing permitted to write, so that plan, apply and watch judge the same plan with the same
 /// guards. The plan goes to stdout; the guards apply would trip go to stderr, so a reviewer sees them on the pull
-/// request. With <c>--out</c>, also a saved plan for <c>apply PLANFILE</c>.
+/// request. With <c>--out</c>, also a saved plan for <c>apply PLANFILE</c>, issued in the journal (<c>--journal</c>, the
+/// one apply uses) with the SHA-256 of its content, so that apply accepts exactly that file, once.
 /// </summary>
-public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, TimeProvider time)
+public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time)
 {
     public static Command Create(CliContext cli)
     {
@@ -32,11 +36,13 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, TimePr
         };
         var outFile = new Option<string?>("--out")
         {
-            Description = "Also save the plan to this file, for 'apply PLANFILE': apply re-derives it and applies it only if identical.",
+            Description = "Also save the plan to this file, for 'apply PLANFILE': apply re-derives it and applies it only if identical. The plan is issued in --journal, which apply must use too.",
         };
+        var journal = new JournalOptions();
         var parallelism = CommonOptions.Parallelism();
         var connection = new ConnectionOptions();
         var command = new Command("plan", "Show what apply would change: adds, overwrites and removals. Read-only.") { file, output, detailed, outFile, parallelism };
+        journal.AddTo(command);
         connection.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
             cli.RunAsync<PlanCommand>(parseResult, h => h.RunAsync(
@@ -45,7 +51,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, TimePr
                     parseResult.GetRequiredValue(output),
                     parseResult.GetValue(detailed),
                     parseResult.GetValue(outFile),
-                    connection.Parse(parseResult)) { Parallelism = parseResult.GetValue(parallelism) },
+                    connection.Parse(parseResult)) { Parallelism = parseResult.GetValue(parallelism), Journal = journal.Parse(parseResult) },
                 cancellationToken),
                 cancellationToken));
         return command;
@@ -73,8 +79,10 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, TimePr
         {
             var source = SavedPlanSource.Record(desired, arguments.Files);
             var saved = SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow());
+            var journal = JournalFactory.Create(arguments.Journal, credentials, arguments.Connection.Auth ?? (arguments.Connection.UseEmulator ? AuthKind.Emulator : AuthKind.Default));
+            await journal.IssuePlanAsync(saved.PlanId, saved.ContentHash(), time, cancellationToken);
             saved.Save(arguments.Out);
-            io.Error.WriteLine($"Saved the plan to {arguments.Out} (plan id {saved.PlanId:D}). Apply exactly this plan with: tenant-reconciler apply {arguments.Out}");
+            io.Error.WriteLine($"Saved the plan to {arguments.Out} (plan id {saved.PlanId:D}, issued in the journal {journal.Describe()}). Apply exactly this plan with: tenant-reconciler apply {arguments.Out} --journal {journal.Describe()}");
         }
 
         return arguments.DetailedExitCode && plan.HasChanges ? ExitCodes.Changes : ExitCodes.Success;

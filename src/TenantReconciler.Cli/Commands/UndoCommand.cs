@@ -81,7 +81,9 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, Creden
         PlanOutput.Render(io, PlanRenderers.Get(arguments.Output), plan, outcome.Violations);
         PlanOutput.GuardWarnings(io.Error, outcome.Violations);
         var source = SavedPlanSource.Record(template, arguments.Files) with { UndoOf = applyId, Journal = journal.Describe() };
-        SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow()).Save(arguments.Out);
+        var saved = SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow());
+        await journal.IssuePlanAsync(saved.PlanId, saved.ContentHash(), time, cancellationToken);
+        saved.Save(arguments.Out);
         io.Error.WriteLine($"Saved the undo plan for apply {applyId:D} to {arguments.Out}. Review it, then: tenant-reconciler apply {arguments.Out}");
         return ExitCodes.Success;
     }

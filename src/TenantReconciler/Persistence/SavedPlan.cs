@@ -31,6 +31,15 @@ public sealed record SavedPlan
 
     public required IReadOnlyList<SavedRegistration> Registrations { get; init; }
 
+    /// <summary>
+    /// The SHA-256 of the plan's canonical content: everything it records but its own <see cref="PlanId"/> (sources,
+    /// target, fingerprints, changes, versions and time), as compact JSON. <c>plan --out</c> records it in the journal
+    /// with the id, and apply accepts the plan only when the file it loads hashes to the same: an edited id finds no
+    /// issue, edited content another hash. Properties the format does not know are ignored on load, so they change nothing.
+    /// </summary>
+    public string ContentHash() =>
+        Desired.FileHash.Of(JsonSerializer.SerializeToUtf8Bytes(this with { PlanId = Guid.Empty }, CanonicalOptions));
+
     /// <summary>The plan as it was reviewed, for the comparison with the re-derived one.</summary>
     public Plan ToPlan() => new(Registrations.Select(r => new RegistrationPlan(r.ToRegistrationRef(), r.Changes)).ToArray());
 
@@ -99,6 +108,8 @@ public sealed record SavedPlan
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
+
+    private static JsonSerializerOptions CanonicalOptions { get; } = new(SerializerOptions) { WriteIndented = false };
 }
 
 /// <summary>What a plan is re-derived from: the desired-state files (by path and hash), or an apply to undo.</summary>

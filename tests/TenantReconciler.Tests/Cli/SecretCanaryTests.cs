@@ -31,7 +31,7 @@ public sealed class SecretCanaryTests
         // Act
         var outputs = new List<CliResult>
         {
-            await Run(bed, "plan", "-f", tenants, "--out", planFile, "-v", verbosity),
+            await Run(bed, "plan", "-f", tenants, "--out", planFile, "-v", verbosity, "--journal", bed.Journal),
             await Run(bed, "plan", "-f", tenants, "--output", "json", "-v", verbosity),
             await Run(bed, "plan", "-f", tenants, "--output", "markdown", "-v", verbosity),
             await Run(bed, "apply", planFile, "-v", verbosity, "--journal", bed.Journal),
