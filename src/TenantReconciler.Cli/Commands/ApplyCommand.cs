@@ -80,7 +80,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         var saved = arguments.PlanFile is null ? null : SavedPlan.Load(arguments.PlanFile);
         var desired = saved is null
             ? DesiredStateLoader.LoadAll(arguments.Files)
-            : SavedPlanSource.LoadDesired(saved, arguments.PlanFile!, arguments.FileGiven ? arguments.Files : null);
+            : SavedPlanSource.LoadDesired(saved, arguments.PlanFile!, arguments.FileGiven ? arguments.Files : null, Directory.GetCurrentDirectory());
 
         // --parallelism bounds both the listings side by side and the writes in flight.
         var settings = ArmPipelineSettings.Default.ForParallelism(arguments.Limits.Parallelism, arguments.Limits.Parallelism) with

@@ -77,7 +77,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
 
         if (arguments.Out is not null)
         {
-            var source = SavedPlanSource.Record(desired, arguments.Files);
+            var source = SavedPlanSource.Record(desired, arguments.Files, Directory.GetCurrentDirectory());
             var saved = SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow());
             var journal = JournalFactory.Create(arguments.Journal, credentials, arguments.Connection.Auth ?? (arguments.Connection.UseEmulator ? AuthKind.Emulator : AuthKind.Default));
             await journal.IssuePlanAsync(saved.PlanId, saved.ContentHash(), time, cancellationToken);

@@ -80,7 +80,7 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, Creden
 
         PlanOutput.Render(io, PlanRenderers.Get(arguments.Output), plan, outcome.Violations);
         PlanOutput.GuardWarnings(io.Error, outcome.Violations);
-        var source = SavedPlanSource.Record(template, arguments.Files) with { UndoOf = applyId, Journal = journal.Describe() };
+        var source = SavedPlanSource.Record(template, arguments.Files, Directory.GetCurrentDirectory()) with { UndoOf = applyId, Journal = journal.Describe() };
         var saved = SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow());
         await journal.IssuePlanAsync(saved.PlanId, saved.ContentHash(), time, cancellationToken);
         saved.Save(arguments.Out);

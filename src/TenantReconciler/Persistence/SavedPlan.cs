@@ -99,12 +99,40 @@ public sealed record SavedPlan
             throw new ReconcilerException($"{path}: not a readable plan file: {e.Message}", e);
         }
 
-        return plan ?? throw new ReconcilerException($"{path}: not a readable plan file: it is empty.");
+        return Validated(plan ?? throw new ReconcilerException($"{path}: not a readable plan file: it is empty."), path);
     }
 
+    /// <summary>What the types cannot say: no registration and no desired-state file named twice.</summary>
+    private static SavedPlan Validated(SavedPlan plan, string path)
+    {
+        var registrations = new HashSet<RegistrationRef>();
+        foreach (var registration in plan.Registrations)
+        {
+            if (!registrations.Add(registration.ToRegistrationRef()))
+            {
+                throw new ReconcilerException(
+                    $"{path}: not a usable plan file: it names the registration '{Desired.Text.Quote(registration.Name)}' (resource group '{Desired.Text.Quote(registration.ResourceGroup)}', subscription {registration.SubscriptionId:D}) twice. Run plan again.");
+            }
+        }
+
+        var files = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in plan.Source.Files)
+        {
+            if (!files.Add(file.Path))
+            {
+                throw new ReconcilerException($"{path}: not a usable plan file: it names the desired-state file '{Desired.Text.Quote(file.Path)}' twice. Run plan again.");
+            }
+        }
+
+        return plan;
+    }
+
+    /// <summary>A null where the model has none, or a missing constructor parameter, is a broken file (never a null reference later).</summary>
     public static JsonSerializerOptions SerializerOptions { get; } = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };

@@ -16,14 +16,14 @@ public sealed class PlanLedgerTests
         await using var bed = await CliTestBed.StartAsync();
         var planFile = await PlanAsync(bed);
         var before = bed.Emulator.Snapshot();
-        var first = await bed.RunAsync("apply", planFile);
+        var first = await bed.RunAsync("apply", planFile, "-f", RepoFiles.Path("tenants.yaml"));
         bed.Emulator.Reset(before);
         var writesAfterFirst = bed.Writes;
         var edited = Guid.NewGuid();
         Edit(planFile, plan => plan["planId"] = edited.ToString());
 
         // Act
-        var replay = await bed.RunAsync("apply", planFile);
+        var replay = await bed.RunAsync("apply", planFile, "-f", RepoFiles.Path("tenants.yaml"));
 
         // Assert
         Assert.True(first.ExitCode == 0, first.ToString());
@@ -44,7 +44,7 @@ public sealed class PlanLedgerTests
         Edit(planFile, plan => plan[field] = value);
 
         // Act
-        var apply = await bed.RunAsync("apply", planFile);
+        var apply = await bed.RunAsync("apply", planFile, "-f", RepoFiles.Path("tenants.yaml"));
 
         // Assert
         Assert.Equal(1, apply.ExitCode);
@@ -61,7 +61,7 @@ public sealed class PlanLedgerTests
         Edit(planFile, plan => plan["comment"] = "reviewed by someone");
 
         // Act
-        var apply = await bed.RunAsync("apply", planFile);
+        var apply = await bed.RunAsync("apply", planFile, "-f", RepoFiles.Path("tenants.yaml"));
 
         // Assert
         Assert.True(apply.ExitCode == 0, apply.ToString());
@@ -75,7 +75,7 @@ public sealed class PlanLedgerTests
         var planFile = await PlanAsync(bed);
 
         // Act
-        var apply = await bed.RunAsync("apply", planFile, "--journal", bed.Temp.File("other-journal.jsonl"));
+        var apply = await bed.RunAsync("apply", planFile, "-f", RepoFiles.Path("tenants.yaml"), "--journal", bed.Temp.File("other-journal.jsonl"));
 
         // Assert
         Assert.Equal(1, apply.ExitCode);
@@ -89,12 +89,12 @@ public sealed class PlanLedgerTests
         // Arrange: a new plan is a new issue, even when its changes are those of a plan already applied.
         await using var bed = await CliTestBed.StartAsync();
         var before = bed.Emulator.Snapshot();
-        var first = await bed.RunAsync("apply", await PlanAsync(bed));
+        var first = await bed.RunAsync("apply", await PlanAsync(bed), "-f", RepoFiles.Path("tenants.yaml"));
         bed.Emulator.Reset(before);
         var again = await PlanAsync(bed, "plan2.json");
 
         // Act
-        var apply = await bed.RunAsync("apply", again);
+        var apply = await bed.RunAsync("apply", again, "-f", RepoFiles.Path("tenants.yaml"));
 
         // Assert
         Assert.True(first.ExitCode == 0, first.ToString());

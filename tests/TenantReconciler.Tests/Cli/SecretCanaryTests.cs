@@ -34,7 +34,7 @@ public sealed class SecretCanaryTests
             await Run(bed, "plan", "-f", tenants, "--out", planFile, "-v", verbosity, "--journal", bed.Journal),
             await Run(bed, "plan", "-f", tenants, "--output", "json", "-v", verbosity),
             await Run(bed, "plan", "-f", tenants, "--output", "markdown", "-v", verbosity),
-            await Run(bed, "apply", planFile, "-v", verbosity, "--journal", bed.Journal),
+            await Run(bed, "apply", planFile, "-f", tenants, "-v", verbosity, "--journal", bed.Journal),
             await Run(bed, "undo", "-f", tenants, "--out", undoFile, "-v", verbosity, "--journal", bed.Journal),
         };
 
