@@ -16,6 +16,9 @@ public sealed record PlanArguments(IReadOnlyList<string> Files, string Output, b
 
     /// <summary>Where a plan saved with <see cref="Out"/> is issued: the journal that <c>apply PLANFILE</c> will claim it in.</summary>
     public JournalArguments Journal { get; init; } = new(ToolInfo.DefaultJournal);
+
+    /// <summary><c>--force</c>: replace <see cref="Out"/> even when it is a symbolic link (the link itself, never its target).</summary>
+    public bool Force { get; init; }
 }
 
 /// <summary>
@@ -39,9 +42,10 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
             Description = "Also save the plan to this file, for 'apply PLANFILE': apply re-derives it and applies it only if identical. The plan is issued in --journal, which apply must use too.",
         };
         var journal = new JournalOptions();
+        var force = new Option<bool>("--force") { Description = "With --out: replace the file even when it is a symbolic link (the link itself, never the file it points to)." };
         var parallelism = CommonOptions.Parallelism();
         var connection = new ConnectionOptions();
-        var command = new Command("plan", "Show what apply would change: adds, overwrites and removals. Read-only.") { file, output, detailed, outFile, parallelism };
+        var command = new Command("plan", "Show what apply would change: adds, overwrites and removals. Read-only.") { file, output, detailed, outFile, force, parallelism };
         journal.AddTo(command);
         connection.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
@@ -51,7 +55,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
                     parseResult.GetRequiredValue(output),
                     parseResult.GetValue(detailed),
                     parseResult.GetValue(outFile),
-                    connection.Parse(parseResult)) { Parallelism = parseResult.GetValue(parallelism), Journal = journal.Parse(parseResult) },
+                    connection.Parse(parseResult)) { Parallelism = parseResult.GetValue(parallelism), Journal = journal.Parse(parseResult), Force = parseResult.GetValue(force) },
                 cancellationToken),
                 cancellationToken));
         return command;
@@ -60,6 +64,12 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
     public async Task<int> RunAsync(PlanArguments arguments, CancellationToken cancellationToken)
     {
         var renderer = PlanRenderers.Get(arguments.Output);
+        if (arguments.Out is not null)
+        {
+            // Before any request: a plan that could not be saved is not worth listing for.
+            AtomicFile.CheckWritable(arguments.Out, overwrite: true, arguments.Force);
+        }
+
         var desired = DesiredStateLoader.LoadAll(arguments.Files);
         await using var session = await sessions.OpenAsync(desired, arguments.Connection, ArmPipelineSettings.Default.ForParallelism(arguments.Parallelism), cancellationToken);
         var outcome = await new Reconciler(session.Client).ReconcileAsync(desired, new ReconcilePolicy { Scope = WriteScope.None, Parallelism = arguments.Parallelism }, cancellationToken);
@@ -81,7 +91,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
             var saved = SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow());
             var journal = JournalFactory.Create(arguments.Journal, credentials, arguments.Connection.Auth ?? (arguments.Connection.UseEmulator ? AuthKind.Emulator : AuthKind.Default));
             await journal.IssuePlanAsync(saved.PlanId, saved.ContentHash(), time, cancellationToken);
-            saved.Save(arguments.Out);
+            saved.Save(arguments.Out, arguments.Force);
             io.Error.WriteLine($"Saved the plan to {arguments.Out} (plan id {saved.PlanId:D}, issued in the journal {journal.Describe()}). Apply exactly this plan with: tenant-reconciler apply {arguments.Out} --journal {journal.Describe()}");
         }
 

@@ -81,6 +81,7 @@ public sealed class FileApplyJournal : ApplyJournal, IDisposable
     /// <summary>The journal's folder, created when missing.</summary>
     internal static void CreateFolder(string path)
     {
+        AtomicFile.RefuseLinks(path, "the apply journal");
         try
         {
             var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));

@@ -72,12 +72,10 @@ public sealed record SavedPlan
         };
     }
 
-    public void Save(string path)
-    {
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(this, SerializerOptions) + "\n");
-        File.Move(temp, path, overwrite: true);
-    }
+    /// <summary>Writes the plan through <see cref="AtomicFile"/>, replacing a file there; a link there only with <paramref name="replaceLink"/>.</summary>
+    /// <exception cref="ReconcilerException">It cannot be written; nothing was.</exception>
+    public void Save(string path, bool replaceLink = false) =>
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, SerializerOptions) + "\n", overwrite: true, replaceLink);
 
     /// <exception cref="ReconcilerException">The file cannot be read, is not a plan, or is of another format version.</exception>
     public static SavedPlan Load(string path)
