@@ -66,7 +66,7 @@ public sealed record SavedPlan
     public void Save(string path)
     {
         var temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(this, SerializerOptions) + "\n");
+        File.WriteAllText(temp, JsonSerializer.Serialize(this, SavedPlanJsonContext.Default.SavedPlan) + "\n");
         File.Move(temp, path, overwrite: true);
     }
 
@@ -83,7 +83,7 @@ public sealed record SavedPlan
                 throw new ReconcilerException($"{path}: unsupported plan format version '{version}' (expected {CurrentFormatVersion}). Run plan again.");
             }
 
-            plan = document.Deserialize<SavedPlan>(SerializerOptions);
+            plan = document.Deserialize(SavedPlanJsonContext.Default.SavedPlan);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
         {
@@ -92,13 +92,6 @@ public sealed record SavedPlan
 
         return plan ?? throw new ReconcilerException($"{path}: not a readable plan file: it is empty.");
     }
-
-    public static JsonSerializerOptions SerializerOptions { get; } = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
 }
 
 /// <summary>What a plan is re-derived from: the desired-state files (by path and hash), or an apply to undo.</summary>
