@@ -1,18 +1,11 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace TenantReconciler.Persistence;
 
 /// <summary>Reads a journal, tolerating (and counting) the partial or corrupt lines a killed process may leave.</summary>
 public static class JournalReader
 {
-    public static JsonSerializerOptions SerializerOptions { get; } = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
     /// <summary>The local journal at <paramref name="path"/> (empty when there is none); waits while a writer appends.</summary>
     public static JournalContents Read(string path)
     {
@@ -48,7 +41,7 @@ public static class JournalReader
             JournalEntry? entry;
             try
             {
-                entry = JsonSerializer.Deserialize<JournalEntry>(line, SerializerOptions);
+                entry = JsonSerializer.Deserialize(line, JournalJsonContext.Default.JournalEntry);
             }
             catch (JsonException)
             {
@@ -69,7 +62,7 @@ public static class JournalReader
     /// <summary>The entry as one journal line, newline included.</summary>
     internal static byte[] ToLine(JournalEntry entry)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(entry, SerializerOptions);
+        var json = JsonSerializer.SerializeToUtf8Bytes(entry, JournalJsonContext.Default.JournalEntry);
         var line = new byte[json.Length + 1];
         json.CopyTo(line, 0);
         line[^1] = (byte)'\n';

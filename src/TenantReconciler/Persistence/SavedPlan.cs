@@ -33,12 +33,12 @@ public sealed record SavedPlan
 
     /// <summary>
     /// The SHA-256 of the plan's canonical content: everything it records but its own <see cref="PlanId"/> (sources,
-    /// target, fingerprints, changes, versions and time), as compact JSON. <c>plan --out</c> records it in the journal
+    /// target, fingerprints, changes, versions and time), as the JSON it is saved as. <c>plan --out</c> records it in the journal
     /// with the id, and apply accepts the plan only when the file it loads hashes to the same: an edited id finds no
     /// issue, edited content another hash. Properties the format does not know are ignored on load, so they change nothing.
     /// </summary>
     public string ContentHash() =>
-        Desired.FileHash.Of(JsonSerializer.SerializeToUtf8Bytes(this with { PlanId = Guid.Empty }, CanonicalOptions));
+        Desired.FileHash.Of(JsonSerializer.SerializeToUtf8Bytes(this with { PlanId = Guid.Empty }, SavedPlanJsonContext.Default.SavedPlan));
 
     /// <summary>The plan as it was reviewed, for the comparison with the re-derived one.</summary>
     public Plan ToPlan() => new(Registrations.Select(r => new RegistrationPlan(r.ToRegistrationRef(), r.Changes)).ToArray());
@@ -75,7 +75,7 @@ public sealed record SavedPlan
     /// <summary>Writes the plan through <see cref="AtomicFile"/>, replacing a file there; a link there only with <paramref name="replaceLink"/>.</summary>
     /// <exception cref="ReconcilerException">It cannot be written; nothing was.</exception>
     public void Save(string path, bool replaceLink = false) =>
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, SerializerOptions) + "\n", overwrite: true, replaceLink);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, SavedPlanJsonContext.Default.SavedPlan) + "\n", overwrite: true, replaceLink);
 
     /// <exception cref="ReconcilerException">The file cannot be read, is not a plan, or is of another format version.</exception>
     public static SavedPlan Load(string path)
@@ -90,7 +90,7 @@ public sealed record SavedPlan
                 throw new ReconcilerException($"{path}: unsupported plan format version '{version}' (expected {CurrentFormatVersion}). Run plan again.");
             }
 
-            plan = document.Deserialize<SavedPlan>(SerializerOptions);
+            plan = document.Deserialize(SavedPlanJsonContext.Default.SavedPlan);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
         {
@@ -125,17 +125,6 @@ public sealed record SavedPlan
         return plan;
     }
 
-    /// <summary>A null where the model has none, or a missing constructor parameter, is a broken file (never a null reference later).</summary>
-    public static JsonSerializerOptions SerializerOptions { get; } = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        RespectNullableAnnotations = true,
-        RespectRequiredConstructorParameters = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
-    private static JsonSerializerOptions CanonicalOptions { get; } = new(SerializerOptions) { WriteIndented = false };
 }
 
 /// <summary>What a plan is re-derived from: the desired-state files (by path and hash), or an apply to undo.</summary>
