@@ -1,18 +1,11 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace TenantReconciler.Persistence;
 
 /// <summary>Reads a journal, tolerating (and counting) the partial or corrupt lines a killed process may leave.</summary>
 public static class JournalReader
 {
-    public static JsonSerializerOptions SerializerOptions { get; } = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
     /// <summary>The local journal at <paramref name="path"/> (empty when there is none); waits while a writer appends.</summary>
     public static JournalContents Read(string path)
     {
@@ -48,7 +41,7 @@ public static class JournalReader
             JournalEntry? entry;
             try
             {
-                entry = JsonSerializer.Deserialize<JournalEntry>(line, SerializerOptions);
+                entry = JsonSerializer.Deserialize(line, JournalJsonContext.Default.JournalEntry);
             }
             catch (JsonException)
             {
@@ -69,7 +62,7 @@ public static class JournalReader
     /// <summary>The entry as one journal line, newline included.</summary>
     internal static byte[] ToLine(JournalEntry entry)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(entry, SerializerOptions);
+        var json = JsonSerializer.SerializeToUtf8Bytes(entry, JournalJsonContext.Default.JournalEntry);
         var line = new byte[json.Length + 1];
         json.CopyTo(line, 0);
         line[^1] = (byte)'\n';
@@ -88,6 +81,10 @@ public sealed record JournalContents(IReadOnlyList<JournalEntry> Entries, int Sk
     /// </summary>
     public JournalEntry? ApplyOfPlan(Guid planId) =>
         Entries.FirstOrDefault(e => e.PlanId == planId && e.Type is JournalEntry.PlanClaimed or JournalEntry.ApplyStarted);
+
+    /// <summary>The entry that issued <paramref name="planId"/> (<c>plan --out</c> or <c>undo</c>), if any.</summary>
+    public JournalEntry? IssueOf(Guid planId) =>
+        Entries.FirstOrDefault(e => e.PlanId == planId && e.Type == JournalEntry.PlanIssued);
 
     /// <summary>The successful writes of the last apply that made any, in order.</summary>
     public IReadOnlyList<JournalEntry> LastApplyWrites()

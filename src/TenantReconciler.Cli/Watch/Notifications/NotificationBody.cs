@@ -3,8 +3,6 @@ using System.Net.Mime;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using CloudNative.CloudEvents;
-using CloudNative.CloudEvents.SystemTextJson;
 
 namespace TenantReconciler.Cli.Watch.Notifications;
 
@@ -14,8 +12,6 @@ namespace TenantReconciler.Cli.Watch.Notifications;
 /// </summary>
 public sealed class NotificationBody(NotificationFormat format, string replica)
 {
-    private static readonly JsonEventFormatter Formatter = new();
-
     /// <summary>The CloudEvents <c>source</c>: this tool and replica.</summary>
     public Uri Source { get; } = new("/tenant-reconciler/watch/" + Uri.EscapeDataString(replica), UriKind.Relative);
 
@@ -29,18 +25,11 @@ public sealed class NotificationBody(NotificationFormat format, string replica)
 
     public (byte[] Content, string ContentType) CloudEvent(WatchNotification notification)
     {
-        var cloudEvent = new CloudEvent(CloudEventsSpecVersion.V1_0)
-        {
-            Id = notification.Id,
-            Source = Source,
-            Type = notification.Type,
-            Subject = notification.Subject,
-            Time = notification.Time,
-            DataContentType = MediaTypeNames.Application.Json,
-            Data = JsonSerializer.SerializeToElement(Data(notification), NotificationJsonContext.Default.NotificationData),
-        };
-        var content = Formatter.EncodeStructuredModeMessage(cloudEvent, out var contentType);
-        return (content.ToArray(), contentType.ToString());
+        var data = Data(notification);
+        var content = CloudEventEnvelope.Write(
+            notification.Id, Source, notification.Type, notification.Subject, notification.Time, MediaTypeNames.Application.Json,
+            json => JsonSerializer.Serialize(json, data, NotificationJsonContext.Default.NotificationData));
+        return (content, CloudEventEnvelope.ContentType);
     }
 
     public NotificationData Data(WatchNotification notification) => new(
