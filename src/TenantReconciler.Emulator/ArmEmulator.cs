@@ -101,7 +101,7 @@ public sealed class ArmEmulator : IAsyncDisposable
         var store = EmulatorStore.Open(options.StatePath, options.InitialState, options.TimeProvider);
         var pipeline = new Pipeline(
             new RequestLog(),
-            options.Throttling is null ? null : new ArmThrottle(options.Throttling, options.TimeProvider),
+            options.Throttling is null ? null : new ArmThrottle(options.Throttling, options.TimeProvider, options.RateLimitHeaders),
             options.Faults is null ? null : new FaultInjector(options.Faults, store, options));
 
         // A cold start has three slow steps. The certificate is made beside the host start. Its TLS context (a chain

@@ -33,7 +33,7 @@ internal sealed class ArmFrontDoor(EmulatorOptions options, RequestLog log)
             headers["x-ms-client-request-id"] = clientRequestId;
         }
 
-        if (Quota.CategoryOf(request.Method) is { } category && options.Throttling?.LimitFor(category) is null)
+        if (options.RateLimitHeaders && Quota.CategoryOf(request.Method) is { } category && options.Throttling?.LimitFor(category) is null)
         {
             headers[Quota.HeaderName(category)] = category switch
             {

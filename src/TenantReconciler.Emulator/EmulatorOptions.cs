@@ -51,6 +51,13 @@ public sealed record EmulatorOptions
     /// </summary>
     public ThrottlingOptions? Throttling { get; init; }
 
+    /// <summary>
+    /// False sends no <c>x-ms-ratelimit-remaining-subscription-*</c> header at all (neither the constant one nor a
+    /// bucket's count; a throttled request still gets its 429 and <c>Retry-After</c>), as a proxy, an on-premises ARM or a
+    /// test double may: pacing then has nothing to learn from. True by default.
+    /// </summary>
+    public bool RateLimitHeaders { get; init; } = true;
+
     /// <summary>Injected latency, 429, 5xx and dropped connections on the customerSubscriptions routes. Null (the default) injects nothing.</summary>
     public FaultProfile? Faults { get; init; }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TenantReconciler.Persistence;
 
 namespace TenantReconciler.Emulator;
 
@@ -19,42 +20,13 @@ internal static class EmulatorStateFile
         }
     }
 
+    /// <summary>Through the tool's one writer (<see cref="AtomicFile"/>): never through a link.</summary>
     public static void Write(string fullPath, EmulatorState value)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, EmulatorJsonContext.Default.EmulatorState);
-        var temporary = Path.Combine(
-            Path.GetDirectoryName(fullPath)!,
-            $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-                stream.WriteByte((byte)'\n');
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
-        }
-    }
-
-    private static void TryDelete(string file)
-    {
-        try
-        {
-            File.Delete(file);
-        }
-        catch (IOException)
-        {
-            // Best effort: the original failure is the one worth reporting.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        var json = JsonSerializer.SerializeToUtf8Bytes(value, EmulatorJsonContext.Default.EmulatorState);
+        var bytes = new byte[json.Length + 1];
+        json.CopyTo(bytes, 0);
+        bytes[^1] = (byte)'\n';
+        AtomicFile.Write(fullPath, bytes, overwrite: true);
     }
 }

@@ -60,7 +60,9 @@ internal sealed class EmulatorStore
             return new EmulatorStore(null, Clone(initial ?? new EmulatorState()), time);
         }
 
+        // The state is written back to this path on every write: never through a link.
         var fullPath = Path.GetFullPath(statePath);
+        Persistence.AtomicFile.RefuseLinks(fullPath, "the emulator state file");
         if (File.Exists(fullPath))
         {
             return new EmulatorStore(fullPath, Clone(EmulatorStateFile.Load(fullPath)), time);

@@ -80,7 +80,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         var saved = arguments.PlanFile is null ? null : SavedPlan.Load(arguments.PlanFile);
         var desired = saved is null
             ? DesiredStateLoader.LoadAll(arguments.Files)
-            : SavedPlanSource.LoadDesired(saved, arguments.PlanFile!, arguments.FileGiven ? arguments.Files : null);
+            : SavedPlanSource.LoadDesired(saved, arguments.PlanFile!, arguments.FileGiven ? arguments.Files : null, Directory.GetCurrentDirectory());
 
         // --parallelism bounds both the listings side by side and the writes in flight.
         var settings = ArmPipelineSettings.Default.ForParallelism(arguments.Limits.Parallelism, arguments.Limits.Parallelism) with
@@ -108,7 +108,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
             Scope = WriteScope.Full,
             Guards = arguments.Guards,
             IgnoreSuspend = arguments.IgnoreSuspend,
-            Approved = saved is null ? null : new ApprovedPlan(saved.PlanId, saved.ToPlan(), saved.Fingerprints()),
+            Approved = saved is null ? null : new ApprovedPlan(saved.PlanId, saved.ContentHash(), saved.ToPlan(), saved.Fingerprints()),
             Parallelism = arguments.Limits.Parallelism,
             StopStarting = applyLock?.Lost ?? CancellationToken.None,
             Recorder = recorder,

@@ -26,7 +26,7 @@ public sealed class EmulatorHandler(IOContext io)
         // The certificate is on disk before the URL is printed, so a script may use both as soon as it reads the line.
         if (arguments.CertOut is not null)
         {
-            await File.WriteAllTextAsync(arguments.CertOut, emulator.CertificatePem, cancellationToken);
+            Persistence.AtomicFile.WriteAllText(arguments.CertOut, emulator.CertificatePem, overwrite: true);
         }
 
         io.Output.WriteLine(emulator.BaseUri.ToString().TrimEnd('/'));

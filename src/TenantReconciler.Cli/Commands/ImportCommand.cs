@@ -55,7 +55,7 @@ public sealed class ImportCommand(IOContext io, ArmSessionFactory sessions)
         };
         apiVersion.AcceptOnlyFromAmong([.. ApiVersions.Supported]);
         var output = new Option<string?>("--output", "-o") { Description = "Write the file here instead of stdout (atomically).", HelpName = "FILE" };
-        var force = new Option<bool>("--force") { Description = "With --output: replace the file if it exists." };
+        var force = new Option<bool>("--force") { Description = "With --output: replace the file if it exists (a symbolic link there is replaced itself, never the file it points to)." };
         var parallelism = CommonOptions.Parallelism();
         parallelism.Description = "Registrations listed side by side.";
         var connection = new ConnectionOptions();
@@ -113,10 +113,10 @@ public sealed class ImportCommand(IOContext io, ArmSessionFactory sessions)
     public async Task<int> RunAsync(ImportArguments arguments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        if (arguments.Output is { } target && !arguments.Force && File.Exists(target))
+        if (arguments.Output is { } target)
         {
             // Refused before anything is listed; AtomicFile checks again when it renames.
-            throw new ReconcilerException($"{target} already exists; nothing was listed or written. Give --force to replace it, or choose another file.");
+            AtomicFile.CheckWritable(target, overwrite: arguments.Force, replaceLink: arguments.Force);
         }
 
         // The session needs a desired state for the cloud, the api-version and (with --emulator) a new state file's registrations.
@@ -138,7 +138,7 @@ public sealed class ImportCommand(IOContext io, ArmSessionFactory sessions)
         }
         else
         {
-            AtomicFile.WriteAllText(arguments.Output, text, arguments.Force);
+            AtomicFile.WriteAllText(arguments.Output, text, overwrite: arguments.Force, replaceLink: arguments.Force);
         }
 
         io.Error.WriteLine(arguments.Output is null

@@ -13,14 +13,21 @@ namespace TenantReconciler.Cli.Commands;
 public sealed record PlanArguments(IReadOnlyList<string> Files, string Output, bool DetailedExitCode, string? Out, ConnectionArguments Connection)
 {
     public int Parallelism { get; init; } = LiveReader.DefaultParallelism;
+
+    /// <summary>Where a plan saved with <see cref="Out"/> is issued: the journal that <c>apply PLANFILE</c> will claim it in.</summary>
+    public JournalArguments Journal { get; init; } = new(ToolInfo.DefaultJournal);
+
+    /// <summary><c>--force</c>: replace <see cref="Out"/> even when it is a symbolic link (the link itself, never its target).</summary>
+    public bool Force { get; init; }
 }
 
 /// <summary>
 /// <c>plan</c>: the engine with nothing permitted to write, so that plan, apply and watch judge the same plan with the same
 /// guards. The plan goes to stdout; the guards apply would trip go to stderr, so a reviewer sees them on the pull
-/// request. With <c>--out</c>, also a saved plan for <c>apply PLANFILE</c>.
+/// request. With <c>--out</c>, also a saved plan for <c>apply PLANFILE</c>, issued in the journal (<c>--journal</c>, the
+/// one apply uses) with the SHA-256 of its content, so that apply accepts exactly that file, once.
 /// </summary>
-public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, TimeProvider time)
+public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time)
 {
     public static Command Create(CliContext cli)
     {
@@ -32,11 +39,14 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, TimePr
         };
         var outFile = new Option<string?>("--out")
         {
-            Description = "Also save the plan to this file, for 'apply PLANFILE': apply re-derives it and applies it only if identical.",
+            Description = "Also save the plan to this file, for 'apply PLANFILE': apply re-derives it and applies it only if identical. The plan is issued in --journal, which apply must use too.",
         };
+        var journal = new JournalOptions();
+        var force = new Option<bool>("--force") { Description = "With --out: replace the file even when it is a symbolic link (the link itself, never the file it points to)." };
         var parallelism = CommonOptions.Parallelism();
         var connection = new ConnectionOptions();
-        var command = new Command("plan", "Show what apply would change: adds, overwrites and removals. Read-only.") { file, output, detailed, outFile, parallelism };
+        var command = new Command("plan", "Show what apply would change: adds, overwrites and removals. Read-only.") { file, output, detailed, outFile, force, parallelism };
+        journal.AddTo(command);
         connection.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
             cli.RunAsync<PlanCommand>(parseResult, h => h.RunAsync(
@@ -45,7 +55,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, TimePr
                     parseResult.GetRequiredValue(output),
                     parseResult.GetValue(detailed),
                     parseResult.GetValue(outFile),
-                    connection.Parse(parseResult)) { Parallelism = parseResult.GetValue(parallelism) },
+                    connection.Parse(parseResult)) { Parallelism = parseResult.GetValue(parallelism), Journal = journal.Parse(parseResult), Force = parseResult.GetValue(force) },
                 cancellationToken),
                 cancellationToken));
         return command;
@@ -54,6 +64,12 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, TimePr
     public async Task<int> RunAsync(PlanArguments arguments, CancellationToken cancellationToken)
     {
         var renderer = PlanRenderers.Get(arguments.Output);
+        if (arguments.Out is not null)
+        {
+            // Before any request: a plan that could not be saved is not worth listing for.
+            AtomicFile.CheckWritable(arguments.Out, overwrite: true, arguments.Force);
+        }
+
         var desired = DesiredStateLoader.LoadAll(arguments.Files);
         await using var session = await sessions.OpenAsync(desired, arguments.Connection, ArmPipelineSettings.Default.ForParallelism(arguments.Parallelism), cancellationToken);
         var outcome = await new Reconciler(session.Client).ReconcileAsync(desired, new ReconcilePolicy { Scope = WriteScope.None, Parallelism = arguments.Parallelism }, cancellationToken);
@@ -71,10 +87,12 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, TimePr
 
         if (arguments.Out is not null)
         {
-            var source = SavedPlanSource.Record(desired, arguments.Files);
+            var source = SavedPlanSource.Record(desired, arguments.Files, Directory.GetCurrentDirectory());
             var saved = SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow());
-            saved.Save(arguments.Out);
-            io.Error.WriteLine($"Saved the plan to {arguments.Out} (plan id {saved.PlanId:D}). Apply exactly this plan with: tenant-reconciler apply {arguments.Out}");
+            var journal = JournalFactory.Create(arguments.Journal, credentials, arguments.Connection.Auth ?? (arguments.Connection.UseEmulator ? AuthKind.Emulator : AuthKind.Default));
+            await journal.IssuePlanAsync(saved.PlanId, saved.ContentHash(), time, cancellationToken);
+            saved.Save(arguments.Out, arguments.Force);
+            io.Error.WriteLine($"Saved the plan to {arguments.Out} (plan id {saved.PlanId:D}, issued in the journal {journal.Describe()}). Apply exactly this plan with: tenant-reconciler apply {arguments.Out} --journal {journal.Describe()}");
         }
 
         return arguments.DetailedExitCode && plan.HasChanges ? ExitCodes.Changes : ExitCodes.Success;

@@ -11,7 +11,8 @@ using TenantReconciler.Rendering;
 
 namespace TenantReconciler.Cli.Commands;
 
-public sealed record UndoArguments(IReadOnlyList<string> Files, JournalArguments Journal, string Out, string Output, ConnectionArguments Connection);
+/// <param name="Force"><c>--force</c>: replace <paramref name="Out"/> even when it is a symbolic link (the link itself, never its target).</param>
+public sealed record UndoArguments(IReadOnlyList<string> Files, JournalArguments Journal, string Out, string Output, ConnectionArguments Connection, bool Force = false);
 
 /// <summary>
 /// <c>undo</c>: a saved plan (never a write) that restores the mappings changed by the last apply in the journal. It is
@@ -31,10 +32,11 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, Creden
             DefaultValueFactory = _ => "undo.plan.json",
         };
         var output = CommonOptions.Format();
+        var force = new Option<bool>("--force") { Description = "Replace the --out file even when it is a symbolic link (the link itself, never the file it points to)." };
         var connection = new ConnectionOptions();
         var command = new Command("undo", "Make a plan (not a write) that restores the mappings changed by the last apply in the journal. Apply it with 'apply PLANFILE'.")
         {
-            file, outFile, output,
+            file, outFile, output, force,
         };
         journal.AddTo(command);
         connection.AddTo(command);
@@ -45,7 +47,8 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, Creden
                     journal.Parse(parseResult),
                     parseResult.GetRequiredValue(outFile),
                     parseResult.GetRequiredValue(output),
-                    connection.Parse(parseResult)),
+                    connection.Parse(parseResult),
+                    parseResult.GetValue(force)),
                 cancellationToken),
                 cancellationToken));
         return command;
@@ -53,6 +56,9 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, Creden
 
     public async Task<int> RunAsync(UndoArguments arguments, CancellationToken cancellationToken)
     {
+        // Before anything is read or asked: an undo plan that could not be saved is not worth making.
+        AtomicFile.CheckWritable(arguments.Out, overwrite: true, arguments.Force);
+
         // tenants.yaml gives the cloud, the api-version, the protected tenants and the thresholds.
         var template = DesiredStateLoader.LoadAll(arguments.Files);
         var auth = arguments.Connection.Auth ?? (arguments.Connection.UseEmulator ? AuthKind.Emulator : AuthKind.Default);
@@ -80,8 +86,10 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, Creden
 
         PlanOutput.Render(io, PlanRenderers.Get(arguments.Output), plan, outcome.Violations);
         PlanOutput.GuardWarnings(io.Error, outcome.Violations);
-        var source = SavedPlanSource.Record(template, arguments.Files) with { UndoOf = applyId, Journal = journal.Describe() };
-        SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow()).Save(arguments.Out);
+        var source = SavedPlanSource.Record(template, arguments.Files, Directory.GetCurrentDirectory()) with { UndoOf = applyId, Journal = journal.Describe() };
+        var saved = SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow());
+        await journal.IssuePlanAsync(saved.PlanId, saved.ContentHash(), time, cancellationToken);
+        saved.Save(arguments.Out, arguments.Force);
         io.Error.WriteLine($"Saved the undo plan for apply {applyId:D} to {arguments.Out}. Review it, then: tenant-reconciler apply {arguments.Out}");
         return ExitCodes.Success;
     }

@@ -8,19 +8,19 @@ namespace TenantReconciler.Cli.Composition;
 
 /// <summary>
 /// The engine's <see cref="IApplyRecorder"/> over a <see cref="JournalStore"/>: before the first request it opens the
-/// journal, claims the approved plan's id with a conditional write (refused if the plan was applied before, from any
-/// machine), and records the start; then it journals every request, each entry naming the endpoint.
+/// journal, claims the approved plan's id with a conditional write (refused unless the journal issued the plan with
+/// this very content, or if it was applied before, from any machine), and records the start; then it journals every request, each entry naming the endpoint.
 /// </summary>
 public sealed class JournalRecorder(JournalStore store, string endpoint, TimeProvider time) : IApplyRecorder, IAsyncDisposable
 {
     private IApplyJournal? _journal;
 
-    public async Task BeginAsync(Plan plan, Guid? planId, CancellationToken cancellationToken)
+    public async Task BeginAsync(Plan plan, ApprovedPlan? approved, CancellationToken cancellationToken)
     {
         _journal = await store.OpenAsync(new JournalOpenOptions(endpoint) { Time = time }, cancellationToken);
-        if (planId is { } id)
+        if (approved is not null)
         {
-            await _journal.ClaimPlanAsync(id, cancellationToken);
+            await _journal.ClaimPlanAsync(approved.PlanId, approved.ContentHash, cancellationToken);
         }
 
         await _journal.StartedAsync(plan, cancellationToken);

@@ -39,7 +39,7 @@ public static class ApplyOutcomeReport
                 WriteMismatch(error, outcome);
                 return ExitCodes.Error;
 
-            case ReconcileStatus.AlreadyApplied:
+            case ReconcileStatus.ClaimRefused:
                 error.WriteLine($"Error: {outcome.Error!.Message} Nothing was changed.");
                 return ExitCodes.Error;
 

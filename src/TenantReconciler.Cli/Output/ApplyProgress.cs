@@ -30,11 +30,11 @@ public static class ApplyProgress
     /// <summary>The journal (if any) first, then the bar.</summary>
     private sealed class ProgressRecorder(IApplyRecorder? inner, ApplyProgressDisplay display) : IApplyRecorder
     {
-        public async Task BeginAsync(Plan plan, Guid? planId, CancellationToken cancellationToken)
+        public async Task BeginAsync(Plan plan, ApprovedPlan? approved, CancellationToken cancellationToken)
         {
             if (inner is not null)
             {
-                await inner.BeginAsync(plan, planId, cancellationToken);
+                await inner.BeginAsync(plan, approved, cancellationToken);
             }
 
             await display.StartAsync(plan);

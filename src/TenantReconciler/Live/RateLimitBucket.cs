@@ -14,8 +14,10 @@ namespace TenantReconciler.Live;
 /// The tokens now are predicted as <c>R + rate × (now − t) − in flight</c> from the newest observation (newest by send
 /// order, as the server mostly answers in that order); a request in flight counts as already spent, which errs low.
 /// A request may go when at least <c>reserve + 1</c> tokens are predicted (the reserve is at most half the largest count
-/// seen, for small buckets). Before the first observation only one request
-/// may be in flight; until a rate is measured, one request may go every <see cref="LearningInterval"/> while two tokens
+/// seen, for small buckets). Before the first response only one request may be in flight. A response without the
+/// header is news too: a server that sends none (a proxy, an on-premises or sovereign ARM, a test double) gives nothing to
+/// pace on, so from then on a bucket that has never seen the header holds nothing back (a 429's <c>Retry-After</c> still
+/// does), and parallel requests reach their parallelism against any server. Until a rate is measured, one request may go every <see cref="LearningInterval"/> while two tokens
 /// are predicted. After a 429 nothing goes before its <c>Retry-After</c>. An underestimated rate only costs a little
 /// time (the tokens saved up show in the next response and are spent then); an overestimate is absorbed by the reserve.
 /// </para>
@@ -61,6 +63,7 @@ internal sealed class RateLimitBucket
     private long nextSequence;
     private int inFlight;
     private bool observed;
+    private bool headerless;
     private long baseSequence = -1;
     private double baseRemaining;
     private long baseTimestamp;
@@ -98,6 +101,21 @@ internal sealed class RateLimitBucket
             lock (gate)
             {
                 return inFlight;
+            }
+        }
+    }
+
+    /// <summary>
+    /// True once a response came without the remaining-count header while none had ever come with it: nothing is held
+    /// back (but a 429's <c>Retry-After</c>) until a header arrives.
+    /// </summary>
+    public bool Unpaced
+    {
+        get
+        {
+            lock (gate)
+            {
+                return headerless && !observed;
             }
         }
     }
@@ -151,7 +169,7 @@ internal sealed class RateLimitBucket
 
             if (!observed)
             {
-                if (inFlight == 0)
+                if (inFlight == 0 || headerless)
                 {
                     return Grant(out sequence, out wait);
                 }
@@ -197,6 +215,11 @@ internal sealed class RateLimitBucket
             {
                 var until = now + (long)(after.TotalSeconds * time.TimestampFrequency);
                 blockedUntil = blockedUntil is { } current && current > until ? current : until;
+            }
+
+            if (remaining is null && !throttled)
+            {
+                headerless = true;
             }
 
             if (remaining is { } value && value >= 0)

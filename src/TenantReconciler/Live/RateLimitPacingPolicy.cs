@@ -16,7 +16,9 @@ public enum RateLimitCategory
 /// Paces requests so that ARM's per-subscription throttling buckets do not run dry: every response's
 /// <c>x-ms-ratelimit-remaining-subscription-writes</c> (PUT, PATCH, POST), <c>-deletes</c> (DELETE) or <c>-reads</c>
 /// (GET, HEAD) is recorded, and before an attempt is sent it waits while its bucket is predicted to be at its reserve
-/// (see <see cref="RateLimitBucket"/>). A 429 that still arrives is learnt from (nothing goes before its
+/// (see <see cref="RateLimitBucket"/>). ARM's token-bucket throttling also sends
+/// <c>x-ms-ratelimit-remaining-subscription-global-*</c> (a limit shared by every principal); when both are present the
+/// lower one is paced on. A server that sends neither is not paced at all (nothing to pace on), only its 429s are honoured. A 429 that still arrives is learnt from (nothing goes before its
 /// <c>Retry-After</c>); retrying it is the retry policy's job. Place it per retry, so that it sees every attempt.
 /// Requests without a subscription in their path share one bucket per category. Thread-safe; one instance per pipeline.
 /// </summary>
@@ -28,6 +30,9 @@ public sealed class RateLimitPacingPolicy : HttpPipelinePolicy
     public const string RemainingReadsHeader = "x-ms-ratelimit-remaining-subscription-reads";
     public const string RemainingWritesHeader = "x-ms-ratelimit-remaining-subscription-writes";
     public const string RemainingDeletesHeader = "x-ms-ratelimit-remaining-subscription-deletes";
+    public const string RemainingGlobalReadsHeader = "x-ms-ratelimit-remaining-subscription-global-reads";
+    public const string RemainingGlobalWritesHeader = "x-ms-ratelimit-remaining-subscription-global-writes";
+    public const string RemainingGlobalDeletesHeader = "x-ms-ratelimit-remaining-subscription-global-deletes";
 
     private readonly Lock gate = new();
     private readonly Dictionary<(string Subscription, RateLimitCategory Category), RateLimitBucket> buckets = [];
@@ -62,6 +67,31 @@ public sealed class RateLimitPacingPolicy : HttpPipelinePolicy
         RateLimitCategory.Writes => RemainingWritesHeader,
         _ => RemainingDeletesHeader,
     };
+
+    /// <summary>The header of the limit shared by every principal (ARM's token-bucket throttling).</summary>
+    public static string GlobalHeaderOf(RateLimitCategory category) => category switch
+    {
+        RateLimitCategory.Reads => RemainingGlobalReadsHeader,
+        RateLimitCategory.Writes => RemainingGlobalWritesHeader,
+        _ => RemainingGlobalDeletesHeader,
+    };
+
+    /// <summary>
+    /// The remaining count a response reports for <paramref name="category"/>: the lower of the per-principal and the
+    /// global header when both are there, either one alone, or null when neither is (or neither is a count).
+    /// </summary>
+    public static int? RemainingOf(ResponseHeaders headers, RateLimitCategory category)
+    {
+        var own = Count(headers, HeaderOf(category));
+        var global = Count(headers, GlobalHeaderOf(category));
+        return own is { } a && global is { } b ? Math.Min(a, b) : own ?? global;
+
+        static int? Count(ResponseHeaders headers, string name) =>
+            headers.TryGetValue(name, out var text)
+            && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+                ? value
+                : null;
+    }
 
     /// <summary>The subscription segment of an ARM path (lower case), or an empty string when there is none.</summary>
     public static string SubscriptionOf(string path)
@@ -181,10 +211,7 @@ public sealed class RateLimitPacingPolicy : HttpPipelinePolicy
         }
 
         var response = message.Response;
-        int? remaining = response.Headers.TryGetValue(HeaderOf(category), out var text)
-            && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-                ? value
-                : null;
+        var remaining = RemainingOf(response.Headers, category);
         var throttled = response.Status == 429;
         var retryAfter = throttled ? RetryAfterHeader.Read(response.Headers, time.GetUtcNow()) : null;
         bucket.Complete(sequence, remaining, throttled, retryAfter <= maxRetryWait ? retryAfter : null);

@@ -34,15 +34,32 @@ public abstract class ApplyJournal : IApplyJournal
     /// <summary>Who this process is in a claim: machine and process id.</summary>
     public static string LocalWriter { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
 
-    public async Task ClaimPlanAsync(Guid planId, CancellationToken cancellationToken)
+    public async Task ClaimPlanAsync(Guid planId, string contentHash, CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrEmpty(contentHash);
         if (_planId is not null)
         {
             throw new InvalidOperationException($"this apply already has plan {_planId:D}; claim a plan once, before the first request.");
         }
 
-        await ClaimAsync(NewEntry(JournalEntry.PlanClaimed) with { PlanId = planId, Writer = LocalWriter }, cancellationToken);
+        await ClaimAsync(NewEntry(JournalEntry.PlanClaimed) with { PlanId = planId, ContentHash = contentHash, Writer = LocalWriter }, cancellationToken);
         _planId = planId;
+    }
+
+    /// <summary>The entry that records the issue of a saved plan: its id, the SHA-256 of its content, who and when.</summary>
+    public static JournalEntry IssueEntry(Guid planId, string contentHash, DateTimeOffset time)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(contentHash);
+        return new JournalEntry
+        {
+            Type = JournalEntry.PlanIssued,
+            ApplyId = Guid.NewGuid(),
+            Sequence = 0,
+            PlanId = planId,
+            ContentHash = contentHash,
+            Time = time,
+            Writer = LocalWriter,
+        };
     }
 
     public Task StartedAsync(Plan plan, CancellationToken cancellationToken) => AppendAsync(
@@ -82,10 +99,32 @@ public abstract class ApplyJournal : IApplyJournal
     private protected abstract Task AppendAsync(JournalEntry entry, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Appends <paramref name="claim"/> unless its plan id was claimed before, atomically with that check; otherwise
-    /// throws <see cref="AlreadyApplied"/>.
+    /// Appends <paramref name="claim"/> only if its plan id was issued with the claim's content hash
+    /// (<see cref="CheckIssued"/>) and was never claimed before, atomically with that check; otherwise throws.
     /// </summary>
     private protected abstract Task ClaimAsync(JournalEntry claim, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A plan is claimed only if <paramref name="issue"/> (the journal's record of it) exists and holds exactly the
+    /// claim's content hash: an edited <c>planId</c> finds no issue, an edited content another hash.
+    /// </summary>
+    private protected static void CheckIssued(JournalEntry claim, JournalEntry? issue, string journal)
+    {
+        var planId = claim.PlanId!.Value;
+        if (issue is null)
+        {
+            throw new ReconcilerException(
+                $"plan {planId:D} was not issued by the journal {journal}: apply accepts only a plan that 'plan --out' (or 'undo') saved with the same --journal. " +
+                "Was its planId edited, or was it made with another journal? Run plan again with the journal that apply uses.");
+        }
+
+        if (!string.Equals(issue.ContentHash, claim.ContentHash, StringComparison.Ordinal))
+        {
+            throw new ReconcilerException(
+                $"plan {planId:D} is not the plan that was issued (journal {journal}): its content was edited after it was saved " +
+                $"(it hashes to {claim.ContentHash}, it was issued as {issue.ContentHash}). Run plan again.");
+        }
+    }
 
     private protected static ReconcilerException AlreadyApplied(Guid planId, JournalEntry? previous, string journal)
     {

@@ -88,15 +88,7 @@ public sealed class BlobJournalStore : JournalStore
         ArgumentNullException.ThrowIfNull(options);
         try
         {
-            try
-            {
-                await Blob.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            }
-            catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
-            {
-                await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-                await Blob.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            }
+            await CreateIfMissingAsync(cancellationToken);
         }
         catch (Exception e) when (IsStorageFailure(e, cancellationToken))
         {
@@ -104,6 +96,57 @@ public sealed class BlobJournalStore : JournalStore
         }
 
         return new BlobApplyJournal(this, options.Endpoint, options.Time);
+    }
+
+    /// <summary>
+    /// Creates the marker <c>PATH.plans/PLANID.issued</c> (with <c>If-None-Match: *</c>: an issue is never replaced),
+    /// which a claim reads, and appends the same entry to the journal.
+    /// </summary>
+    public override async Task IssuePlanAsync(Guid planId, string contentHash, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var entry = ApplyJournal.IssueEntry(planId, contentHash, time.GetUtcNow());
+        var line = JournalReader.ToLine(entry);
+        try
+        {
+            await CreateIfMissingAsync(cancellationToken);
+            try
+            {
+                await IssueMarker(planId).UploadAsync(
+                    BinaryData.FromBytes(line),
+                    new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
+                    cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // Created by this very request, retried after a lost response (a plan id is new: nobody else issues it).
+                var existing = (await IssueMarker(planId).DownloadContentAsync(cancellationToken)).Value.Content.ToString();
+                if (JournalReader.Parse(existing.Split('\n')).Entries.FirstOrDefault()?.ApplyId != entry.ApplyId)
+                {
+                    throw new ReconcilerException($"plan {planId:D} was issued before in the journal {Describe()}: nothing was saved. Run plan again.", e);
+                }
+            }
+
+            using var block = new MemoryStream(line, writable: false);
+            await Blob.AppendBlockAsync(block, options: null, cancellationToken);
+        }
+        catch (Exception e) when (IsStorageFailure(e, cancellationToken))
+        {
+            throw Failure("cannot record the plan's issue in", e);
+        }
+    }
+
+    private async Task CreateIfMissingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Blob.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.ContainerNotFound)
+        {
+            await _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await Blob.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        }
     }
 
     public override async Task<JournalContents> ReadAsync(CancellationToken cancellationToken)
@@ -131,6 +174,8 @@ public sealed class BlobJournalStore : JournalStore
     }
 
     internal BlobClient Marker(Guid planId) => _container.GetBlobClient($"{_blobPath}.plans/{planId:D}");
+
+    internal BlobClient IssueMarker(Guid planId) => _container.GetBlobClient($"{_blobPath}.plans/{planId:D}.issued");
 
     /// <summary>
     /// The storage service said no, or could not be reached: a status, a failed connection, the retries used up (an
@@ -190,6 +235,7 @@ internal sealed class BlobApplyJournal : ApplyJournal
     private protected override async Task ClaimAsync(JournalEntry claim, CancellationToken cancellationToken)
     {
         var planId = claim.PlanId!.Value;
+        CheckIssued(claim, await ReadIssueAsync(planId, cancellationToken), _store.Describe());
         var marker = _store.Marker(planId);
         try
         {
@@ -213,6 +259,24 @@ internal sealed class BlobApplyJournal : ApplyJournal
         }
 
         await AppendAsync(claim, cancellationToken);
+    }
+
+    /// <summary>The issue of <paramref name="planId"/>, or null when it was never issued in this journal.</summary>
+    private async Task<JournalEntry?> ReadIssueAsync(Guid planId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var text = (await _store.IssueMarker(planId).DownloadContentAsync(cancellationToken)).Value.Content.ToString();
+            return JournalReader.Parse(text.Split('\n')).Entries.FirstOrDefault(e => e.Type == JournalEntry.PlanIssued && e.PlanId == planId);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+        catch (Exception e) when (BlobJournalStore.IsStorageFailure(e, cancellationToken))
+        {
+            throw _store.Failure("cannot read the plan's issue in", e);
+        }
     }
 
     private static async Task<JournalEntry?> ReadMarkerAsync(BlobClient marker, CancellationToken cancellationToken)

@@ -22,6 +22,15 @@ public sealed class FileJournalStore : JournalStore
         return Task.FromResult<IApplyJournal>(FileApplyJournal.Open(Path, options.Endpoint, null, options.Time, LockWait));
     }
 
+    public override async Task IssuePlanAsync(Guid planId, string contentHash, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var entry = ApplyJournal.IssueEntry(planId, contentHash, time.GetUtcNow());
+        FileApplyJournal.CreateFolder(Path);
+        await using var stream = await LockedFile.OpenExclusiveAsync(Path, LockWait, cancellationToken);
+        FileApplyJournal.Append(stream, entry);
+    }
+
     public override Task<JournalContents> ReadAsync(CancellationToken cancellationToken) => Task.FromResult(JournalReader.Read(Path));
 }
 
@@ -53,18 +62,7 @@ public sealed class FileApplyJournal : ApplyJournal, IDisposable
 
     internal static FileApplyJournal Open(string path, string? endpoint, Guid? planId, TimeProvider time, TimeSpan lockWait)
     {
-        try
-        {
-            var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-        {
-            throw new ReconcilerException($"cannot open the apply journal {path}: {e.Message}", e);
-        }
+        CreateFolder(path);
 
         // Fail now, before any request, if the file cannot be created or written.
         using (LockedFile.OpenExclusive(path, lockWait))
@@ -80,10 +78,30 @@ public sealed class FileApplyJournal : ApplyJournal, IDisposable
         Append(stream, entry);
     }
 
+    /// <summary>The journal's folder, created when missing.</summary>
+    internal static void CreateFolder(string path)
+    {
+        AtomicFile.RefuseLinks(path, "the apply journal");
+        try
+        {
+            var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            throw new ReconcilerException($"cannot open the apply journal {path}: {e.Message}", e);
+        }
+    }
+
     private protected override async Task ClaimAsync(JournalEntry claim, CancellationToken cancellationToken)
     {
         await using var stream = await LockedFile.OpenExclusiveAsync(Path, _lockWait, cancellationToken);
-        var previous = JournalReader.Parse(stream).ApplyOfPlan(claim.PlanId!.Value);
+        var contents = JournalReader.Parse(stream);
+        CheckIssued(claim, contents.IssueOf(claim.PlanId!.Value), Path);
+        var previous = contents.ApplyOfPlan(claim.PlanId!.Value);
         if (previous is not null)
         {
             throw AlreadyApplied(claim.PlanId.Value, previous, Path);
@@ -93,7 +111,7 @@ public sealed class FileApplyJournal : ApplyJournal, IDisposable
     }
 
     /// <summary>Writes the line at the end, after ending a partial last line a killed writer may have left.</summary>
-    private static void Append(FileStream stream, JournalEntry entry)
+    internal static void Append(FileStream stream, JournalEntry entry)
     {
         var line = JournalReader.ToLine(entry);
         if (stream.Length > 0)

@@ -5,6 +5,12 @@ namespace TenantReconciler.Persistence;
 /// <summary>One line of the apply journal (JSON lines).</summary>
 public sealed record JournalEntry
 {
+    /// <summary>
+    /// <c>plan --out</c> (or <c>undo</c>) saved a plan: its id with the SHA-256 of its content. Apply accepts only a
+    /// plan issued here with exactly that content.
+    /// </summary>
+    public const string PlanIssued = "plan-issued";
+
     /// <summary>A plan id was claimed for this apply: a saved plan is applied at most once.</summary>
     public const string PlanClaimed = "plan-claimed";
     public const string ApplyStarted = "apply-started";
@@ -14,6 +20,7 @@ public sealed record JournalEntry
 
     public required string Type { get; init; }
 
+    /// <summary>The apply this entry belongs to; on a <see cref="PlanIssued"/> entry, the id of the run that saved the plan.</summary>
     public required Guid ApplyId { get; init; }
 
     /// <summary>The entry's number within its apply (0, 1, ...): a line written twice (a storage retry) is read once.</summary>
@@ -29,7 +36,10 @@ public sealed record JournalEntry
     /// </summary>
     public string? Endpoint { get; init; }
 
-    /// <summary>Who claimed the plan (machine/process id); on <see cref="PlanClaimed"/> entries only.</summary>
+    /// <summary>On <see cref="PlanIssued"/> and <see cref="PlanClaimed"/> entries: the SHA-256 of the plan's content (<c>SavedPlan.ContentHash</c>).</summary>
+    public string? ContentHash { get; init; }
+
+    /// <summary>Who issued or claimed the plan (machine/process id); on <see cref="PlanIssued"/> and <see cref="PlanClaimed"/> entries only.</summary>
     public string? Writer { get; init; }
 
     /// <summary>The registration's resource id.</summary>

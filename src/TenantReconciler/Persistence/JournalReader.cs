@@ -82,6 +82,10 @@ public sealed record JournalContents(IReadOnlyList<JournalEntry> Entries, int Sk
     public JournalEntry? ApplyOfPlan(Guid planId) =>
         Entries.FirstOrDefault(e => e.PlanId == planId && e.Type is JournalEntry.PlanClaimed or JournalEntry.ApplyStarted);
 
+    /// <summary>The entry that issued <paramref name="planId"/> (<c>plan --out</c> or <c>undo</c>), if any.</summary>
+    public JournalEntry? IssueOf(Guid planId) =>
+        Entries.FirstOrDefault(e => e.PlanId == planId && e.Type == JournalEntry.PlanIssued);
+
     /// <summary>The successful writes of the last apply that made any, in order.</summary>
     public IReadOnlyList<JournalEntry> LastApplyWrites()
     {

@@ -16,6 +16,13 @@ public abstract class JournalStore
     /// <exception cref="ReconcilerException">The journal cannot be opened or created.</exception>
     public abstract Task<IApplyJournal> OpenAsync(JournalOpenOptions options, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Records that a saved plan was issued: <paramref name="planId"/> with the SHA-256 of its content
+    /// (<c>SavedPlan.ContentHash</c>). <see cref="IApplyJournal.ClaimPlanAsync"/> accepts only a plan issued here with that hash.
+    /// </summary>
+    /// <exception cref="ReconcilerException">The journal cannot be written.</exception>
+    public abstract Task IssuePlanAsync(Guid planId, string contentHash, TimeProvider time, CancellationToken cancellationToken);
+
     /// <summary>Every readable entry, in order, with the count of lines that could not be read (empty when there is no journal).</summary>
     public abstract Task<JournalContents> ReadAsync(CancellationToken cancellationToken);
 
@@ -44,10 +51,12 @@ public interface IApplyJournal : IApplyObserver, IAsyncDisposable
 
     /// <summary>
     /// Records, with a write that cannot race, that <paramref name="planId"/> is being applied. Call it before the first
-    /// request of an apply of a saved plan.
+    /// request of an apply of a saved plan. The plan must have been issued in this journal
+    /// (<see cref="JournalStore.IssuePlanAsync"/>) with exactly <paramref name="contentHash"/>.
     /// </summary>
-    /// <exception cref="ReconcilerException">The plan was claimed before, by this or any other machine: nothing may be written.</exception>
-    Task ClaimPlanAsync(Guid planId, CancellationToken cancellationToken);
+    /// <exception cref="ReconcilerException">The plan was not issued here, was issued with another content, or was
+    /// claimed before, by this or any other machine: nothing may be written.</exception>
+    Task ClaimPlanAsync(Guid planId, string contentHash, CancellationToken cancellationToken);
 
     /// <summary>Records the start of the apply of <paramref name="plan"/>.</summary>
     Task StartedAsync(Plan plan, CancellationToken cancellationToken);

@@ -3,7 +3,8 @@ using System.Diagnostics;
 namespace TenantReconciler.Persistence;
 
 /// <summary>
-/// Opens the local journal with the file locks that keep two writers (threads or processes) from interleaving.
+/// Opens the local journal with the file locks that keep two writers (threads or processes) from interleaving, never
+/// through a symbolic link (<see cref="AtomicFile.RefuseLinks"/>: the file, or a folder of it below the working directory).
 /// <see cref="FileShare.None"/> is what excludes them: on Windows a sharing mode, on Linux and macOS .NET takes an
 /// exclusive <c>flock</c> on the open file (a reader's <see cref="FileShare.Read"/> takes a shared one). Both are
 /// taken without waiting, so a refused open is tried again, with a short back-off, for up to the caller's wait
@@ -36,6 +37,9 @@ internal static class LockedFile
         {
             try
             {
+                // Never through a link a pull request committed (the file, or a folder of it in the checkout).
+                AtomicFile.RefuseLinks(path, "the apply journal");
+
                 // No buffer: every Write is a write(2), and the line is with the OS when Flush returns.
                 return new FileStream(path, mode, access, share, bufferSize: 0);
             }

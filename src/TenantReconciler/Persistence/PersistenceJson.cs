@@ -10,9 +10,12 @@ namespace TenantReconciler.Persistence;
 /// case-insensitive reading), nulls left out, enums as camelCase strings (<c>add</c>, <c>azureCloud</c>).
 /// A type added to a saved plan or a journal entry needs nothing here; a new enum type needs its converter below.
 /// </summary>
+// A null where the model has none, or a missing constructor parameter, is a broken plan file (never a null reference later).
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
     WriteIndented = true,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     Converters = [typeof(CamelCaseEnumConverter<ChangeAction>), typeof(CamelCaseEnumConverter<AzureCloud>)])]
 [JsonSerializable(typeof(SavedPlan))]

@@ -31,6 +31,15 @@ public sealed record SavedPlan
 
     public required IReadOnlyList<SavedRegistration> Registrations { get; init; }
 
+    /// <summary>
+    /// The SHA-256 of the plan's canonical content: everything it records but its own <see cref="PlanId"/> (sources,
+    /// target, fingerprints, changes, versions and time), as the JSON it is saved as. <c>plan --out</c> records it in the journal
+    /// with the id, and apply accepts the plan only when the file it loads hashes to the same: an edited id finds no
+    /// issue, edited content another hash. Properties the format does not know are ignored on load, so they change nothing.
+    /// </summary>
+    public string ContentHash() =>
+        Desired.FileHash.Of(JsonSerializer.SerializeToUtf8Bytes(this with { PlanId = Guid.Empty }, SavedPlanJsonContext.Default.SavedPlan));
+
     /// <summary>The plan as it was reviewed, for the comparison with the re-derived one.</summary>
     public Plan ToPlan() => new(Registrations.Select(r => new RegistrationPlan(r.ToRegistrationRef(), r.Changes)).ToArray());
 
@@ -63,12 +72,10 @@ public sealed record SavedPlan
         };
     }
 
-    public void Save(string path)
-    {
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(this, SavedPlanJsonContext.Default.SavedPlan) + "\n");
-        File.Move(temp, path, overwrite: true);
-    }
+    /// <summary>Writes the plan through <see cref="AtomicFile"/>, replacing a file there; a link there only with <paramref name="replaceLink"/>.</summary>
+    /// <exception cref="ReconcilerException">It cannot be written; nothing was.</exception>
+    public void Save(string path, bool replaceLink = false) =>
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, SavedPlanJsonContext.Default.SavedPlan) + "\n", overwrite: true, replaceLink);
 
     /// <exception cref="ReconcilerException">The file cannot be read, is not a plan, or is of another format version.</exception>
     public static SavedPlan Load(string path)
@@ -90,8 +97,34 @@ public sealed record SavedPlan
             throw new ReconcilerException($"{path}: not a readable plan file: {e.Message}", e);
         }
 
-        return plan ?? throw new ReconcilerException($"{path}: not a readable plan file: it is empty.");
+        return Validated(plan ?? throw new ReconcilerException($"{path}: not a readable plan file: it is empty."), path);
     }
+
+    /// <summary>What the types cannot say: no registration and no desired-state file named twice.</summary>
+    private static SavedPlan Validated(SavedPlan plan, string path)
+    {
+        var registrations = new HashSet<RegistrationRef>();
+        foreach (var registration in plan.Registrations)
+        {
+            if (!registrations.Add(registration.ToRegistrationRef()))
+            {
+                throw new ReconcilerException(
+                    $"{path}: not a usable plan file: it names the registration '{Desired.Text.Quote(registration.Name)}' (resource group '{Desired.Text.Quote(registration.ResourceGroup)}', subscription {registration.SubscriptionId:D}) twice. Run plan again.");
+            }
+        }
+
+        var files = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in plan.Source.Files)
+        {
+            if (!files.Add(file.Path))
+            {
+                throw new ReconcilerException($"{path}: not a usable plan file: it names the desired-state file '{Desired.Text.Quote(file.Path)}' twice. Run plan again.");
+            }
+        }
+
+        return plan;
+    }
+
 }
 
 /// <summary>What a plan is re-derived from: the desired-state files (by path and hash), or an apply to undo.</summary>

@@ -26,8 +26,8 @@ public enum ReconcileStatus
     /// <summary>The approved plan is not what the desired state and the live state give now: nothing written.</summary>
     PlanMismatch,
 
-    /// <summary>The approved plan was applied before (the journal's claim failed): nothing written.</summary>
-    AlreadyApplied,
+    /// <summary>The journal refused the approved plan's claim (not issued with this content, or applied before): nothing written.</summary>
+    ClaimRefused,
 
     /// <summary>The approval was refused.</summary>
     NotApproved,
@@ -78,7 +78,7 @@ public sealed record ReconcileOutcome
     /// <summary>The plan from a fresh listing after the writes (null when nothing was written, or the re-listing failed).</summary>
     public Plan? After { get; init; }
 
-    /// <summary>The failure behind <see cref="ReconcileStatus.ListFailed"/>, <see cref="ReconcileStatus.AlreadyApplied"/> or a failed re-listing.</summary>
+    /// <summary>The failure behind <see cref="ReconcileStatus.ListFailed"/>, <see cref="ReconcileStatus.ClaimRefused"/> or a failed re-listing.</summary>
     public ReconcilerException? Error { get; init; }
 
     /// <summary>Worth retrying soon: the failure was transient (throttling, a server error, no response).</summary>

@@ -18,8 +18,11 @@ public sealed record ReconcileRequest(IReadOnlyList<RegistrationRef> Registratio
     }
 }
 
-/// <summary>The plan a reviewer approved (from a saved plan): the run must re-derive exactly it, from the same listings.</summary>
-public sealed record ApprovedPlan(Guid PlanId, Plan Plan, IReadOnlyDictionary<RegistrationRef, string> Fingerprints);
+/// <summary>
+/// The plan a reviewer approved (from a saved plan): the run must re-derive exactly it, from the same listings, and the
+/// journal must hold its issue: <paramref name="PlanId"/> with <paramref name="ContentHash"/>, the SHA-256 of the saved content.
+/// </summary>
+public sealed record ApprovedPlan(Guid PlanId, string ContentHash, Plan Plan, IReadOnlyDictionary<RegistrationRef, string> Fingerprints);
 
 /// <summary>
 /// How a run may write: the only thing that differs between <c>apply</c> and <c>watch</c>. Every field comes from the
@@ -70,10 +73,11 @@ public sealed record ReconcileReview(DesiredState Desired, Plan Plan, Plan Permi
 public interface IApplyRecorder : IApplyObserver
 {
     /// <summary>
-    /// Before the first request. With <paramref name="planId"/>, records with a conditional write that the plan is being
-    /// applied; throws <see cref="ReconcilerException"/> when it was applied before, from any machine.
+    /// Before the first request. With <paramref name="approved"/>, records with a conditional write that the saved plan
+    /// is being applied; throws <see cref="ReconcilerException"/> when it was not issued with that content, or was
+    /// applied before, from any machine.
     /// </summary>
-    Task BeginAsync(Plan plan, Guid? planId, CancellationToken cancellationToken);
+    Task BeginAsync(Plan plan, ApprovedPlan? approved, CancellationToken cancellationToken);
 
     Task EndAsync(ApplyResult result, CancellationToken cancellationToken);
 }

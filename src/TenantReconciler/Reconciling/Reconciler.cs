@@ -97,7 +97,7 @@ public sealed class Reconciler(ICustomerSubscriptionClient client)
         var applied = await WriteAsync(permitted, policy, cancellationToken);
         if (applied.Result is null)
         {
-            return outcome with { Status = ReconcileStatus.AlreadyApplied, Error = applied.Refusal };
+            return outcome with { Status = ReconcileStatus.ClaimRefused, Error = applied.Refusal };
         }
 
         outcome = outcome with { Applied = applied.Result };
@@ -172,7 +172,7 @@ public sealed class Reconciler(ICustomerSubscriptionClient client)
         {
             try
             {
-                await recorder.BeginAsync(permitted, policy.Approved?.PlanId, cancellationToken);
+                await recorder.BeginAsync(permitted, policy.Approved, cancellationToken);
             }
             catch (ReconcilerException e)
             {

@@ -38,7 +38,7 @@ public sealed class CliTestBed : IAsyncDisposable
     /// <summary>PUT and DELETE requests the emulator received.</summary>
     public int Writes => Emulator.Requests.Count(r => r.Method is "PUT" or "DELETE");
 
-    /// <summary>Runs a CLI command with the connection arguments and this test bed's journal appended.</summary>
+    /// <summary>Runs a CLI command with the connection arguments and this test bed's journal appended (plan issues its saved plans there).</summary>
     public Task<CliResult> RunAsync(params string[] args) => CliRunner.RunAsync([.. args, .. Connection, .. JournalArgs(args)]);
 
     public async ValueTask DisposeAsync()
@@ -47,5 +47,5 @@ public sealed class CliTestBed : IAsyncDisposable
         Temp.Dispose();
     }
 
-    private string[] JournalArgs(string[] args) => args.Length > 0 && args[0] is "apply" or "undo" && !args.Contains("--journal") ? ["--journal", Journal] : [];
+    private string[] JournalArgs(string[] args) => args.Length > 0 && args[0] is "apply" or "undo" or "plan" && !args.Contains("--journal") ? ["--journal", Journal] : [];
 }

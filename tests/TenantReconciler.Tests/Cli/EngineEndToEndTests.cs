@@ -12,13 +12,13 @@ public sealed class EngineEndToEndTests(AzuriteFixture azurite) : IClassFixture<
     [Fact]
     public async Task ApplySavedPlan_FromAnotherWorkingFolderWithTheSameBlobJournal_RefusedAsAlreadyApplied()
     {
-        // Arrange: plan; apply from folder A with the blob journal; put the live state back by hand.
+        // Arrange: plan, issued in the blob journal; apply from folder A with it; put the live state back by hand.
         await using var bed = await CliTestBed.StartAsync();
         var connectionString = await azurite.GetConnectionStringAsync();
         var journal = $"{AzuriteFixture.NewContainer()}/ci/journal.jsonl";
         string[] blobJournal = ["--journal-connection-string", connectionString, "--journal", journal];
         var planFile = bed.Temp.File("plan.json");
-        var plan = await bed.RunAsync("plan", "-f", RepoFiles.Path("tenants.yaml"), "--out", planFile);
+        var plan = await bed.RunAsync(["plan", "-f", RepoFiles.Path("tenants.yaml"), "--out", planFile, .. blobJournal]);
         var before = bed.Emulator.Snapshot();
         var first = await bed.RunAsync(["apply", planFile, "-f", RepoFiles.Path("tenants.yaml"), .. blobJournal]);
         bed.Emulator.Reset(before);

@@ -80,7 +80,7 @@ public sealed class MultiFileCliTests
         var planFile = await PlanAsync(bed, dir);
 
         // Act
-        var apply = await bed.RunAsync("apply", planFile);
+        var apply = await bed.RunAsync("apply", planFile, "-f", dir);
 
         // Assert
         Assert.True(apply.ExitCode == 0, apply.ToString());
@@ -116,7 +116,7 @@ public sealed class MultiFileCliTests
         }
 
         // Act
-        var apply = await bed.RunAsync("apply", planFile);
+        var apply = await bed.RunAsync("apply", planFile, "-f", dir);
 
         // Assert
         Assert.Equal(1, apply.ExitCode);
@@ -141,6 +141,7 @@ public sealed class MultiFileCliTests
 
         // Assert
         Assert.Equal(1, withoutDashF.ExitCode);
+        Assert.Contains("not relative to the working directory", withoutDashF.Stderr);
         Assert.True(apply.ExitCode == 0, apply.ToString());
     }
 

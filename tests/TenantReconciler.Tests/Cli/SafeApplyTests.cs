@@ -18,7 +18,7 @@ public sealed class SafeApplyTests
         var plan = await bed.RunAsync("plan", "-f", RepoFiles.Path("tenants.yaml"), "--out", planFile);
 
         // Act
-        var apply = await bed.RunAsync("apply", planFile);
+        var apply = await bed.RunAsync("apply", planFile, "-f", RepoFiles.Path("tenants.yaml"));
 
         // Assert
         Assert.True(plan.ExitCode == 0, plan.ToString());
@@ -42,7 +42,7 @@ public sealed class SafeApplyTests
         bed.Emulator.Reset(changed);
 
         // Act
-        var apply = await bed.RunAsync("apply", planFile);
+        var apply = await bed.RunAsync("apply", planFile, "-f", RepoFiles.Path("tenants.yaml"));
 
         // Assert
         Assert.Equal(1, apply.ExitCode);
@@ -59,11 +59,11 @@ public sealed class SafeApplyTests
         await using var bed = await CliTestBed.StartAsync();
         var planFile = bed.Temp.File("plan.json");
         await bed.RunAsync("plan", "-f", RepoFiles.Path("tenants.yaml"), "--out", planFile);
-        var first = await bed.RunAsync("apply", planFile);
+        var first = await bed.RunAsync("apply", planFile, "-f", RepoFiles.Path("tenants.yaml"));
         var writesAfterFirst = bed.Writes;
 
         // Act
-        var second = await bed.RunAsync("apply", "--plan", planFile);
+        var second = await bed.RunAsync("apply", "--plan", planFile, "-f", RepoFiles.Path("tenants.yaml"));
 
         // Assert
         Assert.True(first.ExitCode == 0, first.ToString());
@@ -79,12 +79,12 @@ public sealed class SafeApplyTests
         var planFile = bed.Temp.File("plan.json");
         await bed.RunAsync("plan", "-f", RepoFiles.Path("tenants.yaml"), "--out", planFile);
         var before = bed.Emulator.Snapshot();
-        var first = await bed.RunAsync("apply", planFile);
+        var first = await bed.RunAsync("apply", planFile, "-f", RepoFiles.Path("tenants.yaml"));
         bed.Emulator.Reset(before);
         var writesAfterFirst = bed.Writes;
 
         // Act
-        var replay = await bed.RunAsync("apply", planFile);
+        var replay = await bed.RunAsync("apply", planFile, "-f", RepoFiles.Path("tenants.yaml"));
 
         // Assert
         Assert.True(first.ExitCode == 0, first.ToString());
@@ -244,7 +244,7 @@ public sealed class SafeApplyTests
         var writesBeforeUndo = bed.Writes;
         var undo = await bed.RunAsync("undo", "-f", RepoFiles.Path("tenants.yaml"), "--out", undoPlan);
         var writesByUndo = bed.Writes - writesBeforeUndo;
-        var applyUndo = await bed.RunAsync("apply", undoPlan, "--confirm-removals", "2");
+        var applyUndo = await bed.RunAsync("apply", undoPlan, "-f", RepoFiles.Path("tenants.yaml"), "--confirm-removals", "2");
 
         // Assert
         Assert.True(apply.ExitCode == 0, apply.ToString());

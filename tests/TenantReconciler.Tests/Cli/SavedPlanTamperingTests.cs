@@ -29,7 +29,7 @@ public sealed class SavedPlanTamperingTests
         Edit(planFile, plan => FirstAdd(plan)[field] = value);
 
         // Act
-        var apply = await bed.RunAsync("apply", planFile);
+        var apply = await bed.RunAsync("apply", planFile, "-f", RepoFiles.Path("tenants.yaml"));
 
         // Assert
         Assert.Equal(1, apply.ExitCode);
@@ -52,7 +52,7 @@ public sealed class SavedPlanTamperingTests
         });
 
         // Act
-        var apply = await bed.RunAsync("apply", planFile, "--auto-approve");
+        var apply = await bed.RunAsync("apply", planFile, "-f", RepoFiles.Path("tenants.yaml"), "--auto-approve");
 
         // Assert
         Assert.Equal(1, apply.ExitCode);
@@ -89,7 +89,7 @@ public sealed class SavedPlanTamperingTests
         });
 
         // Act
-        var apply = await bed.RunAsync("apply", planFile);
+        var apply = await bed.RunAsync("apply", planFile, "-f", RepoFiles.Path("tenants.yaml"));
 
         // Assert
         Assert.Equal(1, apply.ExitCode);
@@ -114,7 +114,7 @@ public sealed class SavedPlanTamperingTests
         });
 
         // Act
-        var apply = await bed.RunAsync("apply", planFile);
+        var apply = await bed.RunAsync("apply", planFile, "-f", yaml);
 
         // Assert
         Assert.True(plan.ExitCode == 0, plan.ToString());
@@ -132,7 +132,7 @@ public sealed class SavedPlanTamperingTests
         var planFile = await PlanAsync(made);
 
         // Act
-        var apply = await other.RunAsync("apply", planFile);
+        var apply = await other.RunAsync("apply", planFile, "-f", RepoFiles.Path("tenants.yaml"));
 
         // Assert
         Assert.Equal(1, apply.ExitCode);
@@ -148,10 +148,10 @@ public sealed class SavedPlanTamperingTests
         await using var bed = await CliTestBed.StartAsync();
         var state = bed.Temp.Write("state.json", File.ReadAllText(RepoFiles.Path("examples/emulator-state.json")));
         var planFile = bed.Temp.File("plan.json");
-        var plan = await CliRunner.RunAsync("plan", "-f", RepoFiles.Path("tenants.yaml"), "--emulator", state, "--out", planFile);
+        var plan = await CliRunner.RunAsync("plan", "-f", RepoFiles.Path("tenants.yaml"), "--emulator", state, "--out", planFile, "--journal", bed.Journal);
 
         // Act
-        var apply = await bed.RunAsync("apply", planFile);
+        var apply = await bed.RunAsync("apply", planFile, "-f", RepoFiles.Path("tenants.yaml"));
 
         // Assert
         Assert.True(plan.ExitCode == 0, plan.ToString());
@@ -167,10 +167,10 @@ public sealed class SavedPlanTamperingTests
         using var temp = new TempDirectory();
         var state = temp.Write("state.json", File.ReadAllText(RepoFiles.Path("examples/emulator-state.json")));
         var planFile = temp.File("plan.json");
-        await CliRunner.RunAsync("plan", "-f", RepoFiles.Path("tenants.yaml"), "--emulator", state, "--out", planFile);
+        await CliRunner.RunAsync("plan", "-f", RepoFiles.Path("tenants.yaml"), "--emulator", state, "--out", planFile, "--journal", temp.File("journal.jsonl"));
 
         // Act
-        var apply = await CliRunner.RunAsync("apply", planFile, "--emulator", state, "--journal", temp.File("journal.jsonl"));
+        var apply = await CliRunner.RunAsync("apply", planFile, "-f", RepoFiles.Path("tenants.yaml"), "--emulator", state, "--journal", temp.File("journal.jsonl"));
 
         // Assert
         Assert.True(apply.ExitCode == 0, apply.ToString());
@@ -188,7 +188,7 @@ public sealed class SavedPlanTamperingTests
 
         // Act
         var apply = await bed.RunAsync("apply", "-f", yaml, "--auto-approve");
-        var applyPlan = await bed.RunAsync("apply", planFile);
+        var applyPlan = await bed.RunAsync("apply", planFile, "-f", yaml);
         var writesWhileSuspended = bed.Writes;
         var ignored = await bed.RunAsync("apply", "-f", yaml, "--auto-approve", "--ignore-suspend");
 
@@ -203,20 +203,66 @@ public sealed class SavedPlanTamperingTests
     }
 
     [Fact]
-    public async Task ApplySavedPlan_DesiredFileFoundBesideThePlan_AppliesWithoutDashF()
+    public async Task ApplySavedPlan_MadeFromAnotherFileByItsAbsolutePath_RefusedWithoutDashFAndNoWrite()
     {
-        // Arrange: the plan records "tenants.yaml"; plan and file sit together in another folder than the working one.
+        // Arrange: issue 15, item 2: a plan made from another valid file, anywhere on the host, names it by absolute
+        // path; on 9aa6160 'apply PLANFILE' loaded it from there and applied it silently.
         await using var bed = await CliTestBed.StartAsync();
-        var yaml = bed.Temp.Write("tenants.yaml", File.ReadAllText(RepoFiles.Path("tenants.yaml")));
+        Directory.CreateDirectory(bed.Temp.File("elsewhere"));
+        var other = bed.Temp.Write("elsewhere/tenants.yaml", File.ReadAllText(RepoFiles.Path("tenants.yaml")));
         var planFile = bed.Temp.File("plan.json");
-        await bed.RunAsync("plan", "-f", yaml, "--out", planFile);
-        Edit(planFile, p => p["source"]!["files"]![0]!["path"] = "tenants.yaml");
+        var plan = await bed.RunAsync("plan", "-f", other, "--out", planFile);
 
         // Act
         var apply = await bed.RunAsync("apply", planFile);
 
         // Assert
-        Assert.True(apply.ExitCode == 0, apply.ToString());
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        Assert.Equal(1, apply.ExitCode);
+        Assert.Contains($"the plan records the desired-state path '{other}', which is not relative to the working directory", apply.Stderr);
+        Assert.Contains("give them with -f", apply.Stderr);
+        Assert.Equal(0, bed.Writes);
+    }
+
+    [Theory]
+    [InlineData("registrations", "it names the registration 'azurestack-8f3e1b2c'")]
+    [InlineData("files", "it names the desired-state file")]
+    public async Task ApplySavedPlan_ARegistrationOrASourceFileListedTwice_Exit1WithASentenceAndNoWrite(string list, string expected)
+    {
+        // Arrange: issue 15, item 13: on 9aa6160 either duplicate was an internal error (exit 70).
+        await using var bed = await CliTestBed.StartAsync();
+        var planFile = await PlanAsync(bed);
+        Edit(planFile, plan =>
+        {
+            var items = (JsonArray)(list == "files" ? plan["source"]!["files"]! : plan["registrations"]!);
+            items.Add(items[0]!.DeepClone());
+        });
+
+        // Act
+        var apply = await bed.RunAsync("apply", planFile, "-f", RepoFiles.Path("tenants.yaml"));
+
+        // Assert
+        Assert.True(apply.ExitCode == 1, apply.ToString());
+        Assert.Contains(expected, apply.Stderr);
+        Assert.DoesNotContain("internal error", apply.Stderr);
+        Assert.Equal(0, bed.Writes);
+    }
+
+    [Fact]
+    public async Task ApplySavedPlan_NullWhereTheFormatHasNone_Exit1NotAnInternalError()
+    {
+        // Arrange
+        await using var bed = await CliTestBed.StartAsync();
+        var planFile = await PlanAsync(bed);
+        Edit(planFile, plan => FirstAdd(plan)["customerSubscriptionName"] = null);
+
+        // Act
+        var apply = await bed.RunAsync("apply", planFile, "-f", RepoFiles.Path("tenants.yaml"));
+
+        // Assert
+        Assert.True(apply.ExitCode == 1, apply.ToString());
+        Assert.Contains("not a readable plan file", apply.Stderr);
+        Assert.Equal(0, bed.Writes);
     }
 
     private static async Task<string> PlanAsync(CliTestBed bed)

@@ -31,10 +31,10 @@ public sealed class SecretCanaryTests
         // Act
         var outputs = new List<CliResult>
         {
-            await Run(bed, "plan", "-f", tenants, "--out", planFile, "-v", verbosity),
+            await Run(bed, "plan", "-f", tenants, "--out", planFile, "-v", verbosity, "--journal", bed.Journal),
             await Run(bed, "plan", "-f", tenants, "--output", "json", "-v", verbosity),
             await Run(bed, "plan", "-f", tenants, "--output", "markdown", "-v", verbosity),
-            await Run(bed, "apply", planFile, "-v", verbosity, "--journal", bed.Journal),
+            await Run(bed, "apply", planFile, "-f", tenants, "-v", verbosity, "--journal", bed.Journal),
             await Run(bed, "undo", "-f", tenants, "--out", undoFile, "-v", verbosity, "--journal", bed.Journal),
         };
 

@@ -8,6 +8,18 @@ public sealed class TempDirectory : IDisposable
         Path = Directory.CreateTempSubdirectory("tenant-reconciler-tests-").FullName;
     }
 
+    private TempDirectory(string path)
+    {
+        Path = Directory.CreateDirectory(path).FullName;
+    }
+
+    /// <summary>
+    /// A scratch folder below the working directory, where a pull request's checkout is: the tool judges the links of
+    /// the folders it writes in there, and not above it.
+    /// </summary>
+    public static TempDirectory InWorkingDirectory() =>
+        new(System.IO.Path.Combine(Directory.GetCurrentDirectory(), "checkout-" + Guid.NewGuid().ToString("N")));
+
     public string Path { get; }
 
     public string File(string name) => System.IO.Path.Combine(Path, name);

@@ -146,7 +146,7 @@ public sealed class TerminalProgressTests
         journal.RefuseBegin = true;
 
         // Act
-        await Assert.ThrowsAsync<ReconcilerException>(() => bar.BeginAsync(plan, Guid.NewGuid(), CancellationToken.None));
+        await Assert.ThrowsAsync<ReconcilerException>(() => bar.BeginAsync(plan, new ApprovedPlan(Guid.NewGuid(), "sha256:aa", plan, new Dictionary<RegistrationRef, string>()), CancellationToken.None));
 
         // Assert
         Assert.Equal(string.Empty, terminal.Output);
@@ -202,7 +202,7 @@ public sealed class TerminalProgressTests
 
         public bool RefuseBegin { get; set; }
 
-        public Task BeginAsync(Plan plan, Guid? planId, CancellationToken cancellationToken)
+        public Task BeginAsync(Plan plan, ApprovedPlan? approved, CancellationToken cancellationToken)
         {
             if (RefuseBegin)
             {

@@ -256,6 +256,51 @@ public sealed class ArmEmulatorThrottlingTests
     }
 
     [Fact]
+    public async Task Requests_RateLimitHeadersOff_NoRemainingHeaderButThe429KeepsItsRetryAfter()
+    {
+        // Arrange: reads throttled (1 token), writes unlimited; neither reports a remaining count.
+        await using var emulator = await ArmEmulator.StartAsync(new EmulatorOptions
+        {
+            InitialState = State((CustomerA, Tenant1)),
+            Throttling = new ThrottlingOptions { Reads = new TokenBucketLimit(1, 0.5) },
+            RateLimitHeaders = false,
+            TimeProvider = clock,
+        });
+        var pipeline = EmulatorPipeline.Create(emulator, maxRetries: 0);
+
+        // Act
+        using var read = await GetAsync(pipeline, Url(emulator, CollectionPath()));
+        using var throttled = await GetAsync(pipeline, Url(emulator, CollectionPath()));
+        using var write = await PutAsync(pipeline, Url(emulator, ItemPath(CustomerB)), PutBody(Tenant2));
+
+        // Assert
+        Assert.Equal([200, 429, 200], new[] { read, throttled, write }.Select(r => r.Status));
+        Assert.All(new[] { read, throttled, write }, r => Assert.DoesNotContain(r.Headers, h => h.Name.StartsWith("x-ms-ratelimit", StringComparison.OrdinalIgnoreCase)));
+        Assert.Equal("2", Header(throttled, "Retry-After"));
+    }
+
+    [Fact]
+    public async Task Put_GlobalBucketSmallerThanThePrincipals_ReportsBothAndThrottlesOnTheGlobalOne()
+    {
+        // Arrange
+        await using var emulator = await StartAsync(new ThrottlingOptions { Writes = new TokenBucketLimit(100, 10), GlobalWrites = new TokenBucketLimit(2, 1) });
+        var pipeline = EmulatorPipeline.Create(emulator, maxRetries: 0);
+
+        // Act
+        var responses = new List<Azure.Response>();
+        for (var i = 0; i < 3; i++)
+        {
+            responses.Add(await PutAsync(pipeline, Url(emulator, ItemPath(CustomerB)), PutBody(Tenant2)));
+        }
+
+        // Assert: the global bucket empties first; the refused PUT takes no token of the principal's bucket.
+        Assert.Equal([200, 200, 429], responses.Select(r => r.Status));
+        Assert.Equal(["99", "98", "98"], responses.Select(r => Header(r, WritesHeader)));
+        Assert.Equal(["1", "0", "0"], responses.Select(r => Header(r, "x-ms-ratelimit-remaining-subscription-global-writes")));
+        Assert.Equal("1", Header(responses[2], "Retry-After"));
+    }
+
+    [Fact]
     public void PublicCloud_Limits_AreArmsDocumentedBuckets()
     {
         // Act

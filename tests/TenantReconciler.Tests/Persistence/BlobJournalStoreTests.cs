@@ -43,11 +43,11 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         // Arrange: machine A applies plan P; the live state is put back by hand; machine B, with an empty working
         // folder, applies the same P with the same blob journal.
         var container = NewContainer();
-        var planId = Guid.NewGuid();
+        var planId = await IssuedPlanAsync(await StoreAsync(container));
         var plan = AddsPlan(2);
         await using (var a = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None))
         {
-            await a.ClaimPlanAsync(planId, CancellationToken.None);
+            await a.ClaimPlanAsync(planId, ContentHash, CancellationToken.None);
             await WriteApplyAsync(a, plan);
         }
 
@@ -55,7 +55,7 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         await using var b = await storeB.OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None);
 
         // Act
-        var refused = await Assert.ThrowsAsync<ReconcilerException>(() => b.ClaimPlanAsync(planId, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<ReconcilerException>(() => b.ClaimPlanAsync(planId, ContentHash, CancellationToken.None));
 
         // Assert
         Assert.Contains($"plan {planId:D} was already applied at ", refused.Message, StringComparison.Ordinal);
@@ -76,10 +76,10 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         options.AddPolicy(lose, HttpPipelinePosition.PerRetry);
         var store = BlobJournalStore.FromConnectionString(await azurite.GetConnectionStringAsync(), container, BlobPath, options);
         await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None);
-        var planId = Guid.NewGuid();
+        var planId = await IssuedPlanAsync(store);
 
         // Act
-        await journal.ClaimPlanAsync(planId, CancellationToken.None);
+        await journal.ClaimPlanAsync(planId, ContentHash, CancellationToken.None);
 
         // Assert
         Assert.True(lose.Lost);
@@ -88,11 +88,54 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
     }
 
     [AzuriteFact]
+    public async Task IssuePlanAsync_ResponseLostAndRetried_IssuedOnceAndClaimable()
+    {
+        // Arrange: the issue marker is created, but its response is lost; the retry gets 409 BlobAlreadyExists.
+        var container = NewContainer();
+        var lose = new LoseFirstMarkerResponse(issueMarker: true);
+        var options = new BlobClientOptions { Retry = { Delay = TimeSpan.FromMilliseconds(1), MaxRetries = 2 } };
+        options.AddPolicy(lose, HttpPipelinePosition.PerRetry);
+        var store = BlobJournalStore.FromConnectionString(await azurite.GetConnectionStringAsync(), container, BlobPath, options);
+
+        // Act
+        var planId = await IssuedPlanAsync(store);
+        await using var journal = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None);
+        await journal.ClaimPlanAsync(planId, ContentHash, CancellationToken.None);
+
+        // Assert
+        Assert.True(lose.Lost);
+        var contents = await store.ReadAsync(CancellationToken.None);
+        Assert.Equal(ContentHash, contents.IssueOf(planId)?.ContentHash);
+        Assert.Equal(journal.ApplyId, contents.ApplyOfPlan(planId)?.ApplyId);
+    }
+
+    [AzuriteFact]
+    public async Task ClaimPlanAsync_NotIssuedOrIssuedWithAnotherHash_RefusedFromAnotherMachine()
+    {
+        // Arrange: issue 15, item 1: the plan job issued one plan; the apply job is handed an edited id, then edited content.
+        var container = NewContainer();
+        var planId = await IssuedPlanAsync(await StoreAsync(container));
+        var store = await StoreAsync(container);
+        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None);
+        var edited = Guid.NewGuid();
+
+        // Act
+        var notIssued = await Assert.ThrowsAsync<ReconcilerException>(() => journal.ClaimPlanAsync(edited, ContentHash, CancellationToken.None));
+        var otherContent = await Assert.ThrowsAsync<ReconcilerException>(() => journal.ClaimPlanAsync(planId, "sha256:" + new string('c', 64), CancellationToken.None));
+
+        // Assert
+        Assert.Contains($"plan {edited:D} was not issued by the journal {store.Describe()}", notIssued.Message, StringComparison.Ordinal);
+        Assert.Contains("its content was edited after it was saved", otherContent.Message, StringComparison.Ordinal);
+        var contents = await store.ReadAsync(CancellationToken.None);
+        Assert.DoesNotContain(contents.Entries, e => e.Type == JournalEntry.PlanClaimed);
+    }
+
+    [AzuriteFact]
     public async Task ClaimPlanAsync_EightMachinesAtOnce_ExactlyOneWins()
     {
         // Arrange
         var container = NewContainer();
-        var planId = Guid.NewGuid();
+        var planId = await IssuedPlanAsync(await StoreAsync(container));
         var journals = new List<IApplyJournal>();
         for (var i = 0; i < 8; i++)
         {
@@ -104,7 +147,7 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         {
             try
             {
-                await j.ClaimPlanAsync(planId, CancellationToken.None);
+                await j.ClaimPlanAsync(planId, ContentHash, CancellationToken.None);
                 return true;
             }
             catch (ReconcilerException)
@@ -125,12 +168,12 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         // Arrange
         var container = NewContainer();
         await using var first = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None);
-        await first.ClaimPlanAsync(Guid.NewGuid(), CancellationToken.None);
+        await first.ClaimPlanAsync(await IssuedPlanAsync(await StoreAsync(container)), ContentHash, CancellationToken.None);
         await using var second = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None);
-        var planId = Guid.NewGuid();
+        var planId = await IssuedPlanAsync(await StoreAsync(container));
 
         // Act
-        await second.ClaimPlanAsync(planId, CancellationToken.None);
+        await second.ClaimPlanAsync(planId, ContentHash, CancellationToken.None);
 
         // Assert
         var contents = await (await StoreAsync(container)).ReadAsync(CancellationToken.None);
@@ -208,8 +251,8 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         Assert.DoesNotContain(AzuriteFixture.DevelopmentAccountKey, failure.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Sends the first PUT of a plan marker, then throws as if the connection dropped before the response.</summary>
-    private sealed class LoseFirstMarkerResponse : HttpPipelinePolicy
+    /// <summary>Sends the first PUT of a plan's claim marker (or its issue marker), then throws as if the connection dropped before the response.</summary>
+    private sealed class LoseFirstMarkerResponse(bool issueMarker = false) : HttpPipelinePolicy
     {
         private int _lost;
 
@@ -223,6 +266,7 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
             await ProcessNextAsync(message, pipeline);
             if (message.Request.Method == RequestMethod.Put
                 && message.Request.Uri.Path.Contains(".plans/", StringComparison.Ordinal)
+                && message.Request.Uri.Path.EndsWith(".issued", StringComparison.Ordinal) == issueMarker
                 && message.Response.Status == 201
                 && Interlocked.Exchange(ref _lost, 1) == 0)
             {

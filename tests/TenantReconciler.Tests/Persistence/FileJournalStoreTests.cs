@@ -37,19 +37,19 @@ public sealed class FileJournalStoreTests : IDisposable
     {
         // Arrange
         var path = _temp.File("journal.jsonl");
-        var planId = Guid.NewGuid();
+        var planId = await IssuedPlanAsync(new FileJournalStore(path));
         await using var first = await new FileJournalStore(path).OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None);
-        await first.ClaimPlanAsync(planId, CancellationToken.None);
+        await first.ClaimPlanAsync(planId, ContentHash, CancellationToken.None);
         await using var second = await new FileJournalStore(path).OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None);
 
         // Act
-        var refused = await Assert.ThrowsAsync<ReconcilerException>(() => second.ClaimPlanAsync(planId, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<ReconcilerException>(() => second.ClaimPlanAsync(planId, ContentHash, CancellationToken.None));
 
         // Assert
         Assert.Contains($"plan {planId:D} was already applied", refused.Message, StringComparison.Ordinal);
         Assert.Contains(path, refused.Message, StringComparison.Ordinal);
         var contents = await new FileJournalStore(path).ReadAsync(CancellationToken.None);
-        Assert.Equal(first.ApplyId, Assert.Single(contents.Entries).ApplyId);
+        Assert.Equal(first.ApplyId, Assert.Single(contents.Entries, e => e.Type == JournalEntry.PlanClaimed).ApplyId);
         Assert.Equal(first.ApplyId, contents.ApplyOfPlan(planId)?.ApplyId);
     }
 
@@ -58,7 +58,7 @@ public sealed class FileJournalStoreTests : IDisposable
     {
         // Arrange
         var path = _temp.File("journal.jsonl");
-        var planId = Guid.NewGuid();
+        var planId = await IssuedPlanAsync(new FileJournalStore(path));
         var journals = new List<IApplyJournal>();
         for (var i = 0; i < 8; i++)
         {
@@ -66,7 +66,7 @@ public sealed class FileJournalStoreTests : IDisposable
         }
 
         // Act
-        var claims = journals.Select(j => Task.Run(() => j.ClaimPlanAsync(planId, CancellationToken.None))).ToArray();
+        var claims = journals.Select(j => Task.Run(() => j.ClaimPlanAsync(planId, ContentHash, CancellationToken.None))).ToArray();
         var outcomes = await Task.WhenAll(claims.Select(async c =>
         {
             try
@@ -84,6 +84,60 @@ public sealed class FileJournalStoreTests : IDisposable
         Assert.Equal(1, outcomes.Count(won => won));
         var contents = await new FileJournalStore(path).ReadAsync(CancellationToken.None);
         Assert.Single(contents.Entries, e => e.Type == JournalEntry.PlanClaimed);
+    }
+
+    [Fact]
+    public async Task ClaimPlanAsync_PlanIdNeverIssued_RefusedAndNothingAppended()
+    {
+        // Arrange: issue 15, item 1: an edited planId names a plan this journal never issued.
+        var path = _temp.File("journal.jsonl");
+        var store = new FileJournalStore(path);
+        await IssuedPlanAsync(store);
+        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None);
+        var edited = Guid.NewGuid();
+
+        // Act
+        var refused = await Assert.ThrowsAsync<ReconcilerException>(() => journal.ClaimPlanAsync(edited, ContentHash, CancellationToken.None));
+
+        // Assert
+        Assert.Contains($"plan {edited:D} was not issued by the journal {path}", refused.Message, StringComparison.Ordinal);
+        var contents = await store.ReadAsync(CancellationToken.None);
+        Assert.DoesNotContain(contents.Entries, e => e.Type == JournalEntry.PlanClaimed);
+    }
+
+    [Fact]
+    public async Task ClaimPlanAsync_IssuedWithAnotherContentHash_RefusedAsEdited()
+    {
+        // Arrange
+        var path = _temp.File("journal.jsonl");
+        var store = new FileJournalStore(path);
+        var planId = await IssuedPlanAsync(store);
+        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None);
+
+        // Act
+        var refused = await Assert.ThrowsAsync<ReconcilerException>(() => journal.ClaimPlanAsync(planId, "sha256:" + new string('b', 64), CancellationToken.None));
+
+        // Assert
+        Assert.Contains("its content was edited after it was saved", refused.Message, StringComparison.Ordinal);
+        var contents = await store.ReadAsync(CancellationToken.None);
+        Assert.DoesNotContain(contents.Entries, e => e.Type == JournalEntry.PlanClaimed);
+    }
+
+    [Fact]
+    public async Task IssuePlanAsync_FolderMissing_CreatesItAndRecordsIdAndHash()
+    {
+        // Arrange
+        var path = _temp.File("new/folder/journal.jsonl");
+        var store = new FileJournalStore(path);
+
+        // Act
+        var planId = await IssuedPlanAsync(store);
+
+        // Assert
+        var issue = (await store.ReadAsync(CancellationToken.None)).IssueOf(planId);
+        Assert.NotNull(issue);
+        Assert.Equal(ContentHash, issue.ContentHash);
+        Assert.Equal(ApplyJournal.LocalWriter, issue.Writer);
     }
 
     [Fact]

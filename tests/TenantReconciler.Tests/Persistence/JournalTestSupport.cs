@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using TenantReconciler.Applying;
 using TenantReconciler.Live;
 using TenantReconciler.Persistence;
@@ -10,6 +11,17 @@ namespace TenantReconciler.Tests.Persistence;
 internal static class JournalTestSupport
 {
     public const string ArmEndpoint = "https://management.azure.com";
+
+    /// <summary>The content hash the tests issue their plans with.</summary>
+    public const string ContentHash = "sha256:00000000000000000000000000000000000000000000000000000000000000aa";
+
+    /// <summary>A new plan id, issued in <paramref name="store"/> with <see cref="ContentHash"/> (as <c>plan --out</c> does).</summary>
+    public static async Task<Guid> IssuedPlanAsync(JournalStore store)
+    {
+        var planId = Guid.NewGuid();
+        await store.IssuePlanAsync(planId, ContentHash, new FakeTimeProvider(), CancellationToken.None);
+        return planId;
+    }
 
     /// <summary>A plan of <paramref name="adds"/> adds in registration A.</summary>
     public static Plan AddsPlan(int adds) => new(

@@ -152,7 +152,7 @@ public sealed class ReconcilerTests
     }
 
     [Fact]
-    public async Task ReconcileAsync_RecorderRefusesTheClaim_AlreadyAppliedWithNoWrite()
+    public async Task ReconcileAsync_RecorderRefusesTheClaim_ClaimRefusedWithNoWrite()
     {
         // Arrange
         await using var emulator = await StartEmulatorAsync(Seed());
@@ -162,7 +162,7 @@ public sealed class ReconcilerTests
         var outcome = await Engine(emulator).ReconcileAsync(desired, new ReconcilePolicy { Recorder = new RefusingRecorder() }, CancellationToken.None);
 
         // Assert
-        Assert.Equal(ReconcileStatus.AlreadyApplied, outcome.Status);
+        Assert.Equal(ReconcileStatus.ClaimRefused, outcome.Status);
         Assert.Empty(emulator.CommittedWrites);
     }
 
@@ -193,7 +193,7 @@ public sealed class ReconcilerTests
 
     private sealed class RefusingRecorder : IApplyRecorder
     {
-        public Task BeginAsync(Plan plan, Guid? planId, CancellationToken cancellationToken) => throw new ReconcilerException("plan was already applied.");
+        public Task BeginAsync(Plan plan, ApprovedPlan? approved, CancellationToken cancellationToken) => throw new ReconcilerException("plan was already applied.");
 
         public Task EndAsync(ApplyResult result, CancellationToken cancellationToken) => Task.CompletedTask;
 
