@@ -44,7 +44,7 @@ public static class CommandBoundary
         }
 
         error.WriteLine($"Error: {e.Message}");
-        if (verbosity == Verbosity.Diagnostic && e is CredentialException { Details: { } details })
+        if (verbosity == Verbosity.Diagnostic && (e as CredentialException ?? e.InnerException as CredentialException) is { Details: { } details })
         {
             error.WriteLine(details);
         }

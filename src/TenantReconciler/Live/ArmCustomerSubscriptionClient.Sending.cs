@@ -95,6 +95,11 @@ public sealed partial class ArmCustomerSubscriptionClient
             await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
             return message.Response;
         }
+        catch (TokenUnavailableException e) when (message.ProcessingContext.RetryNumber > 0 && !e.EarlierAttemptSent)
+        {
+            // A retry needed a new token: the attempts before it were sent.
+            throw new TokenUnavailableException(e.CredentialFailure, earlierAttemptSent: true);
+        }
         catch (Exception e) when (IsTransportFailure(e, cancellationToken))
         {
             throw new ArmRequestException(
