@@ -20,11 +20,12 @@ public sealed partial class ArmCustomerSubscriptionClient
         _ => false,
     };
 
+    /// <summary>The response's request id: a header anyone between could write, so sanitised where it enters.</summary>
     private static string? RequestId(Response response) =>
-        response.Headers.TryGetValue(RequestIdHeader, out var value) ? value : null;
+        response.Headers.TryGetValue(RequestIdHeader, out var value) ? OutsideText.Sanitize(value) : null;
 
     private static string CorrelationId(Response response, string sent) =>
-        response.Headers.TryGetValue(CorrelationIdHeader, out var value) && !string.IsNullOrEmpty(value) ? value : sent;
+        response.Headers.TryGetValue(CorrelationIdHeader, out var value) && !string.IsNullOrEmpty(value) ? OutsideText.Sanitize(value) : sent;
 
     private static string Ids(Response response, string correlationId) =>
         $" ({RequestIdHeader}: {RequestId(response) ?? "none"}, {CorrelationIdHeader}: {CorrelationId(response, correlationId)})";
@@ -45,7 +46,7 @@ public sealed partial class ArmCustomerSubscriptionClient
             }
             else
             {
-                return current.Message;
+                return OutsideText.Sanitize(current.Message);
             }
         }
     }
@@ -54,7 +55,7 @@ public sealed partial class ArmCustomerSubscriptionClient
     {
         var (code, text) = CustomerSubscriptionJson.ReadError(response.Content.ToMemory());
         var what = code is null
-            ? $"{response.Status} {response.ReasonPhrase}".TrimEnd()
+            ? $"{response.Status} {OutsideText.Sanitize(response.ReasonPhrase)}".TrimEnd()
             : $"{response.Status} {code}: {text}".TrimEnd();
         var sentence = what.EndsWith('.') ? what : what + ".";
         var hint = ArmErrorHints.HintFor(code) is { } explained ? $" Hint: {explained}"
@@ -93,6 +94,11 @@ public sealed partial class ArmCustomerSubscriptionClient
         {
             await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
             return message.Response;
+        }
+        catch (TokenUnavailableException e) when (message.ProcessingContext.RetryNumber > 0 && !e.EarlierAttemptSent)
+        {
+            // A retry needed a new token: the attempts before it were sent.
+            throw new TokenUnavailableException(e.CredentialFailure, earlierAttemptSent: true);
         }
         catch (Exception e) when (IsTransportFailure(e, cancellationToken))
         {

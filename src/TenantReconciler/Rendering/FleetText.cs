@@ -60,7 +60,7 @@ internal static class FleetText
     /// <summary>One sentence about a flag, in plain text (labels sanitised; the markdown renderer escapes it further).</summary>
     public static string Message(FleetFlag flag, IReadOnlyDictionary<RegistrationRef, string> names)
     {
-        var tenant = flag.Label is null ? $"Tenant {PlanText.Id(flag.TenantId)}" : $"Tenant {PlanText.Id(flag.TenantId)} ({PlanText.Sanitize(flag.Label)})";
+        var tenant = flag.Label is null ? $"Tenant {PlanText.Id(flag.TenantId)}" : $"Tenant {PlanText.Id(flag.TenantId)} ({OutsideText.Sanitize(flag.Label)})";
         if (flag.Kind == FleetFlagKind.LiveNotDesired)
         {
             var where = string.Join(", ", flag.Cells.Select(c => names[c.Registration]));
@@ -68,7 +68,7 @@ internal static class FleetText
             return $"{tenant} is live on {where}, where it is not desired; {elsewhere}.";
         }
 
-        var labels = string.Join(", ", flag.Cells.Select(c => $"“{PlanText.Sanitize(c.Label ?? string.Empty)}” on {names[c.Registration]}"));
+        var labels = string.Join(", ", flag.Cells.Select(c => $"“{OutsideText.Sanitize(c.Label ?? string.Empty)}” on {names[c.Registration]}"));
         return $"{tenant} has different labels: {labels}.";
     }
 

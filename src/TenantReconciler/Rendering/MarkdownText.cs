@@ -112,7 +112,7 @@ internal static class MarkdownText
     /// </summary>
     public static string Escape(string value)
     {
-        var sanitized = PlanText.Sanitize(value);
+        var sanitized = OutsideText.Sanitize(value);
         var builder = new StringBuilder(sanitized.Length + 8);
         foreach (var c in sanitized)
         {
@@ -135,7 +135,7 @@ internal static class MarkdownText
     /// </summary>
     public static string EscapeProse(string value)
     {
-        var sanitized = PlanText.Sanitize(value);
+        var sanitized = OutsideText.Sanitize(value);
         var builder = new StringBuilder(sanitized.Length + 8);
         foreach (var c in sanitized)
         {
