@@ -145,7 +145,7 @@ public static class NativeScenario
         return (stopwatch.Elapsed, peakWorkingSet, process.ExitCode, await stderr);
     }
 
-    /// <summary>Runs <c>watch</c> until each of <paramref name="marks"/> ticks is done (read from /status), and reads its working set then.</summary>
+    /// <summary>Runs <c>watch</c> until each of <paramref name="marks"/> ticks is done (read from /status), and reads its working set while it is parked.</summary>
     private static async Task<(long[] WorkingSets, long[] Ticks)> WatchWorkingSetAsync(string executable, string work, string[] arguments, int[] marks, TimeSpan settle)
     {
         using var process = new Process { StartInfo = Start(executable, work, ["watch", "--listen", "127.0.0.1:0", .. arguments]) };
@@ -174,15 +174,35 @@ public static class NativeScenario
             var reached = new List<long>();
             foreach (var mark in marks)
             {
-                long tick;
-                while ((tick = await LastTickAsync(http)) < mark)
+                (long Tick, bool Busy) state;
+                while ((state = await TickStateAsync(http)).Tick < mark)
                 {
                     await Task.Delay(100);
                 }
 
                 await Task.Delay(settle);
-                workingSets.Add(ProcStatus(process.Id, "VmRSS"));
-                reached.Add(tick);
+
+                // What it holds parked between ticks: the last reading while no tick runs, before the next one starts
+                // (after a large tick the service releases memory before it sleeps).
+                long workingSet = 0;
+                var until = Stopwatch.StartNew();
+                while (until.Elapsed < TimeSpan.FromSeconds(3))
+                {
+                    state = await TickStateAsync(http);
+                    if (!state.Busy)
+                    {
+                        workingSet = ProcStatus(process.Id, "VmRSS");
+                    }
+                    else if (workingSet > 0)
+                    {
+                        break;
+                    }
+
+                    await Task.Delay(50);
+                }
+
+                workingSets.Add(workingSet > 0 ? workingSet : ProcStatus(process.Id, "VmRSS"));
+                reached.Add(state.Tick);
             }
 
             return ([.. workingSets], [.. reached]);
@@ -196,10 +216,13 @@ public static class NativeScenario
         }
     }
 
-    private static async Task<long> LastTickAsync(HttpClient http)
+    /// <summary>The last completed tick's number (0 before the first), and whether a tick is running now.</summary>
+    private static async Task<(long Tick, bool Busy)> TickStateAsync(HttpClient http)
     {
         using var status = JsonDocument.Parse(await http.GetStringAsync(new Uri("/status", UriKind.Relative)));
-        return status.RootElement.GetProperty("lastTick") is { ValueKind: JsonValueKind.Object } last ? last.GetProperty("number").GetInt64() : 0;
+        var tick = status.RootElement.GetProperty("lastTick") is { ValueKind: JsonValueKind.Object } last ? last.GetProperty("number").GetInt64() : 0;
+        var busy = status.RootElement.GetProperty("service").GetProperty("currentTickSeconds").ValueKind != JsonValueKind.Null;
+        return (tick, busy);
     }
 
     private static ProcessStartInfo Start(string executable, string work, string[] arguments)
