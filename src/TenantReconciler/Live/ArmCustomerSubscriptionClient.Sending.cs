@@ -67,7 +67,7 @@ public sealed partial class ArmCustomerSubscriptionClient
         }
 
         return new ArmRequestException(
-            $"{message.Request.Method} {message.Request.Uri} failed: {sentence}{hint}{Ids(response, correlationId)}",
+            $"{message.Request.Method} {SafeUrl.Redact(message.Request.Uri.ToString())} failed: {sentence}{hint}{Ids(response, correlationId)}",
             response.Status,
             code,
             RequestId(response),
@@ -103,7 +103,7 @@ public sealed partial class ArmCustomerSubscriptionClient
         catch (Exception e) when (IsTransportFailure(e, cancellationToken))
         {
             throw new ArmRequestException(
-                $"{message.Request.Method} {message.Request.Uri} failed: no response ({Describe(e)}). "
+                $"{message.Request.Method} {SafeUrl.Redact(message.Request.Uri.ToString())} failed: no response ({Describe(e)}). "
                 + $"({CorrelationIdHeader}: {correlationId})",
                 0,
                 null,
