@@ -117,6 +117,7 @@ public sealed class ArmErrorCodeTests
         [
             "RegistrationNotFound", "BadCustomerSubscriptionId", "InvalidCustomerSubscriptionId", "CustomerSubscriptionNotFound",
             "UnauthorizedCspRegistration", "CustomerSubscriptionsNotAllowed", "InvalidCSPSubscription", "MetadataResolverBadGatewayError",
+            "ScopeLocked", // ARM's own code for a management lock (RegistrationResourceLock), not the resource provider's
         ];
 
         // Act
