@@ -26,6 +26,10 @@ fail() {
 }
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# The JIT build's launcher finds the runtime the SDK runs on, wherever it is installed.
+if [ -z "${DOTNET_ROOT:-}" ] && command -v dotnet >/dev/null 2>&1; then
+  DOTNET_ROOT=$(dirname "$(readlink -f "$(command -v dotnet)")"); export DOTNET_ROOT
+fi
 
 missing=()
 command -v clang >/dev/null 2>&1 || missing+=(clang)

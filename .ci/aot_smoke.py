@@ -15,6 +15,7 @@ Uses loopback only. Prints one line per step and ends with "aot-smoke: N passed,
 
 import argparse
 import difflib
+import hashlib
 import http.server
 import json
 import os
@@ -40,6 +41,7 @@ PORT = re.compile(r"(127\.0\.0\.1|localhost|\[::1\]):\d+")
 DURATION = re.compile(r"\b\d+(?:\.\d+)?(?:E-?\d+)? ?(?:ms|s)\b")
 JSON_NUMBER_FIELDS = re.compile(r'"(durationMs|elapsedMs|duration|elapsed|durationSeconds|pid|processId)":\s*[0-9.eE+-]+')
 WRITER = re.compile(r'"writer":\s*"[^"]*"')
+CONTENT_HASH = re.compile(r'"contentHash":\s*"sha256:[0-9a-f]{64}"')
 
 
 def fixture_guids():
@@ -64,6 +66,7 @@ def normalize(text):
         return ids.setdefault(value.lower(), "<id%d>" % (len(ids) + 1))
 
     text = WRITER.sub('"writer":"<host/pid>"', text)
+    text = CONTENT_HASH.sub('"contentHash":"<content hash>"', text)
     text = GUID.sub(guid, text)
     text = GUID_N.sub(guid, text)
     text = TIMESTAMP.sub("<time>", text)
@@ -265,9 +268,10 @@ class Suite:
             self.expect(0, file=("plan.json", r'"formatVersion"'))
         yield "check", lambda b, w: run(b, w, ["check"] + plan), self.expect(0)
         yield "tenants --live", lambda b, w: run(b, w, ["tenants", "--live", "--emulator", "state.json", "-f", "tenants.yaml"]), self.expect(0)
-        yield "apply plan.json (local journal)", lambda b, w: self.with_files(
-            run(b, w, ["apply", "plan.json", "--parallelism", "1"] + plan), w, "state.json", ".tenant-reconciler/journal.jsonl"), \
-            self.expect(0, stdout=r"Converged", file=(".tenant-reconciler/journal.jsonl", r'"type":"request-finished"'))
+        yield "apply plan.json (local journal)", lambda b, w: self.content_hash(self.with_files(
+            run(b, w, ["apply", "plan.json", "--parallelism", "1"] + plan), w, "state.json", ".tenant-reconciler/journal.jsonl"), w, "plan.json"), \
+            self.expect(0, stdout=r"Converged", file=(".tenant-reconciler/journal.jsonl", r'"type":"request-finished"'),
+                        extra=[("content hash of plan.json", r"^as journalled$")])
         yield "apply plan.json again (refused: applied once)", lambda b, w: run(b, w, ["apply", "plan.json"] + plan), self.expect(1)
         yield "plan after apply (no changes)", lambda b, w: run(b, w, ["plan", "--detailed-exitcode"] + plan), self.expect(0, stdout=r"No changes")
         yield "undo --out undo.plan.json", lambda b, w: self.with_files(
@@ -278,6 +282,9 @@ class Suite:
             self.expect(0)
         yield "apply --auto-approve (Azurite blob journal)", self.apply_blob_journal, self.expect(0, stdout=r"Converged")
         yield "undo from the blob journal", self.undo_blob_journal, self.expect(0, file=("undo-blob.plan.json", r'"undoOf"'))
+        yield "apply undo-blob.plan.json (Azurite blob journal)", lambda b, w: self.with_files(
+            run(b, w, ["apply", "undo-blob.plan.json", "--parallelism", "1", "--emulator", "state.json"] + self.blob_args(b)), w, "state.json"), \
+            self.expect(0)
         yield "import", lambda b, w: run(b, w, ["import", REGISTRATION, "--emulator", "state.json"]), self.expect(0, stdout=r"registrations:")
         yield "emulator + plan --arm-endpoint", self.emulator_and_plan, self.expect(0, stdout=r"Plan: ")
         yield "watch: /healthz, /readyz, /metrics, /status, CloudEvents, SIGTERM", self.watch_cloudevents, \
@@ -289,6 +296,17 @@ class Suite:
     def with_files(self, outcome, work, *names):
         for name in names:
             outcome.files[name] = read(work, name)
+        return outcome
+
+    @staticmethod
+    def content_hash(outcome, work, plan_file):
+        """The plan's content hash as the journal records it must be the SHA-256 of the saved file, its planId zeroed
+        (it covers the plan's time, so it differs by run and is a placeholder in the comparison)."""
+        text = read(work, plan_file)
+        zeroed = re.sub(r'("planId": ")[^"]+(")', r"\g<1>00000000-0000-0000-0000-000000000000\2", text, count=1).rstrip("\n")
+        expected = "sha256:" + hashlib.sha256(zeroed.encode("utf-8")).hexdigest()
+        issued = re.findall(r'"type":"plan-issued"[^\n]*"contentHash":"(sha256:[0-9a-f]{64})"', outcome.files.get(".tenant-reconciler/journal.jsonl", ""))
+        outcome.extra["content hash of " + plan_file] = "as journalled" if expected in issued else "not journalled: %s, journal has %s" % (expected, issued)
         return outcome
 
     @staticmethod
@@ -339,7 +357,7 @@ class Suite:
         listening = watch.wait_for(r"Listening on.*?(http://127\.0\.0\.1:\d+)", watch.stderr_lines)
         if listening is not None:
             base = listening.group(1)
-            self.receiver.wait(path, 1)
+            self.receiver.wait(path, 2)  # drift detected, for each of the two registrations
             status, _, _ = http_get(base + "/healthz")
             outcome.extra["healthz"] = str(status)
             outcome.extra["readyz"] = str(http_get(base + "/readyz")[0])
@@ -347,8 +365,8 @@ class Suite:
             outcome.extra["status"] = "%s %s\n%s" % (status, content_type, body)
             status, content_type, body = http_get(base + "/metrics")
             outcome.extra["metrics (tenant_reconciler_* names)"] = "%s\n%s" % (status, metric_names(body))
-            for i, (_, content_type, body) in enumerate(self.receiver.take(path)):
-                outcome.extra["notification %d" % i] = "%s\n%s" % (content_type, body.decode("utf-8", "replace"))
+            for i, text in enumerate(received(self.receiver.take(path))):
+                outcome.extra["notification %d" % i] = text
         outcome.exit_code = watch.stop(signal.SIGTERM)
         stdout, stderr = watch.output()
         outcome.stdout = stdout
@@ -359,9 +377,9 @@ class Suite:
         path = "/slack/" + self.token(build)
         watch = self.watch(build, work, "slack", path)
         outcome = Outcome(None, "", "")
-        if watch.wait_for(r"Listening on", watch.stderr_lines) is not None and self.receiver.wait(path, 1):
-            for i, (_, content_type, body) in enumerate(self.receiver.take(path)):
-                outcome.extra["slack" if i == 0 else "slack %d" % i] = "%s\n%s" % (content_type, body.decode("utf-8", "replace"))
+        if watch.wait_for(r"Listening on", watch.stderr_lines) is not None and self.receiver.wait(path, 2):
+            for i, text in enumerate(received(self.receiver.take(path))):
+                outcome.extra["slack" if i == 0 else "slack %d" % i] = text
         outcome.exit_code = watch.stop(signal.SIGTERM)
         stdout, stderr = watch.output()
         outcome.stdout = stdout
@@ -447,6 +465,12 @@ class Suite:
                 self.passed += 1
                 print("ok   %s  (native %.2f s, jit %.2f s)" % (name, a.seconds, b.seconds))
         self.receiver.close()
+
+
+def received(requests):
+    """The bodies a receiver got, with their content type, in a stable order: the registrations are reconciled side by
+    side, so which of two events is sent first is not the build's to decide."""
+    return sorted(("%s\n%s" % (content_type, body.decode("utf-8", "replace")) for _, content_type, body in requests), key=normalize)
 
 
 def metric_names(text):
