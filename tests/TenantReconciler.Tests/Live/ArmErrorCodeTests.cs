@@ -116,8 +116,7 @@ public sealed class ArmErrorCodeTests
         string[] documented =
         [
             "RegistrationNotFound", "BadCustomerSubscriptionId", "InvalidCustomerSubscriptionId", "CustomerSubscriptionNotFound",
-            "UnauthorizedCspRegistration", "CustomerSubscriptionsNotAllowed", "InvalidCSPSubscription", "MetadataResolverBadGatewayError",
-            "ScopeLocked", // ARM's own code for a management lock (RegistrationResourceLock), not the resource provider's
+            "UnauthorizedCspRegistration", "CustomerSubscriptionsNotAllowed", "InvalidCSPSubscription", "MetadataResolverBadGatewayError", "ScopeLocked",
         ];
 
         // Act
