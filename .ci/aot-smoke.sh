@@ -4,8 +4,8 @@
 #      framework-dependent fallback ('any'), into a folder feed;
 #   2. installs the tool from that feed into a tool path, as a user does, and checks that it got the native build;
 #   3. publishes the JIT (framework-dependent) build;
-#   4. runs the end-to-end smoke suite (.ci/aot_smoke.py) against the installed native binary, comparing every output
-#      with the JIT build's.
+#   4. runs the end-to-end smoke suite (tests/TenantReconciler.Smoke, a C# console program, built first of all) against
+#      the installed native binary, comparing every output with the JIT build's.
 # Native AOT needs clang and the zlib headers: installed with apt when missing. Takes about 5-8 minutes on 2 cores.
 # Ends with "aot-smoke: N passed, N failed" and exits non-zero on any failure (a failed build counts as one).
 #
@@ -13,7 +13,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-out="${1:-.ci/out/aot}"
+# Absolute: dotnet tool install refuses a relative NUGET_PACKAGES.
+out=$(realpath -m "${1:-.ci/out/aot}")
 feed="$out/feed"
 tools="$out/tools"
 jit="$out/jit"
@@ -34,7 +35,6 @@ fi
 missing=()
 command -v clang >/dev/null 2>&1 || missing+=(clang)
 [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
-command -v python3 >/dev/null 2>&1 || missing+=(python3)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "installing ${missing[*]} for the native build" >&2
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >&2 \
@@ -46,13 +46,17 @@ mkdir -p "$feed"
 log="$out/build.log"
 started=$SECONDS
 
+# 0. The smoke suite itself, first: a suite that does not build fails in seconds, not after the native pack.
+dotnet build tests/TenantReconciler.Smoke -c Release >"$log" 2>&1 \
+  || { tail -n 40 "$log" >&2; fail "the smoke suite (tests/TenantReconciler.Smoke) did not build (see $log)"; }
+
 # 1. The tool package, as it ships. The native pack is the Native AOT publish (the long part).
 echo "aot-smoke: packing the tool (pointer, native linux-x64, framework-dependent any)" >&2
 {
   dotnet pack src/TenantReconciler.Cli -c Release -o "$feed" &&
   dotnet pack src/TenantReconciler.Cli -c Release -r linux-x64 -o "$feed" &&
   dotnet pack src/TenantReconciler.Cli -c Release -r any -p:PublishAot=false -o "$feed"
-} >"$log" 2>&1 || { tail -n 40 "$log" >&2; fail "the tool packages did not build (see $log)"; }
+} >>"$log" 2>&1 || { tail -n 40 "$log" >&2; fail "the tool packages did not build (see $log)"; }
 pointer=$(ls "$feed"/$package.[0-9]*.nupkg 2>/dev/null | head -n 1)
 [ -n "$pointer" ] || fail "no pointer package in $feed"
 version=$(basename "$pointer" .nupkg); version=${version#"$package".}
@@ -84,7 +88,9 @@ dotnet publish src/TenantReconciler.Cli -c Release -p:PublishAot=false -o "$jit"
   || { tail -n 20 "$log" >&2; fail "the JIT publish failed (see $log)"; }
 
 # 4. The smoke suite, against the installed tool's launcher (what a user runs).
-python3 .ci/aot_smoke.py --native "$tools/tenant-reconciler" --jit "$jit/tenant-reconciler" --out "$out/smoke"
+smoke=(--native "$tools/tenant-reconciler" --jit "$jit/tenant-reconciler" --out "$out/smoke")
+[ -z "${AZURITE_BLOB_ENDPOINT:-}" ] || smoke+=(--azurite-endpoint "$AZURITE_BLOB_ENDPOINT")
+dotnet run -c Release --no-build --project tests/TenantReconciler.Smoke -- "${smoke[@]}"
 status=$?
 echo "aot-smoke: $((SECONDS - started)) s in all" >&2
 exit "$status"
