@@ -38,7 +38,7 @@ public static class CommandBoundary
                 error.WriteLine(diagnostic);
             }
 
-            var files = e.Diagnostics.Select(d => d.Location.File).Distinct().ToArray();
+            var files = e.Diagnostics.Select(d => OutsideText.Sanitize(d.Location.File)).Distinct().ToArray();
             error.WriteLine($"Error: {string.Join(", ", files)}: {e.Diagnostics.Count} problem(s) found; nothing was sent to ARM.");
             return;
         }

@@ -25,7 +25,7 @@ public static partial class CredentialErrors
         var messages = Chain(failure).Select(e => Redact(e.Message.Trim())).Where(m => m.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
         var full = string.Join("\n", messages);
         var reason = Reason(messages);
-        var details = full.Length > reason.Length ? string.Join("\n", full.Split('\n').Select(line => PlanText.Sanitize(line.TrimEnd('\r')))) : null;
+        var details = full.Length > reason.Length ? string.Join("\n", full.Split('\n').Select(line => OutsideText.Sanitize(line.TrimEnd('\r')))) : null;
         var paragraph = Paragraph(auth, cloud, scopes, reason);
         if (reason.Contains("AADSTS700213", StringComparison.Ordinal) || reason.Contains("AADSTS70021:", StringComparison.Ordinal))
         {
@@ -109,7 +109,7 @@ public static partial class CredentialErrors
             reason = head;
         }
 
-        reason = PlanText.Sanitize(reason);
+        reason = OutsideText.Sanitize(reason);
         return reason.Length <= MaxReasonLength ? reason : reason[..(MaxReasonLength - 1)] + "…";
     }
 

@@ -23,7 +23,7 @@ public static class ApplyOutcomeReport
                 return ExitCodes.Error;
 
             case ReconcileStatus.Suspended:
-                error.WriteLine($"Error: {outcome.Desired?.SourcePath} sets 'suspend: true': nothing was changed in any registration. Remove it to resume writes, or pass --ignore-suspend for this run.");
+                error.WriteLine($"Error: {OutsideText.Sanitize(outcome.Desired?.SourcePath)} sets 'suspend: true': nothing was changed in any registration. Remove it to resume writes, or pass --ignore-suspend for this run.");
                 return ExitCodes.Error;
 
             case ReconcileStatus.GuardRefused:

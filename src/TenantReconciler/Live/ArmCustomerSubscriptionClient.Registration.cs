@@ -157,7 +157,7 @@ public sealed partial class ArmCustomerSubscriptionClient
         }
         catch (JsonException e)
         {
-            throw new ArmResponseFormatException("InvalidResponse", $"the body is not valid JSON ({e.Message})", e);
+            throw new ArmResponseFormatException("InvalidResponse", $"the body is not valid JSON ({OutsideText.Sanitize(e.Message)})", e);
         }
 
         using (document)
@@ -184,6 +184,7 @@ public sealed partial class ArmCustomerSubscriptionClient
         }
     }
 
+    /// <summary>A string ARM sent (shown by <c>check</c>): sanitised where it enters.</summary>
     private static string? StringOf(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? OutsideText.Sanitize(value.GetString()) : null;
 }

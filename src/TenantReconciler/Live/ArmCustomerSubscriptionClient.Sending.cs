@@ -20,11 +20,12 @@ public sealed partial class ArmCustomerSubscriptionClient
         _ => false,
     };
 
+    /// <summary>The response's request id: a header anyone between could write, so sanitised where it enters.</summary>
     private static string? RequestId(Response response) =>
-        response.Headers.TryGetValue(RequestIdHeader, out var value) ? value : null;
+        response.Headers.TryGetValue(RequestIdHeader, out var value) ? OutsideText.Sanitize(value) : null;
 
     private static string CorrelationId(Response response, string sent) =>
-        response.Headers.TryGetValue(CorrelationIdHeader, out var value) && !string.IsNullOrEmpty(value) ? value : sent;
+        response.Headers.TryGetValue(CorrelationIdHeader, out var value) && !string.IsNullOrEmpty(value) ? OutsideText.Sanitize(value) : sent;
 
     private static string Ids(Response response, string correlationId) =>
         $" ({RequestIdHeader}: {RequestId(response) ?? "none"}, {CorrelationIdHeader}: {CorrelationId(response, correlationId)})";
@@ -45,7 +46,7 @@ public sealed partial class ArmCustomerSubscriptionClient
             }
             else
             {
-                return current.Message;
+                return OutsideText.Sanitize(current.Message);
             }
         }
     }
@@ -54,7 +55,7 @@ public sealed partial class ArmCustomerSubscriptionClient
     {
         var (code, text) = CustomerSubscriptionJson.ReadError(response.Content.ToMemory());
         var what = code is null
-            ? $"{response.Status} {response.ReasonPhrase}".TrimEnd()
+            ? $"{response.Status} {OutsideText.Sanitize(response.ReasonPhrase)}".TrimEnd()
             : $"{response.Status} {code}: {text}".TrimEnd();
         var sentence = what.EndsWith('.') ? what : what + ".";
         var hint = ArmErrorHints.HintFor(code) is { } explained ? $" Hint: {explained}"
@@ -66,7 +67,7 @@ public sealed partial class ArmCustomerSubscriptionClient
         }
 
         return new ArmRequestException(
-            $"{message.Request.Method} {message.Request.Uri} failed: {sentence}{hint}{Ids(response, correlationId)}",
+            $"{message.Request.Method} {SafeUrl.Redact(message.Request.Uri.ToString())} failed: {sentence}{hint}{Ids(response, correlationId)}",
             response.Status,
             code,
             RequestId(response),
@@ -102,7 +103,7 @@ public sealed partial class ArmCustomerSubscriptionClient
         catch (Exception e) when (IsTransportFailure(e, cancellationToken))
         {
             throw new ArmRequestException(
-                $"{message.Request.Method} {message.Request.Uri} failed: no response ({Describe(e)}). "
+                $"{message.Request.Method} {SafeUrl.Redact(message.Request.Uri.ToString())} failed: no response ({Describe(e)}). "
                 + $"({CorrelationIdHeader}: {correlationId})",
                 0,
                 null,

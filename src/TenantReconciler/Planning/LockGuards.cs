@@ -29,8 +29,8 @@ public static class LockGuards
     public static string Describe(RegistrationRef registration, ManagementLock managementLock)
     {
         ArgumentNullException.ThrowIfNull(managementLock);
-        var notes = string.IsNullOrWhiteSpace(managementLock.Notes) ? string.Empty : $"; notes: \"{PlanText.Sanitize(managementLock.Notes.Trim())}\"";
-        return $"lock {PlanText.Sanitize(managementLock.Name)} ({managementLock.Level}, {managementLock.Where(registration)}) refuses {managementLock.Refuses}{notes}";
+        var notes = string.IsNullOrWhiteSpace(managementLock.Notes) ? string.Empty : $"; notes: \"{OutsideText.Sanitize(managementLock.Notes.Trim())}\"";
+        return $"lock {OutsideText.Sanitize(managementLock.Name)} ({managementLock.Level}, {managementLock.Where(registration)}) refuses {managementLock.Refuses}{notes}";
     }
 
     /// <summary>One warning per lock that refuses a change of its registration's plan, in plan order.</summary>
@@ -67,6 +67,6 @@ public static class LockGuards
             count,
             $"registration {registration.Name}: {Describe(registration, managementLock)}. ARM will refuse the plan's {count} {what} with 409 ScopeLocked, "
             + "and apply stops that registration's writes at the first refusal.",
-            $"remove the lock {PlanText.Sanitize(managementLock.Name)} for the apply and put it back after (az lock delete / az lock create), or take those changes out of tenants.yaml");
+            $"remove the lock {OutsideText.Sanitize(managementLock.Name)} for the apply and put it back after (az lock delete / az lock create), or take those changes out of tenants.yaml");
     }
 }

@@ -210,7 +210,7 @@ public static class Preflight
                 $"{text}: ARM will refuse {refused} change(s) that the file plans here (409 ScopeLocked)")
             {
                 ErrorCode = ArmErrorHints.ScopeLocked,
-                Fix = $"Remove the lock {Rendering.PlanText.Sanitize(held.Name)} for the apply and put it back after (az lock delete / az lock create), or take those changes out of the file.",
+                Fix = $"Remove the lock {OutsideText.Sanitize(held.Name)} for the apply and put it back after (az lock delete / az lock create), or take those changes out of the file.",
             };
         }
     }

@@ -113,7 +113,7 @@ public sealed class FleetTextRenderer : IFleetRenderer
             return string.Empty;
         }
 
-        var text = PlanText.Sanitize(label);
+        var text = OutsideText.Sanitize(label);
         if (text.Length <= MaxLabelWidth)
         {
             return text;

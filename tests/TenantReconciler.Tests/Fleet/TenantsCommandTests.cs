@@ -94,7 +94,7 @@ public sealed class TenantsCommandTests
         // Assert
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.StartsWith("<!-- tenant-reconciler:tenants -->\n", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains($"> - Tenant {Contoso} (Contoso) has different labels: “Contoso” on azurestack-8f3e1b2c, “Contoso Ltd” on azurestack-2d4c6e8a.", result.Stdout);
+        Assert.Contains($"> - Tenant {Contoso} (`Contoso`) has different labels: “`Contoso`” on `azurestack-8f3e1b2c`, “`Contoso Ltd`” on `azurestack-2d4c6e8a`.", result.Stdout);
     }
 
     [Fact]
