@@ -220,7 +220,7 @@ public static class WatchScenario
     }
 
     /// <summary><c>tenant-reconciler emulator</c> as a child process; its first stdout line is its URL.</summary>
-    private sealed class EmulatorProcess : IDisposable
+    internal sealed class EmulatorProcess : IDisposable
     {
         private readonly Process _process;
 

@@ -48,6 +48,8 @@ public sealed class FleetMarkdownRenderer : IFleetRenderer
         var moreReserve = MoreFlags(int.MaxValue).Length + MoreTenants(int.MaxValue, int.MaxValue).Length;
         var budget = _characterLimit - 1 - head.Length - legend.Length - tableHead.Length - moreReserve - FlagsHeader.Length;
 
+        var columnNames = FleetText.ColumnNames(view.Registrations);
+
         // 1. Every row with drift a plan would correct (~ or −): at full length, else all shortened, else as many as fit.
         var shown = new string?[view.Rows.Count];
         var drift = new List<int>();
@@ -57,15 +59,15 @@ public sealed class FleetMarkdownRenderer : IFleetRenderer
             if (HasDrift(view.Rows[i]))
             {
                 drift.Add(i);
-                full += Row(view.Rows[i], withLabel: true).Length;
-                compact += Row(view.Rows[i], withLabel: false).Length;
+                full += Row(view.Rows[i], withLabel: true, columnNames).Length;
+                compact += Row(view.Rows[i], withLabel: false, columnNames).Length;
             }
         }
 
         var withLabel = full <= budget;
         foreach (var i in drift)
         {
-            var line = Row(view.Rows[i], withLabel);
+            var line = Row(view.Rows[i], withLabel, columnNames);
             if (line.Length > budget)
             {
                 break;
@@ -101,7 +103,7 @@ public sealed class FleetMarkdownRenderer : IFleetRenderer
                 continue;
             }
 
-            var line = Row(view.Rows[i], withLabel: true);
+            var line = Row(view.Rows[i], withLabel: true, columnNames);
             if (line.Length > budget)
             {
                 break;
@@ -150,7 +152,7 @@ public sealed class FleetMarkdownRenderer : IFleetRenderer
     }
 
     /// <summary>A row with a cell that a plan would change: live on another subscription (~), or live and not desired (−).</summary>
-    private static bool HasDrift(FleetRow row) => row.Cells.Any(c => c.Status is CellStatus.Different or CellStatus.LiveNotDesired);
+    private static bool HasDrift(FleetRow row) => row.Present.Any(c => c.Status is CellStatus.Different or CellStatus.LiveNotDesired);
 
     private const string FlagsHeader = "\n> [!NOTE]\n> **For information** (nothing is wrong with the desired state because of these):\n";
 
@@ -161,6 +163,11 @@ public sealed class FleetMarkdownRenderer : IFleetRenderer
 
     private static string TableHead(FleetView view)
     {
+        if (!FleetText.IsMatrix(view))
+        {
+            return "| Tenant | Label | Registration | Cell |\n| --- | --- | --- | --- |\n";
+        }
+
         var names = FleetText.ColumnNames(view.Registrations);
         var builder = new StringBuilder("| Tenant | Label |");
         foreach (var name in names)
@@ -177,18 +184,40 @@ public sealed class FleetMarkdownRenderer : IFleetRenderer
         return builder.Append('\n').ToString();
     }
 
-    /// <summary>One tenant's row; <paramref name="withLabel"/> false is the shortened row (no label) that lets every drift row fit.</summary>
-    private static string Row(FleetRow row, bool withLabel)
+    /// <summary>
+    /// One tenant's lines: a row of the matrix, or (past <see cref="FleetText.MatrixColumns"/> registrations) one line per
+    /// cell that exists, the tenant and its label on the first. <paramref name="withLabel"/> false is the shortened form
+    /// (no label) that lets every drift row fit.
+    /// </summary>
+    private static string Row(FleetRow row, bool withLabel, string[] names)
     {
-        var builder = new StringBuilder(64 + (row.Cells.Count * 48))
-            .Append("| `").Append(PlanText.Id(row.TenantId)).Append("` | ")
-            .Append(row.Label is null || !withLabel ? string.Empty : MarkdownText.Label(row.Label)).Append(" |");
-        foreach (var cell in row.Cells)
+        var label = row.Label is null || !withLabel ? string.Empty : MarkdownText.Label(row.Label);
+        var builder = new StringBuilder(96 + (row.Present.Count * 96));
+        if (row.Columns <= FleetText.MatrixColumns)
         {
-            var text = FleetText.Cell(cell, static id => $"`{PlanText.Id(id)}`");
-            builder.Append(' ').Append(cell.Status == CellStatus.Different ? "\\" + text : text).Append(" |");
+            builder.Append("| `").Append(PlanText.Id(row.TenantId)).Append("` | ").Append(label).Append(" |");
+            foreach (var cell in row.Cells)
+            {
+                builder.Append(' ').Append(Cell(cell)).Append(" |");
+            }
+
+            return builder.Append('\n').ToString();
         }
 
-        return builder.Append('\n').ToString();
+        var first = true;
+        foreach (var cell in row.Present)
+        {
+            builder.Append(first ? $"| `{PlanText.Id(row.TenantId)}` | {label} |" : "|  |  |")
+                .Append(" `").Append(names[cell.Column]).Append("` | ").Append(Cell(cell)).Append(" |\n");
+            first = false;
+        }
+
+        return builder.ToString();
+    }
+
+    private static string Cell(FleetCell cell)
+    {
+        var text = FleetText.Cell(cell, static id => $"`{PlanText.Id(id)}`");
+        return cell.Status == CellStatus.Different ? "\\" + text : text;
     }
 }

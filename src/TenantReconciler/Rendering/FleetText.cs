@@ -8,6 +8,11 @@ internal static class FleetText
 {
     public const string Legend = "✔ in place; ~ different subscription; + desired, not live; − live, not desired";
 
+    /// <summary>Up to this many registrations the view is a matrix (a column each); past it, a list of the cells that exist.</summary>
+    public const int MatrixColumns = 8;
+
+    public static bool IsMatrix(FleetView view) => view.Registrations.Count <= MatrixColumns;
+
     /// <summary>✔, ~, + or − (U+2212).</summary>
     public static string Symbol(CellStatus status) => status switch
     {
