@@ -20,6 +20,29 @@ public sealed partial class ArmCustomerSubscriptionClient
         _ => false,
     };
 
+    /// <summary>
+    /// True when the TLS handshake failed (the endpoint's certificate is not trusted, or TLS itself failed): no retry
+    /// will change that, so it is neither retried (<see cref="ArmRetryPolicy"/>) nor transient.
+    /// </summary>
+    internal static bool IsTlsFailure(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is System.Security.Authentication.AuthenticationException
+                || current is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError })
+            {
+                return true;
+            }
+
+            if (current is AggregateException aggregate && aggregate.InnerExceptions.Any(IsTlsFailure))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static string? RequestId(Response response) =>
         response.Headers.TryGetValue(RequestIdHeader, out var value) ? value : null;
 
@@ -93,6 +116,18 @@ public sealed partial class ArmCustomerSubscriptionClient
         {
             await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
             return message.Response;
+        }
+        catch (Exception e) when (IsTlsFailure(e))
+        {
+            throw new ArmRequestException(
+                $"{message.Request.Method} {message.Request.Uri} failed: the TLS handshake failed ({Describe(e)}). "
+                + $"The endpoint's certificate is not trusted: pass --ca-cert FILE for this endpoint (the emulator's --cert-out, or your private CA's certificate). "
+                + $"({CorrelationIdHeader}: {correlationId})",
+                0,
+                ArmRequestException.TlsFailureCode,
+                null,
+                correlationId,
+                e);
         }
         catch (Exception e) when (IsTransportFailure(e, cancellationToken))
         {

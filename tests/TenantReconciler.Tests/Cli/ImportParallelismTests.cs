@@ -62,7 +62,7 @@ public sealed class ImportParallelismTests
 
         // Assert
         Assert.NotEqual(0, import.ExitCode);
-        Assert.Contains("--parallelism must be between 1 and 64.", import.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"--parallelism must be a whole number from 1 to 64, not '{value}'.", import.Stderr, StringComparison.Ordinal);
         Assert.Empty(bed.Emulator.Requests);
     }
 
