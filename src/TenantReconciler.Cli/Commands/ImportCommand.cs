@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using TenantReconciler.Cli.Commands.Options;
 using TenantReconciler.Cli.Composition;
+using TenantReconciler.Cli.Output;
 using TenantReconciler.Desired;
 using TenantReconciler.Live;
 using TenantReconciler.Persistence;
@@ -156,8 +157,8 @@ public sealed class ImportCommand(IOContext io, ArmSessionFactory sessions)
         }
 
         io.Error.WriteLine(arguments.Output is null
-            ? $"Imported {mappings} tenant mapping(s) of {live.Count} registration(s). Save it as tenants.yaml and add a 'name:' to each tenant; 'tenant-reconciler plan' shows no changes."
-            : $"Imported {mappings} tenant mapping(s) of {live.Count} registration(s) to {arguments.Output}. Add a 'name:' to each tenant; 'tenant-reconciler plan -f {arguments.Output}' shows no changes.");
+            ? $"Imported {mappings} tenant mapping(s) of {live.Count} registration(s). Save it as tenants.yaml and add a 'name:' to each tenant; '{NextStep.Command(arguments.Connection, "plan")}' shows no changes."
+            : $"Imported {mappings} tenant mapping(s) of {live.Count} registration(s) to {arguments.Output}. Add a 'name:' to each tenant; '{NextStep.Command(arguments.Connection, "plan", "-f", arguments.Output)}' shows no changes.");
         return ExitCodes.Success;
     }
 

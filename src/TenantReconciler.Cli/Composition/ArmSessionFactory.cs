@@ -80,6 +80,12 @@ public sealed class ArmSessionFactory
 
         var connection = ArmConnections.ForCloud(desired.Cloud, desired.ApiVersion, endpoint, trusted);
         var credential = _credentials.Create(auth, desired.Cloud, connection.Endpoint);
+        if (arguments.Auth is null && credential is ExplainedCredential explained && ArmConnections.IsLoopback(connection.Endpoint))
+        {
+            // No --auth, and a loopback endpoint: the emulator's, most likely; the paragraph says --auth emulator first.
+            credential = explained.ForLoopback(connection.Endpoint);
+        }
+
         // --application-id (watch replicas): the User-Agent prefix, so ARM's activity log tells the writers apart.
         var effective = arguments.ApplicationId is { } applicationId ? settings with { ApplicationId = applicationId } : settings;
         var pipeline = ArmCustomerSubscriptionClient.CreatePipeline(credential, connection, effective);
