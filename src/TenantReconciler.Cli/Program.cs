@@ -44,9 +44,16 @@ public static class Program
         Out = new AnsiConsoleOutput(writer),
     });
 
-    /// <summary>Runs the CLI in process. Tests call this with string writers and their own services.</summary>
+    /// <summary>
+    /// Runs the CLI in process. Tests call this with string writers and their own services. Stdout and stderr are
+    /// wrapped in <see cref="SanitizingWriter"/>; the terminal's consoles write only markup built from sanitised text.
+    /// </summary>
     public static Task<int> RunAsync(string[] args, IOContext io, Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(io);
+
+        // The one seam for what is printed: every character of stdout and stderr passes OutsideText.
+        io = io with { Output = SanitizingWriter.Wrap(io.Output), Error = SanitizingWriter.Wrap(io.Error) };
         var root = CommandLine.Build(io, verbosity => BuildHost(io, verbosity, configureServices));
         // No response files: '@x' is a value like any other (a replica id, a file name), never a file to expand.
         var parseResult = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

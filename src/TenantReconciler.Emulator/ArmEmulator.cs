@@ -217,8 +217,11 @@ public sealed class ArmEmulator : IAsyncDisposable
         }
 
         app.Use((context, next) => context.GetEndpoint() is null ? CustomerSubscriptionsApi.NotFoundAsync(context) : next(context));
+        var locks = new ManagementLocksApi(store);
+        app.Use(locks.EnforceAsync);
         app.Use(new ResourceProviderErrors(store).CheckAsync);
         app.Map(RegistrationsApi.Route, new RegistrationsApi(store).HandleAsync);
+        app.Map(ManagementLocksApi.Route, locks.HandleAsync);
         app.Map(CustomerSubscriptionsApi.CollectionRoute, api.HandleCollectionAsync);
         app.Map(CustomerSubscriptionsApi.ItemRoute, api.HandleItemAsync);
         return app;

@@ -136,7 +136,7 @@ internal sealed class ArmFrontDoor(EmulatorOptions options, RequestLog log)
         return next(context);
     }
 
-    /// <summary>Every request needs a supported <c>api-version</c>.</summary>
+    /// <summary>Every request needs a supported <c>api-version</c> (<c>2016-09-01</c> for management locks).</summary>
     public Task CheckApiVersionAsync(HttpContext context, RequestDelegate next)
     {
         var values = context.Request.Query["api-version"];
@@ -149,12 +149,13 @@ internal sealed class ArmFrontDoor(EmulatorOptions options, RequestLog log)
         }
 
         var requested = values.Count == 1 ? values[0]! : values.ToString();
-        if (values.Count > 1 || !ArmEmulator.SupportedApiVersions.Contains(requested, StringComparer.OrdinalIgnoreCase))
+        IReadOnlyList<string> supported = ManagementLocksApi.IsLocksPath(context.Request.Path) ? [ManagementLocksApi.ApiVersion] : ArmEmulator.SupportedApiVersions;
+        if (values.Count > 1 || !supported.Contains(requested, StringComparer.OrdinalIgnoreCase))
         {
             return ArmResponses.WriteErrorAsync(context, new ArmError(
                 StatusCodes.Status400BadRequest,
                 "InvalidApiVersionParameter",
-                $"The api-version '{requested}' is invalid. The supported versions are '{string.Join(",", ArmEmulator.SupportedApiVersions)}'."));
+                $"The api-version '{requested}' is invalid. The supported versions are '{string.Join(",", supported)}'."));
         }
 
         return next(context);

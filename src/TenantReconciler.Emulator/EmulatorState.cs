@@ -50,6 +50,22 @@ public sealed record EmulatorRegistration
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public List<EmulatorCustomerSubscriptionError>? CustomerSubscriptionErrors { get; init; }
 
+    /// <summary>
+    /// ARM management locks on the registration (or, by <see cref="EmulatorLock.Scope"/>, on its resource group or
+    /// subscription, which then hold for every registration there). A <c>CanNotDelete</c> lock answers a DELETE of a
+    /// customer subscription with 409 <c>ScopeLocked</c>; a <c>ReadOnly</c> lock a PUT too. Listed at
+    /// <c>{registration}/providers/Microsoft.Authorization/locks?api-version=2016-09-01</c>.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<EmulatorLock>? Locks { get; init; }
+
+    /// <summary>
+    /// True: the caller lacks <c>Microsoft.Authorization/locks/read</c> here, so listing the locks answers 403
+    /// <c>AuthorizationFailed</c> (the locks still hold).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool LocksUnreadable { get; init; }
+
     internal string EffectiveBillingModel => string.IsNullOrEmpty(BillingModel) ? DefaultBillingModel : BillingModel;
 }
 
@@ -84,4 +100,35 @@ public sealed record EmulatorCustomerSubscriptionError
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? Times { get; init; }
+}
+
+/// <summary>One ARM management lock (<c>Microsoft.Authorization/locks</c>), as <c>Set-AzsRegistration</c> puts one.</summary>
+public sealed record EmulatorLock
+{
+    public const string CanNotDelete = "CanNotDelete";
+    public const string ReadOnly = "ReadOnly";
+
+    /// <summary>Where the lock sits: the registration itself.</summary>
+    public const string RegistrationScope = "registration";
+
+    /// <summary>Where the lock sits: the registration's resource group.</summary>
+    public const string ResourceGroupScope = "resourceGroup";
+
+    /// <summary>Where the lock sits: the registration's subscription.</summary>
+    public const string SubscriptionScope = "subscription";
+
+    /// <summary>The lock's name, e.g. <c>RegistrationResourceLock</c>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary><c>CanNotDelete</c> or <c>ReadOnly</c>.</summary>
+    public required string Level { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Notes { get; init; }
+
+    /// <summary><c>registration</c> (null, the default), <c>resourceGroup</c> or <c>subscription</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Scope { get; init; }
+
+    internal bool BlocksPut => string.Equals(Level, ReadOnly, StringComparison.OrdinalIgnoreCase);
 }

@@ -12,7 +12,19 @@ internal sealed record RegistrationView(
     string BillingModel,
     string? CloudId,
     string? ObjectId,
-    IReadOnlyList<EmulatorCustomerSubscriptionError> Errors);
+    IReadOnlyList<EmulatorCustomerSubscriptionError> Errors)
+{
+    /// <summary>The locks that hold for the registration: its own, and those on its resource group and subscription.</summary>
+    public IReadOnlyList<HeldLock> Locks { get; init; } = [];
+
+    public bool LocksUnreadable { get; init; }
+}
+
+/// <summary>A lock and the id of the scope it sits on.</summary>
+internal sealed record HeldLock(EmulatorLock Lock, string ScopeId)
+{
+    public string Id => $"{ScopeId}/providers/Microsoft.Authorization/locks/{Lock.Name}";
+}
 
 /// <summary>One customer subscription: <see cref="Key"/> is the subscription GUID in upper case, as ARM shows it.</summary>
 internal sealed record StoredMapping(string Key, string TenantId);
@@ -106,7 +118,11 @@ internal sealed class EmulatorStore
                 registration.EffectiveBillingModel,
                 registration.CloudId,
                 registration.ObjectId,
-                [.. registration.CustomerSubscriptionErrors ?? []]);
+                [.. registration.CustomerSubscriptionErrors ?? []])
+            {
+                Locks = HeldLocks(state, registration),
+                LocksUnreadable = registration.LocksUnreadable,
+            };
         }
     }
 
@@ -246,6 +262,41 @@ internal sealed class EmulatorStore
             && string.Equals(r.ResourceGroup, address.ResourceGroup, StringComparison.OrdinalIgnoreCase)
             && string.Equals(r.Name, address.Name, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>
+    /// The registration's own locks, and the resource-group and subscription locks that any registration of the state
+    /// declares for its resource group or subscription (a parent's lock holds for all its children), once each.
+    /// </summary>
+    private static List<HeldLock> HeldLocks(EmulatorState state, EmulatorRegistration registration)
+    {
+        var held = new List<HeldLock>();
+        foreach (var other in state.Registrations)
+        {
+            var sameSubscription = SameSubscription(other.SubscriptionId, registration.SubscriptionId);
+            var sameGroup = sameSubscription && string.Equals(other.ResourceGroup, registration.ResourceGroup, StringComparison.OrdinalIgnoreCase);
+            foreach (var declared in other.Locks ?? [])
+            {
+                var scope = declared.Scope ?? EmulatorLock.RegistrationScope;
+                string? scopeId =
+                    string.Equals(scope, EmulatorLock.SubscriptionScope, StringComparison.OrdinalIgnoreCase) && sameSubscription
+                        ? $"/subscriptions/{other.SubscriptionId}"
+                    : string.Equals(scope, EmulatorLock.ResourceGroupScope, StringComparison.OrdinalIgnoreCase) && sameGroup
+                        ? $"/subscriptions/{other.SubscriptionId}/resourceGroups/{other.ResourceGroup}"
+                    : string.Equals(scope, EmulatorLock.RegistrationScope, StringComparison.OrdinalIgnoreCase) && ReferenceEquals(other, registration)
+                        ? RegistrationId(registration)
+                    : null;
+                if (scopeId is not null && !held.Exists(h => string.Equals(h.Id, $"{scopeId}/providers/Microsoft.Authorization/locks/{declared.Name}", StringComparison.OrdinalIgnoreCase)))
+                {
+                    held.Add(new HeldLock(declared, scopeId));
+                }
+            }
+        }
+
+        return held;
+    }
+
+    private static string RegistrationId(EmulatorRegistration registration) =>
+        $"/subscriptions/{registration.SubscriptionId}/resourceGroups/{registration.ResourceGroup}/providers/Microsoft.AzureStack/registrations/{registration.Name}";
+
     private static RegistrationPath PathOf(EmulatorRegistration registration) =>
         new(registration.SubscriptionId, registration.ResourceGroup, registration.Name);
 
@@ -276,6 +327,7 @@ internal sealed class EmulatorStore
             {
                 CustomerSubscriptions = [.. r.CustomerSubscriptions ?? []], // absent from a hand-written file
                 CustomerSubscriptionErrors = r.CustomerSubscriptionErrors is null ? null : [.. r.CustomerSubscriptionErrors],
+                Locks = r.Locks is null ? null : [.. r.Locks],
             })
             .ToList(),
     };

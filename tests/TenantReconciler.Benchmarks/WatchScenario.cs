@@ -121,7 +121,7 @@ public static class WatchScenario
         return path;
     }
 
-    private static EmulatorState ConvergedState(Shape shape) => new()
+    internal static EmulatorState ConvergedState(Shape shape) => new()
     {
         Registrations = Enumerable.Range(0, shape.Registrations).Select(r => new EmulatorRegistration
         {
@@ -134,7 +134,7 @@ public static class WatchScenario
         }).ToList(),
     };
 
-    private static string DesiredYaml(Shape shape)
+    internal static string DesiredYaml(Shape shape)
     {
         var yaml = new System.Text.StringBuilder("registrations:\n");
         for (var r = 0; r < shape.Registrations; r++)
@@ -220,7 +220,7 @@ public static class WatchScenario
     }
 
     /// <summary><c>tenant-reconciler emulator</c> as a child process; its first stdout line is its URL.</summary>
-    private sealed class EmulatorProcess : IDisposable
+    internal sealed class EmulatorProcess : IDisposable
     {
         private readonly Process _process;
 

@@ -14,7 +14,7 @@ public sealed record CheckArguments(IReadOnlyList<string> Files, ConnectionArgum
 /// <summary>
 /// <c>check</c>: the pre-flight. It writes nothing, and reports one line per check: the file is valid; <c>--auth</c>
 /// gets a token for the cloud's audience; the endpoint answers; each registration exists, allows customer
-/// subscriptions and can be listed (<see cref="Preflight"/>). A check whose premise failed is shown as skipped.
+/// subscriptions and can be listed, and the management locks that hold for it (<see cref="Preflight"/>). A check whose premise failed is shown as skipped.
 /// Exit 0 when every check passed, 1 otherwise.
 /// </summary>
 public sealed class CheckCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials)
@@ -23,7 +23,7 @@ public sealed class CheckCommand(IOContext io, ArmSessionFactory sessions, Crede
     {
         var file = CommonOptions.File();
         var connection = new ConnectionOptions();
-        var command = new Command("check", "Pre-flight: the file, the credential, the endpoint, and each registration (exists, allows customer subscriptions, can be listed). Writes nothing.")
+        var command = new Command("check", "Pre-flight: the file, the credential, the endpoint, and each registration (exists, allows customer subscriptions, can be listed, its locks). Writes nothing.")
         {
             file,
         };
@@ -78,7 +78,7 @@ public sealed class CheckCommand(IOContext io, ArmSessionFactory sessions, Crede
 
             var registrations = session.Client as IRegistrationClient
                 ?? throw new InvalidOperationException($"{session.Client.GetType().Name} cannot read registrations.");
-            await foreach (var result in Preflight.CheckArmAsync(session.Connection.Endpoint, registrations, session.Client, names, cancellationToken))
+            await foreach (var result in Preflight.CheckArmAsync(session.Connection.Endpoint, registrations, session.Client, names, desired.Registrations, cancellationToken))
             {
                 report.Write(result);
             }

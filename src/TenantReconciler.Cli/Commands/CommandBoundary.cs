@@ -38,13 +38,13 @@ public static class CommandBoundary
                 error.WriteLine(diagnostic);
             }
 
-            var files = e.Diagnostics.Select(d => d.Location.File).Distinct().ToArray();
+            var files = e.Diagnostics.Select(d => OutsideText.Sanitize(d.Location.File)).Distinct().ToArray();
             error.WriteLine($"Error: {string.Join(", ", files)}: {e.Diagnostics.Count} problem(s) found; nothing was sent to ARM.");
             return;
         }
 
         error.WriteLine($"Error: {e.Message}");
-        if (verbosity == Verbosity.Diagnostic && e is CredentialException { Details: { } details })
+        if (verbosity == Verbosity.Diagnostic && (e as CredentialException ?? e.InnerException as CredentialException) is { Details: { } details })
         {
             error.WriteLine(details);
         }

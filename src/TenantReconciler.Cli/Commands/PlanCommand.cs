@@ -30,7 +30,7 @@ public sealed record PlanArguments(IReadOnlyList<string> Files, string Output, b
 /// <summary>
 /// <c>plan</c>: the engine with nothing permitted to write, so that plan, apply and watch judge the same plan with the same
 /// guards. The plan goes to stdout; the guards apply would trip go to stderr, so a reviewer sees them on the pull
-/// request. With <c>--out</c>, also a saved plan for <c>apply PLANFILE</c>, issued in the journal (<c>--journal</c>, the
+/// request, and so do the management locks that would refuse a planned change (read for the registrations with changes). With <c>--out</c>, also a saved plan for <c>apply PLANFILE</c>, issued in the journal (<c>--journal</c>, the
 /// one apply uses) with the SHA-256 of its content, so that apply accepts exactly that file, once.
 /// </summary>
 public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time)
@@ -94,8 +94,14 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
 
         var suspended = desired.Suspend && !arguments.IgnoreSuspend && plan.HasChanges;
         var applyWillRefuse = suspended || outcome.Violations.Count > 0;
-        PlanOutput.Render(io, renderer, plan, outcome.Violations);
+
+        // Management locks that would refuse planned changes: reviewers see them on the pull request, before the merge.
+        var (lockWarnings, unreadableLocks) = plan.HasChanges && session.Client is IRegistrationClient registrations
+            ? await RegistrationLocks.ForPlanAsync(registrations, plan, cancellationToken)
+            : ([], []);
+        PlanOutput.Render(io, renderer, plan, [.. outcome.Violations, .. lockWarnings]);
         PlanOutput.GuardWarnings(io.Error, outcome.Violations);
+        PlanOutput.LockWarnings(io.Error, lockWarnings, unreadableLocks);
         if (suspended)
         {
             io.Error.WriteLine($"Warning: {CommonOptions.Describe(arguments.Files)} sets 'suspend: true': apply will write nothing until it is removed (or --ignore-suspend is given).");

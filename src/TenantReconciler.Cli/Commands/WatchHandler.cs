@@ -23,9 +23,10 @@ public sealed partial class WatchHandler(WatchHostFactory hosts)
         {
             await app.StartAsync(cancellationToken);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
-            throw new ReconcilerException($"cannot listen on {arguments.Listen}: {e.Message}", e);
+            // Address in use (Kestrel's IOException), or not one of this host's (EADDRNOTAVAIL, EINVAL: a SocketException).
+            throw new ReconcilerException($"cannot listen on {arguments.Listen}: {OutsideText.Sanitize(e.Message)}. Give an address of this host with --listen (127.0.0.1:8080, 0.0.0.0:8080).", e);
         }
 
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];

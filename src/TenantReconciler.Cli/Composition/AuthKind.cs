@@ -16,6 +16,14 @@ public enum AuthKind
     /// <c>AZURESUBSCRIPTION_SERVICE_CONNECTION_ID</c>, and <c>SYSTEM_ACCESSTOKEN</c> (mapped from <c>$(System.AccessToken)</c>).
     /// </summary>
     AzurePipelines,
+
+    /// <summary>
+    /// GitHub Actions' OIDC token (<c>permissions: id-token: write</c>) as the client assertion of an Entra app with a
+    /// federated credential (Azure.Identity's <c>ClientAssertionCredential</c>): requested from
+    /// <c>ACTIONS_ID_TOKEN_REQUEST_URL</c> with <c>ACTIONS_ID_TOKEN_REQUEST_TOKEN</c>, fresh for each assertion, for
+    /// <c>AZURE_CLIENT_ID</c> in <c>AZURE_TENANT_ID</c>. GitHub writes no token file, so <c>workload-identity</c> does not fit there.
+    /// </summary>
+    GitHubActions,
 }
 
 public static class AuthKinds
@@ -29,6 +37,7 @@ public static class AuthKinds
         ["managed-identity"] = AuthKind.ManagedIdentity,
         ["emulator"] = AuthKind.Emulator,
         ["azure-pipelines"] = AuthKind.AzurePipelines,
+        ["github-actions"] = AuthKind.GitHubActions,
     };
 
     /// <summary>Every <c>--auth</c> value, for help texts: "default, cli, …, azure-pipelines".</summary>

@@ -6,9 +6,10 @@ namespace TenantReconciler.Cli.Composition;
 
 /// <summary>
 /// Turns <c>--auth</c> into an Azure.Identity credential for the cloud in tenants.yaml: every credential asks that
-/// cloud's authority only, and a token it cannot produce is a <see cref="CredentialException"/> (see
-/// <see cref="ExplainedCredential"/>). A DI singleton, so tests can substitute a credential (for example one that
-/// returns a canary token).
+/// cloud's authority only (or <c>AZURE_AUTHORITY_HOST</c>, when set: a sovereign cloud, Azure Stack's AD FS, a test),
+/// and a token it cannot produce is a <see cref="CredentialException"/> (see <see cref="ExplainedCredential"/>).
+/// Variables a credential needs and does not find are named before anything is asked. A DI singleton, so tests can
+/// substitute a credential (for example one that returns a canary token).
 /// </summary>
 public class CredentialFactory
 {
@@ -21,6 +22,21 @@ public class CredentialFactory
         "SYSTEM_ACCESSTOKEN",
         "SYSTEM_OIDCREQUESTURI",
     ];
+
+    /// <summary>The variables <c>--auth github-actions</c> reads (GitHub sets the first two for <c>permissions: id-token: write</c>).</summary>
+    public static IReadOnlyList<string> GitHubActionsVariables { get; } =
+    [
+        GitHubActionsOidc.RequestUrlVariable,
+        GitHubActionsOidc.RequestTokenVariable,
+        "AZURE_CLIENT_ID",
+        "AZURE_TENANT_ID",
+    ];
+
+    /// <summary>The variables <c>--auth workload-identity</c> reads (AKS workload identity sets them).</summary>
+    public static IReadOnlyList<string> WorkloadIdentityVariables { get; } = ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_FEDERATED_TOKEN_FILE"];
+
+    /// <summary>Azure.Identity's variable for the Entra authority: when set, it replaces the cloud's for every credential.</summary>
+    public const string AuthorityHostVariable = "AZURE_AUTHORITY_HOST";
 
     /// <summary>
     /// Applied to every Azure.Identity credential's options after the cloud's authority host is set; null in production.
@@ -42,7 +58,41 @@ public class CredentialFactory
             return new EmulatorTokenCredential();
         }
 
+        if (AuthorityHostProblem() is { } problem)
+        {
+            return new UnavailableCredential(auth, cloud, problem);
+        }
+
         return new ExplainedCredential(CreateIdentityCredential(auth, cloud), auth, cloud);
+    }
+
+    /// <summary>
+    /// The Entra authority every credential asks: <c>AZURE_AUTHORITY_HOST</c> when it is set (as Azure.Identity
+    /// documents it), else the cloud's own.
+    /// </summary>
+    public static Uri AuthorityHostFor(AzureCloud cloud) =>
+        ToolEnvironment.Read(AuthorityHostVariable) is { } value && Uri.TryCreate(value, UriKind.Absolute, out var host)
+            ? host
+            : cloud.AuthorityHost();
+
+    /// <summary>
+    /// True when <paramref name="authorityHost"/> is one of the public clouds' Entra authorities. For any other
+    /// (AD FS, a private or test endpoint) instance discovery is turned off, so that nothing but that host is asked.
+    /// </summary>
+    public static bool IsKnownAuthority(Uri authorityHost) =>
+        Enum.GetValues<AzureCloud>().Any(cloud => string.Equals(cloud.AuthorityHost().Host, authorityHost.Host, StringComparison.OrdinalIgnoreCase));
+
+    private static string? AuthorityHostProblem()
+    {
+        if (ToolEnvironment.Read(AuthorityHostVariable) is not { } value)
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(value, UriKind.Absolute, out var host) && host.Scheme == Uri.UriSchemeHttps
+            && string.IsNullOrEmpty(host.UserInfo) && string.IsNullOrEmpty(host.Query) && string.IsNullOrEmpty(host.Fragment)
+                ? null
+                : $"{AuthorityHostVariable} is set but is not an absolute https URL without user-info, query or fragment (e.g. https://login.microsoftonline.us/)";
     }
 
     private TokenCredential CreateIdentityCredential(AuthKind auth, AzureCloud cloud) => auth switch
@@ -50,7 +100,7 @@ public class CredentialFactory
         AuthKind.Default => new DefaultAzureCredential(Configure(new DefaultAzureCredentialOptions(), cloud)),
         AuthKind.Cli => new AzureCliCredential(Configure(new AzureCliCredentialOptions(), cloud)),
         AuthKind.Environment => new EnvironmentCredential(Configure(new EnvironmentCredentialOptions(), cloud)),
-        AuthKind.WorkloadIdentity => new WorkloadIdentityCredential(Configure(new WorkloadIdentityCredentialOptions(), cloud)),
+        AuthKind.WorkloadIdentity => CreateWorkloadIdentity(cloud),
         AuthKind.ManagedIdentity => new ManagedIdentityCredential(Configure(
             new ManagedIdentityCredentialOptions(
                 ToolEnvironment.Read("AZURE_CLIENT_ID") is { } clientId
@@ -58,19 +108,33 @@ public class CredentialFactory
                     : ManagedIdentityId.SystemAssigned),
             cloud)),
         AuthKind.AzurePipelines => CreateAzurePipelines(cloud),
+        AuthKind.GitHubActions => CreateGitHubActions(cloud),
         _ => throw new ArgumentOutOfRangeException(nameof(auth), auth, null),
     };
 
+    /// <summary>The values of <paramref name="names"/>, or a credential that names the missing ones.</summary>
+    private static Dictionary<string, string?> Read(IReadOnlyList<string> names, AuthKind auth, AzureCloud cloud, out UnavailableCredential? missing)
+    {
+        var values = names.ToDictionary(name => name, ToolEnvironment.Read);
+        var absent = values.Where(pair => string.IsNullOrWhiteSpace(pair.Value)).Select(pair => pair.Key).ToArray();
+        missing = absent.Length == 0
+            ? null
+            : new UnavailableCredential(auth, cloud, $"{string.Join(", ", absent)} {(absent.Length == 1 ? "is" : "are")} not set");
+        return values;
+    }
+
+    private TokenCredential CreateWorkloadIdentity(AzureCloud cloud)
+    {
+        Read(WorkloadIdentityVariables, AuthKind.WorkloadIdentity, cloud, out var missing);
+        return missing ?? (TokenCredential)new WorkloadIdentityCredential(Configure(new WorkloadIdentityCredentialOptions(), cloud));
+    }
+
     private TokenCredential CreateAzurePipelines(AzureCloud cloud)
     {
-        var values = AzurePipelinesVariables.ToDictionary(name => name, ToolEnvironment.Read);
-        var missing = values.Where(pair => string.IsNullOrWhiteSpace(pair.Value)).Select(pair => pair.Key).ToArray();
-        if (missing.Length > 0)
+        var values = Read(AzurePipelinesVariables, AuthKind.AzurePipelines, cloud, out var missing);
+        if (missing is not null)
         {
-            return new UnavailableCredential(
-                AuthKind.AzurePipelines,
-                cloud,
-                $"{string.Join(", ", missing)} {(missing.Length == 1 ? "is" : "are")} not set");
+            return missing;
         }
 
         // SYSTEM_OIDCREQUESTURI (set by the agent) is read by the credential itself.
@@ -83,12 +147,63 @@ public class CredentialFactory
             options);
     }
 
+    private TokenCredential CreateGitHubActions(AzureCloud cloud)
+    {
+        var values = Read(GitHubActionsVariables, AuthKind.GitHubActions, cloud, out var missing);
+        if (missing is not null)
+        {
+            return missing;
+        }
+
+        var requestUrl = values[GitHubActionsOidc.RequestUrlVariable]!;
+        if (!Uri.TryCreate(requestUrl, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttps)
+        {
+            // The request token is a bearer secret: it never travels over plain http.
+            return new UnavailableCredential(AuthKind.GitHubActions, cloud, $"{GitHubActionsOidc.RequestUrlVariable} is not an absolute https URL");
+        }
+
+        var options = Configure(new ClientAssertionCredentialOptions(), cloud);
+        var oidc = new GitHubActionsOidc(url, values[GitHubActionsOidc.RequestTokenVariable]!, GitHubActionsOidc.AudienceFor(cloud), options);
+        return new ClientAssertionCredential(values["AZURE_TENANT_ID"], values["AZURE_CLIENT_ID"], oidc.GetTokenAsync, options);
+    }
+
     private T Configure<T>(T options, AzureCloud cloud)
         where T : TokenCredentialOptions
     {
-        options.AuthorityHost = cloud.AuthorityHost();
+        options.AuthorityHost = AuthorityHostFor(cloud);
+        if (!IsKnownAuthority(options.AuthorityHost))
+        {
+            // Instance discovery asks login.microsoftonline.com about the authority: not for one of our own choosing.
+            DisableInstanceDiscovery(options);
+        }
+
         ConfigureOptions?.Invoke(options);
 
         return options;
+    }
+
+    /// <summary>On every kind of options that has the setting (the credentials that talk to Entra ID themselves).</summary>
+    private static void DisableInstanceDiscovery(TokenCredentialOptions options)
+    {
+        if (options is DefaultAzureCredentialOptions defaults)
+        {
+            defaults.DisableInstanceDiscovery = true;
+        }
+        else if (options is EnvironmentCredentialOptions environment)
+        {
+            environment.DisableInstanceDiscovery = true;
+        }
+        else if (options is WorkloadIdentityCredentialOptions workload)
+        {
+            workload.DisableInstanceDiscovery = true;
+        }
+        else if (options is ClientAssertionCredentialOptions assertion)
+        {
+            assertion.DisableInstanceDiscovery = true;
+        }
+        else if (options is AzurePipelinesCredentialOptions pipelines)
+        {
+            pipelines.DisableInstanceDiscovery = true;
+        }
     }
 }

@@ -18,8 +18,8 @@ public sealed record JournalArguments(string Location, string? ConnectionString 
 
     /// <summary>Where the journal is, safe to print: the path, the URL without query, or container/path of the connection string's account.</summary>
     public string Describe() =>
-        JournalFactory.TryGetUrl(Location) is { } url ? new UriBuilder(url) { Query = string.Empty, Fragment = string.Empty, UserName = string.Empty, Password = string.Empty }.Uri.ToString()
-        : ConnectionString is not null ? $"{Location} (connection string)"
+        JournalFactory.TryGetUrl(Location) is { } url ? SafeUrl.Address(url)
+        : ConnectionString is not null ? $"{OutsideText.Sanitize(Location)} (connection string)"
         : Location;
 
     public override string ToString() => Describe();

@@ -25,9 +25,9 @@ public sealed record LeaseArguments(Uri? BlobUri, string? ConnectionString, stri
     /// <summary>How long to wait for the lease before giving up (apply); the watch never gives up.</summary>
     public TimeSpan Wait { get; init; } = DefaultWait;
 
-    /// <summary>Where the lease is, safe to print: the URL without query, or container/blob of the connection string's account.</summary>
+    /// <summary>Where the lease is, safe to print (<see cref="SafeUrl"/>): the URL without user-info or secrets, or container/blob of the connection string's account.</summary>
     public string Describe() =>
-        BlobUri is not null ? new UriBuilder(BlobUri) { Query = string.Empty, Fragment = string.Empty }.Uri.ToString() : $"{Container}/{BlobName} (connection string)";
+        BlobUri is not null ? SafeUrl.Address(BlobUri) : $"{OutsideText.Sanitize(Container)}/{OutsideText.Sanitize(BlobName)} (connection string)";
 
     public override string ToString() => Describe();
 }
@@ -59,13 +59,20 @@ public static class LeaseLockFactory
             throw new ReconcilerException($"the lease blob must be an absolute https URL, not '{lease.Describe()}'.");
         }
 
+        if (!string.IsNullOrEmpty(blob.UserInfo) || !string.IsNullOrEmpty(blob.Query) || !string.IsNullOrEmpty(blob.Fragment))
+        {
+            // Secrets do not travel in a URL: the lease is authenticated with --auth (or use a connection string).
+            throw new ReconcilerException(
+                $"the lease blob {lease.Describe()} must have no user-info, query (SAS) or fragment: it is authenticated with --auth, or use the connection-string option.");
+        }
+
         try
         {
             return BlobLeaseLock.Create(blob, credentials.Create(auth, CloudOf(blob), blob));
         }
         catch (ArgumentException e)
         {
-            throw new ReconcilerException($"--lease-blob {lease.Describe()}: {e.Message}", e);
+            throw new ReconcilerException($"--lease-blob {lease.Describe()}: {OutsideText.Sanitize(e.Message)}", e);
         }
     }
 

@@ -28,7 +28,7 @@ public static class ApplyOutcomeReport
                 return ExitCodes.Error;
 
             case ReconcileStatus.Suspended:
-                error.WriteLine($"Error: {outcome.Desired?.SourcePath} sets 'suspend: true': nothing was changed in any registration. Remove it to resume writes, or pass --ignore-suspend for this run.");
+                error.WriteLine($"Error: {OutsideText.Sanitize(outcome.Desired?.SourcePath)} sets 'suspend: true': nothing was changed in any registration. Remove it to resume writes, or pass --ignore-suspend for this run.");
                 return ExitCodes.Error;
 
             case ReconcileStatus.GuardRefused:
@@ -60,6 +60,12 @@ public static class ApplyOutcomeReport
         if (outcome.Applied is { } applied)
         {
             ApplyReport.Write(io.Output, applied);
+            if (applied.StoppedBy is { } noToken)
+            {
+                CommandBoundary.WriteError(error, noToken);
+                error.WriteLine("The apply stopped: a request could not get a token, so it was not sent and no new write was started; the changes not attempted are listed above. Fix the credential, then re-run to converge.");
+                return ExitCodes.Error;
+            }
         }
 
         if (outcome.Status == ReconcileStatus.Interrupted || cancelled)

@@ -46,8 +46,9 @@ public sealed class CheckReport(TextWriter output)
     {
         var total = _passed + _failed + _skipped;
         output.WriteLine();
-        output.WriteLine(_failed == 0
-            ? $"All {total} checks passed."
+        output.WriteLine(
+            _failed == 0 && _skipped == 0 ? $"All {total} checks passed."
+            : _failed == 0 ? $"{_passed} of {total} checks passed, {_skipped} not checked."
             : $"{_failed} of {total} checks failed, {_skipped} skipped, {_passed} passed.");
     }
 

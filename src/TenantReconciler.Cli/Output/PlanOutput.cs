@@ -28,6 +28,24 @@ public static class PlanOutput
         renderer.Render(plan, io.Output, warnings);
     }
 
+    /// <summary>
+    /// The management locks that will make ARM refuse planned changes, and the registrations whose locks could not be
+    /// read (so nobody mistakes that for "no locks").
+    /// </summary>
+    public static void LockWarnings(TextWriter error, IReadOnlyList<GuardViolation> warnings, IReadOnlyList<Reconciling.LockListing> unreadable)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        foreach (var warning in warnings)
+        {
+            error.WriteLine($"Warning: {warning}");
+        }
+
+        foreach (var listing in unreadable)
+        {
+            error.WriteLine($"Note: {Reconciling.RegistrationLocks.Unreadable(listing)}: a lock there would still refuse changes (409 ScopeLocked) at apply.");
+        }
+    }
+
     /// <summary>Every guard a default apply would trip, so reviewers see it on the pull request.</summary>
     public static void GuardWarnings(TextWriter error, IReadOnlyList<GuardViolation> violations)
     {

@@ -29,7 +29,7 @@ public sealed record ListenAddress(IPAddress? Address, int Port)
         var colon = text.LastIndexOf(':');
         if (colon <= 0 || colon == text.Length - 1)
         {
-            error = $"--listen '{text}' is not HOST:PORT (e.g. 127.0.0.1:8080, [::1]:8080, 0.0.0.0:8080).";
+            error = $"--listen '{OutsideText.Sanitize(text)}' is not HOST:PORT (e.g. 127.0.0.1:8080, [::1]:8080, 0.0.0.0:8080).";
             return false;
         }
 
@@ -63,7 +63,8 @@ public sealed record ListenAddress(IPAddress? Address, int Port)
             return false;
         }
 
-        address = new ListenAddress(ip, port);
+        // ::ffff:127.0.0.1 is 127.0.0.1 as IPv6 writes it: a socket binds the IPv4 address, not the mapped one.
+        address = new ListenAddress(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip, port);
         return true;
     }
 

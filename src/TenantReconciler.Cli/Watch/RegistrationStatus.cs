@@ -98,6 +98,8 @@ public sealed record RegistrationStatus(
 
 public sealed record LastWrites(DateTimeOffset At, int Done, int Failed, int NotAttempted, IReadOnlyList<string> RequestIds);
 
+/// <param name="File">The desired-state files, as given (sanitised when shown).</param>
+/// <param name="Diagnostics">Each problem as <c>file:line:column: error CODE</c>, without its message: the message quotes the file's values, and /status shows no value of the file but a registration's identity. The log has the messages.</param>
 public sealed record DesiredStatus(string File, string? Sha256, bool Valid, IReadOnlyList<string> Diagnostics, DateTimeOffset ReadAt);
 
 public sealed record TickStatus(long Number, string Reason, DateTimeOffset StartedAt, double DurationSeconds, WatchError? Error);

@@ -69,7 +69,8 @@ public sealed class WatchStatus(WatchArguments arguments, IWriteLeadership leade
                     report.File,
                     report.DesiredSha256,
                     report.DesiredValid,
-                    report.Diagnostics.Select(d => d.ToString()).ToArray(),
+                    // /status is unauthenticated: where and which code only, never the message (which quotes the file's values).
+                    report.Diagnostics.Select(d => $"{d.Location}: error {d.Code}").ToArray(),
                     report.StartedAt);
             }
 

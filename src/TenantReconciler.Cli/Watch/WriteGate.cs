@@ -104,7 +104,7 @@ public sealed partial class WriteGate : IDisposable
 
             Interlocked.Decrement(ref gate._inFlight);
             var outcome = error is null ? "done"
-                : error.ErrorCode == PlanApplier.NotSentErrorCode ? "not sent: the service is stopping"
+                : error.ErrorCode == PlanApplier.NotSentErrorCode ? (error.InnerException is Live.TokenUnavailableException ? "not sent: no token" : "not sent: the service is stopping")
                 : error.ErrorCode == PlanApplier.CancelledErrorCode ? "cancelled; outcome unknown"
                 : "failed";
             LogWriteFinished(gate._logger, Method(operation), registration.Name, operation.CustomerSubscriptionName, outcome,

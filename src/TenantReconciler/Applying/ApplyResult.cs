@@ -25,6 +25,12 @@ public sealed record ChangeResult(
 /// <summary>A partial apply is data: one result per pending change, in plan order.</summary>
 public sealed record ApplyResult(IReadOnlyList<ChangeResult> Results)
 {
+    /// <summary>
+    /// The credential's failure that stopped the apply (a request could not get a token, so it was not sent and nothing
+    /// new started), or null. Said once, not per change.
+    /// </summary>
+    public ReconcilerException? StoppedBy { get; init; }
+
     public bool Succeeded => Results.All(r => r.Outcome == ChangeOutcome.Done);
 
     public int Count(ChangeOutcome outcome) => Results.Count(r => r.Outcome == outcome);

@@ -15,6 +15,11 @@ namespace TenantReconciler.Applying;
 /// <item>When <c>cancellationToken</c> fires no new request starts either, and a request in flight is cancelled: its
 /// change fails as "cancelled while in flight" (it may have been written). Cancellation is data too:
 /// <see cref="ApplyAsync(Plan, CancellationToken, CancellationToken)"/> returns normally.</item>
+/// <item>When the credential cannot produce a token (<see cref="TokenUnavailableException"/>: an expired federated token,
+/// say), that request is not sent and the apply stops as it does for <c>stopStarting</c>: nothing new starts, what was
+/// not sent is not attempted, and <see cref="ApplyResult.StoppedBy"/> carries the credential's failure, said once.</item>
+/// <item>When ARM refuses a write of a registration with <c>ScopeLocked</c> (a management lock on the registration or
+/// above), no new write of that registration starts: the rest of its changes are not attempted, with the reason.</item>
 /// </list>
 /// The observer is told about every request, with <see cref="CancellationToken.None"/>: a journal entry is written even
 /// while the apply is being cancelled. An exception from it (or any other unexpected one) stops new requests and
@@ -28,8 +33,18 @@ public sealed class PlanApplier
     /// <summary><see cref="ChangeResult.ErrorCode"/> of a change cancelled in flight (ours, not ARM's).</summary>
     public const string CancelledErrorCode = "Cancelled";
 
-    /// <summary>The error code the observer gets for a request that was held back (pacing) and cancelled before it was sent.</summary>
+    /// <summary>
+    /// The error code the observer gets for a request that was not sent: held back (pacing) and cancelled, stopped
+    /// before it left, or without a token (its message says which).
+    /// </summary>
     public const string NotSentErrorCode = "NotSent";
+
+    /// <summary>ARM's code for a write refused by a management lock.</summary>
+    public const string ScopeLockedErrorCode = "ScopeLocked";
+
+    /// <summary>Why the changes after a <c>ScopeLocked</c> refusal in the same registration were not attempted.</summary>
+    public const string ScopeLockedNotAttemptedMessage =
+        "not sent: ARM refused an earlier write in this registration with ScopeLocked (a management lock), so no further write of it was started";
 
     private readonly ICustomerSubscriptionClient client;
     private readonly ApplyOptions options;
@@ -58,10 +73,10 @@ public sealed class PlanApplier
         ArgumentNullException.ThrowIfNull(plan);
         using var slots = new SemaphoreSlim(options.Parallelism, options.Parallelism);
         using var noNewStarts = CancellationTokenSource.CreateLinkedTokenSource(stopStarting, cancellationToken);
-        var apply = new ApplyRun(slots, noNewStarts.Token, cancellationToken);
+        var apply = new ApplyRun(slots, noNewStarts, cancellationToken);
         var runs = plan.Registrations.Select(registration => new RegistrationRun(registration)).ToArray();
         await Task.WhenAll(runs.Select(run => RunRegistrationAsync(run, apply))).ConfigureAwait(false);
-        return new ApplyResult(runs.SelectMany(run => run.Results()).ToArray());
+        return new ApplyResult(runs.SelectMany(run => run.Results()).ToArray()) { StoppedBy = apply.StoppedBy };
     }
 
     private async Task RunRegistrationAsync(RegistrationRun run, ApplyRun apply)
@@ -71,10 +86,11 @@ public sealed class PlanApplier
     }
 
     private Task RunAllAsync(RegistrationRun run, IEnumerable<OperationRun> operations, ApplyRun apply) =>
-        Task.WhenAll(operations.Select(operation => RunAsync(run.Plan.Registration, operation, apply)));
+        Task.WhenAll(operations.Select(operation => RunAsync(run, operation, apply)));
 
-    private async Task RunAsync(RegistrationRef registration, OperationRun run, ApplyRun apply)
+    private async Task RunAsync(RegistrationRun registrationRun, OperationRun run, ApplyRun apply)
     {
+        var registration = registrationRun.Plan.Registration;
         try
         {
             await apply.Slots.WaitAsync(apply.StopStarting).ConfigureAwait(false);
@@ -91,7 +107,13 @@ public sealed class PlanApplier
                 return;
             }
 
-            await SendAsync(registration, run, apply).ConfigureAwait(false);
+            if (registrationRun.Locked)
+            {
+                run.Skip(ScopeLockedNotAttemptedMessage);
+                return;
+            }
+
+            await SendAsync(registrationRun, run, apply).ConfigureAwait(false);
         }
         catch (Exception)
         {
@@ -105,8 +127,9 @@ public sealed class PlanApplier
         }
     }
 
-    private async Task SendAsync(RegistrationRef registration, OperationRun run, ApplyRun apply)
+    private async Task SendAsync(RegistrationRun registrationRun, OperationRun run, ApplyRun apply)
     {
+        var registration = registrationRun.Plan.Registration;
         var operation = run.Operation;
         var cancellationToken = apply.CancellationToken;
         await observer.OnStartingAsync(registration, operation, CancellationToken.None).ConfigureAwait(false);
@@ -129,8 +152,33 @@ public sealed class PlanApplier
         }
         catch (ArmRequestException e)
         {
+            if (string.Equals(e.ErrorCode, ScopeLockedErrorCode, StringComparison.OrdinalIgnoreCase))
+            {
+                // The lock holds for every other write of the registration too: do not send them all to the same refusal.
+                registrationRun.Lock();
+            }
+
             run.Fail(OperationStatus.Failed, e);
             await observer.OnCompletedAsync(registration, operation, null, e, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TokenUnavailableException e)
+        {
+            // No token, so this attempt was not sent; nothing new starts, as for a stop. An earlier attempt (before a
+            // retry) may have been written: then the change failed, its outcome unknown.
+            apply.Stop(e);
+            if (e.EarlierAttemptSent)
+            {
+                var error = new ArmRequestException(
+                    $"{operation.Kind.ToString().ToUpperInvariant()} {operation.CustomerSubscriptionName}: a retry could not get a token; an earlier attempt was sent, so the write may or may not have happened",
+                    0, null, null, null, e);
+                run.Fail(OperationStatus.Failed, error);
+                await observer.OnCompletedAsync(registration, operation, null, error, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                run.NotSent();
+                await observer.OnCompletedAsync(registration, operation, null, NotSent(operation, e), CancellationToken.None).ConfigureAwait(false);
+            }
         }
         catch (RequestNotSentException e) when (cancellationToken.IsCancellationRequested)
         {
@@ -147,25 +195,40 @@ public sealed class PlanApplier
     }
 
     private static ArmRequestException NotSent(PlannedOperation operation, Exception? cause) => new(
-        $"{operation.Kind.ToString().ToUpperInvariant()} {operation.CustomerSubscriptionName}: not sent: the apply was stopping.",
+        $"{operation.Kind.ToString().ToUpperInvariant()} {operation.CustomerSubscriptionName}: not sent: "
+            + (cause is TokenUnavailableException ? "the credential could not get a token." : "the apply was stopping."),
         0, NotSentErrorCode, null, null, cause);
 
-    /// <summary>What all requests of one apply share: the slots, the two tokens, and a stop after an unexpected failure.</summary>
-    private sealed class ApplyRun(SemaphoreSlim slots, CancellationToken stopStarting, CancellationToken cancellationToken)
+    /// <summary>
+    /// What all requests of one apply share: the slots, the two tokens, and a stop after an unexpected failure or a
+    /// token the credential could not produce.
+    /// </summary>
+    private sealed class ApplyRun(SemaphoreSlim slots, CancellationTokenSource noNewStarts, CancellationToken cancellationToken)
     {
         private volatile bool faulted;
+        private TokenUnavailableException? stoppedBy;
 
         public SemaphoreSlim Slots { get; } = slots;
 
         /// <summary>No new request starts once this fires (it includes <see cref="CancellationToken"/>).</summary>
-        public CancellationToken StopStarting { get; } = stopStarting;
+        public CancellationToken StopStarting { get; } = noNewStarts.Token;
 
         /// <summary>Cancels the requests in flight.</summary>
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
         public bool Stopped => faulted || StopStarting.IsCancellationRequested;
 
+        /// <summary>The first credential failure that stopped the apply.</summary>
+        public TokenUnavailableException? StoppedBy => Volatile.Read(ref stoppedBy);
+
         public void Fault() => faulted = true;
+
+        /// <summary>Starts nothing more; the requests in flight finish under their own token.</summary>
+        public void Stop(TokenUnavailableException reason)
+        {
+            Interlocked.CompareExchange(ref stoppedBy, reason, null);
+            noNewStarts.Cancel();
+        }
     }
 
     private enum OperationStatus
@@ -194,7 +257,16 @@ public sealed class PlanApplier
             Result = result;
         }
 
+        /// <summary>Why it was not started, when there is more to say than "not attempted".</summary>
+        public string? SkipReason { get; private set; }
+
         public void NotSent() => Status = OperationStatus.NotSent;
+
+        public void Skip(string reason)
+        {
+            Status = OperationStatus.NotSent;
+            SkipReason = reason;
+        }
 
         public void Fail(OperationStatus status, ArmRequestException error)
         {
@@ -206,6 +278,7 @@ public sealed class PlanApplier
     private sealed class RegistrationRun
     {
         private readonly OperationRun[] operations;
+        private int locked;
         private readonly ILookup<PlannedChange, OperationRun> byChange;
 
         public RegistrationRun(RegistrationPlan plan)
@@ -226,6 +299,11 @@ public sealed class PlanApplier
         }
 
         public RegistrationPlan Plan { get; }
+
+        /// <summary>ARM refused a write with <c>ScopeLocked</c>: no further write of this registration starts.</summary>
+        public bool Locked => Volatile.Read(ref locked) != 0;
+
+        public void Lock() => Interlocked.Exchange(ref locked, 1);
 
         public IEnumerable<OperationRun> Puts => operations.Where(o => o.Operation.Kind == OperationKind.Put);
 
@@ -255,8 +333,11 @@ public sealed class PlanApplier
             }
 
             return runs.Any(o => o.Status == OperationStatus.Succeeded)
-                ? new ChangeResult(registration, change, ChangeOutcome.NotAttempted, "interrupted after the PUT; the old subscription was not deleted")
-                : new ChangeResult(registration, change, ChangeOutcome.NotAttempted);
+                ? new ChangeResult(registration, change, ChangeOutcome.NotAttempted,
+                    runs.FirstOrDefault(o => o.SkipReason is not null)?.SkipReason is { } why
+                        ? $"interrupted after the PUT; the old subscription was not deleted: {why}"
+                        : "interrupted after the PUT; the old subscription was not deleted")
+                : new ChangeResult(registration, change, ChangeOutcome.NotAttempted, runs.FirstOrDefault(o => o.SkipReason is not null)?.SkipReason);
         }
     }
 }

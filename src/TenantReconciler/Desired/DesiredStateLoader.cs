@@ -91,7 +91,7 @@ public static class DesiredStateLoader
     {
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+            using var stream = DesiredFile.OpenRead(path, bufferSize: 0);
             var length = stream.CanSeek ? stream.Length : 0;
             if (length > MaxFileBytes)
             {
@@ -196,7 +196,7 @@ public static class FileHash
     /// <summary>The digest of a file's bytes, read in small pieces: hashing a large file allocates nothing of its size.</summary>
     public static string OfFile(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        using var stream = DesiredFile.OpenRead(path, bufferSize: 1, FileOptions.SequentialScan);
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

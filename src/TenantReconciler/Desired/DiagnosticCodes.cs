@@ -77,4 +77,10 @@ public static class DiagnosticCodes
 
     /// <summary>Two desired-state files set different <c>apiVersion</c> values.</summary>
     public const string ApiVersionMismatch = "TR1024";
+
+    /// <summary>A desired-state file is a symbolic link that leads outside its folder.</summary>
+    public const string FileOutsideFolder = "TR1025";
+
+    /// <summary>A desired-state file is a FIFO, a device or a socket.</summary>
+    public const string NotARegularFile = "TR1026";
 }

@@ -30,16 +30,63 @@ public sealed record FleetCell(Guid? DesiredSubscriptionId, string? Label, IRead
     /// <summary>Neither desired nor live.</summary>
     public static readonly FleetCell Absent = new(null, null, [], null);
 
+    /// <summary>The index of the cell's registration in <see cref="FleetView.Registrations"/> (-1 for <see cref="Unread"/> and <see cref="Absent"/>).</summary>
+    public int Column { get; init; } = -1;
+
     /// <summary>True when the tenant is neither desired nor live here.</summary>
     public bool IsEmpty => DesiredSubscriptionId is null && (LiveSubscriptionIds is null || LiveSubscriptionIds.Count == 0);
 }
 
 /// <summary>
-/// One tenant across the fleet: one cell per registration, in the order of <see cref="FleetView.Registrations"/>.
+/// One tenant across the fleet. <see cref="Present"/> holds the cells that exist (the tenant is desired or live there),
+/// in column order: a view costs what exists, never tenants × registrations. <see cref="Cells"/> reads as one cell per
+/// registration, in the order of <see cref="FleetView.Registrations"/>, the missing ones <see cref="FleetCell.Unread"/>
+/// (or <see cref="FleetCell.Absent"/> with the live state): built on <see cref="Present"/>, it allocates nothing.
 /// <see cref="Label"/> is the first label the registrations give it, in that order (null when none does).
 /// </summary>
 /// <param name="IsDesired">True when at least one registration desires the tenant.</param>
-public sealed record FleetRow(Guid TenantId, string? Label, IReadOnlyList<FleetCell> Cells, bool IsDesired);
+public sealed record FleetRow(Guid TenantId, string? Label, IReadOnlyList<FleetCell> Present, bool IsDesired, int Columns, bool IsLive)
+{
+    /// <summary>Every registration's cell, by column; the registrations where the tenant is neither desired nor live give the shared empty cell.</summary>
+    public IReadOnlyList<FleetCell> Cells => new DenseCells(this);
+
+    /// <summary>The cell of <paramref name="column"/>, or null when the tenant is neither desired nor live there.</summary>
+    public FleetCell? CellAt(int column)
+    {
+        int low = 0, high = Present.Count - 1;
+        while (low <= high)
+        {
+            var middle = (low + high) / 2;
+            var at = Present[middle].Column;
+            if (at == column)
+            {
+                return Present[middle];
+            }
+
+            (low, high) = at < column ? (middle + 1, high) : (low, middle - 1);
+        }
+
+        return null;
+    }
+
+    private sealed class DenseCells(FleetRow row) : IReadOnlyList<FleetCell>
+    {
+        public int Count => row.Columns;
+
+        public FleetCell this[int index] =>
+            (uint)index < (uint)row.Columns ? row.CellAt(index) ?? (row.IsLive ? FleetCell.Absent : FleetCell.Unread) : throw new ArgumentOutOfRangeException(nameof(index));
+
+        public IEnumerator<FleetCell> GetEnumerator()
+        {
+            for (var j = 0; j < row.Columns; j++)
+            {
+                yield return this[j];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+}
 
 public enum FleetFlagKind
 {
@@ -69,7 +116,7 @@ public sealed record FleetSummary(int Tenants, int Registrations, int Desired, i
 
 /// <summary>
 /// The tenant × registration view: one row per tenant (desired anywhere, or live on any listed registration), one
-/// column per desired registration. Registrations are sorted as in a plan (<see cref="RegistrationRef.Compare"/>);
+/// column per desired registration, and a cell only where the tenant is desired or live (sparse). Registrations are sorted as in a plan (<see cref="RegistrationRef.Compare"/>);
 /// rows by label (tenants without one last), then by tenant id. Flags follow the rows' order.
 /// </summary>
 /// <param name="IsLive">True when the live state was read, so that every cell has its live subscriptions and status.</param>

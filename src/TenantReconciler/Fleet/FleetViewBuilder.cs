@@ -5,8 +5,9 @@ namespace TenantReconciler.Fleet;
 
 /// <summary>
 /// Builds the <see cref="FleetView"/> from the desired state and, optionally, the live listings. Pure: no I/O, no
-/// logging, no clock. One pass over the desired mappings, one over the live mappings, one over the cells and one sort
-/// of the rows: O(tenants × registrations + mappings + tenants·log tenants), never tenants × tenants.
+/// logging, no clock. One pass over the desired mappings, one over the live mappings, one over the cells that exist and
+/// one sort of the rows: O(registrations + mappings + tenants·log tenants). A cell exists only where a tenant is desired
+/// or live, so 3,000 registrations of one tenant each are 3,000 cells, not 9,000,000.
 /// </summary>
 public static class FleetViewBuilder
 {
@@ -36,14 +37,14 @@ public static class FleetViewBuilder
 
             foreach (var tenant in registration.Tenants)
             {
-                var row = RowOf(rows, tenant.TenantId, columns);
-                if (row.Desired[j] is not null)
+                var cell = RowOf(rows, tenant.TenantId).CellOf(j);
+                if (cell.Desired is not null)
                 {
                     throw new ArgumentException($"Tenant {tenant.TenantId:D} is desired more than once in {registration.Registration}.", nameof(desired));
                 }
 
-                row.Desired[j] = tenant.CustomerSubscriptionId;
-                row.Labels[j] = string.IsNullOrEmpty(tenant.Name) ? null : tenant.Name;
+                cell.Desired = tenant.CustomerSubscriptionId;
+                cell.Label = string.IsNullOrEmpty(tenant.Name) ? null : tenant.Name;
             }
         }
 
@@ -73,7 +74,7 @@ public static class FleetViewBuilder
             listed[j] = true;
             foreach (var mapping in listing.Mappings)
             {
-                RowOf(rows, mapping.TenantId, columns).AddLive(j, mapping.CustomerSubscriptionId);
+                RowOf(rows, mapping.TenantId).CellOf(j).AddLive(mapping.CustomerSubscriptionId);
             }
         }
 
@@ -91,8 +92,8 @@ public static class FleetViewBuilder
         var rows = new List<FleetRow>();
         foreach (var builder in builders)
         {
-            var row = builder.Build(isLive);
-            foreach (var cell in row.Cells)
+            var row = builder.Build(registrations.Length, isLive);
+            foreach (var cell in row.Present)
             {
                 desiredCount += cell.DesiredSubscriptionId is null ? 0 : 1;
                 if (cell.Status is { } status)
@@ -129,19 +130,18 @@ public static class FleetViewBuilder
         List<FleetFlagCell>? notDesired = null;
         List<FleetFlagCell>? labelled = null;
         var mismatch = false;
-        for (var j = 0; j < row.Cells.Count; j++)
+        foreach (var cell in row.Present)
         {
-            var cell = row.Cells[j];
             if (cell.Status == CellStatus.LiveNotDesired)
             {
-                (notDesired ??= []).Add(new FleetFlagCell(registrations[j], null));
+                (notDesired ??= []).Add(new FleetFlagCell(registrations[cell.Column], null));
             }
 
             if (cell.Label is { } label)
             {
                 labelled ??= [];
                 mismatch |= labelled.Count > 0 && !string.Equals(labelled[0].Label, label, StringComparison.Ordinal);
-                labelled.Add(new FleetFlagCell(registrations[j], label));
+                labelled.Add(new FleetFlagCell(registrations[cell.Column], label));
             }
         }
 
@@ -169,64 +169,71 @@ public static class FleetViewBuilder
         return c != 0 ? c : x.TenantId.CompareTo(y.TenantId);
     }
 
-    private static RowBuilder RowOf(Dictionary<Guid, RowBuilder> rows, Guid tenantId, int columns)
+    private static RowBuilder RowOf(Dictionary<Guid, RowBuilder> rows, Guid tenantId)
     {
         if (!rows.TryGetValue(tenantId, out var row))
         {
-            row = new RowBuilder(tenantId, columns);
+            row = new RowBuilder(tenantId);
             rows.Add(tenantId, row);
         }
 
         return row;
     }
 
-    /// <summary>One tenant's cells while they are gathered: the desired side at once, the live side only when listed.</summary>
-    private sealed class RowBuilder(Guid tenantId, int columns)
+    /// <summary>One tenant's cells while they are gathered: only the registrations where it is desired or live.</summary>
+    private sealed class RowBuilder(Guid tenantId)
     {
-        public Guid?[] Desired { get; } = new Guid?[columns];
+        // Desired cells arrive in column order, live ones listing by listing: both mostly append.
+        private readonly List<CellBuilder> _cells = new(1);
 
-        public string?[] Labels { get; } = new string?[columns];
-
-        private List<Guid>?[]? _live;
-
-        public void AddLive(int column, Guid subscription)
+        public CellBuilder CellOf(int column)
         {
-            _live ??= new List<Guid>?[columns];
-            var list = _live[column] ??= new List<Guid>(1);
-            if (!list.Contains(subscription))
+            if (_cells.Count > 0 && _cells[^1].Column == column)
             {
-                list.Add(subscription);
+                return _cells[^1];
             }
+
+            int low = 0, high = _cells.Count - 1;
+            while (low <= high)
+            {
+                var middle = (low + high) / 2;
+                var at = _cells[middle].Column;
+                if (at == column)
+                {
+                    return _cells[middle];
+                }
+
+                (low, high) = at < column ? (middle + 1, high) : (low, middle - 1);
+            }
+
+            var cell = new CellBuilder(column);
+            _cells.Insert(low, cell);
+            return cell;
         }
 
-        public FleetRow Build(bool isLive)
+        public FleetRow Build(int columns, bool isLive)
         {
-            var cells = new FleetCell[columns];
+            var cells = new FleetCell[_cells.Count];
             string? label = null;
             var isDesired = false;
-            for (var j = 0; j < columns; j++)
+            for (var i = 0; i < cells.Length; i++)
             {
-                var desired = Desired[j];
-                label ??= Labels[j];
-                isDesired |= desired is not null;
+                var cell = _cells[i];
+                label ??= cell.Label;
+                isDesired |= cell.Desired is not null;
                 IReadOnlyList<Guid>? live = null;
                 if (isLive)
                 {
-                    var list = _live?[j];
-                    if (list is { Count: > 1 })
-                    {
-                        list.Sort();
-                    }
-
-                    live = list is null ? [] : list.AsReadOnly();
+                    // A plain sorted array: one small object per cell (a fleet has one cell per mapping).
+                    var ids = cell.Live is null ? [] : cell.Live.ToArray();
+                    Array.Sort(ids);
+                    live = ids;
                 }
 
-                cells[j] = desired is null && Labels[j] is null && (live is null || live.Count == 0)
-                    ? (isLive ? FleetCell.Absent : FleetCell.Unread)
-                    : new FleetCell(desired, Labels[j], live, StatusOf(desired, live));
+                cells[i] = new FleetCell(cell.Desired, cell.Label, live, StatusOf(cell.Desired, live)) { Column = cell.Column };
             }
 
-            return new FleetRow(tenantId, label, Array.AsReadOnly(cells), isDesired);
+            return new FleetRow(tenantId, label, Array.AsReadOnly(cells), isDesired, columns, isLive);
         }
 
         private static CellStatus? StatusOf(Guid? desired, IReadOnlyList<Guid>? live) => (desired, live) switch
@@ -238,5 +245,25 @@ public static class FleetViewBuilder
             ({ } d, { Count: 1 }) when live[0] == d => CellStatus.InPlace,
             _ => CellStatus.Different,
         };
+    }
+
+    private sealed class CellBuilder(int column)
+    {
+        public int Column { get; } = column;
+
+        public Guid? Desired { get; set; }
+
+        public string? Label { get; set; }
+
+        public List<Guid>? Live { get; private set; }
+
+        public void AddLive(Guid subscription)
+        {
+            Live ??= new List<Guid>(1);
+            if (!Live.Contains(subscription))
+            {
+                Live.Add(subscription);
+            }
+        }
     }
 }

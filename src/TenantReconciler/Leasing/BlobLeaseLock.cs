@@ -165,7 +165,17 @@ public sealed class BlobLeaseLock
         var started = time.GetTimestamp();
         while (true)
         {
-            var handle = await TryAcquireAsync(duration, Guid.NewGuid().ToString(), time, cancellationToken);
+            LeaseHandle? handle;
+            try
+            {
+                handle = await TryAcquireAsync(duration, Guid.NewGuid().ToString(), time, cancellationToken);
+            }
+            catch (Exception e) when (Persistence.StorageFailure.Is(e, cancellationToken))
+            {
+                // Unreachable, refused, or no permission: an expected failure, before anything was listed or written.
+                throw new ReconcilerException($"cannot take the lock {BlobUri}: {Persistence.StorageFailure.Reason(e)}. Nothing was changed.", e);
+            }
+
             if (handle is not null)
             {
                 return handle;
@@ -285,7 +295,7 @@ public sealed class BlobLeaseLock
             ? wait.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " s"
             : wait.ToString("c", CultureInfo.InvariantCulture);
 
-    private static Uri Redact(Uri uri) => new UriBuilder(uri) { Query = string.Empty, Fragment = string.Empty }.Uri;
+    private static Uri Redact(Uri uri) => SafeUrl.Strip(uri);
 }
 
 /// <summary>Who holds a lease, as the holder described itself in the blob's metadata (either part may be missing).</summary>

@@ -32,7 +32,7 @@ public sealed partial class ArmCustomerSubscriptionClient
     {
         ArgumentNullException.ThrowIfNull(credential);
         ArgumentNullException.ThrowIfNull(connection);
-        return Build(options ?? CreateDefaultOptions(), connection, [new BearerTokenAuthenticationPolicy(credential, connection.Scope)]);
+        return Build(options ?? CreateDefaultOptions(), connection, [new BearerTokenAuthenticationPolicy(new TokenFailureCredential(credential), connection.Scope)]);
     }
 
     private static HttpPipeline Build(ArmClientOptions options, ArmConnection connection, HttpPipelinePolicy[] perRetryPolicies)
@@ -97,7 +97,8 @@ public sealed partial class ArmCustomerSubscriptionClient
         ArgumentNullException.ThrowIfNull(credential);
         ArgumentNullException.ThrowIfNull(connection);
         var options = CreateOptions(settings);
-        var authentication = new BearerTokenAuthenticationPolicy(credential, connection.Scope);
+        // A token the credential cannot produce is a TokenUnavailableException: that attempt was not sent.
+        var authentication = new BearerTokenAuthenticationPolicy(new TokenFailureCredential(credential), connection.Scope);
         HttpPipelinePolicy[] perRetry = settings.Pacing
             ? [new RateLimitPacingPolicy(settings.PacingReserve, settings.MaxRetryWait, settings.TimeProvider), authentication]
             : [authentication];

@@ -3,9 +3,122 @@ using Azure.Core;
 
 namespace TenantReconciler.Live;
 
-/// <summary>GET of the registration resource (<see cref="IRegistrationClient"/>).</summary>
+/// <summary>GET of the registration resource and of the locks that hold for it (<see cref="IRegistrationClient"/>).</summary>
 public sealed partial class ArmCustomerSubscriptionClient
 {
+    /// <summary>The api-version of <c>Microsoft.Authorization/locks</c>.</summary>
+    public const string LocksApiVersion = "2016-09-01";
+
+    private const int MaxLockPages = 50;
+
+    public async Task<IReadOnlyList<ManagementLock>> ListLocksAsync(RegistrationRef registration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        var correlationId = Guid.NewGuid().ToString();
+        var builder = new RequestUriBuilder();
+        builder.Reset(_connection.Endpoint);
+        builder.Query = string.Empty;
+        builder.Path = _connection.Endpoint.AbsolutePath.TrimEnd('/') + registration.Id + ManagementLock.LocksSegment;
+        builder.AppendQuery("api-version", LocksApiVersion, escapeValue: true);
+        builder.AppendQuery("$filter", "atScope()", escapeValue: true);
+        var first = builder.ToUri();
+        var locks = new List<ManagementLock>();
+        var uri = first;
+        for (var page = 1; page <= MaxLockPages; page++)
+        {
+            using var message = CreateMessage(RequestMethod.Get, uri, correlationId);
+            var response = await SendAsync(message, correlationId, cancellationToken).ConfigureAwait(false);
+            if (response.Status != 200)
+            {
+                throw ErrorResponse(message, response, correlationId, $"Registration {registration.Id} was not found.");
+            }
+
+            string? nextLink;
+            try
+            {
+                nextLink = ReadLocks(response.Content.ToMemory(), registration, locks);
+            }
+            catch (ArmResponseFormatException e)
+            {
+                throw new ArmRequestException(
+                    $"GET {uri} answered {response.Status} with locks that cannot be read: {e.Message}.{Ids(response, correlationId)}",
+                    response.Status, e.Code, RequestId(response), CorrelationId(response, correlationId), e);
+            }
+
+            if (nextLink is null)
+            {
+                return locks;
+            }
+
+            // The bearer token goes to the endpoint only, and to the same collection.
+            if (!Uri.TryCreate(nextLink, UriKind.Absolute, out var next)
+                || !TrustedCertificateValidation.SameOrigin(next, _connection.Endpoint)
+                || next.UserInfo.Length != 0
+                || !SamePath(next.AbsolutePath, first.AbsolutePath))
+            {
+                throw Refused("ForeignNextLink", $"GET {first}: the nextLink of the locks is not on the same collection; it was not followed.", response, correlationId);
+            }
+
+            uri = next;
+        }
+
+        throw new ArmRequestException($"GET {first}: more than {MaxLockPages} pages of locks; not read.", 0, "TooManyPages", null, correlationId);
+    }
+
+    /// <summary>
+    /// Adds the page's locks that hold for the registration (their scope is the registration or one of its parents;
+    /// a lock below it, on one customer subscription, is not the registration's) and returns its <c>nextLink</c>.
+    /// </summary>
+    private static string? ReadLocks(ReadOnlyMemory<byte> body, RegistrationRef registration, List<ManagementLock> locks)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            throw new ArmResponseFormatException("InvalidResponse", $"the body is not valid JSON ({e.Message})", e);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Array)
+            {
+                throw new ArmResponseFormatException("InvalidResponse", "the body has no 'value' array");
+            }
+
+            var registrationId = registration.Id.ToString();
+            foreach (var item in value.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.Object)
+                {
+                    throw new ArmResponseFormatException("InvalidResponse", "an item of 'value' is not an object");
+                }
+
+                var id = StringOf(item, "id") ?? string.Empty;
+                var at = id.IndexOf(ManagementLock.LocksSegment + "/", StringComparison.OrdinalIgnoreCase);
+                var scope = (at >= 0 ? id[..at] : registrationId).TrimEnd('/');
+                if (!string.Equals(registrationId, scope, StringComparison.OrdinalIgnoreCase)
+                    && !registrationId.StartsWith(scope + "/", StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                var properties = item.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
+                var name = StringOf(item, "name") ?? (at >= 0 ? id[(at + ManagementLock.LocksSegment.Length + 1)..] : "(unnamed)");
+                locks.Add(new ManagementLock(
+                    name,
+                    ManagementLock.LevelOf(properties.ValueKind == JsonValueKind.Object ? StringOf(properties, "level") : null),
+                    properties.ValueKind == JsonValueKind.Object ? StringOf(properties, "notes") : null,
+                    scope));
+            }
+
+            return StringOf(root, "nextLink") is { Length: > 0 } next ? next : null;
+        }
+    }
+
     public async Task<RegistrationInfo> GetRegistrationAsync(RegistrationRef registration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registration);
@@ -44,7 +157,7 @@ public sealed partial class ArmCustomerSubscriptionClient
         }
         catch (JsonException e)
         {
-            throw new ArmResponseFormatException("InvalidResponse", $"the body is not valid JSON ({e.Message})", e);
+            throw new ArmResponseFormatException("InvalidResponse", $"the body is not valid JSON ({OutsideText.Sanitize(e.Message)})", e);
         }
 
         using (document)
@@ -71,6 +184,7 @@ public sealed partial class ArmCustomerSubscriptionClient
         }
     }
 
+    /// <summary>A string ARM sent (shown by <c>check</c>): sanitised where it enters.</summary>
     private static string? StringOf(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? OutsideText.Sanitize(value.GetString()) : null;
 }

@@ -43,11 +43,12 @@ public sealed partial class ArmCustomerSubscriptionClient
         return false;
     }
 
+    /// <summary>The response's request id: a header anyone between could write, so sanitised where it enters.</summary>
     private static string? RequestId(Response response) =>
-        response.Headers.TryGetValue(RequestIdHeader, out var value) ? value : null;
+        response.Headers.TryGetValue(RequestIdHeader, out var value) ? OutsideText.Sanitize(value) : null;
 
     private static string CorrelationId(Response response, string sent) =>
-        response.Headers.TryGetValue(CorrelationIdHeader, out var value) && !string.IsNullOrEmpty(value) ? value : sent;
+        response.Headers.TryGetValue(CorrelationIdHeader, out var value) && !string.IsNullOrEmpty(value) ? OutsideText.Sanitize(value) : sent;
 
     private static string Ids(Response response, string correlationId) =>
         $" ({RequestIdHeader}: {RequestId(response) ?? "none"}, {CorrelationIdHeader}: {CorrelationId(response, correlationId)})";
@@ -68,7 +69,7 @@ public sealed partial class ArmCustomerSubscriptionClient
             }
             else
             {
-                return current.Message;
+                return OutsideText.Sanitize(current.Message);
             }
         }
     }
@@ -77,7 +78,7 @@ public sealed partial class ArmCustomerSubscriptionClient
     {
         var (code, text) = CustomerSubscriptionJson.ReadError(response.Content.ToMemory());
         var what = code is null
-            ? $"{response.Status} {response.ReasonPhrase}".TrimEnd()
+            ? $"{response.Status} {OutsideText.Sanitize(response.ReasonPhrase)}".TrimEnd()
             : $"{response.Status} {code}: {text}".TrimEnd();
         var sentence = what.EndsWith('.') ? what : what + ".";
         var hint = ArmErrorHints.HintFor(code) is { } explained ? $" Hint: {explained}"
@@ -89,7 +90,7 @@ public sealed partial class ArmCustomerSubscriptionClient
         }
 
         return new ArmRequestException(
-            $"{message.Request.Method} {message.Request.Uri} failed: {sentence}{hint}{Ids(response, correlationId)}",
+            $"{message.Request.Method} {SafeUrl.Redact(message.Request.Uri.ToString())} failed: {sentence}{hint}{Ids(response, correlationId)}",
             response.Status,
             code,
             RequestId(response),
@@ -117,10 +118,15 @@ public sealed partial class ArmCustomerSubscriptionClient
             await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
             return message.Response;
         }
+        catch (TokenUnavailableException e) when (message.ProcessingContext.RetryNumber > 0 && !e.EarlierAttemptSent)
+        {
+            // A retry needed a new token: the attempts before it were sent.
+            throw new TokenUnavailableException(e.CredentialFailure, earlierAttemptSent: true);
+        }
         catch (Exception e) when (IsTlsFailure(e))
         {
             throw new ArmRequestException(
-                $"{message.Request.Method} {message.Request.Uri} failed: the TLS handshake failed ({Describe(e)}). "
+                $"{message.Request.Method} {SafeUrl.Redact(message.Request.Uri.ToString())} failed: the TLS handshake failed ({Describe(e)}). "
                 + $"The endpoint's certificate is not trusted: pass --ca-cert FILE for this endpoint (the emulator's --cert-out, or your private CA's certificate). "
                 + $"({CorrelationIdHeader}: {correlationId})",
                 0,
@@ -132,7 +138,7 @@ public sealed partial class ArmCustomerSubscriptionClient
         catch (Exception e) when (IsTransportFailure(e, cancellationToken))
         {
             throw new ArmRequestException(
-                $"{message.Request.Method} {message.Request.Uri} failed: no response ({Describe(e)}). "
+                $"{message.Request.Method} {SafeUrl.Redact(message.Request.Uri.ToString())} failed: no response ({Describe(e)}). "
                 + $"({CorrelationIdHeader}: {correlationId})",
                 0,
                 null,

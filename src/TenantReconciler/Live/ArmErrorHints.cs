@@ -15,6 +15,9 @@ public static class ArmErrorHints
     public const string InvalidCspSubscription = "InvalidCSPSubscription";
     public const string MetadataResolverBadGatewayError = "MetadataResolverBadGatewayError";
 
+    /// <summary>ARM's own code (not the resource provider's): a management lock refused the write.</summary>
+    public const string ScopeLocked = "ScopeLocked";
+
     private static readonly Dictionary<string, string> Hints = new(StringComparer.OrdinalIgnoreCase)
     {
         [RegistrationNotFound] =
@@ -33,6 +36,10 @@ public static class ArmErrorHints
             "The customer subscription is not a CSP subscription; only CSP subscriptions can be mapped.",
         [MetadataResolverBadGatewayError] =
             "A back-end dependency of the resource provider failed; this is transient, retry later.",
+        [ScopeLocked] =
+            "A management lock on the registration, its resource group or its subscription refuses this write: CanNotDelete refuses removals, ReadOnly every change. "
+            + "Set-AzsRegistration puts a CanNotDelete lock named RegistrationResourceLock on the registration. Remove the lock for the apply and put it back after "
+            + "(or ask its owner); 'tenant-reconciler check' lists the locks. The registration's other writes were not attempted.",
     };
 
     /// <summary>The documented codes that mean "try again later", whatever the HTTP status they come with.</summary>

@@ -111,7 +111,8 @@ internal static class CustomerSubscriptionJson
                 && document.RootElement.TryGetProperty("error", out var error)
                 && error.ValueKind == JsonValueKind.Object)
             {
-                return (GetString(error, "code"), GetString(error, "message"));
+                // ARM's words (or anything between): sanitised here, where they enter every message, log and journal.
+                return (Clean(GetString(error, "code")), Clean(GetString(error, "message")));
             }
         }
         catch (JsonException)
@@ -122,10 +123,13 @@ internal static class CustomerSubscriptionJson
         return (null, null);
     }
 
+    /// <summary>A value ARM sent, quoted for a message: sanitised (<see cref="OutsideText"/>) and cut when long.</summary>
     public static string Quote(string? value) =>
         value is null ? "null"
-        : value.Length <= MaxQuotedLength ? $"'{value}'"
-        : $"'{value[..MaxQuotedLength]}…'";
+        : value.Length <= MaxQuotedLength ? $"'{OutsideText.Sanitize(value)}'"
+        : $"'{OutsideText.Sanitize(value[..(char.IsHighSurrogate(value[MaxQuotedLength - 1]) ? MaxQuotedLength - 1 : MaxQuotedLength)])}…'";
+
+    private static string? Clean(string? value) => value is null ? null : OutsideText.Sanitize(value);
 
     private static LiveMapping ReadItem(JsonElement item, int index, RegistrationRef registration, ChildIdPrefix prefix)
     {
@@ -200,7 +204,7 @@ internal static class CustomerSubscriptionJson
         }
         catch (JsonException e)
         {
-            throw new ArmResponseFormatException("InvalidResponse", $"the body is not valid JSON ({e.Message})", e);
+            throw new ArmResponseFormatException("InvalidResponse", $"the body is not valid JSON ({OutsideText.Sanitize(e.Message)})", e);
         }
     }
 
@@ -208,7 +212,7 @@ internal static class CustomerSubscriptionJson
         element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static ArmResponseFormatException InvalidItem(int index, string problem) =>
-        new("InvalidListItem", $"item {index} {problem}");
+        new("InvalidListItem", OutsideText.Sanitize($"item {index} {problem}"));
 }
 
 /// <summary>

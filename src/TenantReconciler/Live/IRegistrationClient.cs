@@ -11,6 +11,14 @@ public interface IRegistrationClient
     /// or <c>ResourceNotFound</c>) and any other failure throw <see cref="ArmRequestException"/>.
     /// </summary>
     Task<RegistrationInfo> GetRegistrationAsync(RegistrationRef registration, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The management locks that hold for the registration: on it, its resource group or its subscription
+    /// (<c>GET {registration}/providers/Microsoft.Authorization/locks?api-version=2016-09-01&amp;$filter=atScope()</c>, which
+    /// needs <c>Microsoft.Authorization/locks/read</c>). A refusal (403 without that permission) or any other failure
+    /// throws <see cref="ArmRequestException"/>: locks that could not be read are never "no locks".
+    /// </summary>
+    Task<IReadOnlyList<ManagementLock>> ListLocksAsync(RegistrationRef registration, CancellationToken cancellationToken);
 }
 
 /// <summary>What the registration resource says about itself (<c>properties</c> of the spec's Registration).</summary>

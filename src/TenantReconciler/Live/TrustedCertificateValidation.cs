@@ -9,9 +9,13 @@ namespace TenantReconciler.Live;
 /// </summary>
 internal static class TrustedCertificateValidation
 {
-    /// <summary>The handler for a pipeline whose endpoint presents a certificate chaining to <paramref name="trusted"/>.</summary>
+    /// <summary>
+    /// The handler for a pipeline whose endpoint presents a certificate chaining to <paramref name="trusted"/>. It follows
+    /// no redirect (a 3xx is an answer, and an error: ARM's API has none), so no answer ever comes from another host.
+    /// </summary>
     public static HttpClientHandler CreateHandler(Uri endpoint, X509Certificate2 trusted) => new()
     {
+        AllowAutoRedirect = false,
         ServerCertificateCustomValidationCallback = (request, certificate, chain, errors) =>
             IsAccepted(request.RequestUri, endpoint, certificate, chain, errors, trusted),
     };

@@ -177,28 +177,12 @@ public sealed class BlobJournalStore : JournalStore
 
     internal BlobClient IssueMarker(Guid planId) => _container.GetBlobClient($"{_blobPath}.plans/{planId:D}.issued");
 
-    /// <summary>
-    /// The storage service said no, or could not be reached: a status, a failed connection, the retries used up (an
-    /// <see cref="AggregateException"/> from Azure.Core) or the network timeout (a cancellation nobody asked for).
-    /// </summary>
-    internal static bool IsStorageFailure(Exception e, CancellationToken cancellationToken) =>
-        e is RequestFailedException or AggregateException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+    internal static bool IsStorageFailure(Exception e, CancellationToken cancellationToken) => StorageFailure.Is(e, cancellationToken);
 
-    internal ReconcilerException Failure(string what, Exception e)
-    {
-        var reason = e switch
-        {
-            RequestFailedException { Status: > 0 } failed => $"{failed.Status} {failed.ErrorCode ?? FirstLine(failed.Message)}",
-            AggregateException tries => $"{FirstLine(tries.InnerExceptions[^1].Message)} ({tries.InnerExceptions.Count} tries)",
-            OperationCanceledException => "no response within the network timeout",
-            _ => FirstLine(e.Message),
-        };
-        return new ReconcilerException($"{what} the apply journal {Describe()}: {reason}", e);
-    }
+    internal ReconcilerException Failure(string what, Exception e) =>
+        new($"{what} the apply journal {Describe()}: {StorageFailure.Reason(e)}", e);
 
-    private static string FirstLine(string text) => text.Split('\n')[0].Trim();
-
-    private static Uri Redact(Uri uri) => new UriBuilder(uri) { Query = string.Empty, Fragment = string.Empty }.Uri;
+    private static Uri Redact(Uri uri) => SafeUrl.Strip(uri);
 }
 
 /// <summary>One apply's entries in a <see cref="BlobJournalStore"/>: each one committed by the service before the call returns.</summary>

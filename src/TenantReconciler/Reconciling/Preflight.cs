@@ -21,6 +21,7 @@ public enum CheckKind
     RegistrationExists = 4,
     BillingModel = 5,
     Listing = 6,
+    Locks = 7,
 }
 
 /// <summary>
@@ -45,9 +46,11 @@ public sealed record CheckResult(CheckKind Kind, CheckStatus Status, string Text
 }
 
 /// <summary>
-/// Checks 3-6 of <c>check</c> against ARM, with reads only: the endpoint answers; each registration exists (its GET);
-/// its billing model allows customer subscriptions; its customer subscriptions can be listed. A check that depends on
-/// a failed one is reported as skipped. Results come as they are found, so a slow answer shows where it is.
+/// Checks 3-7 of <c>check</c> against ARM, with reads only: the endpoint answers; each registration exists (its GET);
+/// its billing model allows customer subscriptions; its customer subscriptions can be listed; the management locks
+/// that hold for it, one line each, failing where one refuses a change the file plans there. A check that depends on a
+/// failed one is reported as skipped, and locks that could not be read as not checked (○), never as "no locks".
+/// Results come as they are found, so a slow answer shows where it is.
 /// </summary>
 public static class Preflight
 {
@@ -58,7 +61,23 @@ public static class Preflight
         IReadOnlyList<RegistrationRef> names,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await foreach (var result in CheckArmAsync(endpoint, registrations, customerSubscriptions, names, [], cancellationToken))
+        {
+            yield return result;
+        }
+    }
+
+    /// <summary>As above; with <paramref name="desired"/>, the locks are judged against the plan of each registration.</summary>
+    public static async IAsyncEnumerable<CheckResult> CheckArmAsync(
+        Uri endpoint,
+        IRegistrationClient registrations,
+        ICustomerSubscriptionClient customerSubscriptions,
+        IReadOnlyList<RegistrationRef> names,
+        IReadOnlyList<Desired.DesiredRegistration> desired,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(desired);
         ArgumentNullException.ThrowIfNull(registrations);
         ArgumentNullException.ThrowIfNull(customerSubscriptions);
         ArgumentNullException.ThrowIfNull(names);
@@ -124,6 +143,7 @@ public static class Preflight
             };
         }
 
+        var listed = new LiveRegistration?[names.Count];
         for (var i = 0; i < names.Count; i++)
         {
             if (found[i].Info is null)
@@ -132,7 +152,66 @@ public static class Preflight
                 continue;
             }
 
-            yield return await ListAsync(customerSubscriptions, names[i], cancellationToken);
+            var (result, live) = await ListAsync(customerSubscriptions, names[i], cancellationToken);
+            listed[i] = live;
+            yield return result;
+        }
+
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (found[i].Info is null)
+            {
+                yield return CheckResult.Skip(CheckKind.Locks, $"the management locks of registration {names[i].Name}", "the registration was not read");
+                continue;
+            }
+
+            var plan = listed[i] is { } live && desired.FirstOrDefault(d => d.Registration.Equals(names[i])) is { } wanted
+                ? Planning.Planner.ComputeRegistration(wanted, live)
+                : null;
+            foreach (var result in LockResults(await RegistrationLocks.ReadAsync(registrations, names[i], cancellationToken), plan))
+            {
+                yield return result;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One line per lock (passed, or failed when it refuses a change <paramref name="plan"/> makes); one line for none;
+    /// not checked (○) when they could not be read.
+    /// </summary>
+    private static IEnumerable<CheckResult> LockResults(LockListing listing, Planning.RegistrationPlan? plan)
+    {
+        var name = listing.Registration.Name;
+        if (!listing.Read)
+        {
+            yield return new CheckResult(CheckKind.Locks, CheckStatus.Skipped, RegistrationLocks.Unreadable(listing));
+            yield break;
+        }
+
+        if (listing.Locks.Count == 0)
+        {
+            yield return new CheckResult(CheckKind.Locks, CheckStatus.Passed, $"registration {name} carries no management lock (on it or above)");
+            yield break;
+        }
+
+        foreach (var held in listing.Locks)
+        {
+            var text = $"registration {name}: {Planning.LockGuards.Describe(listing.Registration, held)}";
+            var refused = plan is null ? 0 : Planning.LockGuards.Refused(plan, held);
+            if (refused == 0)
+            {
+                yield return new CheckResult(CheckKind.Locks, CheckStatus.Passed, plan is null ? text : $"{text}; the file plans no such change here");
+                continue;
+            }
+
+            yield return new CheckResult(
+                CheckKind.Locks,
+                CheckStatus.Failed,
+                $"{text}: ARM will refuse {refused} change(s) that the file plans here (409 ScopeLocked)")
+            {
+                ErrorCode = ArmErrorHints.ScopeLocked,
+                Fix = $"Remove the lock {OutsideText.Sanitize(held.Name)} for the apply and put it back after (az lock delete / az lock create), or take those changes out of the file.",
+            };
         }
     }
 
@@ -147,6 +226,7 @@ public static class Preflight
             yield return CheckResult.Skip(CheckKind.RegistrationExists, "each registration exists", because);
             yield return CheckResult.Skip(CheckKind.BillingModel, "each registration allows customer subscriptions", because);
             yield return CheckResult.Skip(CheckKind.Listing, "the customer subscriptions of each registration can be listed", because);
+            yield return CheckResult.Skip(CheckKind.Locks, "the management locks of each registration", because);
             yield break;
         }
 
@@ -172,6 +252,11 @@ public static class Preflight
         {
             yield return CheckResult.Skip(CheckKind.Listing, $"the customer subscriptions of registration {name.Name} can be listed", because);
         }
+
+        foreach (var name in names)
+        {
+            yield return CheckResult.Skip(CheckKind.Locks, $"the management locks of registration {name.Name}", because);
+        }
     }
 
     private static async Task<(RegistrationInfo?, ArmRequestException?)> GetAsync(IRegistrationClient client, RegistrationRef name, CancellationToken cancellationToken)
@@ -186,22 +271,22 @@ public static class Preflight
         }
     }
 
-    private static async Task<CheckResult> ListAsync(ICustomerSubscriptionClient client, RegistrationRef name, CancellationToken cancellationToken)
+    private static async Task<(CheckResult Result, LiveRegistration? Live)> ListAsync(ICustomerSubscriptionClient client, RegistrationRef name, CancellationToken cancellationToken)
     {
         var text = $"the customer subscriptions of registration {name.Name} can be listed";
         try
         {
             var live = await client.ListAsync(name, cancellationToken);
-            return new CheckResult(CheckKind.Listing, CheckStatus.Passed, $"{text} ({live.Mappings.Count} mapping(s))");
+            return (new CheckResult(CheckKind.Listing, CheckStatus.Passed, $"{text} ({live.Mappings.Count} mapping(s))"), live);
         }
         catch (ArmRequestException e)
         {
-            return Failed(CheckKind.Listing, text, e) with
+            return (Failed(CheckKind.Listing, text, e) with
             {
                 Fix = e.Status is 401 or 403
                     ? "Give the identity read access to the registration's customerSubscriptions (Microsoft.AzureStack/registrations/customerSubscriptions/read)."
                     : "Run check again; if it keeps failing, quote the request id to Azure support.",
-            };
+            }, null);
         }
     }
 

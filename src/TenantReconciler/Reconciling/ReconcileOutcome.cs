@@ -35,7 +35,10 @@ public enum ReconcileStatus
     /// <summary>A listing failed or was not certainly complete: nothing planned, nothing written anywhere.</summary>
     ListFailed,
 
-    /// <summary>Writes were made, and some failed, or the fresh listing still shows permitted changes.</summary>
+    /// <summary>
+    /// Writes were made, and some failed, or the fresh listing still shows permitted changes; or the writes stopped
+    /// because the credential could not get a token (<see cref="ReconcileOutcome.Error"/>, no re-listing).
+    /// </summary>
     WriteFailed,
 
     /// <summary>Stopped before the end (cancelled, the service stopping, a lease lapsing); what did not start is not attempted.</summary>

@@ -106,6 +106,12 @@ public sealed class Reconciler(ICustomerSubscriptionClient client)
             return outcome with { Status = ReconcileStatus.Interrupted };
         }
 
+        if (applied.Result.StoppedBy is { } noToken)
+        {
+            // The credential stopped giving tokens: a re-listing would ask it again. What was not sent is reported as such.
+            return outcome with { Status = ReconcileStatus.WriteFailed, Error = noToken };
+        }
+
         // 5. Re-list and report convergence.
         var after = await ListAsync(request.Registrations, policy, cancellationToken);
         if (after.Failure is { } relist)

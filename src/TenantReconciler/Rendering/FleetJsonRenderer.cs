@@ -6,11 +6,14 @@ namespace TenantReconciler.Rendering;
 /// <summary>
 /// The machine-readable tenant × registration view: a contract, documented in <c>docs/tenants-view.md</c>. The property
 /// names and their order are fixed, GUIDs are lower-case "D" format, absent values are <c>null</c> (never omitted), and
-/// <c>tenants[i].cells[j]</c> is the cell of <c>registrations[j]</c>. <see cref="FormatVersion"/> changes when the shape does.
+/// <c>tenants[i].cells</c> lists only the cells that exist (the tenant desired or live there), in registration order,
+/// each naming its registration by index: <c>registrations[cell.registration]</c>. So the output is as long as the
+/// fleet's mappings (format 1.0 had one cell per tenant and registration: 3,000 registrations of one tenant each were
+/// 9,000,000 cells). <see cref="FormatVersion"/> changes when the shape does.
 /// </summary>
 public sealed class FleetJsonRenderer : IFleetRenderer
 {
-    public const string FormatVersion = "1.0";
+    public const string FormatVersion = "2.0";
 
     public string Format => "json";
 
@@ -47,13 +50,14 @@ public sealed class FleetJsonRenderer : IFleetRenderer
             json.WriteString("label", row.Label);
             json.WriteBoolean("desired", row.IsDesired);
             json.WriteStartArray("cells");
-            foreach (var cell in row.Cells)
+            foreach (var cell in row.Present)
             {
                 WriteCell(json, cell);
             }
 
             json.WriteEndArray();
             json.WriteEndObject();
+            JsonContract.FlushIfLarge(json);
         }
 
         json.WriteEndArray();
@@ -88,6 +92,7 @@ public sealed class FleetJsonRenderer : IFleetRenderer
     private static void WriteCell(Utf8JsonWriter json, FleetCell cell)
     {
         json.WriteStartObject();
+        json.WriteNumber("registration", cell.Column);
         if (cell.DesiredSubscriptionId is { } desired)
         {
             json.WriteString("desiredSubscriptionId", PlanText.Id(desired));

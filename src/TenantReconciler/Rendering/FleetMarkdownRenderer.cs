@@ -6,8 +6,10 @@ namespace TenantReconciler.Rendering;
 /// <summary>
 /// The tenant × registration view as GitHub markdown (a wiki page, an issue or a pull-request comment): a hidden marker,
 /// the summary, the information flags in a note, then one table row per tenant and one column per registration. The
-/// output stays shorter than the character limit: past it, the last flags, then the last rows, are folded into a count
-/// that points to <c>-o json</c>. The summary is never cut. Labels are escaped so that they stay plain text.
+/// output stays shorter than the character limit. Every row with drift (a ~ or − cell: what a plan would overwrite or
+/// remove) is listed first, shortened (without its label) rather than skipped when they do not all fit; past that, the
+/// last flags, then the last other rows, are folded into a count that points to <c>-o json</c>. The summary is never cut.
+/// Labels are capped and put in code spans, so that no label is a mention, a link or markup.
 /// </summary>
 public sealed class FleetMarkdownRenderer : IFleetRenderer
 {
@@ -43,15 +45,47 @@ public sealed class FleetMarkdownRenderer : IFleetRenderer
         var head = $"{Marker}\n### Tenants by registration\n\n{MarkdownText.EscapeProse(FleetText.Summary(view))}\n";
         var legend = view.IsLive ? $"\nLegend: {MarkdownText.EscapeProse(FleetText.Legend)}.\n" : string.Empty;
         var tableHead = TableHead(view);
-        var moreReserve = MoreFlags(int.MaxValue).Length + MoreTenants(int.MaxValue).Length;
+        var moreReserve = MoreFlags(int.MaxValue).Length + MoreTenants(int.MaxValue, int.MaxValue).Length;
         var budget = _characterLimit - 1 - head.Length - legend.Length - tableHead.Length - moreReserve - FlagsHeader.Length;
 
+        var columnNames = FleetText.ColumnNames(view.Registrations);
+
+        // 1. Every row with drift a plan would correct (~ or −): at full length, else all shortened, else as many as fit.
+        var shown = new string?[view.Rows.Count];
+        var drift = new List<int>();
+        long full = 0, compact = 0;
+        for (var i = 0; i < view.Rows.Count; i++)
+        {
+            if (HasDrift(view.Rows[i]))
+            {
+                drift.Add(i);
+                full += Row(view.Rows[i], withLabel: true, columnNames).Length;
+                compact += Row(view.Rows[i], withLabel: false, columnNames).Length;
+            }
+        }
+
+        var withLabel = full <= budget;
+        foreach (var i in drift)
+        {
+            var line = Row(view.Rows[i], withLabel, columnNames);
+            if (line.Length > budget)
+            {
+                break;
+            }
+
+            budget -= line.Length;
+            shown[i] = line;
+        }
+
+        var driftFolded = drift.Count(i => shown[i] is null);
+
+        // 2. The flags (information), then 3. the other rows, in order, while they fit.
         var flags = new StringBuilder();
         var names = FleetText.NamesOf(view.Registrations);
         var shownFlags = 0;
         foreach (var flag in view.Flags)
         {
-            var line = $"> - {MarkdownText.EscapeProse(FleetText.Message(flag, names))}\n";
+            var line = $"> - {FleetText.Message(flag, names, MarkdownText.Label, static name => $"`{name}`")}\n";
             if (line.Length > budget)
             {
                 break;
@@ -60,6 +94,23 @@ public sealed class FleetMarkdownRenderer : IFleetRenderer
             budget -= line.Length;
             flags.Append(line);
             shownFlags++;
+        }
+
+        for (var i = 0; i < view.Rows.Count; i++)
+        {
+            if (shown[i] is not null || HasDrift(view.Rows[i]))
+            {
+                continue;
+            }
+
+            var line = Row(view.Rows[i], withLabel: true, columnNames);
+            if (line.Length > budget)
+            {
+                break;
+            }
+
+            budget -= line.Length;
+            shown[i] = line;
         }
 
         writer.Write(head);
@@ -81,38 +132,42 @@ public sealed class FleetMarkdownRenderer : IFleetRenderer
         else
         {
             writer.Write(tableHead);
-            var shown = 0;
-            foreach (var row in view.Rows)
+            var written = 0;
+            foreach (var line in shown)
             {
-                var line = Row(row);
-                if (line.Length > budget)
+                if (line is not null)
                 {
-                    break;
+                    writer.Write(line);
+                    written++;
                 }
-
-                budget -= line.Length;
-                writer.Write(line);
-                shown++;
             }
 
-            if (shown < view.Rows.Count)
+            if (written < view.Rows.Count)
             {
-                writer.Write(MoreTenants(view.Rows.Count - shown));
+                writer.Write(MoreTenants(view.Rows.Count - written, driftFolded));
             }
         }
 
         writer.Write(legend);
     }
 
+    /// <summary>A row with a cell that a plan would change: live on another subscription (~), or live and not desired (−).</summary>
+    private static bool HasDrift(FleetRow row) => row.Present.Any(c => c.Status is CellStatus.Different or CellStatus.LiveNotDesired);
+
     private const string FlagsHeader = "\n> [!NOTE]\n> **For information** (nothing is wrong with the desired state because of these):\n";
 
     private static string MoreFlags(int count) => $"> - … {FleetText.Plural(count, "more item", "more items")}: see `tenant-reconciler tenants -o json`.\n";
 
-    private static string MoreTenants(int count) =>
-        $"\n… {FleetText.Plural(count, "more tenant", "more tenants")}, to stay within GitHub's comment limit: see `tenant-reconciler tenants -o json`.\n";
+    private static string MoreTenants(int count, int drift) =>
+        $"\n… {FleetText.Plural(count, "more tenant", "more tenants")}{(drift == 0 ? " (none with drift: every ~ and − row is listed)" : $" ({drift} of them with drift)")}, to stay within GitHub's comment limit: see `tenant-reconciler tenants -o json`.\n";
 
     private static string TableHead(FleetView view)
     {
+        if (!FleetText.IsMatrix(view))
+        {
+            return "| Tenant | Label | Registration | Cell |\n| --- | --- | --- | --- |\n";
+        }
+
         var names = FleetText.ColumnNames(view.Registrations);
         var builder = new StringBuilder("| Tenant | Label |");
         foreach (var name in names)
@@ -129,17 +184,40 @@ public sealed class FleetMarkdownRenderer : IFleetRenderer
         return builder.Append('\n').ToString();
     }
 
-    private static string Row(FleetRow row)
+    /// <summary>
+    /// One tenant's lines: a row of the matrix, or (past <see cref="FleetText.MatrixColumns"/> registrations) one line per
+    /// cell that exists, the tenant and its label on the first. <paramref name="withLabel"/> false is the shortened form
+    /// (no label) that lets every drift row fit.
+    /// </summary>
+    private static string Row(FleetRow row, bool withLabel, string[] names)
     {
-        var builder = new StringBuilder(64 + (row.Cells.Count * 48))
-            .Append("| `").Append(PlanText.Id(row.TenantId)).Append("` | ")
-            .Append(row.Label is null ? string.Empty : MarkdownText.Escape(row.Label)).Append(" |");
-        foreach (var cell in row.Cells)
+        var label = row.Label is null || !withLabel ? string.Empty : MarkdownText.Label(row.Label);
+        var builder = new StringBuilder(96 + (row.Present.Count * 96));
+        if (row.Columns <= FleetText.MatrixColumns)
         {
-            var text = FleetText.Cell(cell, static id => $"`{PlanText.Id(id)}`");
-            builder.Append(' ').Append(cell.Status == CellStatus.Different ? "\\" + text : text).Append(" |");
+            builder.Append("| `").Append(PlanText.Id(row.TenantId)).Append("` | ").Append(label).Append(" |");
+            foreach (var cell in row.Cells)
+            {
+                builder.Append(' ').Append(Cell(cell)).Append(" |");
+            }
+
+            return builder.Append('\n').ToString();
         }
 
-        return builder.Append('\n').ToString();
+        var first = true;
+        foreach (var cell in row.Present)
+        {
+            builder.Append(first ? $"| `{PlanText.Id(row.TenantId)}` | {label} |" : "|  |  |")
+                .Append(" `").Append(names[cell.Column]).Append("` | ").Append(Cell(cell)).Append(" |\n");
+            first = false;
+        }
+
+        return builder.ToString();
+    }
+
+    private static string Cell(FleetCell cell)
+    {
+        var text = FleetText.Cell(cell, static id => $"`{PlanText.Id(id)}`");
+        return cell.Status == CellStatus.Different ? "\\" + text : text;
     }
 }

@@ -25,6 +25,6 @@ public static class FleetRenderers
     {
         ArgumentNullException.ThrowIfNull(format);
         return All.FirstOrDefault(r => string.Equals(r.Format, format, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ArgumentException($"Unknown output format '{PlanText.Sanitize(format)}'. Expected one of: {string.Join(", ", Formats)}.", nameof(format));
+            ?? throw new ArgumentException($"Unknown output format '{OutsideText.Sanitize(format)}'. Expected one of: {string.Join(", ", Formats)}.", nameof(format));
     }
 }

@@ -8,6 +8,11 @@ internal static class FleetText
 {
     public const string Legend = "✔ in place; ~ different subscription; + desired, not live; − live, not desired";
 
+    /// <summary>Up to this many registrations the view is a matrix (a column each); past it, a list of the cells that exist.</summary>
+    public const int MatrixColumns = 8;
+
+    public static bool IsMatrix(FleetView view) => view.Registrations.Count <= MatrixColumns;
+
     /// <summary>✔, ~, + or − (U+2212).</summary>
     public static string Symbol(CellStatus status) => status switch
     {
@@ -57,18 +62,26 @@ internal static class FleetText
             .ToArray();
     }
 
-    /// <summary>One sentence about a flag, in plain text (labels sanitised; the markdown renderer escapes it further).</summary>
-    public static string Message(FleetFlag flag, IReadOnlyDictionary<RegistrationRef, string> names)
+    /// <summary>One sentence about a flag, in plain text: labels sanitised (<see cref="OutsideText"/>).</summary>
+    public static string Message(FleetFlag flag, IReadOnlyDictionary<RegistrationRef, string> names) =>
+        Message(flag, names, static label => OutsideText.Sanitize(label), static name => name);
+
+    /// <summary>
+    /// One sentence about a flag, with each label given by <paramref name="label"/> and each registration
+    /// name by <paramref name="name"/>: the markdown renderer puts both in code spans, so no label can be a mention or a link.
+    /// </summary>
+    public static string Message(FleetFlag flag, IReadOnlyDictionary<RegistrationRef, string> names, Func<string, string> label, Func<string, string> name)
     {
-        var tenant = flag.Label is null ? $"Tenant {PlanText.Id(flag.TenantId)}" : $"Tenant {PlanText.Id(flag.TenantId)} ({PlanText.Sanitize(flag.Label)})";
+        ArgumentNullException.ThrowIfNull(flag);
+        var tenant = flag.Label is null ? $"Tenant {PlanText.Id(flag.TenantId)}" : $"Tenant {PlanText.Id(flag.TenantId)} ({label(flag.Label)})";
         if (flag.Kind == FleetFlagKind.LiveNotDesired)
         {
-            var where = string.Join(", ", flag.Cells.Select(c => names[c.Registration]));
+            var where = string.Join(", ", flag.Cells.Select(c => name(names[c.Registration])));
             var elsewhere = flag.IsDesired ? "it is desired on another registration" : "no registration desires it";
             return $"{tenant} is live on {where}, where it is not desired; {elsewhere}.";
         }
 
-        var labels = string.Join(", ", flag.Cells.Select(c => $"“{PlanText.Sanitize(c.Label ?? string.Empty)}” on {names[c.Registration]}"));
+        var labels = string.Join(", ", flag.Cells.Select(c => $"“{label(c.Label ?? string.Empty)}” on {name(names[c.Registration])}"));
         return $"{tenant} has different labels: {labels}.";
     }
 

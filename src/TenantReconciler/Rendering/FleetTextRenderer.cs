@@ -43,9 +43,13 @@ public sealed class FleetTextRenderer : IFleetRenderer
         {
             writer.Write("No tenants.\n");
         }
-        else
+        else if (FleetText.IsMatrix(view))
         {
             WriteTable(view, names, writer);
+        }
+        else
+        {
+            WriteList(view, names, writer);
         }
 
         if (view.Flags.Count > 0)
@@ -88,6 +92,43 @@ public sealed class FleetTextRenderer : IFleetRenderer
         }
     }
 
+    /// <summary>
+    /// Past <see cref="FleetText.MatrixColumns"/> registrations, one line per cell that exists (tenant and label on its
+    /// first line only): the output is as long as the fleet's mappings, never tenants × registrations.
+    /// </summary>
+    private static void WriteList(FleetView view, string[] names, TextWriter writer)
+    {
+        var labelWidth = "LABEL".Length;
+        var nameWidth = "REGISTRATION".Length;
+        foreach (var row in view.Rows)
+        {
+            labelWidth = Math.Max(labelWidth, Label(row.Label).Length);
+            foreach (var cell in row.Present)
+            {
+                nameWidth = Math.Max(nameWidth, names[cell.Column].Length);
+            }
+        }
+
+        var line = new StringBuilder(256);
+        WriteLine(writer, line, "TENANT", "LABEL", labelWidth, ["REGISTRATION", "CELL"], [nameWidth, 0]);
+        foreach (var row in view.Rows)
+        {
+            var first = true;
+            foreach (var cell in row.Present)
+            {
+                WriteLine(
+                    writer,
+                    line,
+                    first ? PlanText.Id(row.TenantId) : string.Empty,
+                    first ? Label(row.Label) : string.Empty,
+                    labelWidth,
+                    [names[cell.Column], FleetText.Cell(cell, PlanText.Id)],
+                    [nameWidth, 0]);
+                first = false;
+            }
+        }
+    }
+
     private static void WriteLine(TextWriter writer, StringBuilder line, string tenant, string label, int labelWidth, string[] cells, int[] widths)
     {
         line.Clear().Append(tenant.PadRight(36)).Append(Gap).Append(label.PadRight(labelWidth));
@@ -113,7 +154,7 @@ public sealed class FleetTextRenderer : IFleetRenderer
             return string.Empty;
         }
 
-        var text = PlanText.Sanitize(label);
+        var text = OutsideText.Sanitize(label);
         if (text.Length <= MaxLabelWidth)
         {
             return text;

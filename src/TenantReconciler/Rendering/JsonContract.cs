@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -17,17 +16,30 @@ internal static class JsonContract
         Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
     };
 
-    /// <summary>Writes one document through <paramref name="write"/>, then a final newline.</summary>
+    /// <summary>
+    /// Writes one document through <paramref name="write"/>, then a final newline. The JSON is streamed to
+    /// <paramref name="writer"/> as it is written (see <see cref="FlushIfLarge"/>): a large fleet's view never sits whole
+    /// in memory, once as bytes and once more as a string.
+    /// </summary>
     public static void Write(TextWriter writer, Action<Utf8JsonWriter> write)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer, Options))
+        using (var stream = new TextWriterStream(writer))
+        using (var json = new Utf8JsonWriter(stream, Options))
         {
             write(json);
         }
 
-        writer.Write(Encoding.UTF8.GetString(buffer.WrittenSpan));
         writer.Write('\n');
+    }
+
+    /// <summary>Hands what <paramref name="json"/> holds to the writer once it is more than a small buffer's worth.</summary>
+    public static void FlushIfLarge(Utf8JsonWriter json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        if (json.BytesPending > 64 * 1024)
+        {
+            json.Flush();
+        }
     }
 
     /// <summary><c>id</c>, <c>subscriptionId</c>, <c>resourceGroup</c> and <c>name</c>, in that order.</summary>
@@ -38,4 +50,43 @@ internal static class JsonContract
         json.WriteString("resourceGroup", registration.ResourceGroup);
         json.WriteString("name", registration.Name);
     }
+}
+
+/// <summary>UTF-8 bytes written as characters to a <see cref="TextWriter"/>, a sequence split between writes included.</summary>
+internal sealed class TextWriterStream(TextWriter writer) : Stream
+{
+    private readonly Decoder _decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetDecoder();
+    private char[] _chars = new char[4096];
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        var needed = _decoder.GetCharCount(buffer, flush: false);
+        if (needed > _chars.Length)
+        {
+            _chars = new char[Math.Max(needed, _chars.Length * 2)];
+        }
+
+        var written = _decoder.GetChars(buffer, _chars, flush: false);
+        writer.Write(_chars.AsSpan(0, written));
+    }
+
+    public override void Flush() => writer.Flush();
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -50,6 +50,7 @@ public sealed class JsonPlanRenderer : IPlanRenderer
                     "billingNote",
                     change.BillingFallbackTenantId is { } billed ? PlanText.BillingNote(billed, reference) : null);
                 json.WriteEndObject();
+                JsonContract.FlushIfLarge(json);
             }
 
             json.WriteEndArray();

@@ -5,12 +5,20 @@ namespace TenantReconciler.Rendering;
 /// <summary>
 /// Decides what the markdown comment shows within a length budget, then writes it. Every piece is measured before it
 /// is kept, and the fold notes are reserved at their longest, so the total never exceeds the budget.
+/// <para>
+/// What a reviewer must see comes first: after the head and the guard warnings, every removal and every overwrite
+/// (the rows a guard judges: they drop, move or replace a mapping) of every registration, in a table that lists them
+/// before the adds. When they do not all fit at full length, every one of them is shortened (no label, a short note)
+/// rather than any one skipped; only when even that cannot fit (tens of thousands of removals) are the last ones folded,
+/// and the fold note says how many removals and overwrites it holds. Adds come last, shared between the registrations,
+/// and are what is folded first. A label is capped at <see cref="MarkdownText.MaxLabelLength"/>.
+/// </para>
 /// </summary>
 internal sealed class MarkdownLayout
 {
     // The "shows N of M" note and the "more registrations" line, at their longest.
     private static readonly int NotesReserve =
-        MarkdownText.Shown(int.MaxValue, int.MaxValue).Length + MarkdownText.MoreRegistrations(int.MaxValue, int.MaxValue).Length;
+        MarkdownText.Shown(int.MaxValue, int.MaxValue, everyRemoval: false).Length + MarkdownText.MoreRegistrations(int.MaxValue, int.MaxValue, int.MaxValue).Length;
 
     private static readonly int MoreWarningsReserve = MarkdownText.MoreWarnings(int.MaxValue).Length;
 
@@ -20,8 +28,10 @@ internal sealed class MarkdownLayout
     private int _omittedWarnings;
     private int _foldedRegistrations;
     private int _foldedRegistrationChanges;
+    private int _foldedRegistrationPriority;
     private int _shown;
     private int _total;
+    private bool _everyPriorityShown = true;
 
     private MarkdownLayout()
     {
@@ -52,7 +62,8 @@ internal sealed class MarkdownLayout
         var budget = maxLength - layout._head.Length - NotesReserve;
         budget = layout.FitWarnings(warnings, budget);
         budget = layout.FitRegistrations(candidates, budget);
-        layout.FitRows(budget);
+        budget = layout.FitPriorityRows(budget);
+        layout.FitAdds(budget);
         return layout;
     }
 
@@ -75,20 +86,26 @@ internal sealed class MarkdownLayout
 
         if (_shown < _total)
         {
-            writer.Write(MarkdownText.Shown(_shown, _total));
+            writer.Write(MarkdownText.Shown(_shown, _total, _everyPriorityShown));
         }
 
         foreach (var block in _blocks)
         {
             writer.Write(block.Open);
-            foreach (var row in block.Rows)
+            foreach (var row in block.PriorityRows)
             {
                 writer.Write(row);
             }
 
-            if (block.Rows.Count < block.Pending)
+            foreach (var row in block.AddRows)
             {
-                writer.Write(MarkdownText.MoreChanges(block.Pending - block.Rows.Count));
+                writer.Write(row);
+            }
+
+            var folded = block.Pending - block.PriorityRows.Count - block.AddRows.Count;
+            if (folded > 0)
+            {
+                writer.Write(MarkdownText.MoreChanges(folded, block.Priority.Count - block.PriorityRows.Count));
             }
 
             writer.Write(MarkdownText.Close);
@@ -96,7 +113,7 @@ internal sealed class MarkdownLayout
 
         if (_foldedRegistrations > 0)
         {
-            writer.Write(MarkdownText.MoreRegistrations(_foldedRegistrations, _foldedRegistrationChanges));
+            writer.Write(MarkdownText.MoreRegistrations(_foldedRegistrations, _foldedRegistrationChanges, _foldedRegistrationPriority));
         }
     }
 
@@ -136,114 +153,173 @@ internal sealed class MarkdownLayout
         return 0; // Past this point there is no room worth sharing: the warnings come first.
     }
 
-    /// <summary>Keeps the blocks (without rows) that fit, in plan order; the rest are folded whole.</summary>
+    /// <summary>
+    /// Keeps the blocks (without rows) that fit: first every registration with a removal or an overwrite, then the
+    /// add-only ones, each group in plan order; the rest are folded whole. Blocks are written in plan order.
+    /// </summary>
     private int FitRegistrations(List<Block> candidates, int budget)
     {
-        var i = 0;
-        for (; i < candidates.Count; i++)
+        var full = false;
+        foreach (var block in candidates.Where(b => b.Priority.Count > 0).Concat(candidates.Where(b => b.Priority.Count == 0)))
         {
-            var block = candidates[i];
-            if (block.Cost > budget)
+            full |= block.Cost > budget;
+            if (!full)
             {
-                break;
+                budget -= block.Cost;
+                _blocks.Add(block);
+                continue;
             }
 
-            budget -= block.Cost;
-            _blocks.Add(block);
-        }
-
-        for (; i < candidates.Count; i++)
-        {
             _foldedRegistrations++;
-            _foldedRegistrationChanges += candidates[i].Pending;
+            _foldedRegistrationChanges += block.Pending;
+            _foldedRegistrationPriority += block.Priority.Count;
+            _everyPriorityShown &= block.Priority.Count == 0;
         }
 
+        var planOrder = candidates.Select((b, i) => (b, i)).ToDictionary(p => p.b, p => p.i);
+        _blocks.Sort((x, y) => planOrder[x].CompareTo(planOrder[y]));
         return budget;
     }
 
     /// <summary>
-    /// Shares the remaining budget between the kept registrations, one row each in turn, so that each shows its first
-    /// changes. A registration stops at its first row that does not fit: the rows shown are always a prefix.
+    /// Every removal and overwrite of the kept blocks: at full length if all fit, else all shortened, else (more than
+    /// any comment can hold) shortened and shared between the registrations, the rest counted in each fold note.
     /// </summary>
-    private void FitRows(int budget)
+    private int FitPriorityRows(int budget)
     {
-        var active = new List<(Block Block, IEnumerator<PlannedChange> Changes)>(_blocks.Count);
+        var full = 0L;
+        var compact = 0L;
         foreach (var block in _blocks)
         {
-            active.Add((block, block.Registration.PendingChanges.GetEnumerator()));
+            foreach (var change in block.Priority)
+            {
+                full += MarkdownText.Row(change).Length;
+                compact += MarkdownText.CompactRow(change).Length;
+            }
         }
 
-        var next = new List<(Block Block, IEnumerator<PlannedChange> Changes)>(active.Count);
+        if (full <= budget || compact <= budget)
+        {
+            var form = full <= budget ? (Func<PlannedChange, string>)MarkdownText.Row : MarkdownText.CompactRow;
+            foreach (var block in _blocks)
+            {
+                foreach (var change in block.Priority)
+                {
+                    var row = form(change);
+                    budget -= row.Length;
+                    block.PriorityRows.Add(row);
+                    _shown++;
+                }
+            }
+
+            return budget;
+        }
+
+        _everyPriorityShown = false;
+        return Share(budget, block => block.Priority, block => block.PriorityRows, MarkdownText.CompactRow);
+    }
+
+    /// <summary>The adds, shared between the kept registrations one row each in turn (each shows a prefix of its adds).</summary>
+    private void FitAdds(int budget) => Share(budget, block => block.Adds, block => block.AddRows, MarkdownText.Row);
+
+    /// <summary>
+    /// Shares the budget between the kept registrations, one row each in turn, so that each shows its first rows. A
+    /// registration stops at its first row that does not fit: the rows shown are always a prefix. A registration whose
+    /// every change is shown gives its fold note's reserve back.
+    /// </summary>
+    private int Share(int budget, Func<Block, IReadOnlyList<PlannedChange>> changes, Func<Block, List<string>> rows, Func<PlannedChange, string> form)
+    {
+        var active = _blocks.Select(b => (Block: b, Next: 0)).ToList();
+        var next = new List<(Block Block, int Next)>(active.Count);
         while (active.Count > 0)
         {
-            foreach (var (block, changes) in active)
+            foreach (var (block, index) in active)
             {
-                if (!changes.MoveNext())
+                var list = changes(block);
+                if (index == list.Count)
                 {
-                    changes.Dispose();
-                    budget += block.FoldReserve; // Every row is shown: its fold note will not be written.
+                    if (block.AllShown)
+                    {
+                        budget += block.FoldReserve; // Its fold note will not be written.
+                    }
+
                     continue;
                 }
 
-                var row = MarkdownText.Row(changes.Current);
+                var row = form(list[index]);
                 if (row.Length > budget)
                 {
-                    changes.Dispose();
                     continue;
                 }
 
                 budget -= row.Length;
-                block.Rows.Add(row);
+                rows(block).Add(row);
                 _shown++;
-                next.Add((block, changes));
+                next.Add((block, index + 1));
             }
 
             (active, next) = (next, active);
             next.Clear();
         }
+
+        return budget;
     }
 
     private sealed class Block
     {
-        private Block(RegistrationPlan registration, PlanSummary summary, int billed)
+        private Block(RegistrationPlan registration, PlanSummary summary, int billed, IReadOnlyList<PlannedChange> priority, IReadOnlyList<PlannedChange> adds)
         {
             Registration = registration;
             Summary = summary;
             Billed = billed;
+            Priority = priority;
+            Adds = adds;
             Pending = summary.Add + summary.Overwrite + summary.Remove;
             Open = Pending > 0 ? MarkdownText.Open(registration.Registration, summary, billed) : string.Empty;
-            FoldReserve = MarkdownText.MoreChanges(Pending).Length;
+            FoldReserve = MarkdownText.MoreChanges(Pending, Priority.Count).Length;
         }
 
         public RegistrationPlan Registration { get; }
 
         public PlanSummary Summary { get; }
 
-        /// <summary>Changes that leave a tenant with no mapping (their usage is billed to the registration subscription).</summary>
+        /// <summary>Changes that leave a tenant with no mapping in the registration (their usage is billed to the registration subscription).</summary>
         public int Billed { get; }
 
         public int Pending { get; }
 
+        /// <summary>The removals, then the overwrites, each in plan order: the rows that are never folded before an add.</summary>
+        public IReadOnlyList<PlannedChange> Priority { get; }
+
+        public IReadOnlyList<PlannedChange> Adds { get; }
+
         public string Open { get; }
 
-        /// <summary>The "… N more changes" note at its longest (all changes folded).</summary>
+        /// <summary>The fold note at its longest (all changes folded).</summary>
         public int FoldReserve { get; }
 
         /// <summary>What the block costs without rows: opening, closing and the fold note.</summary>
         public int Cost => Open.Length + MarkdownText.Close.Length + FoldReserve;
 
-        public List<string> Rows { get; } = [];
+        public List<string> PriorityRows { get; } = [];
+
+        public List<string> AddRows { get; } = [];
+
+        public bool AllShown => PriorityRows.Count == Priority.Count && AddRows.Count == Adds.Count;
 
         public static Block Of(RegistrationPlan registration)
         {
             int add = 0, overwrite = 0, remove = 0, unchanged = 0, billed = 0;
+            var removals = new List<PlannedChange>();
+            var overwrites = new List<PlannedChange>();
+            var adds = new List<PlannedChange>();
             foreach (var change in registration.Changes)
             {
                 switch (change.Action)
                 {
-                    case ChangeAction.Add: add++; break;
-                    case ChangeAction.Overwrite: overwrite++; break;
-                    case ChangeAction.Remove: remove++; break;
+                    case ChangeAction.Add: add++; adds.Add(change); break;
+                    case ChangeAction.Overwrite: overwrite++; overwrites.Add(change); break;
+                    case ChangeAction.Remove: remove++; removals.Add(change); break;
                     default: unchanged++; break;
                 }
 
@@ -253,7 +329,8 @@ internal sealed class MarkdownLayout
                 }
             }
 
-            return new Block(registration, new PlanSummary(add, overwrite, remove, unchanged), billed);
+            removals.AddRange(overwrites);
+            return new Block(registration, new PlanSummary(add, overwrite, remove, unchanged), billed, removals, adds);
         }
     }
 }

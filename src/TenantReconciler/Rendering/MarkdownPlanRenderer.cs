@@ -12,11 +12,13 @@ namespace TenantReconciler.Rendering;
 /// Every removal and every dropped mapping carries its billing-impact note (⚠️).</item>
 /// </list>
 /// The output is always shorter than <see cref="CharacterLimit"/> characters (GitHub refuses comments over 65,535).
-/// Past that, whole registrations (the last ones), then whole change rows, are folded into a count
-/// ("… 41,210 more changes: see the JSON plan artifact"); the rows that are shown are shared fairly between the
-/// registrations, in plan order. The summary is never cut. Guard warnings are never cut either, unless they alone would
-/// break the limit: then as many whole warnings as fit are shown, in order, followed by a count of the rest (the plan
-/// run lists every one on stderr) and no change rows. Labels are escaped so that they stay plain text.
+/// Every removal and every overwrite is listed, before any add, in each registration's table: shortened (no label) if
+/// they do not all fit at full length, folded only when even that cannot fit, and then counted as such. Past that, adds
+/// are folded into a count ("… 41,210 more changes (all adds): see the JSON plan artifact"), the adds shown being shared
+/// fairly between the registrations. The summary is never cut. Guard warnings are never cut either, unless they alone
+/// would break the limit: then as many whole warnings as fit are shown, in order, followed by a count of the rest (the
+/// plan run lists every one on stderr). Labels are capped at 200 characters and put in code spans, so that no label is a
+/// mention, a link or markup (see <see cref="MarkdownText.Label"/>).
 /// Rendering is linear in the size of the plan and builds only the text it writes.
 /// </summary>
 public sealed class MarkdownPlanRenderer : IPlanRenderer

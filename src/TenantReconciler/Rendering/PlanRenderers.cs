@@ -22,6 +22,6 @@ public static class PlanRenderers
         }
 
         throw new ArgumentException(
-            $"Unknown output format '{PlanText.Sanitize(format)}'. Expected one of: {string.Join(", ", Formats)}.", nameof(format));
+            $"Unknown output format '{OutsideText.Sanitize(format)}'. Expected one of: {string.Join(", ", Formats)}.", nameof(format));
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using TenantReconciler.Planning;
 
 namespace TenantReconciler.Rendering;
@@ -37,62 +36,4 @@ internal static class PlanText
         ChangeAction.Remove => "remove",
         _ => "unchanged",
     };
-
-    /// <summary>
-    /// Makes user input (a label) safe to print: control characters, format characters (bidi overrides, zero-width
-    /// characters), line and paragraph separators and lone surrogates become a visible <c>\uXXXX</c>, so that no
-    /// terminal escape sequence or line break can be injected.
-    /// </summary>
-    public static string Sanitize(string value)
-    {
-        var i = 0;
-        while (i < value.Length && !MustEscape(value, i))
-        {
-            i++;
-        }
-
-        if (i == value.Length)
-        {
-            return value;
-        }
-
-        var builder = new StringBuilder(value.Length + 16).Append(value, 0, i);
-        for (; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-            {
-                builder.Append(c).Append(value[++i]);
-            }
-            else if (MustEscape(value, i))
-            {
-                builder.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString();
-    }
-
-    private static bool MustEscape(string value, int index)
-    {
-        var c = value[index];
-        if (char.IsHighSurrogate(c))
-        {
-            return index + 1 >= value.Length || !char.IsLowSurrogate(value[index + 1]);
-        }
-
-        if (char.IsLowSurrogate(c))
-        {
-            return index == 0 || !char.IsHighSurrogate(value[index - 1]);
-        }
-
-        return CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.Control
-            or UnicodeCategory.Format
-            or UnicodeCategory.LineSeparator
-            or UnicodeCategory.ParagraphSeparator;
-    }
 }

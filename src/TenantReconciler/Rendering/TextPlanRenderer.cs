@@ -58,7 +58,7 @@ public sealed class TextPlanRenderer : IPlanRenderer
     {
         var subscription = PlanText.Id(change.CustomerSubscriptionId);
         var tenant = PlanText.Id(change.TenantId);
-        var label = string.IsNullOrEmpty(change.Label) ? string.Empty : $" ({PlanText.Sanitize(change.Label)})";
+        var label = string.IsNullOrEmpty(change.Label) ? string.Empty : $" ({OutsideText.Sanitize(change.Label)})";
         switch (change.Action)
         {
             case ChangeAction.Add:

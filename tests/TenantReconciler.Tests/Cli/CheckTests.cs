@@ -19,14 +19,15 @@ public sealed class CheckTests
         // Assert
         Assert.True(check.ExitCode == 0, check.ToString());
         var lines = Lines(check.Stdout);
-        Assert.Equal(9, lines.Count);
+        Assert.Equal(11, lines.Count);
         Assert.All(lines, line => Assert.StartsWith("✔ ", line, StringComparison.Ordinal));
+        Assert.Contains("✔ registration azurestack-8f3e1b2c carries no management lock (on it or above)", lines);
         Assert.Contains("✔ --auth emulator gets a token for https://management.azure.com/.default (AzureCloud)", lines);
         Assert.Contains($"✔ ARM endpoint {bed.Emulator.BaseUri} answers", lines);
         Assert.Contains(lines, l => l.StartsWith("✔ registration azurestack-8f3e1b2c exists (billing model PayAsYouUse, Cloud ID 8f3e1b2c, object id ", StringComparison.Ordinal));
         Assert.Contains("✔ registration azurestack-2d4c6e8a allows customer subscriptions (billing model PayAsYouUse)", lines);
         Assert.Contains("✔ the customer subscriptions of registration azurestack-8f3e1b2c can be listed (4 mapping(s))", lines);
-        Assert.Contains("All 9 checks passed.", check.Stdout);
+        Assert.Contains("All 11 checks passed.", check.Stdout);
         Assert.Equal(0, bed.Writes);
         Assert.All(bed.Emulator.Requests, r => Assert.Equal("GET", r.Method));
     }
@@ -54,7 +55,7 @@ public sealed class CheckTests
         Assert.Contains("✔ registration azurestack-8f3e1b2c exists (billing model Capacity", check.Stdout);
         Assert.Contains("✔ registration azurestack-2d4c6e8a allows customer subscriptions", check.Stdout);
         Assert.Contains("✔ the customer subscriptions of registration azurestack-8f3e1b2c can be listed", check.Stdout);
-        Assert.Contains("1 of 9 checks failed, 0 skipped, 8 passed.", check.Stdout);
+        Assert.Contains("1 of 11 checks failed, 0 skipped, 10 passed.", check.Stdout);
     }
 
     [Fact]
@@ -80,7 +81,8 @@ public sealed class CheckTests
         Assert.Contains("○ registration azurestack-2d4c6e8a allows customer subscriptions: skipped (the registration was not read)", check.Stdout);
         Assert.Contains("○ the customer subscriptions of registration azurestack-2d4c6e8a can be listed: skipped", check.Stdout);
         Assert.Contains("✔ the customer subscriptions of registration azurestack-8f3e1b2c can be listed", check.Stdout);
-        Assert.Contains("1 of 9 checks failed, 2 skipped, 6 passed.", check.Stdout);
+        Assert.Contains("○ the management locks of registration azurestack-2d4c6e8a: skipped (the registration was not read)", check.Stdout);
+        Assert.Contains("1 of 11 checks failed, 3 skipped, 7 passed.", check.Stdout);
     }
 
     [Fact]
@@ -105,8 +107,8 @@ public sealed class CheckTests
         Assert.StartsWith($"✘ {file} is valid: 1 problem(s)", lines[0], StringComparison.Ordinal);
         Assert.Contains($"    {file}:3:21", check.Stdout);
         Assert.Contains("    fix: Correct the problems above", check.Stdout);
-        Assert.Equal(5, lines.Count(l => l.StartsWith("○ ", StringComparison.Ordinal) && l.EndsWith("skipped (the file is not valid)", StringComparison.Ordinal)));
-        Assert.Contains("1 of 6 checks failed, 5 skipped, 0 passed.", check.Stdout);
+        Assert.Equal(6, lines.Count(l => l.StartsWith("○ ", StringComparison.Ordinal) && l.EndsWith("skipped (the file is not valid)", StringComparison.Ordinal)));
+        Assert.Contains("1 of 7 checks failed, 6 skipped, 0 passed.", check.Stdout);
         Assert.Empty(bed.Emulator.Requests);
     }
 
@@ -125,7 +127,7 @@ public sealed class CheckTests
         Assert.Contains("403 AuthorizationFailed", check.Stdout);
         Assert.Contains("    fix: Give the identity read access to the registration's customerSubscriptions", check.Stdout);
         Assert.Contains("✔ registration azurestack-8f3e1b2c allows customer subscriptions", check.Stdout);
-        Assert.Contains("2 of 9 checks failed", check.Stdout);
+        Assert.Contains("2 of 11 checks failed", check.Stdout);
     }
 
     [Fact]
@@ -141,7 +143,7 @@ public sealed class CheckTests
 
         // Assert
         Assert.True(check.ExitCode == 0, check.ToString());
-        Assert.Contains("All 9 checks passed.", check.Stdout);
+        Assert.Contains("All 11 checks passed.", check.Stdout);
     }
 
     private static List<string> Lines(string stdout) =>
@@ -194,7 +196,7 @@ public sealed class CheckCredentialTests
         Assert.Contains("    fix: Set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET", check.Stdout, StringComparison.Ordinal);
         Assert.Equal(1, check.Stdout.Split("AZURE_CLIENT_SECRET (or").Length - 1);
         Assert.Contains("○ ARM endpoint answers: skipped (no token)", check.Stdout);
-        Assert.Contains("1 of 9 checks failed, 7 skipped, 1 passed.", check.Stdout);
+        Assert.Contains("1 of 11 checks failed, 9 skipped, 1 passed.", check.Stdout);
         Assert.Empty(bed.Emulator.Requests);
     }
 }

@@ -23,6 +23,7 @@ public sealed class CredentialFailureTests
     [InlineData("workload-identity", "AZURE_FEDERATED_TOKEN_FILE")]
     [InlineData("managed-identity", "managed identity")]
     [InlineData("azure-pipelines", "AZURESUBSCRIPTION_SERVICE_CONNECTION_ID")]
+    [InlineData("github-actions", "permissions: id-token: write")]
     public async Task Plan_AuthKindWithNoCredentials_ExitsOneWithOneParagraphAndTheFix(string auth, string hint)
     {
         // Arrange

@@ -17,15 +17,15 @@ public sealed class CredentialEnvironmentCollection
 }
 
 /// <summary>
-/// A credential environment with nothing signed in: every AZURE_*, AZURESUBSCRIPTION_*, SYSTEM_* and managed identity
-/// variable cleared, PATH an empty folder (no <c>az</c>, <c>pwsh</c> or <c>azd</c>), and every managed identity source
+/// A credential environment with nothing signed in: every AZURE_*, AZURESUBSCRIPTION_*, SYSTEM_*, ACTIONS_* and managed
+/// identity variable cleared (and the CI markers GITHUB_ACTIONS and TF_BUILD), PATH an empty folder (no <c>az</c>, <c>pwsh</c> or <c>azd</c>), and every managed identity source
 /// pointed at a refused loopback port (so nothing probes 169.254.169.254). Restores everything on dispose.
 /// </summary>
 public sealed class CredentialEnvironment : IDisposable
 {
     public const string RefusedEndpoint = "http://127.0.0.1:9";
 
-    private static readonly string[] Prefixes = ["AZURE_", "AZURESUBSCRIPTION_", "SYSTEM_", "MSI_", "IDENTITY_", "IMDS_"];
+    private static readonly string[] Prefixes = ["AZURE_", "AZURESUBSCRIPTION_", "SYSTEM_", "MSI_", "IDENTITY_", "IMDS_", "ACTIONS_", "GITHUB_ACTIONS", "TF_BUILD"];
 
     private readonly Dictionary<string, string?> _saved = new(StringComparer.Ordinal);
     private readonly TempDirectory _emptyPath = new();

@@ -170,10 +170,5 @@ public sealed class PlanLedgerTests
         return planFile;
     }
 
-    private static void Edit(string planFile, Action<JsonNode> edit)
-    {
-        var plan = JsonNode.Parse(File.ReadAllText(planFile))!;
-        edit(plan);
-        File.WriteAllText(planFile, plan.ToJsonString());
-    }
+    private static void Edit(string planFile, Action<JsonNode> edit) => SavedPlanTamperingTests.Edit(planFile, edit);
 }

@@ -6,8 +6,9 @@ using YamlDotNet.RepresentationModel;
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary>
-/// What the container image holds: the <c>dotnet publish -c Release</c> output of the CLI, run from its own folder as
-/// the image's entrypoint runs it. (The image itself needs a base image pull, which this machine cannot do.)
+/// The framework-dependent build (the tool package's fallback, <c>-p:PublishAot=false</c>) run from its publish folder,
+/// and the container settings. The native build, which the image holds, is published and run end to end by
+/// .ci/aot-smoke.sh. (The image itself needs a base image pull, which this machine cannot do.)
 /// </summary>
 [Collection(ShippingCollection.Name)]
 public sealed class PublishTests : IDisposable
@@ -17,12 +18,12 @@ public sealed class PublishTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public async Task Publish_WatchFromPublishFolder_AnswersHealthzAndExitsZeroOnSigterm()
+    public async Task PublishFrameworkDependent_WatchFromPublishFolder_AnswersHealthzAndExitsZeroOnSigterm()
     {
-        // Arrange: publish as the image build does, then a working folder with the desired file and the emulator's state.
+        // Arrange: the framework-dependent publish, then a working folder with the desired file and the emulator's state.
         var publish = Directory.CreateDirectory(_temp.File("publish")).FullName;
         var published = await ChildProcess.DotnetAsync(
-            RepoFiles.Root, "publish", RepoFiles.Path("src/TenantReconciler.Cli"), "-c", "Release", "-o", publish, "--no-restore", "--disable-build-servers", "-nologo");
+            RepoFiles.Root, "publish", RepoFiles.Path("src/TenantReconciler.Cli"), "-c", "Release", "-p:PublishAot=false", "-o", publish, "--disable-build-servers", "-nologo");
         Assert.True(published.ExitCode == 0, published.ToString());
         var work = Directory.CreateDirectory(_temp.File("work")).FullName;
         File.Copy(RepoFiles.Path("tenants.yaml"), Path.Combine(work, "tenants.yaml"));
@@ -68,17 +69,45 @@ public sealed class PublishTests : IDisposable
 
         // Assert: one image, whichever way it is built, and the Deployment runs that image the way it is built.
         Assert.Equal("tenant-reconciler", repository);
-        Assert.StartsWith("mcr.microsoft.com/dotnet/aspnet:10.0-", baseImage);
+        Assert.StartsWith("mcr.microsoft.com/dotnet/runtime-deps:10.0-", baseImage);
+        Assert.EndsWith("-chiseled", baseImage, StringComparison.Ordinal);
         Assert.Equal("FROM " + baseImage, finalStage[0]);
         Assert.Contains("USER " + user, finalStage);
         Assert.Contains("EXPOSE " + port, finalStage);
-        Assert.Contains("""ENTRYPOINT ["dotnet", "/app/tenant-reconciler.dll"]""", finalStage);
+        Assert.Contains("""ENTRYPOINT ["/app/tenant-reconciler"]""", finalStage);
+        Assert.Contains("COPY --from=build /app/tenant-reconciler ./", finalStage);
+        Assert.Contains(dockerfile, l => l.StartsWith("FROM mcr.microsoft.com/dotnet/sdk:10.0-", StringComparison.Ordinal) && l.Contains("-aot AS build", StringComparison.Ordinal));
+        Assert.Equal("true", Property("PublishAot"));
         Assert.Contains("CMD [" + string.Join(", ", defaultArgs.Select(a => '"' + a + '"')) + "]", finalStage);
         Assert.Equal(["watch", "--listen=0.0.0.0:" + port], defaultArgs);
         Assert.Matches("/" + repository + ":[^/]+$", image);
         Assert.Equal("watch", args[0]);
         Assert.Contains("--listen=0.0.0.0:" + port, args);
         Assert.Equal(user, ((YamlScalarNode)podSecurity.Children[new YamlScalarNode("runAsUser")]).Value);
+    }
+
+    [Fact]
+    public async Task ContainerConfig_AsTheSdkComputesIt_RunsTheNativeExecutableAsTheAppUser()
+    {
+        // Arrange: the SDK's own container configuration for a linux-x64 publish (offline: no base image is fetched).
+        var result = await ChildProcess.DotnetAsync(
+            RepoFiles.Root, "msbuild", RepoFiles.Path("src/TenantReconciler.Cli"), "-t:ComputeContainerConfig", "-p:Configuration=Release", "-p:RuntimeIdentifier=linux-x64",
+            "-getProperty:ContainerBaseImage", "-getProperty:ContainerUser", "-getItem:ContainerAppCommand", "-getItem:ContainerAppCommandArgs", "-getItem:ContainerDefaultArgs", "-nologo");
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        // Act
+        using var config = System.Text.Json.JsonDocument.Parse(result.Stdout);
+        string Property(string name) => config.RootElement.GetProperty("Properties").GetProperty(name).GetString()!;
+        string[] Items(string name) => config.RootElement.GetProperty("Items").TryGetProperty(name, out var items)
+            ? items.EnumerateArray().Select(i => i.GetProperty("Identity").GetString()!).ToArray()
+            : [];
+
+        // Assert: ENTRYPOINT ["/app/tenant-reconciler"] on runtime-deps, CMD the service, as the Dockerfile says.
+        Assert.Equal("mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled", Property("ContainerBaseImage"));
+        Assert.Equal("1654", Property("ContainerUser"));
+        Assert.Equal(["/app/tenant-reconciler"], Items("ContainerAppCommand"));
+        Assert.Empty(Items("ContainerAppCommandArgs"));
+        Assert.Equal(["watch", "--listen=0.0.0.0:8080"], Items("ContainerDefaultArgs"));
     }
 
     private static YamlMappingNode PodSpec(string path)

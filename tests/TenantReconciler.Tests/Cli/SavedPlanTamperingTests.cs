@@ -276,7 +276,8 @@ public sealed class SavedPlanTamperingTests
     private static JsonObject FirstAdd(JsonNode plan) =>
         ((JsonArray)plan["registrations"]![0]!["changes"]!).Select(c => c!.AsObject()).First(c => (string?)c["action"] == "add");
 
-    private static void Edit(string planFile, Action<JsonNode> edit)
+    /// <summary>Edits a saved plan by hand, as a reviewer or an attacker would.</summary>
+    internal static void Edit(string planFile, Action<JsonNode> edit)
     {
         var plan = JsonNode.Parse(File.ReadAllText(planFile))!;
         edit(plan);

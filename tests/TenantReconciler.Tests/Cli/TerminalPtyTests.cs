@@ -77,7 +77,7 @@ public sealed class TerminalPtyTests
     }
 
     /// <summary>Runs the built CLI under <c>script</c>; its stdout is everything the terminal received.</summary>
-    private static Task<CliResult> UnderPtyAsync(IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string> args)
+    internal static Task<CliResult> UnderPtyAsync(IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string> args)
     {
         Assert.True(File.Exists("/usr/bin/script"), "util-linux 'script' (Debian's bsdutils) is needed: apt-get install bsdutils");
         var command = string.Join(' ', new[] { "dotnet", CliProcess.Dll }.Concat(args).Select(Quote));

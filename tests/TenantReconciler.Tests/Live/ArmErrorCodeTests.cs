@@ -117,6 +117,7 @@ public sealed class ArmErrorCodeTests
         [
             "RegistrationNotFound", "BadCustomerSubscriptionId", "InvalidCustomerSubscriptionId", "CustomerSubscriptionNotFound",
             "UnauthorizedCspRegistration", "CustomerSubscriptionsNotAllowed", "InvalidCSPSubscription", "MetadataResolverBadGatewayError",
+            "ScopeLocked", // ARM's own, for a write a management lock refuses
         ];
 
         // Act

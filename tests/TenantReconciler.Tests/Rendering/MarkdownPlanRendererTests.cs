@@ -26,13 +26,15 @@ public partial class MarkdownPlanRendererTests
         Assert.Equal(50_000, Rows(output) + Folded(output));
         Assert.Equal(3, Regex.Count(output, "^<details>$", RegexOptions.Multiline));
         Assert.Contains("\n… ", output, StringComparison.Ordinal);
-        Assert.Contains(" more changes: see the JSON plan artifact.\n", output, StringComparison.Ordinal);
+        Assert.Contains(" more changes (all removals or overwrites): see the JSON plan artifact.\n", output, StringComparison.Ordinal);
+        Assert.Contains("**Not every removal and overwrite could be listed**", output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Render_FiftyThousandChanges_SharesTheRowsBetweenTheRegistrations()
+    public void Render_FiftyThousandChanges_RemovalsAndOverwritesFirstSharedBetweenTheRegistrations()
     {
-        // Arrange
+        // Arrange: 20,000 adds on stack 1, 15,000 removals on stack 2, 15,000 overwrites on stack 3: more than any
+        // comment holds, so the removals and overwrites are shortened and shared, and the adds wait behind them.
         var (plan, warnings) = FiftyThousand();
 
         // Act
@@ -42,8 +44,10 @@ public partial class MarkdownPlanRendererTests
         var blocks = output.Split("<details>")[1..];
         Assert.Equal(3, blocks.Length);
         var rows = blocks.Select(Rows).ToArray();
-        Assert.All(rows, r => Assert.True(r > 50, $"only {r} rows"));
-        Assert.True(rows.Max() - rows.Min() <= 1, string.Join(", ", rows));
+        Assert.Equal(0, rows[0]);
+        Assert.All(rows[1..], r => Assert.True(r > 50, $"only {r} rows"));
+        Assert.True(Math.Abs(rows[1] - rows[2]) <= 1, string.Join(", ", rows));
+        Assert.Contains("\n… 20,000 more changes (all adds): see the JSON plan artifact.\n", blocks[0], StringComparison.Ordinal);
     }
 
     [Theory]
@@ -83,7 +87,7 @@ public partial class MarkdownPlanRendererTests
         Assert.True(output.Length < 20_000);
         var shown = Regex.Count(output, "^<details>$", RegexOptions.Multiline);
         Assert.InRange(shown, 10, 399);
-        Assert.Contains($"\n… {400 - shown} more registrations with {400 - shown} more changes: see the JSON plan artifact.\n", output, StringComparison.Ordinal);
+        Assert.Contains($"\n… {400 - shown} more registrations with {400 - shown} more changes (all adds): see the JSON plan artifact.\n", output, StringComparison.Ordinal);
         Assert.Contains("<code>reg-001</code>", output, StringComparison.Ordinal);
         Assert.DoesNotContain("<code>reg-400</code>", output, StringComparison.Ordinal);
         Assert.Equal(400, Rows(output) + Folded(output));
@@ -167,7 +171,7 @@ public partial class MarkdownPlanRendererTests
     private static int Folded(string output) =>
         FoldedCount().Matches(output).Sum(m => int.Parse(m.Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture));
 
-    [GeneratedRegex("^… (?:[0-9,]+ more registrations? with )?([0-9,]+) more changes?: see the JSON plan artifact\\.$", RegexOptions.Multiline)]
+    [GeneratedRegex("^… (?:[0-9,]+ more registrations? with )?([0-9,]+) more changes?(?: \\([^)]*\\))?: see the JSON plan artifact\\.$", RegexOptions.Multiline)]
     private static partial Regex FoldedCount();
 
     private sealed class CountingWriter : StringWriter

@@ -87,7 +87,7 @@ public class PlanRendererTests
 
         // Assert
         var row = Assert.Single(output.Split('\n'), l => l.StartsWith("| ➕", StringComparison.Ordinal));
-        Assert.Contains(@"(a \| b \<img src\=x\> \*c\*\\u000A\| x \|)", row, StringComparison.Ordinal);
+        Assert.Contains(@"(`a \| b <img src=x> *c*\u000A\| x \|`)", row, StringComparison.Ordinal);
         Assert.DoesNotContain('\r', output);
     }
 

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace TenantReconciler.Tests.Watch;
 
-/// <summary>The two system calls the tests need as is: an atomic rename (git-sync's link swap) and a signal to a child.</summary>
+/// <summary>The system calls the tests need as is: an atomic rename (git-sync's link swap), a signal to a child, and a FIFO.</summary>
 internal static class Posix
 {
     public const int SIGTERM = 15;
@@ -25,6 +25,18 @@ internal static class Posix
             throw new Win32Exception(Marshal.GetLastWin32Error(), $"kill -{signal} {pid}");
         }
     }
+
+    /// <summary>mkfifo(3): a named pipe, which blocks whoever opens it for reading until a writer comes.</summary>
+    public static void MakeFifo(string path)
+    {
+        if (NativeMkfifo(path, Convert.ToUInt32("644", 8)) != 0)
+        {
+            throw new Win32Exception(Marshal.GetLastWin32Error(), $"mkfifo {path}");
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "mkfifo", SetLastError = true)]
+    private static extern int NativeMkfifo([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint mode);
 
     [DllImport("libc", EntryPoint = "rename", SetLastError = true)]
     private static extern int NativeRename([MarshalAs(UnmanagedType.LPUTF8Str)] string from, [MarshalAs(UnmanagedType.LPUTF8Str)] string to);

@@ -121,6 +121,32 @@ public sealed class WatchEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Watch_InvalidFileQuotingAValue_StatusNamesWhereAndTheCodeButNeverTheValue()
+    {
+        // Arrange: issue 15, item 8: /status is unauthenticated; on 9aa6160 it served the diagnostics' messages, which
+        // quote the file's values (and, through a link, another file's).
+        await using var emulator = await ArmEmulator.StartAsync(new EmulatorOptions { InitialState = Converged() });
+        var file = _temp.Write("tenants.yaml", WatchHarness.Yaml());
+        await using var watch = await WatchRun.StartAsync(emulator, _temp, file, options: ["--mode", "full"]);
+        await watch.Events.NextAsync<TickReport>();
+
+        // Act
+        File.WriteAllText(file, WatchHarness.Yaml() + "clientSecret: s3cr3t-value\n");
+        var tick = await watch.NextTickAsync();
+        var (_, statusJson) = await watch.GetAsync("/status");
+
+        // Assert
+        Assert.False(tick.DesiredValid);
+        Assert.DoesNotContain("s3cr3t", statusJson, StringComparison.Ordinal);
+        Assert.DoesNotContain("clientSecret", statusJson, StringComparison.Ordinal);
+        using var status = JsonDocument.Parse(statusJson);
+        Assert.Contains(
+            status.RootElement.GetProperty("desired").GetProperty("diagnostics").EnumerateArray(),
+            d => System.Text.RegularExpressions.Regex.IsMatch(d.GetString()!, @"tenants\.yaml:\d+:\d+: error TR\d{4}$"));
+        Assert.Equal(0, await watch.StopAsync());
+    }
+
+    [Fact]
     public async Task Watch_Endpoints_HealthReadinessStatusAndMetricsWithoutTheToken()
     {
         // Arrange: a credential whose token is a canary, to prove it never reaches a log, the status or the metrics.

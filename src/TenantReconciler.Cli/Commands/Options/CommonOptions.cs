@@ -174,7 +174,7 @@ public static class CommonOptions
                 return uri;
             }
 
-            r.AddError($"{name} must be {requirement}, not '{text}'.");
+            r.AddError($"{name} must be {requirement}, not '{SafeUrl.Redact(text)}'.");
             return null;
         },
     };

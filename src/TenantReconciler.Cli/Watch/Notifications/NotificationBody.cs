@@ -78,8 +78,9 @@ public sealed class NotificationBody(NotificationFormat format, string replica)
         _ => "Desired-state file invalid",
     };
 
+    /// <summary>Slack's three control characters escaped, after <see cref="OutsideText"/> (a message may quote ARM).</summary>
     private static string Escape(string text) =>
-        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+        OutsideText.Sanitize(text).Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 }
 
 /// <summary>The CloudEvents <c>data</c> (camelCase JSON): a contract.</summary>
