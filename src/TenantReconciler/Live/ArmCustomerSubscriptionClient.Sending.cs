@@ -28,6 +28,12 @@ public sealed partial class ArmCustomerSubscriptionClient
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
+            // A credential that could not reach its identity provider is the credential's failure, explained as such.
+            if (current is ReconcilerException || current.GetType().Name == "AuthenticationFailedException" || current.GetType().Name == "CredentialUnavailableException")
+            {
+                return false;
+            }
+
             if (current is System.Security.Authentication.AuthenticationException
                 || current is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError })
             {
