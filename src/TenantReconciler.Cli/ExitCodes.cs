@@ -12,6 +12,9 @@ public static class ExitCodes
     /// <summary>With <c>plan --detailed-exitcode</c>: success, and the plan has changes.</summary>
     public const int Changes = 2;
 
+    /// <summary>Interrupted by Ctrl+C (SIGINT) or SIGTERM: 128 + SIGINT, as shells and terraform report it.</summary>
+    public const int Interrupted = 130;
+
     /// <summary>
     /// A bug: an unexpected exception reached the command boundary (EX_SOFTWARE of sysexits.h). Expected failures,
     /// cancellation included, are <see cref="Error"/>.

@@ -55,7 +55,14 @@ public static class Program
         // The one seam for what is printed: every character of stdout and stderr passes OutsideText.
         io = io with { Output = SanitizingWriter.Wrap(io.Output), Error = SanitizingWriter.Wrap(io.Error) };
         var root = CommandLine.Build(io, verbosity => BuildHost(io, verbosity, configureServices));
-        var parseResult = root.Parse(args);
+        // No response files: '@x' is a value like any other (a replica id, a file name), never a file to expand.
+        var parseResult = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parseResult.Errors.Count > 0 && args.Length > 0)
+        {
+            // The errors and where to read more, not the whole help (which a bare 'tenant-reconciler' still shows).
+            return Task.FromResult(CommandBoundary.WriteParseErrors(io.Error, parseResult));
+        }
+
         var configuration = new InvocationConfiguration { Output = io.Output, Error = io.Error };
         if (parseResult.CommandResult.Command.Name == WatchCommand.Name)
         {

@@ -98,7 +98,7 @@ public sealed class ArmEmulator : IAsyncDisposable
             throw new ArgumentException(string.Join(" ", problems), nameof(options));
         }
 
-        var store = EmulatorStore.Open(options.StatePath, options.InitialState, options.TimeProvider);
+        var store = EmulatorStore.Open(options.StatePath, options.InitialState, options.TimeProvider, options.CreateStateOnFirstWrite);
         var pipeline = new Pipeline(
             new RequestLog(),
             options.Throttling is null ? null : new ArmThrottle(options.Throttling, options.TimeProvider, options.RateLimitHeaders),

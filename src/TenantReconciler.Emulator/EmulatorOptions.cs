@@ -20,6 +20,12 @@ public sealed record EmulatorOptions
     /// <summary>JSON state file, read at start and written atomically after every write. Null keeps state in memory.</summary>
     public string? StatePath { get; init; }
 
+    /// <summary>
+    /// When <see cref="StatePath"/> does not exist: create it (and its folder) with the first write, not at start, so a
+    /// run that only reads leaves no file behind. False (the default) writes the seed at start.
+    /// </summary>
+    public bool CreateStateOnFirstWrite { get; init; }
+
     /// <summary>Seed used when <see cref="StatePath"/> is null (or the file does not exist).</summary>
     public EmulatorState? InitialState { get; init; }
 

@@ -6,6 +6,10 @@ namespace TenantReconciler.Emulator;
 public sealed record EmulatorState
 {
     public List<EmulatorRegistration> Registrations { get; init; } = [];
+
+    /// <summary>Reads a state file (as <c>--state</c> reads it), e.g. to seed an emulator whose own state lives elsewhere.</summary>
+    /// <exception cref="InvalidDataException">The file is not an emulator state.</exception>
+    public static EmulatorState Load(string path) => EmulatorStateFile.Load(Path.GetFullPath(path));
 }
 
 public sealed record EmulatorRegistration

@@ -64,7 +64,7 @@ internal sealed class EmulatorStore
     public IReadOnlyList<CommittedWrite> CommittedWrites => writes.ToArray();
 
     /// <summary>Loads <paramref name="statePath"/> when it exists; otherwise starts from <paramref name="initial"/> (and writes it).</summary>
-    public static EmulatorStore Open(string? statePath, EmulatorState? initial, TimeProvider? time = null)
+    public static EmulatorStore Open(string? statePath, EmulatorState? initial, TimeProvider? time = null, bool createOnFirstWrite = false)
     {
         time ??= TimeProvider.System;
         if (statePath is null)
@@ -81,6 +81,11 @@ internal sealed class EmulatorStore
         }
 
         var seeded = Clone(initial ?? new EmulatorState());
+        if (createOnFirstWrite)
+        {
+            return new EmulatorStore(fullPath, seeded, time);
+        }
+
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
         EmulatorStateFile.Write(fullPath, seeded);
         return new EmulatorStore(fullPath, seeded, time);
@@ -307,6 +312,7 @@ internal sealed class EmulatorStore
     {
         if (path is not null)
         {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             EmulatorStateFile.Write(path, next);
         }
 

@@ -95,6 +95,14 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         }
 
         var journal = JournalFactory.Create(arguments.Limits.Journal, credentials, AuthOf(arguments));
+        if (saved is not null && (await journal.ReadAsync(cancellationToken)).ApplyOfPlan(saved.PlanId) is { } claim)
+        {
+            // Replayed: the journal says so before anything is listed, rather than a "stale" plan that this very plan made
+            // stale. The conditional claim before the first write still decides when two applies race.
+            io.Error.WriteLine($"Error: {ApplyJournal.AlreadyApplied(saved.PlanId, claim, journal.Describe()).Message} Nothing was changed.");
+            return ExitCodes.Error;
+        }
+
         var request = saved is { Source.IsUndo: true }
             ? await UndoCommand.RequestAsync(saved, desired, journal, session, io.Error, cancellationToken)
             : ReconcileRequest.For(desired);
@@ -134,7 +142,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
             return ExitCodes.Error;
         }
 
-        return ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested);
+        return ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested, undo: saved is { Source.IsUndo: true });
     }
 
     private static AuthKind AuthOf(ApplyArguments arguments) =>

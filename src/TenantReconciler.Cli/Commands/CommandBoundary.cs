@@ -50,6 +50,33 @@ public static class CommandBoundary
         }
     }
 
+    /// <summary>
+    /// A command line that does not parse: each error on its own line, then one line naming the help of the command
+    /// that was meant (<c>see 'tenant-reconciler plan --help'</c>). Exit <see cref="ExitCodes.Error"/>.
+    /// </summary>
+    public static int WriteParseErrors(TextWriter error, System.CommandLine.ParseResult parseResult)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(parseResult);
+        foreach (var message in parseResult.Errors.Select(e => e.Message).Distinct(StringComparer.Ordinal))
+        {
+            error.WriteLine($"Error: {Options.CommonOptions.Escaped(message)}");
+        }
+
+        var path = new List<string>();
+        for (var command = parseResult.CommandResult; command is not null; command = command.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            if (command.Parent is not null)
+            {
+                path.Insert(0, command.Command.Name);
+            }
+        }
+
+        path.Insert(0, ToolInfo.CommandName);
+        error.WriteLine($"see '{string.Join(' ', path)} --help'");
+        return ExitCodes.Error;
+    }
+
     /// <summary>"Error: internal error (TYPE): first line of the message. ...", and at diagnostic verbosity the stack trace.</summary>
     public static void WriteInternalError(TextWriter error, Exception e, Verbosity verbosity)
     {

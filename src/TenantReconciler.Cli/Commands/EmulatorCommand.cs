@@ -21,55 +21,36 @@ public static class EmulatorCommand
 {
     public static Command Create(CliContext cli)
     {
-        var port = new Option<int>("--port") { Description = "TCP port on 127.0.0.1 (0: any free port).", DefaultValueFactory = _ => 0 };
+        var port = Options.CommonOptions.Integer("--port", "TCP port on 127.0.0.1 (0: any free port).", 0, 0, 65535);
         var state = new Option<string?>("--state") { Description = "JSON state file; read at start and written atomically after each write." };
         var certOut = new Option<string?>("--cert-out") { Description = "Write the emulator's certificate (PEM) here, for --ca-cert or another client." };
-        var pageSize = new Option<int>("--page-size") { Description = "Items per list page.", DefaultValueFactory = _ => 100 };
+        var pageSize = Options.CommonOptions.Integer("--page-size", "Items per list page.", 100, 1, int.MaxValue);
         var semantics = new Option<string>("--overwrite-semantics")
         {
             Description = "replace: a PUT drops the tenant's other mapping (the document); independent: every resource stands alone.",
             DefaultValueFactory = _ => "replace",
         };
         semantics.AcceptOnlyFromAmong("replace", "independent");
-        var putStatus = new Option<int>("--put-status")
-        {
-            Description = "200: the resource as body (the specification); 201: empty body, and an empty listing as an empty body (the document).",
-            DefaultValueFactory = _ => 200,
-        };
-        putStatus.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is not (200 or 201))
-            {
-                r.AddError("--put-status must be 200 or 201.");
-            }
-        });
-        Options.CommonOptions.Range(pageSize, 1, int.MaxValue);
+        var putStatus = Options.CommonOptions.Choice(
+            "--put-status",
+            "200: the resource as body (the specification); 201: empty body, and an empty listing as an empty body (the document).",
+            200,
+            new Dictionary<string, int> { ["200"] = 200, ["201"] = 201 });
 
         var faults = new Option<string?>("--faults")
         {
             Description = "Fault profile (JSON, see docs/emulator.md): injected latency, 429, 500, 503 and dropped connections.",
             HelpName = "FILE.json",
         };
-        var latencyMs = new Option<int?>("--latency-ms")
-        {
-            Description = "Delay every PUT and DELETE by N milliseconds (on top of --faults, replacing its write latency).",
-            HelpName = "N",
-        };
-        latencyMs.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() < 0)
-            {
-                r.AddError("--latency-ms must not be negative.");
-            }
-        });
+        var latencyMs = Options.CommonOptions.OptionalInteger(
+            "--latency-ms", "Delay every PUT and DELETE by N milliseconds (on top of --faults, replacing its write latency).", 0, int.MaxValue);
+        latencyMs.HelpName = "N";
         var throttleReads = TokenBucketOption("--throttle-reads", "reads (GET)");
         var throttleWrites = TokenBucketOption("--throttle-writes", "writes (PUT), and deletes unless --throttle-deletes is given");
         var throttleDeletes = TokenBucketOption("--throttle-deletes", "deletes (DELETE)");
-        var seed = new Option<int?>("--seed")
-        {
-            Description = "Seed of the fault decisions of --faults or --latency-ms (overrides the profile's), to replay a run.",
-            HelpName = "N",
-        };
+        var seed = Options.CommonOptions.OptionalInteger(
+            "--seed", "Seed of the fault decisions of --faults or --latency-ms (overrides the profile's), to replay a run.", int.MinValue, int.MaxValue);
+        seed.HelpName = "N";
 
         var command = new Command("emulator", "Run the local ARM emulator until Ctrl+C. Prints its base URL on the first line.")
         {

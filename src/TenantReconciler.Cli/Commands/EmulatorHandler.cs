@@ -21,7 +21,7 @@ public sealed class EmulatorHandler(IOContext io)
             Faults = Faults(arguments),
         };
 
-        await using var emulator = await ArmEmulator.StartAsync(options, cancellationToken);
+        await using var emulator = await Composition.EmulatorStartup.StartAsync(options, cancellationToken);
 
         // The certificate is on disk before the URL is printed, so a script may use both as soon as it reads the line.
         if (arguments.CertOut is not null)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using TenantReconciler.Cli.Commands.Options;
 using TenantReconciler.Cli.Composition;
+using TenantReconciler.Cli.Output;
 using TenantReconciler.Desired;
 using TenantReconciler.Live;
 using TenantReconciler.Persistence;
@@ -40,14 +41,28 @@ public sealed class ImportCommand(IOContext io, ArmSessionFactory sessions)
             Arity = ArgumentArity.ZeroOrMore,
             CustomParser = ParseIds,
         };
-        var subscription = new Option<Guid?>("--subscription") { Description = "With --resource-group and --registration: the subscription of one registration." };
+        var subscription = new Option<Guid?>("--subscription")
+        {
+            Description = "With --resource-group and --registration: the subscription of one registration.",
+            CustomParser = r =>
+            {
+                var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : string.Empty;
+                if (Guid.TryParse(text, out var id))
+                {
+                    return id;
+                }
+
+                r.AddError($"--subscription must be a subscription id (a GUID such as 6513270e-269e-4d37-b2a7-4de452e6b438), not '{CommonOptions.Shown(text)}'.");
+                return null;
+            },
+        };
         var resourceGroup = new Option<string?>("--resource-group") { Description = "The resource group of that registration." };
         var registration = new Option<string?>("--registration") { Description = "The name of that registration (azurestack-<CloudID>)." };
-        var cloud = new Option<AzureCloud>("--cloud")
-        {
-            Description = "The cloud written to the file, whose ARM endpoint and token audience are used.",
-            DefaultValueFactory = _ => AzureCloud.AzureCloud,
-        };
+        var cloud = CommonOptions.Choice(
+            "--cloud",
+            "The cloud written to the file, whose ARM endpoint and token audience are used.",
+            AzureCloud.AzureCloud,
+            Enum.GetValues<AzureCloud>().ToDictionary(c => c.ToString()));
         var apiVersion = new Option<string>("--api-version")
         {
             Description = "The api-version written to the file and used for the listing.",
@@ -142,8 +157,8 @@ public sealed class ImportCommand(IOContext io, ArmSessionFactory sessions)
         }
 
         io.Error.WriteLine(arguments.Output is null
-            ? $"Imported {mappings} tenant mapping(s) of {live.Count} registration(s). Save it as tenants.yaml and add a 'name:' to each tenant; 'tenant-reconciler plan' shows no changes."
-            : $"Imported {mappings} tenant mapping(s) of {live.Count} registration(s) to {arguments.Output}. Add a 'name:' to each tenant; 'tenant-reconciler plan -f {arguments.Output}' shows no changes.");
+            ? $"Imported {mappings} tenant mapping(s) of {live.Count} registration(s). Save it as tenants.yaml and add a 'name:' to each tenant; '{NextStep.Command(arguments.Connection, "plan")}' shows no changes."
+            : $"Imported {mappings} tenant mapping(s) of {live.Count} registration(s) to {arguments.Output}. Add a 'name:' to each tenant; '{NextStep.Command(arguments.Connection, "plan", "-f", arguments.Output)}' shows no changes.");
         return ExitCodes.Success;
     }
 

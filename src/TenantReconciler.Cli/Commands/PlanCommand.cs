@@ -19,6 +19,12 @@ public sealed record PlanArguments(IReadOnlyList<string> Files, string Output, b
 
     /// <summary><c>--force</c>: replace <see cref="Out"/> even when it is a symbolic link (the link itself, never its target).</summary>
     public bool Force { get; init; }
+
+    /// <summary>The guard overrides the pipeline's apply will pass (<c>--allow-empty</c>, <c>--max-removals</c>, <c>--confirm-removals</c>).</summary>
+    public Planning.GuardOverrides Guards { get; init; } = new();
+
+    /// <summary><c>--ignore-suspend</c>, as apply will be given it.</summary>
+    public bool IgnoreSuspend { get; init; }
 }
 
 /// <summary>
@@ -35,7 +41,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
         var output = CommonOptions.Format();
         var detailed = new Option<bool>("--detailed-exitcode")
         {
-            Description = "Exit 2 when the plan has changes (0: no changes, 1: error).",
+            Description = "Exit 2 when the plan has changes (0: no changes, 1: an error, or a plan that apply with these guard options would refuse).",
         };
         var outFile = new Option<string?>("--out")
         {
@@ -45,7 +51,9 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
         var force = new Option<bool>("--force") { Description = "With --out: replace the file even when it is a symbolic link (the link itself, never the file it points to)." };
         var parallelism = CommonOptions.Parallelism();
         var connection = new ConnectionOptions();
-        var command = new Command("plan", "Show what apply would change: adds, overwrites and removals. Read-only.") { file, output, detailed, outFile, force, parallelism };
+        var guards = new GuardOptions();
+        var command = new Command("plan", "Show what apply would change: adds, overwrites and removals, and whether apply with the same guard options would refuse it. Read-only.") { file, output, detailed, outFile, force, parallelism };
+        guards.AddTo(command);
         journal.AddTo(command);
         connection.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
@@ -55,7 +63,13 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
                     parseResult.GetRequiredValue(output),
                     parseResult.GetValue(detailed),
                     parseResult.GetValue(outFile),
-                    connection.Parse(parseResult)) { Parallelism = parseResult.GetValue(parallelism), Journal = journal.Parse(parseResult), Force = parseResult.GetValue(force) },
+                    connection.Parse(parseResult)) {
+                        Parallelism = parseResult.GetValue(parallelism),
+                        Journal = journal.Parse(parseResult),
+                        Force = parseResult.GetValue(force),
+                        Guards = guards.Parse(parseResult),
+                        IgnoreSuspend = guards.IgnoreSuspend(parseResult),
+                    },
                 cancellationToken),
                 cancellationToken));
         return command;
@@ -72,11 +86,14 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
 
         var desired = DesiredStateLoader.LoadAll(arguments.Files);
         await using var session = await sessions.OpenAsync(desired, arguments.Connection, ArmPipelineSettings.Default.ForParallelism(arguments.Parallelism), cancellationToken);
-        var outcome = await new Reconciler(session.Client).ReconcileAsync(desired, new ReconcilePolicy { Scope = WriteScope.None, Parallelism = arguments.Parallelism }, cancellationToken);
+        var outcome = await new Reconciler(session.Client).ReconcileAsync(desired, new ReconcilePolicy { Scope = WriteScope.None, Parallelism = arguments.Parallelism, Guards = arguments.Guards, IgnoreSuspend = arguments.IgnoreSuspend }, cancellationToken);
         if (outcome.Plan is not { } plan)
         {
             return ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested);
         }
+
+        var suspended = desired.Suspend && !arguments.IgnoreSuspend && plan.HasChanges;
+        var applyWillRefuse = suspended || outcome.Violations.Count > 0;
 
         // Management locks that would refuse planned changes: reviewers see them on the pull request, before the merge.
         var (lockWarnings, unreadableLocks) = plan.HasChanges && session.Client is IRegistrationClient registrations
@@ -85,7 +102,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
         PlanOutput.Render(io, renderer, plan, [.. outcome.Violations, .. lockWarnings]);
         PlanOutput.GuardWarnings(io.Error, outcome.Violations);
         PlanOutput.LockWarnings(io.Error, lockWarnings, unreadableLocks);
-        if (desired.Suspend && plan.HasChanges)
+        if (suspended)
         {
             io.Error.WriteLine($"Warning: {CommonOptions.Describe(arguments.Files)} sets 'suspend: true': apply will write nothing until it is removed (or --ignore-suspend is given).");
         }
@@ -97,7 +114,14 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
             var journal = JournalFactory.Create(arguments.Journal, credentials, arguments.Connection.Auth ?? (arguments.Connection.UseEmulator ? AuthKind.Emulator : AuthKind.Default));
             await journal.IssuePlanAsync(saved.PlanId, saved.ContentHash(), time, cancellationToken);
             saved.Save(arguments.Out, arguments.Force);
-            io.Error.WriteLine($"Saved the plan to {arguments.Out} (plan id {saved.PlanId:D}, issued in the journal {journal.Describe()}). Apply exactly this plan with: tenant-reconciler apply {arguments.Out} --journal {journal.Describe()}");
+            io.Error.WriteLine($"Saved the plan to {arguments.Out} (plan id {saved.PlanId:D}, issued in the journal {journal.Describe()}). Apply exactly this plan with: {NextStep.Command(arguments.Connection, "apply", arguments.Out, "--journal", journal.Describe())}");
+        }
+
+        if (arguments.DetailedExitCode && applyWillRefuse)
+        {
+            // A failed check on the pull request: the pipeline's apply, with these options, would write nothing.
+            io.Error.WriteLine("Error: apply with these guard options would refuse this plan (see the warnings above); --detailed-exitcode makes that exit 1.");
+            return ExitCodes.Error;
         }
 
         return arguments.DetailedExitCode && plan.HasChanges ? ExitCodes.Changes : ExitCodes.Success;

@@ -33,7 +33,7 @@ public sealed class TenantsCommand(IOContext io, ArmSessionFactory sessions)
         var parallelism = CommonOptions.Parallelism();
         parallelism.Description = "With --live: registrations listed side by side.";
         var connection = new ConnectionOptions(
-            emulatorDescription: $"With --live: start the local emulator in-process, seeded from STATEFILE (default {CommonOptions.DefaultEmulatorState}), and list it.");
+            emulatorDescription: $"With --live: start the local emulator in-process with the state in STATEFILE (without one: the git-ignored copy {CommonOptions.EmulatorStateCopy}, seeded from {CommonOptions.DefaultEmulatorState}), and list it.");
         var command = new Command("tenants", "Show every tenant against every registration: its desired customer subscription and, with --live, the live one and a status.")
         {
             file, live, output, parallelism,

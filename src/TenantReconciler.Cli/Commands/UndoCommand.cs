@@ -90,7 +90,7 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, Creden
         var saved = SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow());
         await journal.IssuePlanAsync(saved.PlanId, saved.ContentHash(), time, cancellationToken);
         saved.Save(arguments.Out, arguments.Force);
-        io.Error.WriteLine($"Saved the undo plan for apply {applyId:D} to {arguments.Out}. Review it, then: tenant-reconciler apply {arguments.Out}");
+        io.Error.WriteLine($"Saved the undo plan for apply {applyId:D} to {arguments.Out}. Review it, then: {NextStep.Command(arguments.Connection, "apply", arguments.Out, "--journal", journal.Describe())}");
         return ExitCodes.Success;
     }
 

@@ -23,7 +23,7 @@ public static class WatchCommand
             DefaultValueFactory = _ => "apply",
         };
         mode.AcceptOnlyFromAmong("observe", "apply", "full");
-        var interval = Duration("--interval", "How often to reconcile (plus up to 10% jitter), e.g. 5m, 30s, 1h.", WatchArguments.DefaultInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(24));
+        var interval = Options.CommonOptions.Duration("--interval", "How often to reconcile (plus up to 10% jitter), e.g. 5m, 30s, 1h.", WatchArguments.DefaultInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(24));
         var suspend = new Option<bool>("--suspend") { Description = "Write nothing; keep reporting (as 'suspend: true' in the file)." };
         var listen = new Option<ListenAddress>("--listen")
         {
@@ -40,8 +40,8 @@ public static class WatchCommand
                 return null;
             },
         };
-        var debounce = Duration("--debounce", "Quiet time after a change of the file before the early tick.", WatchArguments.DefaultDebounce, TimeSpan.Zero, TimeSpan.FromMinutes(5));
-        var shutdown = Duration("--shutdown-timeout", "On SIGTERM or Ctrl+C: how long writes in flight may take to finish.", WatchArguments.DefaultShutdownTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        var debounce = Options.CommonOptions.Duration("--debounce", "Quiet time after a change of the file before the early tick.", WatchArguments.DefaultDebounce, TimeSpan.Zero, TimeSpan.FromMinutes(5));
+        var shutdown = Options.CommonOptions.Duration("--shutdown-timeout", "On SIGTERM or Ctrl+C: how long writes in flight may take to finish.", WatchArguments.DefaultShutdownTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
         var replica = new Option<string>("--replica-id")
         {
             Description = "This replica's name in logs and /status (default: the host name, which is the pod name in Kubernetes).",
@@ -94,7 +94,7 @@ public static class WatchCommand
         };
         notifyFormat.AcceptOnlyFromAmong("cloudevents", "slack");
         var connection = new Options.ConnectionOptions(
-            $"Start the local emulator in-process, seeded from STATEFILE (default {Options.CommonOptions.DefaultEmulatorState}), and use it.",
+            $"Start the local emulator in-process with the state in STATEFILE, and use it. Without STATEFILE: a git-ignored copy ({Options.CommonOptions.EmulatorStateCopy}), seeded from {Options.CommonOptions.DefaultEmulatorState} on first use.",
             "Credential for ARM and the lease blob: default, cli, environment, workload-identity, managed-identity, or emulator (loopback only).");
         var lease = Options.LeaseOptions.ForWatch();
         var command = new Command(Name, "Run as a service: re-read the file, list, plan and act on every interval and on every change of the file, until SIGTERM or Ctrl+C.")
@@ -132,21 +132,4 @@ public static class WatchCommand
 
     private static ListenAddress Parse(string text) =>
         ListenAddress.TryParse(text, out var address, out _) ? address! : throw new ArgumentException(text, nameof(text));
-
-    private static Option<TimeSpan> Duration(string name, string description, TimeSpan defaultValue, TimeSpan min, TimeSpan max) => new(name)
-    {
-        Description = $"{description} (default {DurationText.Format(defaultValue)})",
-        DefaultValueFactory = _ => defaultValue,
-        CustomParser = r =>
-        {
-            var text = r.Tokens.Single().Value;
-            if (DurationText.TryParse(text, out var value) && value >= min && value <= max)
-            {
-                return value;
-            }
-
-            r.AddError($"{name} must be a duration from {DurationText.Format(min)} to {DurationText.Format(max)} (e.g. 30s, 5m, 1h), not '{text}'.");
-            return default;
-        },
-    };
 }

@@ -73,13 +73,19 @@ public sealed class ArmSessionFactory
             }
 
             auth = AuthKind.Emulator;
-            emulator = await StartEmulatorAsync(desired, arguments.EmulatorStatePath!, cancellationToken);
+            emulator = await StartEmulatorAsync(desired, arguments, cancellationToken);
             endpoint = emulator.BaseUri;
             trusted = emulator.Certificate;
         }
 
         var connection = ArmConnections.ForCloud(desired.Cloud, desired.ApiVersion, endpoint, trusted);
         var credential = _credentials.Create(auth, desired.Cloud, connection.Endpoint);
+        if (arguments.Auth is null && credential is ExplainedCredential explained && ArmConnections.IsLoopback(connection.Endpoint))
+        {
+            // No --auth, and a loopback endpoint: the emulator's, most likely; the paragraph says --auth emulator first.
+            credential = explained.ForLoopback(connection.Endpoint);
+        }
+
         // --application-id (watch replicas): the User-Agent prefix, so ARM's activity log tells the writers apart.
         var effective = arguments.ApplicationId is { } applicationId ? settings with { ApplicationId = applicationId } : settings;
         var pipeline = ArmCustomerSubscriptionClient.CreatePipeline(credential, connection, effective);
@@ -88,30 +94,68 @@ public sealed class ArmSessionFactory
         return new ArmSession(new ArmCustomerSubscriptionClient(pipeline, connection), connection, emulator, target);
     }
 
-    private async Task<ArmEmulator> StartEmulatorAsync(DesiredState desired, string statePath, CancellationToken cancellationToken)
+    /// <summary>
+    /// The in-process emulator on the state file of <c>--emulator STATEFILE</c>, or, without one, on the git-ignored
+    /// copy, seeded from the example on first use and created by the first write only: a plan leaves no file behind, and
+    /// the tracked example is never written. With neither file, the desired registrations start empty.
+    /// </summary>
+    private async Task<ArmEmulator> StartEmulatorAsync(DesiredState desired, ConnectionArguments arguments, CancellationToken cancellationToken)
     {
-        var fullPath = Path.GetFullPath(statePath);
+        var fullPath = Path.GetFullPath(arguments.EmulatorStatePath!);
+        var copy = arguments.EmulatorSeedPath is not null;
+        if (copy && arguments.EmulatorReset && File.Exists(fullPath))
+        {
+            File.Delete(fullPath);
+            _logger.LogWarning("Discarded the emulator's state copy {Path} (--emulator-reset).", fullPath);
+        }
+
         EmulatorState? seed = null;
         if (!File.Exists(fullPath))
         {
-            // A first `apply --emulator new.json` works: the file starts with the desired registrations, all empty.
-            _logger.LogWarning("Emulator state {Path} does not exist; creating it with {Count} empty registration(s).", fullPath, desired.Registrations.Count);
-            seed = new EmulatorState
+            if (arguments.EmulatorSeedPath is { } example && File.Exists(example))
             {
-                Registrations = desired.Registrations
-                    .Select(r => new EmulatorRegistration
-                    {
-                        SubscriptionId = r.Registration.SubscriptionId.ToString("D"),
-                        ResourceGroup = r.Registration.ResourceGroup,
-                        Name = r.Registration.Name,
-                    })
-                    .ToList(),
-            };
+                seed = LoadSeed(example);
+                _logger.LogInformation("Emulator state: a copy of {Example} in {Path} (git-ignored), made by the first write. Delete it, or pass --emulator-reset, to start over.", example, fullPath);
+            }
+            else
+            {
+                // A first `apply --emulator new.json` works: the state starts with the desired registrations, all empty.
+                if (!copy)
+                {
+                    _logger.LogWarning("Emulator state {Path} does not exist; creating it with {Count} empty registration(s).", fullPath, desired.Registrations.Count);
+                }
+
+                seed = new EmulatorState
+                {
+                    Registrations = desired.Registrations
+                        .Select(r => new EmulatorRegistration
+                        {
+                            SubscriptionId = r.Registration.SubscriptionId.ToString("D"),
+                            ResourceGroup = r.Registration.ResourceGroup,
+                            Name = r.Registration.Name,
+                        })
+                        .ToList(),
+                };
+            }
         }
 
-        var emulator = await ArmEmulator.StartAsync(new EmulatorOptions { StatePath = fullPath, InitialState = seed }, cancellationToken);
+        var emulator = await EmulatorStartup.StartAsync(
+            new EmulatorOptions { StatePath = fullPath, InitialState = seed, CreateStateOnFirstWrite = copy },
+            cancellationToken);
         _logger.LogInformation("Emulator listening on {BaseUri}, state {Path}", emulator.BaseUri, fullPath);
         return emulator;
+    }
+
+    private static EmulatorState LoadSeed(string example)
+    {
+        try
+        {
+            return EmulatorState.Load(example);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new ReconcilerException($"the example emulator state {example} cannot be read: {e.Message}", e);
+        }
     }
 
     private static X509Certificate2 LoadCertificate(string path)
@@ -120,8 +164,7 @@ public sealed class ArmSessionFactory
         {
             // Public certificate only: no private key is expected or read.
             var pem = File.ReadAllText(path);
-            var fields = System.Security.Cryptography.PemEncoding.Find(pem);
-            if (!pem.AsSpan()[fields.Label].SequenceEqual("CERTIFICATE"))
+            if (!System.Security.Cryptography.PemEncoding.TryFind(pem, out var fields) || !pem.AsSpan()[fields.Label].SequenceEqual("CERTIFICATE"))
             {
                 throw new ReconcilerException($"--ca-cert {path}: expected a PEM 'CERTIFICATE' block.");
             }

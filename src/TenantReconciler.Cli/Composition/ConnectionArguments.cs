@@ -13,4 +13,13 @@ public sealed record ConnectionArguments(
     string? ApplicationId = null)
 {
     public bool UseEmulator => EmulatorStatePath is not null;
+
+    /// <summary>
+    /// With <c>--emulator</c> and no STATEFILE: the example state that seeds the git-ignored copy in
+    /// <see cref="EmulatorStatePath"/> when the copy does not exist yet (read, never written). Null for a STATEFILE.
+    /// </summary>
+    public string? EmulatorSeedPath { get; init; }
+
+    /// <summary><c>--emulator-reset</c>: discard the copy first and start again from <see cref="EmulatorSeedPath"/>.</summary>
+    public bool EmulatorReset { get; init; }
 }

@@ -23,6 +23,16 @@ public sealed class ExplainedCredential : TokenCredential
         _cloud = cloud;
     }
 
+    /// <summary>The endpoint, when it is on loopback and the credential was not chosen for it: the paragraph then starts with <c>--auth emulator</c>.</summary>
+    public string? LoopbackEndpoint { get; private init; }
+
+    /// <summary>This credential, explained for a loopback endpoint that no <c>--auth</c> was given for: the emulator's, most likely.</summary>
+    public ExplainedCredential ForLoopback(Uri endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return new ExplainedCredential(_inner, _auth, _cloud) { LoopbackEndpoint = endpoint.GetLeftPart(UriPartial.Authority) };
+    }
+
     public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
     {
         try
@@ -31,7 +41,7 @@ public sealed class ExplainedCredential : TokenCredential
         }
         catch (AuthenticationFailedException e)
         {
-            throw CredentialErrors.Failed(_auth, _cloud, requestContext.Scopes, e);
+            throw Explain(e, requestContext);
         }
     }
 
@@ -43,7 +53,15 @@ public sealed class ExplainedCredential : TokenCredential
         }
         catch (AuthenticationFailedException e)
         {
-            throw CredentialErrors.Failed(_auth, _cloud, requestContext.Scopes, e);
+            throw Explain(e, requestContext);
         }
+    }
+
+    private CredentialException Explain(AuthenticationFailedException e, TokenRequestContext requestContext)
+    {
+        var failed = CredentialErrors.Failed(_auth, _cloud, requestContext.Scopes, e);
+        return LoopbackEndpoint is { } endpoint
+            ? new CredentialException(_auth, $"{endpoint} is on loopback: for the emulator, pass --auth emulator. {failed.Message}", failed.Details, e)
+            : failed;
     }
 }

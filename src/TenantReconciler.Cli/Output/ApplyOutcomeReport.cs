@@ -7,7 +7,12 @@ namespace TenantReconciler.Cli.Output;
 /// <summary>Maps the engine's outcome of an apply to what the user reads and to the exit code.</summary>
 public static class ApplyOutcomeReport
 {
-    public static int Write(IOContext io, ReconcileOutcome outcome, bool cancelled)
+    /// <summary>The converged line after an undo plan: live now matches the undo plan, which tenants.yaml does not say.</summary>
+    public const string UndoConverged =
+        "Converged: the live registrations match the undo plan, not tenants.yaml. The next apply or watch tick will redo the change unless tenants.yaml is changed to match.";
+
+    /// <param name="undo">The applied plan was an undo plan: convergence is to it, not to the desired state.</param>
+    public static int Write(IOContext io, ReconcileOutcome outcome, bool cancelled, bool undo = false)
     {
         ArgumentNullException.ThrowIfNull(io);
         ArgumentNullException.ThrowIfNull(outcome);
@@ -73,7 +78,7 @@ public static class ApplyOutcomeReport
         {
             var s = after.Summary;
             io.Output.WriteLine(outcome.Status == ReconcileStatus.Applied
-                ? "Converged: the live registrations match the desired state."
+                ? undo ? UndoConverged : "Converged: the live registrations match the desired state."
                 : $"Not converged: a fresh plan still has {s.Add} to add, {s.Overwrite} to overwrite, {s.Remove} to remove.");
         }
         else if (outcome.Error is { } relist)
@@ -103,7 +108,10 @@ public static class ApplyOutcomeReport
             error.WriteLine("The saved plan is not the plan that tenants.yaml and the live state give now (was it edited by hand?). The differences:");
         }
 
-        if (outcome.Mismatch is { IsEmpty: false } delta)
+        // A stale plan: only what a fresh plan would do differently. An unchanged row is no difference to act on (the
+        // adds this plan approved are unchanged once someone applied them); a hand-edited plan shows every row.
+        var shown = outcome.Stale.Count > 0 && outcome.Mismatch is { } stale ? stale.WithoutUnchanged() : outcome.Mismatch;
+        if (shown is { IsEmpty: false } delta)
         {
             PlanDeltaText.Write(delta, error);
         }

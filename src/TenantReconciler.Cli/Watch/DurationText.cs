@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace TenantReconciler.Cli.Watch;
 
-/// <summary>Durations on the command line: <c>300</c> (seconds), <c>30s</c>, <c>5m</c>, <c>1h</c>, <c>500ms</c> or <c>hh:mm:ss</c>.</summary>
+/// <summary>
+/// Durations on the command line: <c>30s</c>, <c>5m</c>, <c>1h</c>, <c>500ms</c>, <c>1.5s</c> or <c>hh:mm:ss</c>, and
+/// <c>0</c>. A number needs its unit, as in Flux and Go: <c>5</c> is not a duration (<see cref="IsBareNumber"/>).
+/// </summary>
 public static class DurationText
 {
     public static bool TryParse(string? text, out TimeSpan value)
@@ -25,7 +28,8 @@ public static class DurationText
             _ when text.EndsWith('s') || text.EndsWith('S') => (text[..^1], 1),
             _ when text.EndsWith('m') || text.EndsWith('M') => (text[..^1], 60),
             _ when text.EndsWith('h') || text.EndsWith('H') => (text[..^1], 3600),
-            _ => (text, 1),
+            _ when text == "0" => (text, 0),
+            _ => (string.Empty, 0),
         };
 
         if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount)
@@ -37,6 +41,12 @@ public static class DurationText
         value = TimeSpan.FromSeconds(amount * scale);
         return true;
     }
+
+    /// <summary>A number without a unit (<c>5</c>, <c>1.5</c>): the mistake to answer with the units it could mean.</summary>
+    public static bool IsBareNumber(string? text) =>
+        !string.IsNullOrWhiteSpace(text)
+        && double.TryParse(text.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number)
+        && number != 0;
 
     /// <summary>Short, for logs and the status document: <c>5m</c>, <c>30s</c>, <c>1.5s</c>, <c>250ms</c>.</summary>
     public static string Format(TimeSpan value) =>

@@ -139,7 +139,12 @@ public sealed class WatchTick(
     {
         var pending = outcome.Plan?.Registrations.SelectMany(r => r.PendingChanges).ToArray() ?? [];
         var withheld = arguments.Mode == WatchMode.Full ? [] : pending.Where(c => c.Action == ChangeAction.Remove).ToArray();
-        var writes = outcome.Applied?.Results ?? [];
+        // What was written, as the full plan has it: in apply mode a move is written without its DELETE (withheld), and
+        // is still a move, not an add, in the metrics, the notifications and /status.
+        var planned = pending.ToDictionary(c => c.CustomerSubscriptionId);
+        IReadOnlyList<ChangeResult> writes = (outcome.Applied?.Results ?? [])
+            .Select(w => planned.TryGetValue(w.Change.CustomerSubscriptionId, out var change) ? w with { Change = change } : w)
+            .ToArray();
         var notDone = writes.Where(w => w.Outcome != ChangeOutcome.Done).Select(w => w.Change);
         var failed = writes.Where(w => w.Outcome == ChangeOutcome.Failed).OrderByDescending(w => w.Transient).FirstOrDefault();
         return new RegistrationReport

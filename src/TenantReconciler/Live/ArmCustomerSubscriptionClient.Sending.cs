@@ -20,6 +20,35 @@ public sealed partial class ArmCustomerSubscriptionClient
         _ => false,
     };
 
+    /// <summary>
+    /// True when the TLS handshake failed (the endpoint's certificate is not trusted, or TLS itself failed): no retry
+    /// will change that, so it is neither retried (<see cref="ArmRetryPolicy"/>) nor transient.
+    /// </summary>
+    internal static bool IsTlsFailure(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            // A credential that could not reach its identity provider is the credential's failure, explained as such.
+            if (current is ReconcilerException || current.GetType().Name == "AuthenticationFailedException" || current.GetType().Name == "CredentialUnavailableException")
+            {
+                return false;
+            }
+
+            if (current is System.Security.Authentication.AuthenticationException
+                || current is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError })
+            {
+                return true;
+            }
+
+            if (current is AggregateException aggregate && aggregate.InnerExceptions.Any(IsTlsFailure))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The response's request id: a header anyone between could write, so sanitised where it enters.</summary>
     private static string? RequestId(Response response) =>
         response.Headers.TryGetValue(RequestIdHeader, out var value) ? OutsideText.Sanitize(value) : null;
@@ -99,6 +128,18 @@ public sealed partial class ArmCustomerSubscriptionClient
         {
             // A retry needed a new token: the attempts before it were sent.
             throw new TokenUnavailableException(e.CredentialFailure, earlierAttemptSent: true);
+        }
+        catch (Exception e) when (IsTlsFailure(e))
+        {
+            throw new ArmRequestException(
+                $"{message.Request.Method} {SafeUrl.Redact(message.Request.Uri.ToString())} failed: the TLS handshake failed ({Describe(e)}). "
+                + $"The endpoint's certificate is not trusted: pass --ca-cert FILE for this endpoint (the emulator's --cert-out, or your private CA's certificate). "
+                + $"({CorrelationIdHeader}: {correlationId})",
+                0,
+                ArmRequestException.TlsFailureCode,
+                null,
+                correlationId,
+                e);
         }
         catch (Exception e) when (IsTransportFailure(e, cancellationToken))
         {

@@ -15,6 +15,9 @@ public sealed class ArmRequestException : ReconcilerException
         CorrelationId = correlationId;
     }
 
+    /// <summary>Our <see cref="ErrorCode"/> for a TLS handshake that failed: an untrusted certificate, not worth a retry.</summary>
+    public const string TlsFailureCode = "TlsHandshakeFailed";
+
     /// <summary>The HTTP status, or 0 when no response was received or the failure was on our side.</summary>
     public int Status { get; }
 
@@ -29,7 +32,7 @@ public sealed class ArmRequestException : ReconcilerException
     /// True for failures worth retrying later: throttling, server errors, no response, and the error codes the resource
     /// provider documents as transient (<see cref="ArmErrorHints.IsTransient"/>) whatever their status.
     /// </summary>
-    public bool IsTransient => Status is 0 or 408 or 429 or >= 500 || ArmErrorHints.IsTransient(ErrorCode);
+    public bool IsTransient => (Status is 0 && ErrorCode != TlsFailureCode) || Status is 408 or 429 or >= 500 || ArmErrorHints.IsTransient(ErrorCode);
 
     /// <summary>The one-line explanation of <see cref="ErrorCode"/> (<see cref="ArmErrorHints.HintFor"/>), or null.</summary>
     public string? Hint => ArmErrorHints.HintFor(ErrorCode);

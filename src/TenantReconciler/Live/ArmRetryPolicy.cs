@@ -37,11 +37,14 @@ public sealed class ArmRetryPolicy : RetryPolicy
 
     public int MaxThrottleRetries { get; }
 
+    /// <remarks>A TLS handshake that failed (an untrusted certificate) is never retried: the answer would be the same.</remarks>
     protected override async ValueTask<bool> ShouldRetryAsync(HttpMessage message, Exception? exception) =>
-        await base.ShouldRetryAsync(message, exception).ConfigureAwait(false) && WithinBudget(message, exception) && !RefuseLongWait(message, exception);
+        !ArmCustomerSubscriptionClient.IsTlsFailure(exception)
+        && await base.ShouldRetryAsync(message, exception).ConfigureAwait(false) && WithinBudget(message, exception) && !RefuseLongWait(message, exception);
 
     protected override bool ShouldRetry(HttpMessage message, Exception? exception) =>
-        base.ShouldRetry(message, exception) && WithinBudget(message, exception) && !RefuseLongWait(message, exception);
+        !ArmCustomerSubscriptionClient.IsTlsFailure(exception)
+        && base.ShouldRetry(message, exception) && WithinBudget(message, exception) && !RefuseLongWait(message, exception);
 
     private bool WithinBudget(HttpMessage message, Exception? exception)
     {

@@ -126,7 +126,8 @@ public abstract class ApplyJournal : IApplyJournal
         }
     }
 
-    private protected static ReconcilerException AlreadyApplied(Guid planId, JournalEntry? previous, string journal)
+    /// <summary>The refusal of a plan applied before (<paramref name="previous"/>: its claim), as the claim and <c>apply</c>'s first look at the journal say it.</summary>
+    public static ReconcilerException AlreadyApplied(Guid planId, JournalEntry? previous, string journal)
     {
         var when = previous is null ? "" : $" at {previous.Time:u}";
         var by = previous?.Writer is { } writer ? $" by {writer}" : "";

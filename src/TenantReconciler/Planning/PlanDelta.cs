@@ -10,6 +10,11 @@ public sealed record PlanDelta(
 {
     public bool IsEmpty => OnlyInApproved.Count == 0 && OnlyInFresh.Count == 0;
 
+    /// <summary>The differing rows that are changes: what someone would act on, without the rows that change nothing.</summary>
+    public PlanDelta WithoutUnchanged() => new(
+        OnlyInApproved.Where(row => row.Change.Action != ChangeAction.Unchanged).ToArray(),
+        OnlyInFresh.Where(row => row.Change.Action != ChangeAction.Unchanged).ToArray());
+
     public static PlanDelta Compute(Plan approved, Plan fresh)
     {
         ArgumentNullException.ThrowIfNull(approved);

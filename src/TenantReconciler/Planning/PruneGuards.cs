@@ -90,7 +90,8 @@ public static class PruneGuards
                         registration,
                         1,
                         $"registration {registration.Name}: tenant {tenant:D} is protected, and the plan would {Verb(change)} its mapping on customer subscription {(change.MovedFromSubscriptionId ?? change.CustomerSubscriptionId):D}. " +
-                        "Deleting its entry from tenants.yaml does not unprotect it: take it off 'protect:' as well.",
+                        $"To keep it, add it back to tenants.yaml (tenant {tenant:D} on customer subscription {(change.MovedFromSubscriptionId ?? change.CustomerSubscriptionId):D}); " +
+                        "to let it go, also take it off 'protect:' (deleting its entry alone does not unprotect it).",
                         null));
                 }
             }

@@ -6,7 +6,8 @@ using TenantReconciler.Schema;
 namespace TenantReconciler.Rendering;
 
 /// <summary>
-/// Writes a complete tenants.yaml for live listings (<c>import</c>): the schema modeline first, then the cloud, the
+/// Writes a complete tenants.yaml for live listings (<c>import</c>): the schema modeline first (the schema beside the
+/// file, as the README explains, so it works outside this repository), then the cloud, the
 /// api-version and every registration with its mappings. Registrations are sorted as plans sort them, tenants by
 /// tenant id; every GUID is lower case. No <c>name:</c> labels are written: ARM does not know them, and a comment
 /// says so. Pure: the same listings always give the same text.
@@ -37,7 +38,8 @@ public static class TenantsYamlWriter
         var mappings = sorted.Sum(r => r.Mappings.Count);
 
         var text = new StringBuilder();
-        text.Append(TenantsSchema.Modeline()).Append('\n');
+        text.Append(TenantsSchema.BesideModeline()).Append('\n');
+        text.Append(CultureInfo.InvariantCulture, $"# Editors validate this file against the schema beside it: tenant-reconciler schema > {TenantsSchema.BesideFileName}\n");
         text.Append(CultureInfo.InvariantCulture, $"# Written by 'tenant-reconciler import' from the live mappings of {sorted.Length} registration(s), {mappings} tenant mapping(s).\n");
         text.Append("# ARM does not know the tenants' names: add a 'name:' label to each tenant, so that plans and reports say who it is.\n");
         text.Append("# 'tenant-reconciler plan' against this file shows no changes until you edit it.\n");

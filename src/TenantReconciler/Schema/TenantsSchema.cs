@@ -30,6 +30,15 @@ public static class TenantsSchema
         return "# yaml-language-server: $schema=" + schemaLocation;
     }
 
+    /// <summary>
+    /// The schema's file name beside a tenants.yaml outside this repository (<c>tenant-reconciler schema &gt; tenants.schema.json</c>):
+    /// what <c>import</c>'s modeline points at, so the file it writes works wherever it is put.
+    /// </summary>
+    public const string BesideFileName = "tenants.schema.json";
+
+    /// <summary>The modeline of a tenants.yaml with the schema beside it (<see cref="BesideFileName"/>), as <c>import</c> writes it.</summary>
+    public static string BesideModeline() => Modeline("./" + BesideFileName);
+
     private static string Load()
     {
         using var stream = typeof(TenantsSchema).Assembly.GetManifestResourceStream(ResourceName)

@@ -35,12 +35,13 @@ public sealed class ApplyErrorHintTests
         // Assert
         Assert.Equal(1, apply.ExitCode);
         var lines = apply.Stdout.Split('\n');
-        var failed = Array.FindIndex(lines, l => l.Contains($"failed         + azurestack-8f3e1b2c customerSubscription {Added}: PUT ", StringComparison.Ordinal));
+        var failed = Array.FindIndex(lines, l => l.StartsWith($"  failed          + azurestack-8f3e1b2c customerSubscription {Added}: failure 1 ", StringComparison.Ordinal));
         Assert.True(failed >= 0, apply.ToString());
-        Assert.Contains($" failed: {status} {code}: ", lines[failed], StringComparison.Ordinal);
         Assert.Matches(@"\(x-ms-request-id: [0-9a-f-]{36}, x-ms-correlation-request-id: [0-9a-f-]{36}\)$", lines[failed]);
+        var reason = Array.FindIndex(lines, l => l.StartsWith($"  1. 1 change failed with {status} {code}: ", StringComparison.Ordinal));
+        Assert.True(reason > failed, apply.ToString());
         var hint = ArmErrorHints.HintFor(code)!;
-        Assert.Equal($"                   hint ({code}): {hint}", lines[failed + 1]);
+        Assert.Equal($"     hint ({code}): {hint}", lines[reason + 1]);
         Assert.Equal(1, apply.Stdout.Split(hint).Length - 1);
         Assert.Contains("1 failed, 0 not attempted", apply.Stdout);
     }

@@ -47,7 +47,8 @@ public sealed class CancelledApplyTests
         var output = stdout.ToString();
         Assert.Contains("not attempted", output);
         var lines = output.Split('\n').Count(l => l.StartsWith("  done ", StringComparison.Ordinal)
-            || l.StartsWith("  failed ", StringComparison.Ordinal) || l.StartsWith("  not attempted ", StringComparison.Ordinal));
+            || l.StartsWith("  failed ", StringComparison.Ordinal) || l.StartsWith("  not attempted ", StringComparison.Ordinal)
+            || l.StartsWith("  outcome unknown ", StringComparison.Ordinal));
         Assert.Equal(30, lines);
         Assert.Contains("cancelled", stderr.ToString());
     }

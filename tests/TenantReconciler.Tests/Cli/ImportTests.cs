@@ -58,7 +58,7 @@ public sealed class ImportTests
         Assert.Contains("5 customer subscriptions unchanged in 2 registrations", plan.Stdout);
 
         var text = File.ReadAllText(file);
-        Assert.StartsWith(TenantsSchema.Modeline() + "\n", text, StringComparison.Ordinal);
+        Assert.StartsWith(TenantsSchema.BesideModeline() + "\n", text, StringComparison.Ordinal);
         // 2 registration subscriptions, 5 tenants, 5 customer subscriptions: every GUID in lower case.
         Assert.Equal(12, Regex.Count(text, Guid, RegexOptions.IgnoreCase));
         Assert.Equal(12, Regex.Count(text, Guid));
@@ -104,7 +104,7 @@ public sealed class ImportTests
         Assert.Contains("--force", refused.Stderr);
         Assert.Equal(0, requestsAfterRefusal);
         Assert.True(forced.ExitCode == 0, forced.ToString());
-        Assert.StartsWith(TenantsSchema.Modeline(), File.ReadAllText(file), StringComparison.Ordinal);
+        Assert.StartsWith(TenantsSchema.BesideModeline(), File.ReadAllText(file), StringComparison.Ordinal);
         Assert.Single(Directory.GetFiles(bed.Temp.Path, "*.yaml*")); // no temporary file left behind
     }
 

@@ -32,10 +32,10 @@ public sealed class ManagementLockTests
         Assert.True(apply.ExitCode == ExitCodes.Error, apply.ToString());
         Assert.Single(bed.Emulator.Requests, r => r.Method == "DELETE");
         Assert.Single(bed.Emulator.Requests, r => r.Status == 409);
-        Assert.Contains($"  failed         ~ {Locked} customerSubscription {Moved}: DELETE ", apply.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"  failed          ~ {Locked} customerSubscription {Moved}: failure 1 ", apply.Stdout, StringComparison.Ordinal);
         Assert.Contains("409 ScopeLocked: The scope '", apply.Stdout, StringComparison.Ordinal);
         Assert.Contains($"hint (ScopeLocked): {ArmErrorHints.HintFor(ArmErrorHints.ScopeLocked)}", apply.Stdout, StringComparison.Ordinal);
-        Assert.Contains($"  not attempted  - {Locked} customerSubscription {Removed}: not sent: ARM refused an earlier write in this registration with ScopeLocked", apply.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"  not attempted   - {Locked} customerSubscription {Removed}: not sent: ARM refused an earlier write in this registration with ScopeLocked", apply.Stdout, StringComparison.Ordinal);
         Assert.Contains("2 added, 1 overwritten, 0 removed; 1 failed, 1 not attempted.", apply.Stdout, StringComparison.Ordinal);
     }
 
@@ -79,7 +79,7 @@ public sealed class ManagementLockTests
         var lockedWrites = bed.Emulator.Requests.Where(r => r.Method != "GET" && r.PathAndQuery.Contains(Locked, StringComparison.OrdinalIgnoreCase)).ToArray();
         Assert.Equal([409], lockedWrites.Select(r => r.Status));
         Assert.Contains(bed.Emulator.Requests, r => r.Method == "PUT" && r.Status == 200 && r.PathAndQuery.Contains(Other, StringComparison.OrdinalIgnoreCase));
-        Assert.Contains($"  not attempted  ~ {Locked} customerSubscription {Moved}: not sent: ARM refused an earlier write", apply.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"  not attempted   ~ {Locked} customerSubscription {Moved}: not sent: ARM refused an earlier write", apply.Stdout, StringComparison.Ordinal);
         Assert.Contains("1 added, 0 overwritten, 0 removed; 1 failed, 3 not attempted.", apply.Stdout, StringComparison.Ordinal);
     }
 

@@ -106,7 +106,7 @@ public sealed class SecretUrlAndOddInputTests
 
         // Assert
         Assert.True(import.ExitCode == 1, import.ToString());
-        Assert.Contains("no file name was given to write to", import.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--output needs a value, not an empty one.", import.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

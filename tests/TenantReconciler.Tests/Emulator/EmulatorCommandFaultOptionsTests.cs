@@ -58,7 +58,7 @@ public sealed class EmulatorCommandFaultOptionsTests : IDisposable
     [Theory]
     [InlineData("--throttle-writes", "0:10", "--throttle-writes must be BURST:RATE")]
     [InlineData("--throttle-reads", "25", "--throttle-reads must be BURST:RATE")]
-    [InlineData("--latency-ms", "-5", "--latency-ms must not be negative.")]
+    [InlineData("--latency-ms", "-5", "--latency-ms must be a whole number from 0 to 2147483647, not '-5'.")]
     public async Task Emulator_InvalidOptionValue_FailsWithTheReason(string option, string value, string expected)
     {
         // Act

@@ -116,7 +116,8 @@ public sealed class ArmErrorCodeTests
         string[] documented =
         [
             "RegistrationNotFound", "BadCustomerSubscriptionId", "InvalidCustomerSubscriptionId", "CustomerSubscriptionNotFound",
-            "UnauthorizedCspRegistration", "CustomerSubscriptionsNotAllowed", "InvalidCSPSubscription", "MetadataResolverBadGatewayError", "ScopeLocked",
+            "UnauthorizedCspRegistration", "CustomerSubscriptionsNotAllowed", "InvalidCSPSubscription", "MetadataResolverBadGatewayError",
+            "ScopeLocked", // ARM's own, for a write a management lock refuses
         ];
 
         // Act

@@ -30,7 +30,8 @@ public class TenantsYamlWriterTests
         // Assert
         Assert.Equal(
             """
-            # yaml-language-server: $schema=./schema/tenants.schema.json
+            # yaml-language-server: $schema=./tenants.schema.json
+            # Editors validate this file against the schema beside it: tenant-reconciler schema > tenants.schema.json
             # Written by 'tenant-reconciler import' from the live mappings of 2 registration(s), 2 tenant mapping(s).
             # ARM does not know the tenants' names: add a 'name:' label to each tenant, so that plans and reports say who it is.
             # 'tenant-reconciler plan' against this file shows no changes until you edit it.

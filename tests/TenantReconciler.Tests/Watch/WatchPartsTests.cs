@@ -62,7 +62,7 @@ public sealed class WatchPartsTests
     }
 
     [Theory]
-    [InlineData("300", 300)]
+    [InlineData("0", 0)]
     [InlineData("30s", 30)]
     [InlineData("5m", 300)]
     [InlineData("1h", 3600)]
@@ -80,6 +80,8 @@ public sealed class WatchPartsTests
 
     [Theory]
     [InlineData("")]
+    [InlineData("300")]
+    [InlineData("1.5")]
     [InlineData("five minutes")]
     [InlineData("-5m")]
     [InlineData("5d")]

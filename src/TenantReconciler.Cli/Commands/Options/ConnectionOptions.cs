@@ -8,9 +8,14 @@ public sealed class ConnectionOptions
 {
     private readonly Option<string?> _emulator = new("--emulator")
     {
-        Description = $"Start the local emulator in-process, seeded from STATEFILE (default {CommonOptions.DefaultEmulatorState}), and use it. With apply, the file is updated.",
+        Description = $"Start the local emulator in-process with the state in STATEFILE, and use it; apply updates the file. Without STATEFILE: a git-ignored copy ({CommonOptions.EmulatorStateCopy}), seeded from {CommonOptions.DefaultEmulatorState} on first use.",
         Arity = ArgumentArity.ZeroOrOne,
         HelpName = "STATEFILE",
+    };
+
+    private readonly Option<bool> _emulatorReset = new("--emulator-reset")
+    {
+        Description = $"With --emulator and no STATEFILE: discard the copy ({CommonOptions.EmulatorStateCopy}) and start again from {CommonOptions.DefaultEmulatorState}.",
     };
 
     private readonly Option<string?> _auth = new("--auth")
@@ -39,19 +44,32 @@ public sealed class ConnectionOptions
     public void AddTo(Command command)
     {
         command.Options.Add(_emulator);
+        command.Options.Add(_emulatorReset);
         command.Options.Add(_auth);
         command.Options.Add(_armEndpoint);
         command.Options.Add(_caCert);
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(_emulatorReset) is { Implicit: false } && (r.GetResult(_emulator) is not { } emulator || emulator.Tokens.Count > 0))
+            {
+                r.AddError("--emulator-reset only applies to --emulator without a STATEFILE (the local copy); delete or replace a STATEFILE yourself.");
+            }
+        });
     }
 
     public ConnectionArguments Parse(ParseResult parseResult)
     {
         var emulatorGiven = parseResult.GetResult(_emulator) is not null;
+        var stateFile = parseResult.GetValue(_emulator);
         var auth = parseResult.GetValue(_auth);
         return new ConnectionArguments(
-            emulatorGiven ? parseResult.GetValue(_emulator) ?? CommonOptions.DefaultEmulatorState : null,
+            emulatorGiven ? stateFile ?? CommonOptions.EmulatorStateCopy : null,
             auth is null ? null : AuthKinds.ByName[auth],
             parseResult.GetValue(_armEndpoint),
-            parseResult.GetValue(_caCert));
+            parseResult.GetValue(_caCert))
+        {
+            EmulatorSeedPath = emulatorGiven && stateFile is null ? CommonOptions.DefaultEmulatorState : null,
+            EmulatorReset = parseResult.GetValue(_emulatorReset),
+        };
     }
 }

@@ -14,26 +14,22 @@ public sealed class GuardOptions
         Description = "Allow removing every mapping of a registration whose tenant list is empty.",
     };
 
-    private readonly Option<int?> _maxRemovals = new("--max-removals")
-    {
-        Description = $"Removal threshold per registration (default {GuardOverrides.DefaultMaxRemovals}). A smaller maxRemovals in tenants.yaml lowers it; the file can never raise it.",
-    };
+    private readonly Option<int?> _maxRemovals = CommonOptions.OptionalInteger(
+        "--max-removals",
+        $"Removal threshold per registration (default {GuardOverrides.DefaultMaxRemovals}). A smaller maxRemovals in tenants.yaml lowers it; the file can never raise it.",
+        0,
+        int.MaxValue);
 
-    private readonly Option<int?> _confirmRemovals = new("--confirm-removals")
-    {
-        Description = "Allow a plan above the removal threshold: N must be the exact number of dropped mappings in the plan.",
-    };
+    private readonly Option<int?> _confirmRemovals = CommonOptions.OptionalInteger(
+        "--confirm-removals",
+        "Allow a plan above the removal threshold: N must be the exact number of dropped mappings in the plan.",
+        0,
+        int.MaxValue);
 
     private readonly Option<bool> _ignoreSuspend = new("--ignore-suspend")
     {
         Description = "Write although tenants.yaml says 'suspend: true'.",
     };
-
-    public GuardOptions()
-    {
-        CommonOptions.Range(_maxRemovals, 0, int.MaxValue);
-        CommonOptions.Range(_confirmRemovals, 0, int.MaxValue);
-    }
 
     public void AddTo(Command command)
     {

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
 using TenantReconciler.Cli.Composition;
-using TenantReconciler.Cli.Watch;
 using TenantReconciler.Leasing;
 
 namespace TenantReconciler.Cli.Commands.Options;
@@ -24,7 +22,7 @@ public sealed class LeaseOptions
     private readonly Option<string?> _connectionString;
     private readonly Option<string> _container;
     private readonly Option<string> _blobName;
-    private readonly Option<double>? _wait;
+    private readonly Option<TimeSpan>? _wait;
     private readonly Option<TimeSpan>? _duration;
     private readonly TimeSpan _defaultDuration;
 
@@ -50,19 +48,12 @@ public sealed class LeaseOptions
         _blobName = new($"--{prefix}-blob-name") { Description = descriptions.BlobName, DefaultValueFactory = _ => LeaseArguments.DefaultBlobName };
         if (descriptions.Wait is { } wait)
         {
-            _wait = new($"--{prefix}-wait") { Description = wait, DefaultValueFactory = _ => LeaseArguments.DefaultWait.TotalSeconds };
-            _wait.Validators.Add(r =>
-            {
-                if (r.GetValueOrDefault<double>() is < 0 or double.NaN or double.PositiveInfinity)
-                {
-                    r.AddError($"--{prefix}-wait must be a number of seconds, not negative.");
-                }
-            });
+            _wait = CommonOptions.Seconds($"--{prefix}-wait", wait, LeaseArguments.DefaultWait, TimeSpan.FromHours(24));
         }
 
         if (descriptions.Duration is { } duration)
         {
-            _duration = DurationOption($"--{prefix}-duration", duration, defaultDuration, BlobLeaseLock.MinLeaseDuration, BlobLeaseLock.MaxLeaseDuration);
+            _duration = CommonOptions.Duration($"--{prefix}-duration", duration, defaultDuration, BlobLeaseLock.MinLeaseDuration, BlobLeaseLock.MaxLeaseDuration);
         }
     }
 
@@ -128,26 +119,7 @@ public sealed class LeaseOptions
             parseResult.GetRequiredValue(_blobName),
             _duration is null ? _defaultDuration : parseResult.GetValue(_duration))
         {
-            Wait = _wait is null ? LeaseArguments.DefaultWait : TimeSpan.FromSeconds(parseResult.GetValue(_wait)),
+            Wait = _wait is null ? LeaseArguments.DefaultWait : parseResult.GetValue(_wait),
         };
     }
-
-    private static Option<TimeSpan> DurationOption(string name, string description, TimeSpan defaultValue, TimeSpan min, TimeSpan max) => new(name)
-    {
-        Description = $"{description} (default {DurationText.Format(defaultValue)})",
-        DefaultValueFactory = _ => defaultValue,
-        CustomParser = r =>
-        {
-            var text = r.Tokens.Single().Value;
-            if (DurationText.TryParse(text, out var value) && value >= min && value <= max)
-            {
-                return value;
-            }
-
-            r.AddError(string.Create(
-                CultureInfo.InvariantCulture,
-                $"{name} must be a duration from {DurationText.Format(min)} to {DurationText.Format(max)} (e.g. 30s, 5m, 1h), not '{text}'."));
-            return default;
-        },
-    };
 }

@@ -11,26 +11,15 @@ public sealed class WriteOptions
 {
     private readonly Option<int> _parallelism = CommonOptions.Parallelism();
 
-    private readonly Option<double> _maxRetryWait = new("--max-retry-wait")
-    {
-        Description = "Seconds: a Retry-After longer than this fails the change at once instead of waiting.",
-        DefaultValueFactory = _ => 60,
-    };
+    private readonly Option<TimeSpan> _maxRetryWait = CommonOptions.Seconds(
+        "--max-retry-wait",
+        "Seconds: a Retry-After longer than this fails the change at once instead of waiting (default 60).",
+        TimeSpan.FromSeconds(60),
+        TimeSpan.FromHours(24));
 
     private readonly JournalOptions _journal = new();
 
     private readonly LeaseOptions _lock = LeaseOptions.ForApply();
-
-    public WriteOptions()
-    {
-        _maxRetryWait.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<double>() < 0)
-            {
-                r.AddError("--max-retry-wait must not be negative.");
-            }
-        });
-    }
 
     public void AddTo(Command command)
     {
@@ -44,7 +33,7 @@ public sealed class WriteOptions
     {
         return new(
             parseResult.GetValue(_parallelism),
-            TimeSpan.FromSeconds(parseResult.GetValue(_maxRetryWait)),
+            parseResult.GetValue(_maxRetryWait),
             _journal.Parse(parseResult),
             _lock.Parse(parseResult));
     }

@@ -55,13 +55,32 @@ public sealed class TransitionDetector
             var drift = health.Phase == HealthPhase.Drifted && report is not null ? Fingerprint(report.Pending) : null;
             var previous = _seen.GetValueOrDefault(registration);
             _seen[registration] = new Seen(health.Phase, health.Reason, drift);
-            if (Transition(previous, health, drift, report) is { } kind)
+            foreach (var kind in Transitions(previous, health, drift, report))
             {
                 found.Add(RegistrationEvent(tick, now, kind, registration, health, report));
             }
         }
 
         return tick.Leader ? found : [];
+    }
+
+    /// <summary>
+    /// The transition, and after writes that left drift on purpose (removals withheld by <c>--mode apply</c>) also the
+    /// drift it left, when that is new: the writes are corrected drift, the withheld removals detected drift.
+    /// </summary>
+    private static IEnumerable<NotificationKind> Transitions(Seen? previous, RegistrationHealth health, string? drift, RegistrationReport? report)
+    {
+        var kind = Transition(previous, health, drift, report);
+        if (kind is { } first)
+        {
+            yield return first;
+        }
+
+        if (kind is NotificationKind.DriftCorrected or NotificationKind.Recovered && health.Phase == HealthPhase.Drifted && drift is { Length: > 0 }
+            && previous?.Drift != drift)
+        {
+            yield return NotificationKind.DriftDetected;
+        }
     }
 
     private static NotificationKind? Transition(Seen? previous, RegistrationHealth health, string? drift, RegistrationReport? report)
