@@ -17,29 +17,55 @@ public static class Program
     public static Task<int> Main(string[] args) => RunCoreAsync(args, ConsoleIO(), null, processSignals: true, CancellationToken.None);
 
     /// <summary>
-    /// The real console. On a terminal (see <see cref="OutputStyles.Detect"/>: stdout not redirected, no <c>NO_COLOR</c>,
-    /// no <c>TERM=dumb</c>, no <c>CI=true</c>), Spectre.Console consoles over the same writers; else plain text only.
+    /// The real console. On a terminal (see <see cref="OutputStyles.Detect"/>: stdout not redirected, no <c>TERM=dumb</c>,
+    /// no <c>CI=true</c>), Spectre.Console consoles over the same writers, without colour under <c>NO_COLOR</c>; else
+    /// plain text only.
     /// The only place that reads the environment for it.
     /// </summary>
     private static IOContext ConsoleIO()
     {
-        var io = new IOContext(Console.Out, Console.Error, Console.In, IsInteractive: !Console.IsInputRedirected);
+        var interactive = !Console.IsInputRedirected;
         if (OutputStyles.Detect(Console.IsOutputRedirected, Environment.GetEnvironmentVariable) == OutputStyle.Plain)
         {
-            return io;
+            // Plain: the standard streams as they are, not through System.Console, which on a terminal writes the
+            // keypad mode (terminfo smkx, ESC[?1h ESC=) the first time it is used: plain output has no escape at all.
+            return new IOContext(RawWriter(1) ?? Console.Out, RawWriter(2) ?? Console.Error, RawReader() ?? Console.In, interactive);
         }
 
-        return io with
+        var noColor = OutputStyles.NoColor(Environment.GetEnvironmentVariable);
+        return new IOContext(Console.Out, Console.Error, Console.In, interactive)
         {
-            Terminal = Terminal(Console.Out),
-            ErrorTerminal = Console.IsErrorRedirected ? null : Terminal(Console.Error),
+            Terminal = Terminal(Console.Out, noColor),
+            ErrorTerminal = Console.IsErrorRedirected ? null : Terminal(Console.Error, noColor),
         };
     }
 
-    private static IAnsiConsole Terminal(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
+    /// <summary>A standard stream by its descriptor, or null where there is none (then System.Console's is used).</summary>
+    private static FileStream? RawStream(int descriptor, FileAccess access)
+    {
+        try
+        {
+            return new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(descriptor, ownsHandle: false), access, bufferSize: access == FileAccess.Read ? 1 : 0);
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    private static TextWriter? RawWriter(int descriptor) => RawStream(descriptor, FileAccess.Write) is { } stream
+        ? new StreamWriter(stream, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { AutoFlush = true }
+        : null;
+
+    private static TextReader? RawReader() => RawStream(0, FileAccess.Read) is { } stream
+        ? new StreamReader(stream, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false))
+        : null;
+
+    /// <param name="noColor"><c>NO_COLOR</c>: the table and the progress bar, without colour.</param>
+    private static IAnsiConsole Terminal(TextWriter writer, bool noColor) => AnsiConsole.Create(new AnsiConsoleSettings
     {
         Ansi = AnsiSupport.Detect,
-        ColorSystem = ColorSystemSupport.Detect,
+        ColorSystem = noColor ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
         Interactive = InteractionSupport.Yes,
         Out = new AnsiConsoleOutput(writer),
     });
