@@ -43,6 +43,16 @@ internal static class ArmResponses
         return Task.CompletedTask;
     }
 
+    /// <summary>ARM's 405 for a method the resource does not support, with the <c>Allow</c> header.</summary>
+    public static Task MethodNotAllowedAsync(HttpContext context, string allowed)
+    {
+        context.Response.Headers.Allow = allowed;
+        return WriteErrorAsync(context, new ArmError(
+            StatusCodes.Status405MethodNotAllowed,
+            "MethodNotAllowed",
+            $"The requested resource does not support http method '{context.Request.Method}'."));
+    }
+
     public static Task WriteErrorAsync(HttpContext context, ArmError error) =>
         WriteJsonAsync(context, error.Status, writer =>
         {

@@ -138,14 +138,7 @@ internal sealed partial class CustomerSubscriptionsApi
         "ResourceNotFound",
         $"The Resource 'Microsoft.AzureStack/registrations/{address.Name}' under resource group '{address.ResourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix");
 
-    private static Task MethodNotAllowedAsync(HttpContext context, string allowed)
-    {
-        context.Response.Headers.Allow = allowed;
-        return ArmResponses.WriteErrorAsync(context, new ArmError(
-            StatusCodes.Status405MethodNotAllowed,
-            "MethodNotAllowed",
-            $"The requested resource does not support http method '{context.Request.Method}'."));
-    }
+    private static Task MethodNotAllowedAsync(HttpContext context, string allowed) => ArmResponses.MethodNotAllowedAsync(context, allowed);
 
     /// <summary>
     /// The original request URL (scheme, host and port, path as sent, every query parameter as sent) with

@@ -22,11 +22,7 @@ internal sealed class RegistrationsApi(EmulatorStore store)
     {
         if (!HttpMethods.IsGet(context.Request.Method))
         {
-            context.Response.Headers.Allow = "GET";
-            return ArmResponses.WriteErrorAsync(context, new ArmError(
-                StatusCodes.Status405MethodNotAllowed,
-                "MethodNotAllowed",
-                $"The requested resource does not support http method '{context.Request.Method}'."));
+            return ArmResponses.MethodNotAllowedAsync(context, "GET");
         }
 
         var address = ResourceProviderErrors.AddressOf(context);

@@ -71,17 +71,7 @@ public sealed partial class ArmCustomerSubscriptionClient
     /// </summary>
     private static string? ReadLocks(ReadOnlyMemory<byte> body, RegistrationRef registration, List<ManagementLock> locks)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException e)
-        {
-            throw new ArmResponseFormatException("InvalidResponse", $"the body is not valid JSON ({e.Message})", e);
-        }
-
-        using (document)
+        using (var document = Parse(body))
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Array)
@@ -150,17 +140,7 @@ public sealed partial class ArmCustomerSubscriptionClient
     /// <summary>The spec's Registration: a tracked resource whose <c>properties</c> hold <c>billingModel</c>, <c>cloudId</c>, <c>objectId</c>.</summary>
     private static RegistrationInfo ReadRegistration(ReadOnlyMemory<byte> body, RegistrationRef registration)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException e)
-        {
-            throw new ArmResponseFormatException("InvalidResponse", $"the body is not valid JSON ({OutsideText.Sanitize(e.Message)})", e);
-        }
-
-        using (document)
+        using (var document = Parse(body))
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object
@@ -185,6 +165,19 @@ public sealed partial class ArmCustomerSubscriptionClient
     }
 
     /// <summary>A string ARM sent (shown by <c>check</c>): sanitised where it enters.</summary>
+    /// <summary>The body as JSON, or an <see cref="ArmResponseFormatException"/> that says it is not.</summary>
+    private static JsonDocument Parse(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            return JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            throw new ArmResponseFormatException("InvalidResponse", $"the body is not valid JSON ({OutsideText.Sanitize(e.Message)})", e);
+        }
+    }
+
     private static string? StringOf(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? OutsideText.Sanitize(value.GetString()) : null;
 }
