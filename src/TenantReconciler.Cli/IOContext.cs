@@ -25,4 +25,7 @@ public sealed record IOContext(TextWriter Output, TextWriter Error, TextReader I
     /// (then there is no progress bar, even when <see cref="Terminal"/> is set).
     /// </summary>
     public IAnsiConsole? ErrorTerminal { get; init; }
+
+    /// <summary>Ctrl+C and SIGTERM, as the composition root receives them (tests signal it themselves).</summary>
+    public Interrupts Interrupts { get; init; } = new();
 }

@@ -111,6 +111,9 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         await using var applyLock = arguments.Limits.Lock is { } lease ? await AcquireLockAsync(lease, arguments, cancellationToken) : null;
         await using var recorder = new JournalRecorder(journal, JournalRecorder.EndpointOf(session), time);
         var shown = false;
+
+        // Ctrl+C: the first press during the writes finishes those in flight and starts nothing new (as a lost lock does).
+        using var stopStarting = CancellationTokenSource.CreateLinkedTokenSource(applyLock?.Lost ?? CancellationToken.None, io.Interrupts.StopStarting);
         var policy = new ReconcilePolicy
         {
             Scope = WriteScope.Full,
@@ -118,13 +121,13 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
             IgnoreSuspend = arguments.IgnoreSuspend,
             Approved = saved is null ? null : new ApprovedPlan(saved.PlanId, saved.ContentHash(), saved.ToPlan(), saved.Fingerprints()),
             Parallelism = arguments.Limits.Parallelism,
-            StopStarting = applyLock?.Lost ?? CancellationToken.None,
+            StopStarting = stopStarting.Token,
             Recorder = recorder,
-            Approve = (review, _) =>
+            Approve = async (review, _) =>
             {
                 PlanOutput.Text(io, review.Plan);
                 shown = true;
-                return ValueTask.FromResult(saved is not null || Confirm(arguments));
+                return saved is not null || await ConfirmAsync(arguments);
             },
         };
 
@@ -135,14 +138,15 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
             PlanOutput.Text(io, plan);
         }
 
-        if (applyLock is not null && applyLock.Lost.IsCancellationRequested && outcome.Applied is not null)
+        if (applyLock is not null && applyLock.Lost.IsCancellationRequested && !io.Interrupts.Requested && outcome.Applied is not null)
         {
             ApplyReport.Write(io.Output, outcome.Applied);
             io.Error.WriteLine($"Error: the lock {arguments.Limits.Lock} could no longer be trusted during the apply; no write started after that. Re-run to converge.");
             return ExitCodes.Error;
         }
 
-        return ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested, undo: saved is { Source.IsUndo: true });
+        var exitCode = ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested || io.Interrupts.Requested, undo: saved is { Source.IsUndo: true });
+        return io.Interrupts.Requested ? ExitCodes.Interrupted : exitCode;
     }
 
     private static AuthKind AuthOf(ApplyArguments arguments) =>
@@ -155,7 +159,8 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         return await ApplyLock.AcquireAsync(blob, lease.Duration, lease.Wait, time, cancellationToken);
     }
 
-    private bool Confirm(ApplyArguments arguments)
+    /// <summary>terraform's prompt: only 'yes' approves. Ctrl+C at the prompt is a newline and "Apply cancelled."</summary>
+    private async Task<bool> ConfirmAsync(ApplyArguments arguments)
     {
         if (arguments.AutoApprove)
         {
@@ -173,7 +178,20 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         io.Output.WriteLine("  Only 'yes' will be accepted to approve.");
         io.Output.Write("  Enter a value: ");
         io.Output.Flush();
-        var answer = io.Input.ReadLine();
+        string? answer;
+        try
+        {
+            // The read cannot be cancelled: it is waited for with Ctrl+C, and left behind when the process ends.
+            answer = await Task.Run(io.Input.ReadLine).WaitAsync(io.Interrupts.StopStarting);
+        }
+        catch (OperationCanceledException) when (io.Interrupts.StopStarting.IsCancellationRequested)
+        {
+            io.Output.WriteLine();
+            io.Output.Flush();
+            io.Error.WriteLine("Apply cancelled.");
+            return false;
+        }
+
         if (string.Equals(answer?.Trim(), "yes", StringComparison.Ordinal))
         {
             return true;

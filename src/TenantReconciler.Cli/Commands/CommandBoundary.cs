@@ -4,13 +4,13 @@ namespace TenantReconciler.Cli.Commands;
 
 /// <summary>
 /// The one place where a command's failure becomes a message on stderr and an exit code. An expected failure
-/// (<see cref="ReconcilerException"/>) and a cancellation exit <see cref="ExitCodes.Error"/>; anything else is a bug,
+/// (<see cref="ReconcilerException"/>) exits <see cref="ExitCodes.Error"/>, a cancellation (Ctrl+C, SIGTERM) <see cref="ExitCodes.Interrupted"/>; anything else is a bug,
 /// reported in one line (with its stack trace only at <c>--verbosity diagnostic</c>), exit <see cref="ExitCodes.InternalError"/>.
 /// Nothing escapes a command as an unhandled exception.
 /// </summary>
 public static class CommandBoundary
 {
-    public const string CancelledMessage = "Error: cancelled (Ctrl+C or SIGTERM) before the command finished.";
+    public const string CancelledMessage = "Error: interrupted (Ctrl+C or SIGTERM) before the command finished.";
 
     /// <summary>
     /// As <see cref="RunAsync(IOContext, Verbosity, Func{Task{int}}, CancellationToken)"/> at normal verbosity, with
@@ -107,7 +107,7 @@ public static class CommandBoundary
         catch (OperationCanceledException) when (cancellationToken is not { } token || token.IsCancellationRequested)
         {
             io.Error.WriteLine(CancelledMessage);
-            return ExitCodes.Error;
+            return ExitCodes.Interrupted;
         }
         catch (Exception e)
         {

@@ -88,6 +88,11 @@ public sealed class ArmSessionFactory
 
         // --application-id (watch replicas): the User-Agent prefix, so ARM's activity log tells the writers apart.
         var effective = arguments.ApplicationId is { } applicationId ? settings with { ApplicationId = applicationId } : settings;
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            // -v diagnostic: an HTTP trace, as az --debug gives one (never a header value but the request ids).
+            effective = effective with { HttpTrace = line => _logger.LogDebug("{Line}", line) };
+        }
         var pipeline = ArmCustomerSubscriptionClient.CreatePipeline(credential, connection, effective);
         _logger.LogInformation("ARM endpoint {Endpoint}, api-version {ApiVersion}, auth {Auth}", connection.Endpoint, connection.ApiVersion, auth);
         var target = PlanTarget.Of(desired.Cloud, connection.Endpoint, emulator is not null, connection.ApiVersion);

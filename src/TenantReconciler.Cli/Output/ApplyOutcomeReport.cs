@@ -54,7 +54,7 @@ public static class ApplyOutcomeReport
 
             case ReconcileStatus.Interrupted when outcome.Applied is null:
                 error.WriteLine(CommandBoundary.CancelledMessage);
-                return ExitCodes.Error;
+                return ExitCodes.Interrupted;
         }
 
         if (outcome.Applied is { } applied)
@@ -70,8 +70,10 @@ public static class ApplyOutcomeReport
 
         if (outcome.Status == ReconcileStatus.Interrupted || cancelled)
         {
-            error.WriteLine("Error: apply was cancelled; the changes not attempted are listed above. Re-run to converge.");
-            return ExitCodes.Error;
+            error.WriteLine(outcome.Applied?.Results.Any(ApplyReport.IsUnknown) == true
+                ? $"Error: apply was aborted: the requests in flight were cancelled, and their outcome is unknown ({ApplyReport.UnknownLabel} above); nothing else was started. Run plan to see where they stand, then re-run to converge."
+                : "Error: apply was interrupted: the requests in flight finished and are reported above; nothing new was started. Re-run to converge.");
+            return ExitCodes.Interrupted;
         }
 
         if (outcome.After is { } after)

@@ -18,7 +18,7 @@ namespace TenantReconciler.Cli.Output;
 /// Refreshes are driven by that clock too (no refresh thread), at most every <see cref="RefreshInterval"/>.
 /// Thread-safe: the observer calls come from the apply's parallel requests, the ticks from a timer.
 /// </remarks>
-internal sealed class ApplyProgressDisplay(IAnsiConsole console, TimeProvider time)
+internal sealed class ApplyProgressDisplay(IAnsiConsole console, TimeProvider time) : IProgressView
 {
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromMilliseconds(250);
 
@@ -92,7 +92,7 @@ internal sealed class ApplyProgressDisplay(IAnsiConsole console, TimeProvider ti
         }
     }
 
-    public void Completed(RegistrationRef registration, PlannedOperation operation, ArmRequestException? error)
+    public void Completed(RegistrationRef registration, PlannedOperation operation, ArmWriteResult? result, ArmRequestException? error)
     {
         lock (gate)
         {
@@ -125,6 +125,9 @@ internal sealed class ApplyProgressDisplay(IAnsiConsole console, TimeProvider ti
 
         Refresh(force: false);
     }
+
+    /// <summary>Above the bar (Spectre draws the bar again below it).</summary>
+    public void Say(string line) => console.MarkupLine(Markup.Escape(line));
 
     /// <summary>Draws the last state, leaves it on screen and gives the terminal back. Idempotent.</summary>
     public async Task StopAsync()

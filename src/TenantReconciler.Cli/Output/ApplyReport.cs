@@ -89,6 +89,11 @@ public static partial class ApplyReport
         }
 
         output.WriteLine();
+        if (failures.Count == 0)
+        {
+            return;
+        }
+
         output.WriteLine("Failures:");
         for (var i = 0; i < failures.Count; i++)
         {

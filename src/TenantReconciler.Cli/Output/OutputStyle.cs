@@ -15,15 +15,14 @@ public static class OutputStyles
 {
     /// <summary>
     /// Rich only on a terminal that asked for nothing else: plain when <paramref name="outputRedirected"/> (a pipe or a
-    /// file), when <c>NO_COLOR</c> is set to anything non-empty (no-color.org), when <c>TERM=dumb</c>, and when
-    /// <c>CI</c> is <c>true</c> or <c>1</c> (GitHub Actions and most CI systems set it).
+    /// file), when <c>TERM=dumb</c>, and when <c>CI</c> is <c>true</c> or <c>1</c> (GitHub Actions and most CI systems
+    /// set it). <c>NO_COLOR</c> removes colour only (<see cref="NoColor"/>): the table and the progress bar stay.
     /// </summary>
     /// <param name="environment">Reads an environment variable; the composition root passes the real environment.</param>
     public static OutputStyle Detect(bool outputRedirected, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
         if (outputRedirected
-            || !string.IsNullOrEmpty(environment("NO_COLOR"))
             || string.Equals(environment("TERM"), "dumb", StringComparison.OrdinalIgnoreCase)
             || environment("CI") is { } ci && (string.Equals(ci, "true", StringComparison.OrdinalIgnoreCase) || ci == "1"))
         {
@@ -31,5 +30,12 @@ public static class OutputStyles
         }
 
         return OutputStyle.Rich;
+    }
+
+    /// <summary><c>NO_COLOR</c> set to anything non-empty (no-color.org): no colour, all else as it is. Empty means colour.</summary>
+    public static bool NoColor(Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return !string.IsNullOrEmpty(environment("NO_COLOR"));
     }
 }

@@ -102,6 +102,11 @@ public sealed partial class ArmCustomerSubscriptionClient
         HttpPipelinePolicy[] perRetry = settings.Pacing
             ? [new RateLimitPacingPolicy(settings.PacingReserve, settings.MaxRetryWait, settings.TimeProvider), authentication]
             : [authentication];
+        if (settings.HttpTrace is { } trace)
+        {
+            // After the token: the attempt as it is sent, and what came back.
+            perRetry = [.. perRetry, new HttpTracePolicy(trace, settings.TimeProvider)];
+        }
         return Build(options, connection, perRetry);
     }
 }

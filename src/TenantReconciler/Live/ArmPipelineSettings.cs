@@ -56,6 +56,9 @@ public sealed record ArmPipelineSettings
     /// <summary>The clock pacing waits on.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>With <c>-v diagnostic</c>: told one line per HTTP attempt (method, URL, status, request ids, time; no other header).</summary>
+    public Action<string>? HttpTrace { get; init; }
+
     /// <summary>
     /// The pacing reserve for the requests a command has in flight at once: the larger of <paramref name="listing"/>
     /// (registrations listed side by side, one GET each) and <paramref name="writes"/> (writes in flight; 0 for a command

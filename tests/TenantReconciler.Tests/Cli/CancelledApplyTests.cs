@@ -7,7 +7,7 @@ namespace TenantReconciler.Tests.Cli;
 public sealed class CancelledApplyTests
 {
     [Fact]
-    public async Task Apply_CancelledMidway_StartsNoNewWriteReportsEveryChangeAndExitsOne()
+    public async Task Apply_AbortedMidway_StartsNoNewWriteReportsEveryChangeAndExits130()
     {
         // Arrange: 30 adds; the apply is cancelled (as Ctrl+C or SIGTERM would) when the 5th write arrives.
         using var cancel = new CancellationTokenSource();
@@ -41,7 +41,7 @@ public sealed class CancelledApplyTests
 
         // Assert: at most the writes already in flight (parallelism 2) arrived after the cancellation (counted on
         // arrival: the emulator's request log records a request only once its response is done).
-        Assert.Equal(1, exitCode);
+        Assert.Equal(TenantReconciler.Cli.ExitCodes.Interrupted, exitCode);
         Assert.Equal(5, writesAtCancel);
         Assert.InRange(Volatile.Read(ref writes), 5, 5 + 2);
         var output = stdout.ToString();
@@ -50,6 +50,6 @@ public sealed class CancelledApplyTests
             || l.StartsWith("  failed ", StringComparison.Ordinal) || l.StartsWith("  not attempted ", StringComparison.Ordinal)
             || l.StartsWith("  outcome unknown ", StringComparison.Ordinal));
         Assert.Equal(30, lines);
-        Assert.Contains("cancelled", stderr.ToString());
+        Assert.Matches("apply was (aborted|interrupted)", stderr.ToString());
     }
 }

@@ -60,7 +60,7 @@ public sealed class CommandBoundaryTests
     }
 
     [Fact]
-    public async Task RunAsync_CancelledByTheCommandToken_SaysCancelledAndExitsOne()
+    public async Task RunAsync_CancelledByTheCommandToken_SaysInterruptedAndExits130()
     {
         // Arrange
         var (io, _, stderr) = Io();
@@ -71,7 +71,7 @@ public sealed class CommandBoundaryTests
         var exitCode = await CommandBoundary.RunAsync(io, Verbosity.Normal, () => Task.FromCanceled<int>(cancel.Token), cancel.Token);
 
         // Assert
-        Assert.Equal(ExitCodes.Error, exitCode);
+        Assert.Equal(ExitCodes.Interrupted, exitCode);
         Assert.Equal(CommandBoundary.CancelledMessage + "\n", Normalize(stderr));
     }
 
@@ -130,7 +130,7 @@ public sealed class CommandBoundaryTests
     }
 
     [Fact]
-    public async Task Plan_CancelledBeforeTheListing_SaysCancelledAndExitsOne()
+    public async Task Plan_CancelledBeforeTheListing_SaysInterruptedAndExits130()
     {
         // Arrange
         await using var bed = await CliTestBed.StartAsync();
@@ -142,7 +142,7 @@ public sealed class CommandBoundaryTests
         var exitCode = await Program.RunAsync(["plan", "-f", RepoFiles.Path("tenants.yaml"), .. bed.Connection], io, cancellationToken: cancel.Token);
 
         // Assert
-        Assert.Equal(ExitCodes.Error, exitCode);
+        Assert.Equal(ExitCodes.Interrupted, exitCode);
         Assert.Equal(string.Empty, stdout.ToString());
         Assert.Equal(CommandBoundary.CancelledMessage + "\n", Normalize(stderr));
         Assert.Empty(bed.Emulator.Requests);

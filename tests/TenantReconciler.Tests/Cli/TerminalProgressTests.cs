@@ -18,17 +18,24 @@ public sealed class TerminalProgressTests
     private static readonly ArmWriteResult Ok = new(200, "req", "corr");
 
     [Fact]
-    public void Attach_PlainOutput_ReturnsThePolicyItself()
+    public async Task Attach_PlainOutput_TheLogNotTheBar()
     {
-        // Arrange
-        var policy = new ReconcilePolicy();
-        var plain = new TenantReconciler.Cli.IOContext(TextWriter.Null, TextWriter.Null, TextReader.Null, IsInteractive: false);
+        // Arrange: stdout a terminal but stderr not: no bar; the log lines go to stderr.
         using var terminal = Terminal();
-        var noErrorTerminal = RichIO(new StringWriter(), new StringWriter(), terminal);
+        var stderr = new StringWriter();
+        var noErrorTerminal = RichIO(new StringWriter(), stderr, terminal);
+        var plan = Representative();
+        var change = Changes(plan)[0];
 
-        // Act + Assert
-        Assert.Same(policy, ApplyProgress.Attach(policy, plain, TimeProvider.System));
-        Assert.Same(policy, ApplyProgress.Attach(policy, noErrorTerminal, TimeProvider.System));
+        // Act
+        var recorder = ApplyProgress.Attach(new ReconcilePolicy(), noErrorTerminal, TimeProvider.System).Recorder!;
+        await recorder.BeginAsync(plan, null, CancellationToken.None);
+        await CompleteAsync(recorder, change, error: null);
+        await recorder.EndAsync(new ApplyResult([]), CancellationToken.None);
+
+        // Assert
+        Assert.Equal(string.Empty, terminal.Output);
+        Assert.Contains($"customerSubscription {change.Operations[0].Change.CustomerSubscriptionId:D}", stderr.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

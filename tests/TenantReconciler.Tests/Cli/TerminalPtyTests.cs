@@ -7,8 +7,9 @@ namespace TenantReconciler.Tests.Cli;
 /// The built CLI under a real pseudo-terminal: util-linux <c>script -qc COMMAND /dev/null</c> (Debian's essential
 /// bsdutils) gives it a terminal on stdin, stdout and stderr, and copies what it draws to our stdout.
 /// <para>
-/// .NET itself writes the terminal's keypad mode (terminfo <c>smkx</c>, <c>ESC[?1h ESC=</c>) once on any console
-/// output to a terminal, before the tool writes anything: that sequence is the runtime's, and is removed before comparing.
+/// .NET writes the terminal's keypad mode (terminfo <c>smkx</c>, <c>ESC[?1h ESC=</c>) the first time System.Console is
+/// used on a terminal; when the output is plain the tool writes its standard streams without System.Console, so plain
+/// output under a terminal has no escape sequence at all.
 /// </para>
 /// </summary>
 public sealed class TerminalPtyTests
@@ -34,10 +35,9 @@ public sealed class TerminalPtyTests
     }
 
     [Theory]
-    [InlineData("NO_COLOR", "1")]
     [InlineData("TERM", "dumb")]
     [InlineData("CI", "true")]
-    public async Task Plan_UnderAPseudoTerminalWithNoColorDumbOrCi_ThePlainPlanByteForByte(string name, string value)
+    public async Task Plan_UnderAPseudoTerminalWithDumbOrCi_ThePlainPlanByteForByteWithNoEscape(string name, string value)
     {
         // Arrange
         await using var bed = await CliTestBed.StartAsync();
@@ -47,11 +47,36 @@ public sealed class TerminalPtyTests
         // Act
         var result = await UnderPtyAsync(TerminalEndToEndTests.TerminalEnvironment((name, value)), args);
 
-        // Assert: the terminal turns \n into \r\n; nothing else differs.
+        // Assert: the terminal turns \n into \r\n; nothing else differs, and no escape at all (not even .NET's keypad mode).
         Assert.True(result.ExitCode == 0, result.ToString());
-        var text = result.Stdout.Replace(DotNetKeypadMode, string.Empty, StringComparison.Ordinal).Replace("\r\n", "\n", StringComparison.Ordinal);
+        Assert.DoesNotContain(DotNetKeypadMode, result.Stdout, StringComparison.Ordinal);
+        var text = result.Stdout.Replace("\r\n", "\n", StringComparison.Ordinal);
         Assert.False(HasEscape(text), text);
         Assert.Equal(plain.Stdout + plain.Stderr, text);
+    }
+
+    [Theory]
+    [InlineData("plan")]
+    [InlineData("apply")]
+    public async Task Command_UnderAPseudoTerminalWithNoColor_TableAndProgressWithoutColour(string command)
+    {
+        // Arrange
+        await using var bed = await CliTestBed.StartAsync();
+        string[] args = command == "plan"
+            ? ["plan", "-f", RepoFiles.Path("tenants.yaml"), .. bed.Connection]
+            : ["apply", "-f", RepoFiles.Path("tenants.yaml"), "--auto-approve", "--journal", bed.Journal, .. bed.Connection];
+
+        // Act
+        var result = await UnderPtyAsync(TerminalEndToEndTests.TerminalEnvironment(("NO_COLOR", "1")), args);
+
+        // Assert: no colour (no SGR 30-37, 38, 90-97); the table, and for apply the bar, still drawn.
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotMatch(@"\u001b\[(?:[0-9;]*;)?(?:3[0-8]|9[0-7])(?:;[0-9;]*)?m", result.Stdout);
+        Assert.Contains("╭", result.Stdout, StringComparison.Ordinal);
+        if (command == "apply")
+        {
+            Assert.Contains("━", result.Stdout, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

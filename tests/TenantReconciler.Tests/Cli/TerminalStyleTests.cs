@@ -12,7 +12,7 @@ public sealed class TerminalStyleTests
     [Theory]
     [InlineData(false, null, "xterm-256color", null, OutputStyle.Rich)]
     [InlineData(true, null, "xterm-256color", null, OutputStyle.Plain)]
-    [InlineData(false, "1", "xterm-256color", null, OutputStyle.Plain)]
+    [InlineData(false, "1", "xterm-256color", null, OutputStyle.Rich)]
     [InlineData(false, "", "xterm-256color", null, OutputStyle.Rich)]
     [InlineData(false, null, "dumb", null, OutputStyle.Plain)]
     [InlineData(false, null, "xterm-256color", "true", OutputStyle.Plain)]

@@ -6,6 +6,8 @@ namespace TenantReconciler.Tests.Watch;
 /// <summary>The system calls the tests need as is: an atomic rename (git-sync's link swap), a signal to a child, and a FIFO.</summary>
 internal static class Posix
 {
+    public const int SIGINT = 2;
+
     public const int SIGTERM = 15;
 
     /// <summary>rename(2): atomically replaces <paramref name="to"/> (a symbolic link to a folder included, which File.Move refuses).</summary>
