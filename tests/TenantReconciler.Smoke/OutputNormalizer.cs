@@ -6,7 +6,7 @@ namespace TenantReconciler.Smoke;
 /// <summary>
 /// The parts of an output that differ on every run, whichever build, replaced by placeholders: random ids (plan, apply
 /// and event ids; a GUID of the inputs is kept), timestamps, loopback ports, durations, JSON number fields that are
-/// durations or process ids, the journal's writer (host/pid) and a plan's content hash (it covers the plan's time).
+/// durations or process ids, the journal's writer (host/pid, in JSON and in prose) and a plan's content hash (it covers the plan's time).
 /// </summary>
 public sealed partial class OutputNormalizer
 {
@@ -49,6 +49,7 @@ public sealed partial class OutputNormalizer
 
         text = Writer().Replace(text, "\"writer\":\"<host/pid>\"");
         text = ContentHash().Replace(text, "\"contentHash\":\"<content hash>\"");
+        text = ProseWriter().Replace(text, "by <host/pid>");
         text = DashedGuid().Replace(text, Id);
         text = HexGuid().Replace(text, Id);
         text = Timestamp().Replace(text, "<time>");
@@ -81,4 +82,7 @@ public sealed partial class OutputNormalizer
 
     [GeneratedRegex(@"""contentHash"":\s*""sha256:[0-9a-f]{64}""")]
     private static partial Regex ContentHash();
+
+    [GeneratedRegex(@"\bby [^\s/()]+/\d+\b")]
+    private static partial Regex ProseWriter();
 }

@@ -64,6 +64,7 @@ public class OutputNormalizerTests
     [InlineData("took 12 ms, then 0.25 s, then 3.5E-05s", "took <duration>, then <duration>, then <duration>")]
     [InlineData("\"durationMs\": 12.5, \"pid\":4242, \"elapsed\":1e-3", "\"durationMs\":<n>, \"pid\":<n>, \"elapsed\":<n>")]
     [InlineData("\"writer\": \"build-host/4242\"", "\"writer\":\"<host/pid>\"")]
+    [InlineData("applied at noon by build-host/4242 (journal j.jsonl)", "applied at noon by <host/pid> (journal j.jsonl)")]
     public void Normalize_UnstableParts_AreReplacedByPlaceholders(string text, string expected)
     {
         var normalized = Normalizer.Normalize(text);
