@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using TenantReconciler.Live;
 using TenantReconciler.Planning;
+using TenantReconciler.Rendering;
 
 namespace TenantReconciler.Persistence;
 
@@ -10,7 +11,10 @@ namespace TenantReconciler.Persistence;
 /// written: apply re-derives the plan from its <see cref="Source"/> and a fresh listing and requires the result to be
 /// identical to <see cref="Registrations"/>' changes. What it records is what the re-derivation is checked against:
 /// the source files' hashes, the <see cref="Target"/> it was made against, and a fingerprint of every listing.
-/// It holds no guard setting (those come only from the re-loaded file and the command line) and no secret.
+/// It holds no guard setting (those come only from the re-loaded file and the command line) and no secret; the guards'
+/// verdicts it records (<see cref="Guards"/>) are what <c>plan</c> showed, for <c>show</c>, and apply never reads them.
+/// The file is the plan JSON contract (docs/plan-json.md), written by <see cref="JsonPlanRenderer"/>: what
+/// <c>plan -o json</c> prints, with the plan's id and time filled in.
 /// </summary>
 public sealed record SavedPlan
 {
@@ -31,6 +35,12 @@ public sealed record SavedPlan
 
     public required IReadOnlyList<SavedRegistration> Registrations { get; init; }
 
+    /// <summary>The guards' verdicts as plan judged them (with the command line plan was given): for reading, never for a decision.</summary>
+    public IReadOnlyList<PlanGuard> Guards { get; init; } = [];
+
+    /// <summary>What the JSON states besides the plan and its verdicts.</summary>
+    public PlanHeader Header() => new(ToolVersion, Source, Target, Fingerprints()) { PlanId = PlanId, CreatedAt = CreatedAt };
+
     /// <summary>
     /// The SHA-256 of the plan's canonical content: everything it records but its own <see cref="PlanId"/> (sources,
     /// target, fingerprints, changes, versions and time), as the JSON it is saved as. <c>plan --out</c> records it in the journal
@@ -48,7 +58,7 @@ public sealed record SavedPlan
         Registrations.ToDictionary(r => r.ToRegistrationRef(), r => r.LiveFingerprint);
 
     public static SavedPlan Create(
-        Plan plan, PlanSource source, PlanTarget target, IReadOnlyList<LiveRegistration> live, string toolVersion, Guid planId, DateTimeOffset createdAt)
+        Plan plan, PlanSource source, PlanTarget target, IReadOnlyList<LiveRegistration> live, string toolVersion, Guid planId, DateTimeOffset createdAt, IReadOnlyList<GuardViolation>? guards = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var liveByRegistration = live.ToDictionary(l => l.Registration);
@@ -60,6 +70,7 @@ public sealed record SavedPlan
             CreatedAt = createdAt,
             Source = source,
             Target = target,
+            Guards = (guards ?? []).Select(PlanGuard.Of).ToArray(),
             Registrations = plan.Registrations.Select(r => new SavedRegistration
             {
                 Id = r.Registration.Id.ToString(),
@@ -75,7 +86,15 @@ public sealed record SavedPlan
     /// <summary>Writes the plan through <see cref="AtomicFile"/>, replacing a file there; a link there only with <paramref name="replaceLink"/>.</summary>
     /// <exception cref="ReconcilerException">It cannot be written; nothing was.</exception>
     public void Save(string path, bool replaceLink = false) =>
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, SavedPlanJsonContext.Default.SavedPlan) + "\n", overwrite: true, replaceLink);
+        AtomicFile.WriteAllText(path, ToJson(), overwrite: true, replaceLink);
+
+    /// <summary>The file's content: the plan JSON contract, every field of this record in it.</summary>
+    public string ToJson()
+    {
+        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture) { NewLine = "\n" };
+        new JsonPlanRenderer().Render(ToPlan(), Header(), Guards, writer);
+        return writer.ToString();
+    }
 
     /// <exception cref="ReconcilerException">The file cannot be read, is not a plan, or is of another format version.</exception>
     public static SavedPlan Load(string path)
@@ -88,6 +107,11 @@ public sealed record SavedPlan
             if (version != CurrentFormatVersion)
             {
                 throw new ReconcilerException($"{path}: unsupported plan format version '{version}' (expected {CurrentFormatVersion}). Run plan again.");
+            }
+
+            if (document.RootElement.TryGetProperty("planId", out var id) && id.ValueKind == JsonValueKind.Null)
+            {
+                throw new ReconcilerException($"{path}: not a saved plan: it has no planId, as 'plan -o json' prints it. Save a plan with 'plan --out FILE'.");
             }
 
             plan = document.Deserialize(SavedPlanJsonContext.Default.SavedPlan);
