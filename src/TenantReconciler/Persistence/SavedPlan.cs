@@ -99,6 +99,8 @@ public sealed record SavedPlan
     /// <exception cref="ReconcilerException">The file cannot be read, is not a plan, or is of another format version.</exception>
     public static SavedPlan Load(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        var shown = OutsideText.Sanitize(path);
         SavedPlan? plan;
         try
         {
@@ -106,22 +108,22 @@ public sealed record SavedPlan
             var version = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("formatVersion", out var v) ? v.ToString() : null;
             if (version != CurrentFormatVersion)
             {
-                throw new ReconcilerException($"{path}: unsupported plan format version '{version}' (expected {CurrentFormatVersion}). Run plan again.");
+                throw new ReconcilerException($"{shown}: unsupported plan format version '{Desired.Text.Quote(version ?? string.Empty)}' (expected {CurrentFormatVersion}). Run plan again.");
             }
 
             if (document.RootElement.TryGetProperty("planId", out var id) && id.ValueKind == JsonValueKind.Null)
             {
-                throw new ReconcilerException($"{path}: not a saved plan: it has no planId, as 'plan -o json' prints it. Save a plan with 'plan --out FILE'.");
+                throw new ReconcilerException($"{shown}: not a saved plan: it has no planId, as 'plan -o json' prints it. Save a plan with 'plan --out FILE'.");
             }
 
             plan = document.Deserialize(SavedPlanJsonContext.Default.SavedPlan);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
         {
-            throw new ReconcilerException($"{path}: not a readable plan file: {e.Message}", e);
+            throw new ReconcilerException($"{shown}: not a readable plan file: {OutsideText.Sanitize(e.Message)}", e);
         }
 
-        return Validated(plan ?? throw new ReconcilerException($"{path}: not a readable plan file: it is empty."), path);
+        return Validated(plan ?? throw new ReconcilerException($"{shown}: not a readable plan file: it is empty."), shown);
     }
 
     /// <summary>What the types cannot say: no registration and no desired-state file named twice.</summary>
@@ -130,7 +132,17 @@ public sealed record SavedPlan
         var registrations = new HashSet<RegistrationRef>();
         foreach (var registration in plan.Registrations)
         {
-            if (!registrations.Add(registration.ToRegistrationRef()))
+            RegistrationRef reference;
+            try
+            {
+                reference = registration.ToRegistrationRef();
+            }
+            catch (ReconcilerException e)
+            {
+                throw new ReconcilerException($"{path}: not a usable plan file: {e.Message} Run plan again.", e);
+            }
+
+            if (!registrations.Add(reference))
             {
                 throw new ReconcilerException(
                     $"{path}: not a usable plan file: it names the registration '{Desired.Text.Quote(registration.Name)}' (resource group '{Desired.Text.Quote(registration.ResourceGroup)}', subscription {registration.SubscriptionId:D}) twice. Run plan again.");
@@ -203,7 +215,10 @@ public sealed record SavedRegistration
         }
         catch (ArgumentException e)
         {
-            throw new ReconcilerException($"plan file: invalid registration: {e.Message}", e);
+            var what = ArmNames.IsValidResourceGroupName(ResourceGroup)
+                ? $"the registration name '{Desired.Text.Quote(Name ?? string.Empty)}'"
+                : $"the resource group name '{Desired.Text.Quote(ResourceGroup ?? string.Empty)}'";
+            throw new ReconcilerException($"{what} is not a valid ARM name.", e);
         }
     }
 }
