@@ -26,6 +26,9 @@ public sealed record PlanArguments(IReadOnlyList<string> Files, string Output, b
 
     /// <summary><c>--ignore-suspend</c>, as apply will be given it.</summary>
     public bool IgnoreSuspend { get; init; }
+
+    /// <summary><c>--registration</c>: the registrations the plan is limited to; null for all. A saved plan records them.</summary>
+    public IReadOnlyList<string>? Registrations { get; init; }
 }
 
 /// <summary>
@@ -53,8 +56,10 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
         var parallelism = CommonOptions.Parallelism();
         var connection = new ConnectionOptions();
         var guards = new GuardOptions();
+        var registrations = new RegistrationOption();
         var command = new Command("plan", "Show what apply would change: adds, overwrites and removals, and whether apply with the same guard options would refuse it. Read-only.") { file, output, detailed, outFile, force, parallelism };
         guards.AddTo(command);
+        registrations.AddTo(command);
         journal.AddTo(command);
         connection.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
@@ -70,6 +75,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
                         Force = parseResult.GetValue(force),
                         Guards = guards.Parse(parseResult),
                         IgnoreSuspend = guards.IgnoreSuspend(parseResult),
+                        Registrations = registrations.Parse(parseResult),
                     },
                 cancellationToken),
                 cancellationToken));
@@ -85,7 +91,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
             AtomicFile.CheckWritable(arguments.Out, overwrite: true, arguments.Force);
         }
 
-        var desired = DesiredStateLoader.LoadAll(arguments.Files);
+        var desired = RegistrationOption.Limit(DesiredStateLoader.LoadAll(arguments.Files), arguments.Registrations);
         await using var session = await sessions.OpenAsync(desired, arguments.Connection, ArmPipelineSettings.Default.ForParallelism(arguments.Parallelism), cancellationToken);
         var outcome = await new Reconciler(session.Client).ReconcileAsync(desired, new ReconcilePolicy { Scope = WriteScope.None, Parallelism = arguments.Parallelism, Guards = arguments.Guards, IgnoreSuspend = arguments.IgnoreSuspend }, cancellationToken);
         if (outcome.Plan is not { } plan)
@@ -108,7 +114,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
         var applyWillRefuse = verdicts.Any(v => v.RefusesApply);
 
         // One document for stdout and the file: the file is what -o json prints, with the plan's id and time.
-        var source = SavedPlanSource.Record(desired, arguments.Files, Directory.GetCurrentDirectory());
+        var source = SavedPlanSource.Record(desired, arguments.Files, Directory.GetCurrentDirectory()) with { Registrations = arguments.Registrations };
         var saved = SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.Empty, time.GetUtcNow(), verdicts);
         string? savedMessage = null;
         if (arguments.Out is not null)

@@ -53,6 +53,9 @@ public sealed record WatchArguments(
     /// <summary>The apply journal (JSON lines, as <c>apply --journal</c> writes it; <c>undo</c> reads it). Null: none.</summary>
     public string? Journal { get; init; }
 
+    /// <summary><c>--registration</c>: the registrations the service is limited to; null for every registration of the files.</summary>
+    public IReadOnlyList<string>? Registrations { get; init; }
+
     /// <summary>Registrations reconciled side by side on a tick, and requests in flight within one (<c>--parallelism</c>).</summary>
     public int Parallelism { get; init; } = Live.LiveReader.DefaultParallelism;
 
