@@ -200,7 +200,7 @@ public sealed class ArmEmulator : IAsyncDisposable
         app.UseRouting();
         app.Use(frontDoor.EnvelopeAsync);
         app.Use(frontDoor.AuthenticateAsync);
-        app.Use(frontDoor.CheckApiVersionAsync);
+        app.Use(ArmFrontDoor.CheckApiVersionAsync);
         if (pipeline.Throttle is not null)
         {
             app.Use(pipeline.Throttle.ThrottleAsync);
@@ -224,6 +224,7 @@ public sealed class ArmEmulator : IAsyncDisposable
         app.Map(ManagementLocksApi.Route, locks.HandleAsync);
         app.Map(CustomerSubscriptionsApi.CollectionRoute, api.HandleCollectionAsync);
         app.Map(CustomerSubscriptionsApi.ItemRoute, api.HandleItemAsync);
+        new StampAdminApi(store, options).Map(app);
         return app;
     }
 

@@ -126,6 +126,15 @@ internal sealed class EmulatorStore
         }
     }
 
+    /// <summary>The stamp whose Default Provider Subscription is <paramref name="providerSubscriptionId"/>; null when there is none. Never changed by a request.</summary>
+    public EmulatorStamp? Stamp(string providerSubscriptionId)
+    {
+        lock (gate)
+        {
+            return state.Stamps?.Find(s => SameSubscription(s.ProviderSubscriptionId, providerSubscriptionId));
+        }
+    }
+
     /// <summary>The mappings after <paramref name="afterKey"/> (exclusive), sorted by key; null when the registration does not exist.</summary>
     public ListPage? List(RegistrationAddress address, string? afterKey, int pageSize)
     {
@@ -330,5 +339,6 @@ internal sealed class EmulatorStore
                 Locks = r.Locks is null ? null : [.. r.Locks],
             })
             .ToList(),
+        Stamps = source.Stamps is null ? null : [.. source.Stamps], // never written: the records are shared
     };
 }

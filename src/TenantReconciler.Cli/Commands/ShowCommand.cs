@@ -38,10 +38,10 @@ public sealed class ShowCommand(IOContext io)
             $"Plan {saved.PlanId:D}{(saved.Source.IsUndo ? $" (undo of apply {saved.Source.UndoOf:D})" : string.Empty)}, made {saved.CreatedAt:u} by tenant-reconciler {OutsideText.Sanitize(saved.ToolVersion)} " +
             $"against {OutsideText.Sanitize(saved.Target.ToString())} from {string.Join(", ", saved.Source.Files.Select(f => OutsideText.Sanitize(f.Path)))}. " +
             "Shown as saved: apply re-derives it and applies it only if identical.");
-        if (renderer is JsonPlanRenderer json)
+        if (renderer is JsonPlanRenderer)
         {
             // The document as the file holds it: the same contract, re-written from what was read (nothing unknown passes through).
-            json.Render(plan, saved.Header(), saved.Guards, io.Output);
+            JsonPlanRenderer.Render(plan, saved.Header(), saved.Guards, io.Output);
         }
         else
         {

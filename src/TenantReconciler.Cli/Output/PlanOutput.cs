@@ -26,9 +26,9 @@ public static class PlanOutput
             return;
         }
 
-        if (renderer is JsonPlanRenderer json)
+        if (renderer is JsonPlanRenderer)
         {
-            json.Render(plan, header, (warnings ?? []).Select(PlanGuard.Of).ToArray(), io.Output);
+            JsonPlanRenderer.Render(plan, header, (warnings ?? []).Select(PlanGuard.Of).ToArray(), io.Output);
             return;
         }
 

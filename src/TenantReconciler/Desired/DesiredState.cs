@@ -57,7 +57,11 @@ public sealed record DesiredRegistration(
     RegistrationRef Registration,
     IReadOnlyList<DesiredTenant> Tenants,
     SourceLocation Location,
-    int? MaxRemovals = null);
+    int? MaxRemovals = null)
+{
+    /// <summary>The registration's stamp (<c>stamp:</c>); null when the file names none (then no usage is read).</summary>
+    public DesiredStamp? Stamp { get; init; }
+}
 
 /// <summary>One desired mapping: customer subscription to tenant. <see cref="Name"/> is a display label only.</summary>
 public sealed record DesiredTenant(

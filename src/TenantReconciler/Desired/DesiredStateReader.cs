@@ -13,7 +13,7 @@ internal sealed partial class DesiredStateReader
     private const string ExampleGuid = "9531985d-5d9d-49f8-9818-e811892f902b";
 
     private static readonly string[] TopLevelKeys = ["cloud", "apiVersion", "registrations", "protect", "suspend"];
-    private static readonly string[] RegistrationKeys = ["name", "subscriptionId", "resourceGroup", "tenants", "maxRemovals"];
+    private static readonly string[] RegistrationKeys = ["name", "subscriptionId", "resourceGroup", "tenants", "maxRemovals", "stamp"];
     private static readonly string[] TenantKeys = ["tenantId", "customerSubscriptionId", "name"];
 
     private readonly YamlEventCursor _cursor;
@@ -23,6 +23,7 @@ internal sealed partial class DesiredStateReader
     private readonly MappingReader _topKeys;
     private readonly MappingReader _registrationKeys;
     private readonly MappingReader _tenantKeys;
+    private readonly MappingReader _stampKeys;
 
     // Duplicate detection within one registration; reused across registrations (tenants lists never nest).
     // Values are the line of the first occurrence.
@@ -36,6 +37,7 @@ internal sealed partial class DesiredStateReader
         _topKeys = new MappingReader(cursor, diagnostics);
         _registrationKeys = new MappingReader(cursor, diagnostics);
         _tenantKeys = new MappingReader(cursor, diagnostics);
+        _stampKeys = new MappingReader(cursor, diagnostics);
     }
 
     /// <exception cref="YamlDotNet.Core.YamlException">The text is not well-formed YAML.</exception>
@@ -203,6 +205,16 @@ internal sealed partial class DesiredStateReader
                 continue;
             }
 
+            if (DesiredStamps.FirstWithSameStamp(registration, result) is { } sameStamp)
+            {
+                _diagnostics.Add(
+                    registration.Stamp!.Location.Line,
+                    registration.Stamp.Location.Column,
+                    DiagnosticCodes.DuplicateStamp,
+                    DesiredStamps.DuplicateMessage(registration.Stamp, sameStamp, $"line {sameStamp.Stamp!.Location.Line}"));
+                continue;
+            }
+
             result.Add(registration);
         }
 
@@ -226,8 +238,9 @@ internal sealed partial class DesiredStateReader
         Guid subscriptionId = default;
         int? maxRemovals = null;
         List<DesiredTenant>? tenants = null;
+        StampRead? stamp = null;
         bool hasName = false, hasSubscription = false, hasResourceGroup = false, hasTenants = false;
-        bool subscriptionOk = false, maxRemovalsOk = true;
+        bool subscriptionOk = false, maxRemovalsOk = true, hasStamp = false;
         List<string>? suggested = null;
 
         var keys = _registrationKeys;
@@ -278,6 +291,10 @@ internal sealed partial class DesiredStateReader
                     maxRemovals = ReadNonNegativeInteger(key);
                     maxRemovalsOk = maxRemovals is not null;
                     break;
+                case "stamp":
+                    hasStamp = true;
+                    stamp = ReadStamp(key);
+                    break;
                 default:
                     Unknown(key, RegistrationKeys, "in a registration", ref suggested);
                     break;
@@ -289,7 +306,12 @@ internal sealed partial class DesiredStateReader
             & RequireKey(hasResourceGroup, "resourceGroup", line, column, "registration", suggested)
             & RequireKey(hasTenants, "tenants", line, column, "registration", suggested);
 
-        if (!complete || !subscriptionOk || !maxRemovalsOk || name is null || resourceGroup is null || tenants is null)
+        if (stamp is not null && tenants is not null)
+        {
+            CheckBilledTenants(stamp, tenants);
+        }
+
+        if (!complete || !subscriptionOk || !maxRemovalsOk || name is null || resourceGroup is null || tenants is null || (hasStamp && stamp is null))
         {
             return null;
         }
@@ -298,6 +320,6 @@ internal sealed partial class DesiredStateReader
             new RegistrationRef(subscriptionId, resourceGroup, name),
             tenants,
             _diagnostics.At(line, column),
-            maxRemovals);
+            maxRemovals) { Stamp = stamp?.Stamp };
     }
 }

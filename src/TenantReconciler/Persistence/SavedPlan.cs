@@ -92,7 +92,7 @@ public sealed record SavedPlan
     public string ToJson()
     {
         using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture) { NewLine = "\n" };
-        new JsonPlanRenderer().Render(ToPlan(), Header(), Guards, writer);
+        JsonPlanRenderer.Render(ToPlan(), Header(), Guards, writer);
         return writer.ToString();
     }
 

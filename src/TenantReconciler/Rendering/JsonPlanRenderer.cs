@@ -22,7 +22,7 @@ public sealed class JsonPlanRenderer : IPlanRenderer
         Render(plan, null, (warnings ?? []).Select(PlanGuard.Of).ToArray(), writer);
 
     /// <summary>The whole document: the plan, where it came from (<paramref name="header"/>) and the guards' verdicts.</summary>
-    public void Render(Plan plan, PlanHeader? header, IReadOnlyList<PlanGuard> guards, TextWriter writer)
+    public static void Render(Plan plan, PlanHeader? header, IReadOnlyList<PlanGuard> guards, TextWriter writer)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(guards);

@@ -15,7 +15,6 @@ public sealed class DesiredStateLoaderTests
     private const string T3 = "33333333-3333-3333-3333-333333333333";
     private const string S1 = "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa";
     private const string S2 = "bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb";
-    private const string S3 = "cccccccc-cccc-cccc-cccc-cccccccccccc";
 
     // Columns in the documents below: "  - name: " puts a registration's name value at column 11,
     // "    subscriptionId: " at 21, "    resourceGroup: " at 20; "      - tenantId: " puts the tenant mapping at
@@ -439,7 +438,7 @@ public sealed class DesiredStateLoaderTests
     [Theory]
     [InlineData("cloud: AzureCloud", "colud: AzureCloud", 1, 1, "Did you mean 'cloud'?")]
     [InlineData("    resourceGroup: azurestack", "    resourcegroup: azurestack", 6, 5, "Did you mean 'resourceGroup'?")]
-    [InlineData("    resourceGroup: azurestack", "    resourceGroup: azurestack\n    comment: hello", 7, 5, "Expected one of: name, subscriptionId, resourceGroup, tenants, maxRemovals.")]
+    [InlineData("    resourceGroup: azurestack", "    resourceGroup: azurestack\n    comment: hello", 7, 5, "Expected one of: name, subscriptionId, resourceGroup, tenants, maxRemovals, stamp.")]
     [InlineData("        name: Contoso", "        name: Contoso\n        displayName: Contoso", 11, 9, "Expected one of: tenantId, customerSubscriptionId, name.")]
     [InlineData("        customerSubscriptionId: " + S2, "        customerSubscription: " + S2, 12, 9, "Did you mean 'customerSubscriptionId'?")]
     public void Parse_UnknownKeyAtEachLevel_ReportsUnknownKey(string find, string replace, int line, int column, string expectedText)
