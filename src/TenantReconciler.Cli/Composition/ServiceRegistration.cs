@@ -16,6 +16,7 @@ public static class ServiceRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CredentialFactory>();
         services.AddSingleton<ArmSessionFactory>();
+        services.AddSingleton<StampSessionFactory>();
         services.AddTransient<ValidateCommand>();
         services.AddTransient<PlanCommand>();
         services.AddTransient<ApplyCommand>();
