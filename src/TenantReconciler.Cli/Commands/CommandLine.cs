@@ -28,6 +28,7 @@ public static class CommandLine
         root.Subcommands.Add(ApplyCommand.Create(cli));
         root.Subcommands.Add(UndoCommand.Create(cli));
         root.Subcommands.Add(TenantsCommand.Create(cli));
+        root.Subcommands.Add(AuditCommand.Create(cli));
         root.Subcommands.Add(EmulatorCommand.Create(cli));
         root.Subcommands.Add(WatchCommand.Create(io, hostFactory, verbosity));
         root.Subcommands.Add(SchemaCommand.Create(io));

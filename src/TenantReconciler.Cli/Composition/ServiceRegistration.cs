@@ -22,6 +22,7 @@ public static class ServiceRegistration
         services.AddTransient<ApplyCommand>();
         services.AddTransient<UndoCommand>();
         services.AddTransient<TenantsCommand>();
+        services.AddTransient<AuditCommand>();
         services.AddTransient<EmulatorHandler>();
         services.AddTransient<WatchHandler>();
         services.AddTransient<ImportCommand>();
