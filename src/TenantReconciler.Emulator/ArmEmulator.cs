@@ -200,7 +200,7 @@ public sealed class ArmEmulator : IAsyncDisposable
         app.UseRouting();
         app.Use(frontDoor.EnvelopeAsync);
         app.Use(frontDoor.AuthenticateAsync);
-        app.Use(frontDoor.CheckApiVersionAsync);
+        app.Use(ArmFrontDoor.CheckApiVersionAsync);
         if (pipeline.Throttle is not null)
         {
             app.Use(pipeline.Throttle.ThrottleAsync);

@@ -143,7 +143,7 @@ internal sealed class ArmFrontDoor(EmulatorOptions options, RequestLog log)
     }
 
     /// <summary>Every request needs a supported <c>api-version</c> (<c>2016-09-01</c> for management locks).</summary>
-    public Task CheckApiVersionAsync(HttpContext context, RequestDelegate next)
+    public static Task CheckApiVersionAsync(HttpContext context, RequestDelegate next)
     {
         if (StampAdminApi.IsStampPath(context.Request.Path))
         {

@@ -111,13 +111,6 @@ public static class OutsideText
             or UnicodeCategory.Surrogate
             or UnicodeCategory.OtherNotAssigned;
 
-    /// <summary>True when <paramref name="value"/> holds nothing <see cref="Sanitize(string)"/> would change.</summary>
-    public static bool IsClean(string value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        return CleanPrefix(value, keepLineBreaks: false) == value.Length;
-    }
-
     /// <summary>Printable ASCII and most of the Latin-1 letters are always fine; everything else is looked at.</summary>
     private static bool MayNeedWork(char c) => c < 0x20 || c >= 0x7F;
 

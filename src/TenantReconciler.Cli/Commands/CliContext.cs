@@ -23,8 +23,6 @@ public sealed class CliContext(IOContext io, Func<Verbosity, IHost> hostFactory,
 
     public Option<Verbosity> Verbosity => verbosity;
 
-    public Func<Verbosity, IHost> HostFactory => hostFactory;
-
     public Task<int> RunAsync<THandler>(ParseResult parseResult, Func<THandler, Task<int>> action, CancellationToken cancellationToken = default)
         where THandler : notnull
     {

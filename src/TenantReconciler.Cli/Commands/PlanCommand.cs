@@ -5,6 +5,7 @@ using TenantReconciler.Cli.Output;
 using TenantReconciler.Desired;
 using TenantReconciler.Live;
 using TenantReconciler.Persistence;
+using TenantReconciler.Planning;
 using TenantReconciler.Reconciling;
 using TenantReconciler.Rendering;
 
@@ -93,13 +94,34 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
         }
 
         var suspended = desired.Suspend && !arguments.IgnoreSuspend && plan.HasChanges;
-        var applyWillRefuse = suspended || outcome.Violations.Count > 0;
 
         // Management locks that would refuse planned changes: reviewers see them on the pull request, before the merge.
         var (lockWarnings, unreadableLocks) = plan.HasChanges && session.Client is IRegistrationClient registrations
             ? await RegistrationLocks.ForPlanAsync(registrations, plan, cancellationToken)
             : ([], []);
-        PlanOutput.Render(io, renderer, plan, [.. outcome.Violations, .. lockWarnings]);
+        GuardViolation[] verdicts =
+        [
+            .. outcome.Violations,
+            .. suspended ? [PruneGuards.Suspend(CommonOptions.Describe(arguments.Files), plan.Registrations.Sum(r => r.PendingChanges.Count()))] : Array.Empty<GuardViolation>(),
+            .. lockWarnings,
+        ];
+        var applyWillRefuse = verdicts.Any(v => v.RefusesApply);
+
+        // One document for stdout and the file: the file is what -o json prints, with the plan's id and time.
+        var source = SavedPlanSource.Record(desired, arguments.Files, Directory.GetCurrentDirectory());
+        var saved = SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.Empty, time.GetUtcNow(), verdicts);
+        string? savedMessage = null;
+        if (arguments.Out is not null)
+        {
+            saved = saved with { PlanId = Guid.NewGuid() };
+            var journal = JournalFactory.Create(arguments.Journal, credentials, arguments.Connection.Auth ?? (arguments.Connection.UseEmulator ? AuthKind.Emulator : AuthKind.Default));
+            await journal.IssuePlanAsync(saved.PlanId, saved.ContentHash(), time, cancellationToken);
+            saved.Save(arguments.Out, arguments.Force);
+            savedMessage = $"Saved the plan to {arguments.Out} (plan id {saved.PlanId:D}, issued in the journal {journal.Describe()}). Apply exactly this plan with: {NextStep.Command(arguments.Connection, "apply", arguments.Out, "--journal", journal.Describe())}";
+        }
+
+        var header = arguments.Out is null ? saved.Header() with { PlanId = null, CreatedAt = null } : saved.Header();
+        PlanOutput.Render(io, renderer, plan, verdicts, header);
         PlanOutput.GuardWarnings(io.Error, outcome.Violations);
         PlanOutput.LockWarnings(io.Error, lockWarnings, unreadableLocks);
         if (suspended)
@@ -107,14 +129,9 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
             io.Error.WriteLine($"Warning: {CommonOptions.Describe(arguments.Files)} sets 'suspend: true': apply will write nothing until it is removed (or --ignore-suspend is given).");
         }
 
-        if (arguments.Out is not null)
+        if (savedMessage is not null)
         {
-            var source = SavedPlanSource.Record(desired, arguments.Files, Directory.GetCurrentDirectory());
-            var saved = SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow());
-            var journal = JournalFactory.Create(arguments.Journal, credentials, arguments.Connection.Auth ?? (arguments.Connection.UseEmulator ? AuthKind.Emulator : AuthKind.Default));
-            await journal.IssuePlanAsync(saved.PlanId, saved.ContentHash(), time, cancellationToken);
-            saved.Save(arguments.Out, arguments.Force);
-            io.Error.WriteLine($"Saved the plan to {arguments.Out} (plan id {saved.PlanId:D}, issued in the journal {journal.Describe()}). Apply exactly this plan with: {NextStep.Command(arguments.Connection, "apply", arguments.Out, "--journal", journal.Describe())}");
+            io.Error.WriteLine(savedMessage);
         }
 
         if (arguments.DetailedExitCode && applyWillRefuse)

@@ -20,6 +20,7 @@ public static class ServiceRegistration
         services.AddTransient<ValidateCommand>();
         services.AddTransient<PlanCommand>();
         services.AddTransient<ApplyCommand>();
+        services.AddTransient<ShowCommand>();
         services.AddTransient<UndoCommand>();
         services.AddTransient<TenantsCommand>();
         services.AddTransient<AuditCommand>();

@@ -19,9 +19,7 @@ internal sealed class ApplyProgressLog(TextWriter error, TimeProvider time) : IP
     private readonly Lock _gate = new();
     private readonly Dictionary<(RegistrationRef Registration, PlannedChange Change), int> _requestsLeft = [];
     private ITimer? _timer;
-    private int _total;
     private int _done;
-    private int _failed;
     private int _inFlight;
     private long _lastNews;
     private bool _stopped;
@@ -39,7 +37,6 @@ internal sealed class ApplyProgressLog(TextWriter error, TimeProvider time) : IP
                 }
             }
 
-            _total = _requestsLeft.Count;
             _lastNews = time.GetTimestamp();
             _timer = time.CreateTimer(_ => Still(), null, StillEvery, StillEvery);
         }
@@ -83,7 +80,6 @@ internal sealed class ApplyProgressLog(TextWriter error, TimeProvider time) : IP
             }
             else
             {
-                _failed++;
                 outcome = failure.ErrorCode == PlanApplier.CancelledErrorCode ? ApplyReport.UnknownLabel
                     : failure.ErrorCode is { } code ? $"failed ({code})"
                     : failure.Status > 0 ? string.Create(CultureInfo.InvariantCulture, $"failed ({failure.Status})")

@@ -132,23 +132,9 @@ public sealed class WatchStatus(WatchArguments arguments, IWriteLeadership leade
         }
     }
 
+    /// <summary>An enum value as the status, the logs and the metrics spell it: <c>InSync</c> is <c>in-sync</c>.</summary>
     public static string Kebab<T>(T value)
-        where T : struct, Enum
-    {
-        var name = value.ToString();
-        var text = new System.Text.StringBuilder(name.Length + 4);
-        for (var i = 0; i < name.Length; i++)
-        {
-            if (char.IsUpper(name[i]) && i > 0)
-            {
-                text.Append('-');
-            }
-
-            text.Append(char.ToLowerInvariant(name[i]));
-        }
-
-        return text.ToString();
-    }
+        where T : struct, Enum => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 }
 
 /// <summary>Readiness: the file is valid and every registration in it succeeded within the window (3 intervals).</summary>

@@ -7,34 +7,6 @@ namespace TenantReconciler.Live;
 /// <summary>How the client's pipeline is built: options, retry policy, response classification, pacing, certificate trust.</summary>
 public sealed partial class ArmCustomerSubscriptionClient
 {
-    /// <summary>
-    /// The options <see cref="CreatePipeline"/> uses when given none: exponential retries, at most 5, from 0.8 s up to
-    /// 30 s (a <c>Retry-After</c> takes precedence), and a 100 s network timeout per attempt.
-    /// </summary>
-    public static ArmClientOptions CreateDefaultOptions()
-    {
-        var options = new ArmClientOptions();
-        options.Retry.Mode = RetryMode.Exponential;
-        options.Retry.MaxRetries = 5;
-        options.Retry.Delay = TimeSpan.FromSeconds(0.8);
-        options.Retry.MaxDelay = TimeSpan.FromSeconds(30);
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(100);
-        return options;
-    }
-
-    /// <summary>
-    /// Builds the pipeline: <paramref name="options"/> (default <see cref="CreateDefaultOptions"/>; their retry settings are
-    /// used as given) + <see cref="BearerTokenAuthenticationPolicy"/> for <see cref="ArmConnection.Scope"/> + <see cref="PooledResponseBuffer"/>. When
-    /// <see cref="ArmConnection.TrustedCertificate"/> is set, the transport additionally trusts that certificate as a root
-    /// for <see cref="ArmConnection.Endpoint"/> only (this replaces <c>options.Transport</c>); host names are always checked.
-    /// </summary>
-    public static HttpPipeline CreatePipeline(TokenCredential credential, ArmConnection connection, ArmClientOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(credential);
-        ArgumentNullException.ThrowIfNull(connection);
-        return Build(options ?? CreateDefaultOptions(), connection, [new BearerTokenAuthenticationPolicy(new TokenFailureCredential(credential), connection.Scope)]);
-    }
-
     private static HttpPipeline Build(ArmClientOptions options, ArmConnection connection, HttpPipelinePolicy[] perRetryPolicies)
     {
         if (connection.TrustedCertificate is not null)
@@ -55,7 +27,7 @@ public sealed partial class ArmCustomerSubscriptionClient
     }
 
     /// <summary>
-    /// The options <see cref="CreatePipeline(TokenCredential, ArmConnection, ArmPipelineSettings)"/> uses: exponential
+    /// The options <see cref="CreatePipeline"/> uses: exponential
     /// retries as <paramref name="settings"/> say, through <see cref="ArmRetryPolicy"/> (a <c>Retry-After</c> longer than
     /// <see cref="ArmPipelineSettings.MaxRetryWait"/> fails the request at once).
     /// </summary>
@@ -63,7 +35,8 @@ public sealed partial class ArmCustomerSubscriptionClient
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
-        var options = CreateDefaultOptions();
+        var options = new ArmClientOptions();
+        options.Retry.Mode = RetryMode.Exponential;
         options.Retry.MaxRetries = settings.MaxRetries;
         options.Retry.Delay = settings.RetryDelay;
         options.Retry.MaxDelay = settings.MaxDelay;
@@ -90,7 +63,9 @@ public sealed partial class ArmCustomerSubscriptionClient
     /// Builds the pipeline from <paramref name="settings"/>: <see cref="CreateOptions"/>, then per attempt
     /// <see cref="RateLimitPacingPolicy"/> (when <see cref="ArmPipelineSettings.Pacing"/>) before the bearer token policy,
     /// then <see cref="PooledResponseBuffer"/>.
-    /// Certificate trust as in <see cref="CreatePipeline(TokenCredential, ArmConnection, ArmClientOptions?)"/>.
+    /// When <see cref="ArmConnection.TrustedCertificate"/> is set, the transport additionally trusts that certificate as a
+    /// root for <see cref="ArmConnection.Endpoint"/> only (this replaces <see cref="ArmPipelineSettings.Transport"/>); host
+    /// names are always checked.
     /// </summary>
     public static HttpPipeline CreatePipeline(TokenCredential credential, ArmConnection connection, ArmPipelineSettings settings)
     {

@@ -156,15 +156,10 @@ public sealed partial class ArmCustomerSubscriptionClient
                 throw new ArmResponseFormatException("InvalidResponse", "'properties.billingModel' is missing");
             }
 
-            return new RegistrationInfo(registration, billingModel, StringOf(properties, "cloudId"), StringOf(properties, "objectId"))
-            {
-                Location = StringOf(root, "location"),
-                ETag = StringOf(root, "etag"),
-            };
+            return new RegistrationInfo(registration, billingModel, StringOf(properties, "cloudId"), StringOf(properties, "objectId"));
         }
     }
 
-    /// <summary>A string ARM sent (shown by <c>check</c>): sanitised where it enters.</summary>
     /// <summary>The body as JSON, or an <see cref="ArmResponseFormatException"/> that says it is not.</summary>
     private static JsonDocument Parse(ReadOnlyMemory<byte> body)
     {
@@ -178,6 +173,7 @@ public sealed partial class ArmCustomerSubscriptionClient
         }
     }
 
+    /// <summary>A string ARM sent (shown by <c>check</c>): sanitised where it enters.</summary>
     private static string? StringOf(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? OutsideText.Sanitize(value.GetString()) : null;
 }

@@ -2,8 +2,8 @@ namespace TenantReconciler.Live;
 
 /// <summary>
 /// How the ARM pipeline retries and paces its requests; the composition root fills it from the command line
-/// (<c>--max-retry-wait</c>, <c>--parallelism</c>). The defaults are those of
-/// <see cref="ArmCustomerSubscriptionClient.CreateDefaultOptions"/>, plus a <c>Retry-After</c> limit and pacing.
+/// (<c>--max-retry-wait</c>, <c>--parallelism</c>). The defaults: exponential retries, at most 5, from 0.8 s up to 30 s
+/// (a <c>Retry-After</c> takes precedence, up to <see cref="MaxRetryWait"/>), a 100 s network timeout per attempt, and pacing.
 /// </summary>
 public sealed record ArmPipelineSettings
 {
@@ -49,7 +49,7 @@ public sealed record ArmPipelineSettings
 
     /// <summary>
     /// The transport under the pipeline; null for Azure.Core's default (an <c>HttpClient</c>). Tests set a recording one.
-    /// A connection's trusted certificate replaces it (see <see cref="ArmCustomerSubscriptionClient.CreatePipeline(Azure.Core.TokenCredential, ArmConnection, ArmPipelineSettings)"/>).
+    /// A connection's trusted certificate replaces it (see <see cref="ArmCustomerSubscriptionClient.CreatePipeline"/>).
     /// </summary>
     public Azure.Core.Pipeline.HttpPipelineTransport? Transport { get; init; }
 

@@ -30,11 +30,6 @@ public sealed record RegistrationInfo(RegistrationRef Registration, string Billi
 {
     public const string Capacity = "Capacity";
 
-    /// <summary><c>location</c> (<c>global</c> for registrations), or null when absent.</summary>
-    public string? Location { get; init; }
-
-    public string? ETag { get; init; }
-
     /// <summary>
     /// False for a Capacity registration: ARM refuses its customer subscriptions with <c>CustomerSubscriptionsNotAllowed</c>.
     /// </summary>

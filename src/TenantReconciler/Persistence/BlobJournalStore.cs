@@ -74,13 +74,6 @@ public sealed class BlobJournalStore : JournalStore
         return new BlobJournalStore(new BlobContainerClient(connectionString, container, options ?? DefaultClientOptions()), blobPath);
     }
 
-    /// <summary>The journal at <paramref name="blobPath"/> in a container client the caller built (any credential, any transport).</summary>
-    public static BlobJournalStore FromContainer(BlobContainerClient container, string blobPath)
-    {
-        ArgumentNullException.ThrowIfNull(container);
-        return new BlobJournalStore(container, blobPath);
-    }
-
     public override string Describe() => BlobUri.ToString();
 
     public override async Task<IApplyJournal> OpenAsync(JournalOpenOptions options, CancellationToken cancellationToken)

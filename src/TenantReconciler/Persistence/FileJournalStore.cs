@@ -40,7 +40,7 @@ public sealed class FileJournalStore : JournalStore
 /// lines never interleave with ours, and a killed process leaves at most a partial last line, which the next writer
 /// ends and <see cref="JournalReader"/> counts as skipped. The file is open only while a line is written.
 /// </summary>
-public sealed class FileApplyJournal : ApplyJournal, IDisposable
+public sealed class FileApplyJournal : ApplyJournal
 {
     private readonly TimeSpan _lockWait;
 
@@ -53,11 +53,7 @@ public sealed class FileApplyJournal : ApplyJournal, IDisposable
 
     public string Path { get; }
 
-    public void Dispose()
-    {
-        // Nothing is held between lines.
-    }
-
+    /// <summary>Nothing is held between lines.</summary>
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     internal static FileApplyJournal Open(string path, string? endpoint, Guid? planId, TimeProvider time, TimeSpan lockWait)

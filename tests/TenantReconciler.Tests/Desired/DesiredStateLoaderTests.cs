@@ -15,7 +15,6 @@ public sealed class DesiredStateLoaderTests
     private const string T3 = "33333333-3333-3333-3333-333333333333";
     private const string S1 = "aaaaaaaa-aaaa-aaaa-aaaa-aaaaaaaaaaaa";
     private const string S2 = "bbbbbbbb-bbbb-bbbb-bbbb-bbbbbbbbbbbb";
-    private const string S3 = "cccccccc-cccc-cccc-cccc-cccccccccccc";
 
     // Columns in the documents below: "  - name: " puts a registration's name value at column 11,
     // "    subscriptionId: " at 21, "    resourceGroup: " at 20; "      - tenantId: " puts the tenant mapping at

@@ -12,16 +12,12 @@ internal static class LiveTestSupport
     public static readonly RegistrationRef Registration =
         new(Guid.Parse("dd8597b4-8739-4467-8b10-f8679f62bfbf"), "azurestack", "testregistration");
 
-    /// <summary>The production options with tiny retry delays, so that retry tests take milliseconds.</summary>
-    public static ArmClientOptions FastOptions(int maxRetries = 2)
-    {
-        var options = ArmCustomerSubscriptionClient.CreateDefaultOptions();
-        options.Retry.MaxRetries = maxRetries;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(1);
-        options.Retry.MaxDelay = TimeSpan.FromMilliseconds(5);
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(30);
-        return options;
-    }
+    /// <summary>
+    /// The production settings (retry policy, pacing) with tiny retry delays, so that retry tests take milliseconds;
+    /// 429s are retried as often as the rest.
+    /// </summary>
+    public static ArmPipelineSettings FastSettings(int maxRetries = 2) =>
+        Applying.ApplyTestSupport.FastSettings with { MaxRetries = maxRetries, MaxThrottleRetries = maxRetries };
 
     /// <summary>A client through the real pipeline (bearer token, retry policy, certificate trust) to <paramref name="endpoint"/>.</summary>
     public static ArmCustomerSubscriptionClient CreateClient(
@@ -35,7 +31,7 @@ internal static class LiveTestSupport
             ApiVersions.Default,
             ArmConnections.ScopeFor(AzureCloud.AzureCloud),
             trusted is null ? null : X509CertificateLoader.LoadCertificate(trusted.RawData));
-        var pipeline = ArmCustomerSubscriptionClient.CreatePipeline(new EmulatorTokenCredential(), connection, FastOptions(maxRetries));
+        var pipeline = ArmCustomerSubscriptionClient.CreatePipeline(new EmulatorTokenCredential(), connection, FastSettings(maxRetries));
         return new ArmCustomerSubscriptionClient(pipeline, connection) { MaxPages = maxPages };
     }
 

@@ -71,7 +71,7 @@ public sealed class WatchLeaderElectionTests(AzuriteFixture azurite) : IClassFix
     }
 
     /// <summary>Waits for the first write and returns which replica sent it; that one must also say it leads.</summary>
-    private async Task<string> FirstLeaderAsync(Dictionary<string, WatchProcess> replicas)
+    private static async Task<string> FirstLeaderAsync(Dictionary<string, WatchProcess> replicas)
     {
         var first = await Task.WhenAny(replicas.Select(async r =>
         {
