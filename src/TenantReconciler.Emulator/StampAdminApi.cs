@@ -115,7 +115,7 @@ internal sealed class StampAdminApi(EmulatorStore store, EmulatorOptions options
             writer.WriteString("displayName", "Azure Stack Activation");
             writer.WriteString("expiration", "9999-12-30T15:59:59");
             writer.WriteBoolean("marketplaceSyndicationEnabled", true);
-            writer.WriteBoolean("usageReportingEnabled", activation.UsageReportingEnabled);
+            writer.WriteBoolean("usageReportingEnabled", activation.UsageReportingEnabled ?? true);
             writer.WriteString("provisioningState", "Succeeded");
             writer.WriteEndObject();
             writer.WriteEndObject();
@@ -155,7 +155,7 @@ internal sealed class StampAdminApi(EmulatorStore store, EmulatorOptions options
             return refused;
         }
 
-        var items = stamp.Subscriptions;
+        var items = stamp.Subscriptions ?? [];
         if (offset > items.Count)
         {
             return InvalidTokenAsync(context, SkipToken);
@@ -228,7 +228,7 @@ internal sealed class StampAdminApi(EmulatorStore store, EmulatorOptions options
         }
 
         var delegated = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var subscription in stamp.Subscriptions)
+        foreach (var subscription in stamp.Subscriptions ?? [])
         {
             if (IsDelegated(stamp, subscription))
             {
@@ -250,7 +250,7 @@ internal sealed class StampAdminApi(EmulatorStore store, EmulatorOptions options
         var page = new List<EmulatorUsageRecord>(PageSize);
         var matched = 0;
         var more = false;
-        foreach (var record in stamp.Usage)
+        foreach (var record in stamp.Usage ?? [])
         {
             var reported = record.EffectiveReportedTime;
             if (reported < start || reported >= end)
@@ -399,8 +399,8 @@ internal sealed class StampAdminApi(EmulatorStore store, EmulatorOptions options
                 context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             }
 
-            var code = fault.Code ?? (fault.Status == StatusCodes.Status503ServiceUnavailable ? "ServiceUnavailable" : "InternalServerError");
-            return Error(context, fault.Status, code, fault.Message ?? (fault.Status == StatusCodes.Status503ServiceUnavailable
+            var code = fault.Code ?? (fault.EffectiveStatus == StatusCodes.Status503ServiceUnavailable ? "ServiceUnavailable" : "InternalServerError");
+            return Error(context, fault.EffectiveStatus, code, fault.Message ?? (fault.EffectiveStatus == StatusCodes.Status503ServiceUnavailable
                 ? "The service is temporarily unavailable; retry the request later."
                 : $"The {read} read failed."));
         }

@@ -35,14 +35,14 @@ public sealed record EmulatorStamp
     public EmulatorActivation? Activation { get; init; }
 
     /// <summary>The user subscriptions (<c>Microsoft.Subscriptions.Admin/subscriptions</c>), served 1,000 a page in this order.</summary>
-    public List<EmulatorUserSubscription> Subscriptions { get; init; } = [];
+    public List<EmulatorUserSubscription>? Subscriptions { get; init; } = [];
 
     /// <summary>
     /// The usage records (<c>subscriberUsageAggregates</c>), served 1,000 a page in this order: those reported in the
     /// window asked for, of subscriptions that are not under a delegated provider (the operator does not see a
     /// reseller's tenants' usage).
     /// </summary>
-    public List<EmulatorUsageRecord> Usage { get; init; } = [];
+    public List<EmulatorUsageRecord>? Usage { get; init; } = [];
 
     /// <summary>Errors answered instead of a read (503 <c>ServiceUnavailable</c> by default).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -55,8 +55,9 @@ public sealed record EmulatorActivation
     /// <summary><c>azureRegistrationResourceIdentifier</c>: the registration's ARM id, as the stamp spells it.</summary>
     public required string RegistrationId { get; init; }
 
-    /// <summary><c>usageReportingEnabled</c>; false on a stamp that does not report usage (disconnected, capacity).</summary>
-    public bool UsageReportingEnabled { get; init; } = true;
+    /// <summary><c>usageReportingEnabled</c> (null: true); false on a stamp that does not report usage (disconnected, capacity).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? UsageReportingEnabled { get; init; }
 
     /// <summary>The <c>configuration</c>'s <c>deviceVersion</c>.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -140,8 +141,11 @@ public sealed record EmulatorStampFault
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? Page { get; init; }
 
-    /// <summary>The HTTP status; 503 by default.</summary>
-    public int Status { get; init; } = 503;
+    /// <summary>The HTTP status; null is 503.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Status { get; init; }
+
+    internal int EffectiveStatus => Status ?? 503;
 
     /// <summary><c>error.code</c>; null is <c>ServiceUnavailable</c> for a 503, else <c>InternalServerError</c>.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

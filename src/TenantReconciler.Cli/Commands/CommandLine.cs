@@ -29,6 +29,7 @@ public static class CommandLine
         root.Subcommands.Add(ShowCommand.Create(cli));
         root.Subcommands.Add(UndoCommand.Create(cli));
         root.Subcommands.Add(TenantsCommand.Create(cli));
+        root.Subcommands.Add(AuditCommand.Create(cli));
         root.Subcommands.Add(EmulatorCommand.Create(cli));
         root.Subcommands.Add(WatchCommand.Create(io, hostFactory, verbosity));
         root.Subcommands.Add(SchemaCommand.Create(io));

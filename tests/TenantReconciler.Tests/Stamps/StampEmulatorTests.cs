@@ -266,7 +266,7 @@ public sealed class StampEmulatorTests
         // Assert
         var stamp = Assert.Single(EmulatorState.Load(path).Stamps!);
         Assert.Equal(Provider, stamp.ProviderSubscriptionId);
-        Assert.Equal("30.0", stamp.Usage.Single(u => u.SubscriptionId == FabrikamSub).QuantityText);
+        Assert.Equal("30.0", stamp.Usage!.Single(u => u.SubscriptionId == FabrikamSub).QuantityText);
         Assert.Equal(RegistrationIdAsTheStampSpellsIt, stamp.Activation!.RegistrationId);
     }
 
@@ -284,6 +284,32 @@ public sealed class StampEmulatorTests
 
         // Assert
         Assert.DoesNotContain("stamps", File.ReadAllText(path), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task StateFile_HandWrittenWithoutDefaults_ReportingOnAnd503AndEmptyLists()
+    {
+        // Arrange: the JSON omits usageReportingEnabled, a fault's status, and the lists.
+        using var temp = new TempDirectory();
+        var path = temp.Write("state.json", $$"""
+            { "registrations": [], "stamps": [ {
+              "providerSubscriptionId": "{{Provider}}",
+              "activation": { "registrationId": "{{RegistrationId}}" },
+              "faults": [ { "read": "usage" } ] } ] }
+            """);
+        await using var emulator = await ArmEmulator.StartAsync(new EmulatorOptions { StatePath = path, TimeProvider = Clock() });
+        var pipeline = EmulatorPipeline.Create(emulator, maxRetries: 0);
+
+        // Act
+        var activation = await ArmCalls.GetAsync(pipeline, Url(emulator, $"/subscriptions/{Provider}/resourceGroups/azurestack-activation/providers/Microsoft.AzureBridge.Admin/activations/default?api-version=2016-01-01"));
+        var subscriptions = await ArmCalls.GetAsync(pipeline, Url(emulator, $"/subscriptions/{Provider}/providers/Microsoft.Subscriptions.Admin/subscriptions?api-version=2015-11-01"));
+        var usage = await ArmCalls.GetAsync(pipeline, Url(emulator, $"/subscriptions/{Provider}/providers/Microsoft.Commerce.Admin/subscriberUsageAggregates?{Window}"));
+
+        // Assert
+        Assert.Contains("\"usageReportingEnabled\":true", activation.Content.ToString(), StringComparison.Ordinal);
+        Assert.Equal("""{"value":[]}""", subscriptions.Content.ToString());
+        Assert.Equal(503, usage.Status);
+        Assert.Equal("ServiceUnavailable", ErrorCode(usage));
     }
 
     private static Task<ArmEmulator> StartAsync(EmulatorState state) =>
