@@ -131,6 +131,7 @@ public static class Program
         builder.Logging.AddProvider(new TextWriterLoggerProvider(io.Error));
         builder.Logging.SetMinimumLevel(ServiceRegistration.MinimumLevel(verbosity, service: false));
         builder.Services.AddTenantReconciler(io);
+        builder.Services.AddSingleton(new CommandVerbosity(verbosity));
         builder.Services.AddSingleton<WatchHostFactory>(arguments => BuildWatchHost(io, verbosity, arguments, configureServices));
         configureServices?.Invoke(builder.Services);
         return builder.Build();
@@ -157,6 +158,7 @@ public static class Program
         builder.Logging.AddFilter("Microsoft.AspNetCore", verbosity == Verbosity.Diagnostic ? LogLevel.Information : LogLevel.Warning);
 
         builder.Services.AddTenantReconciler(io);
+        builder.Services.AddSingleton(new CommandVerbosity(verbosity));
         builder.AddWatch(arguments);
         configureServices?.Invoke(builder.Services);
 

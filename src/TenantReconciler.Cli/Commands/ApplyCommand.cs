@@ -31,7 +31,7 @@ public sealed record ApplyArguments(
 /// reviewed: applying it is the approval, as with terraform, but it is re-derived and must come out identical).
 /// Exit 0 only when every change is done and a fresh plan is empty.
 /// </summary>
-public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time)
+public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time, CommandVerbosity verbosity)
 {
     public static Command Create(CliContext cli)
     {
@@ -160,7 +160,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
             return ExitCodes.Error;
         }
 
-        var exitCode = ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested || io.Interrupts.Requested, undo: saved is { Source.IsUndo: true });
+        var exitCode = ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested || io.Interrupts.Requested, undo: saved is { Source.IsUndo: true }, verbosity: verbosity.Level);
         return io.Interrupts.Requested ? ExitCodes.Interrupted : exitCode;
     }
 

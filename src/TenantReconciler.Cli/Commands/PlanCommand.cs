@@ -37,7 +37,7 @@ public sealed record PlanArguments(IReadOnlyList<string> Files, string Output, b
 /// request, and so do the management locks that would refuse a planned change (read for the registrations with changes). With <c>--out</c>, also a saved plan for <c>apply PLANFILE</c>, issued in the journal (<c>--journal</c>, the
 /// one apply uses) with the SHA-256 of its content, so that apply accepts exactly that file, once.
 /// </summary>
-public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time)
+public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time, CommandVerbosity verbosity)
 {
     public static Command Create(CliContext cli)
     {
@@ -96,7 +96,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
         var outcome = await new Reconciler(session.Client).ReconcileAsync(desired, new ReconcilePolicy { Scope = WriteScope.None, Parallelism = arguments.Parallelism, Guards = arguments.Guards, IgnoreSuspend = arguments.IgnoreSuspend }, cancellationToken);
         if (outcome.Plan is not { } plan)
         {
-            return ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested);
+            return ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested, verbosity: verbosity.Level);
         }
 
         var suspended = desired.Suspend && !arguments.IgnoreSuspend && plan.HasChanges;

@@ -22,7 +22,7 @@ public sealed record TenantsArguments(IReadOnlyList<string> Files, bool Live, st
 /// <c>--live</c> it lists every registration first and shows nothing unless every listing is complete (fail-closed).
 /// Flags are information, never a failure: the exit code is 0 whenever the view is shown.
 /// </summary>
-public sealed class TenantsCommand(IOContext io, ArmSessionFactory sessions)
+public sealed class TenantsCommand(IOContext io, ArmSessionFactory sessions, CommandVerbosity verbosity)
 {
     public static Command Create(CliContext cli)
     {
@@ -71,7 +71,7 @@ public sealed class TenantsCommand(IOContext io, ArmSessionFactory sessions)
             }
             catch (ReconcilerException e)
             {
-                CommandBoundary.WriteError(io.Error, e);
+                CommandBoundary.WriteError(io.Error, e, verbosity.Level);
                 io.Error.WriteLine("No table is shown: a listing that is not certainly complete would show tenants as missing that are not.");
                 return ExitCodes.Error;
             }

@@ -20,7 +20,7 @@ public sealed record UndoArguments(IReadOnlyList<string> Files, JournalArguments
 /// the same checks as any plan. An apply made against another endpoint (the embedded emulator, say) is never undone
 /// against this one.
 /// </summary>
-public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time)
+public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time, CommandVerbosity verbosity)
 {
     public static Command Create(CliContext cli)
     {
@@ -81,7 +81,7 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, Creden
                 throw error;
             }
 
-            return ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested);
+            return ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested, verbosity: verbosity.Level);
         }
 
         var source = SavedPlanSource.Record(template, arguments.Files, Directory.GetCurrentDirectory()) with { UndoOf = applyId, Journal = journal.Describe() };

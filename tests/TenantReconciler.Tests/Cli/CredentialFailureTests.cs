@@ -136,6 +136,27 @@ public sealed class CredentialFailureTests
         Assert.All(transport.Uris, uri => Assert.True(ArmConnections.IsLoopback(uri), $"a credential asked {uri}"));
     }
 
+    [Fact]
+    public async Task Plan_AuthDefaultNothingSignedInAtDiagnostic_ShowsTheCredentialsWholeMessage()
+    {
+        // Arrange: the paragraph promises "-v diagnostic shows the credential's whole message"; plan reports the failed
+        // listing (the token is asked for by the listing), so that report must keep the promise.
+        using var environment = new CredentialEnvironment();
+
+        // Act
+        var normal = await PlanAsync(new LoopbackOnlyTransport(), "default");
+        var diagnostic = await PlanAsync(new LoopbackOnlyTransport(), "default", "-v", "diagnostic");
+
+        // Assert: one line per source DefaultAzureCredential tried, at diagnostic only.
+        Assert.Contains("-v diagnostic shows the credential's whole message.", normal.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("EnvironmentCredential", normal.Stderr, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Error, diagnostic.ExitCode);
+        Assert.Contains("EnvironmentCredential", diagnostic.Stderr, StringComparison.Ordinal);
+        Assert.Contains("ManagedIdentityCredential", diagnostic.Stderr, StringComparison.Ordinal);
+        Assert.Contains("AzureCliCredential", diagnostic.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", diagnostic.Stderr, StringComparison.Ordinal);
+    }
+
     private static async Task<CliResult> PlanAsync(LoopbackOnlyTransport transport, string auth, params string[] extra)
     {
         using var temp = new TempDirectory();
