@@ -86,7 +86,6 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         var settings = ArmPipelineSettings.Default.ForParallelism(arguments.Limits.Parallelism, arguments.Limits.Parallelism) with
         {
             MaxRetryWait = arguments.Limits.MaxRetryWait,
-            TimeProvider = time,
         };
         await using var session = await sessions.OpenAsync(desired, arguments.Connection, settings, cancellationToken);
         if (saved is not null && saved.Target != session.Target)

@@ -31,7 +31,7 @@ public sealed partial class ArmCustomerSubscriptionClient
     /// retries as <paramref name="settings"/> say, through <see cref="ArmRetryPolicy"/> (a <c>Retry-After</c> longer than
     /// <see cref="ArmPipelineSettings.MaxRetryWait"/> fails the request at once).
     /// </summary>
-    public static ArmClientOptions CreateOptions(ArmPipelineSettings settings)
+    private static ArmClientOptions CreateOptions(ArmPipelineSettings settings, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
@@ -53,9 +53,10 @@ public sealed partial class ArmCustomerSubscriptionClient
 
         options.RetryPolicy = new ArmRetryPolicy(
             settings.MaxRetries,
-            new ArmDelayStrategy(settings.RetryDelay, settings.MaxDelay),
+            new ArmDelayStrategy(settings.RetryDelay, settings.MaxDelay, time),
             settings.MaxRetryWait,
-            settings.MaxThrottleRetries);
+            settings.MaxThrottleRetries,
+            time);
         return options;
     }
 
@@ -67,20 +68,22 @@ public sealed partial class ArmCustomerSubscriptionClient
     /// root for <see cref="ArmConnection.Endpoint"/> only (this replaces <see cref="ArmPipelineSettings.Transport"/>); host
     /// names are always checked.
     /// </summary>
-    public static HttpPipeline CreatePipeline(TokenCredential credential, ArmConnection connection, ArmPipelineSettings settings)
+    /// <param name="time">The container's clock: pacing waits on it, and a <c>Retry-After</c> date is read against it.</param>
+    public static HttpPipeline CreatePipeline(TokenCredential credential, ArmConnection connection, ArmPipelineSettings settings, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(credential);
         ArgumentNullException.ThrowIfNull(connection);
-        var options = CreateOptions(settings);
+        ArgumentNullException.ThrowIfNull(time);
+        var options = CreateOptions(settings, time);
         // A token the credential cannot produce is a TokenUnavailableException: that attempt was not sent.
         var authentication = new BearerTokenAuthenticationPolicy(new TokenFailureCredential(credential), connection.Scope);
         HttpPipelinePolicy[] perRetry = settings.Pacing
-            ? [new RateLimitPacingPolicy(settings.PacingReserve, settings.MaxRetryWait, settings.TimeProvider), authentication]
+            ? [new RateLimitPacingPolicy(time, settings.PacingReserve, settings.MaxRetryWait), authentication]
             : [authentication];
         if (settings.HttpTrace is { } trace)
         {
             // After the token: the attempt as it is sent, and what came back.
-            perRetry = [.. perRetry, new HttpTracePolicy(trace, settings.TimeProvider)];
+            perRetry = [.. perRetry, new HttpTracePolicy(trace, time)];
         }
         return Build(options, connection, perRetry);
     }

@@ -62,7 +62,7 @@ public sealed partial class ArmCustomerSubscriptionClient
             uri = next;
         }
 
-        throw new ArmRequestException($"GET {first}: more than {MaxLockPages} pages of locks; not read.", 0, "TooManyPages", null, correlationId);
+        throw new ArmRequestException($"GET {first}: more than {MaxLockPages} pages of locks; not read.", 0, "TooManyPages", null, correlationId, kind: ArmFailureKind.Refused);
     }
 
     /// <summary>

@@ -103,9 +103,9 @@ public sealed partial class ArmCustomerSubscriptionClient
             CorrelationId(response, correlationId));
     }
 
-    /// <summary>A listing refused on our side (status 0): nothing further is sent.</summary>
+    /// <summary>A listing refused on our side (status 0, <see cref="ArmFailureKind.Refused"/>): nothing further is sent.</summary>
     private static ArmRequestException Refused(string code, string text, Response lastResponse, string correlationId) =>
-        new($"{text}{Ids(lastResponse, correlationId)}", 0, code, RequestId(lastResponse), CorrelationId(lastResponse, correlationId));
+        new($"{text}{Ids(lastResponse, correlationId)}", 0, code, RequestId(lastResponse), CorrelationId(lastResponse, correlationId), kind: ArmFailureKind.Refused);
 
     private HttpMessage CreateMessage(RequestMethod method, Uri uri, string correlationId)
     {

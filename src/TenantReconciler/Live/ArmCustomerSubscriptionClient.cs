@@ -125,9 +125,10 @@ public sealed partial class ArmCustomerSubscriptionClient : ICustomerSubscriptio
                     + $"(did the listing change while it was read?); the listing of {registration.Id} is unusable; nothing will be written. "
                     + $"(x-ms-correlation-request-id: {correlationId})",
                     0,
-                    "DuplicateListItem",
+                    ArmRequestException.DuplicateListItemCode,
                     null,
-                    correlationId);
+                    correlationId,
+                    kind: ArmFailureKind.Refused);
             }
         }
 

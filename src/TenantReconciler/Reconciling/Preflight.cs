@@ -87,7 +87,7 @@ public static class Preflight
         for (var i = 0; i < names.Count; i++)
         {
             found[i] = await GetAsync(registrations, names[i], cancellationToken);
-            if (i == 0 && found[0].Error is { Status: 0 } unreachable)
+            if (i == 0 && found[0].Error is { Kind: ArmFailureKind.NoResponse } unreachable)
             {
                 yield return Failed(CheckKind.Endpoint, $"ARM endpoint {endpoint} answers", unreachable) with
                 {
