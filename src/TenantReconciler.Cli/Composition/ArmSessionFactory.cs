@@ -96,7 +96,7 @@ public sealed class ArmSessionFactory
             // -v diagnostic: an HTTP trace, as az --debug gives one (never a header value but the request ids).
             effective = effective with { HttpTrace = line => _logger.LogDebug("{Line}", line) };
         }
-        var pipeline = ArmCustomerSubscriptionClient.CreatePipeline(credential, connection, effective, _time);
+        var pipeline = ArmPipeline.Create(credential, connection, effective, _time);
         _logger.LogInformation("ARM endpoint {Endpoint}, api-version {ApiVersion}, auth {Auth}", connection.Endpoint, connection.ApiVersion, auth);
         var target = PlanTarget.Of(desired.Cloud, connection.Endpoint, emulator is not null, connection.ApiVersion);
         return new ArmSession(new ArmCustomerSubscriptionClient(pipeline, connection), connection, emulator, target);

@@ -49,7 +49,7 @@ public sealed record ArmPipelineSettings
 
     /// <summary>
     /// The transport under the pipeline; null for Azure.Core's default (an <c>HttpClient</c>). Tests set a recording one.
-    /// A connection's trusted certificate replaces it (see <see cref="ArmCustomerSubscriptionClient.CreatePipeline"/>).
+    /// A connection's trusted certificate replaces it (see <see cref="ArmPipeline.Create"/>).
     /// </summary>
     public Azure.Core.Pipeline.HttpPipelineTransport? Transport { get; init; }
 

@@ -44,11 +44,11 @@ public sealed class ArmRetryPolicy : RetryPolicy
 
     /// <remarks>A TLS handshake that failed (an untrusted certificate) is never retried: the answer would be the same.</remarks>
     protected override async ValueTask<bool> ShouldRetryAsync(HttpMessage message, Exception? exception) =>
-        !ArmCustomerSubscriptionClient.IsTlsFailure(exception)
+        !ArmRequestSender.IsTlsFailure(exception)
         && await base.ShouldRetryAsync(message, exception).ConfigureAwait(false) && WithinBudget(message, exception) && !RefuseLongWait(message, exception);
 
     protected override bool ShouldRetry(HttpMessage message, Exception? exception) =>
-        !ArmCustomerSubscriptionClient.IsTlsFailure(exception)
+        !ArmRequestSender.IsTlsFailure(exception)
         && base.ShouldRetry(message, exception) && WithinBudget(message, exception) && !RefuseLongWait(message, exception);
 
     private bool WithinBudget(HttpMessage message, Exception? exception)

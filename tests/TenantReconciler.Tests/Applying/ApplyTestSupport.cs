@@ -63,7 +63,7 @@ internal static class ApplyTestSupport
             ApiVersions.Default,
             ArmConnections.ScopeFor(AzureCloud.AzureCloud),
             X509CertificateLoader.LoadCertificate(emulator.Certificate.RawData));
-        var pipeline = ArmCustomerSubscriptionClient.CreatePipeline(new EmulatorTokenCredential(), connection, settings ?? FastSettings, time ?? TimeProvider.System);
+        var pipeline = ArmPipeline.Create(new EmulatorTokenCredential(), connection, settings ?? FastSettings, time ?? TimeProvider.System);
         return new ArmCustomerSubscriptionClient(pipeline, connection);
     }
 

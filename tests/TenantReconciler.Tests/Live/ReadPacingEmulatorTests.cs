@@ -152,7 +152,7 @@ public sealed class ReadPacingEmulatorTests(ITestOutputHelper output)
     private static ArmCustomerSubscriptionClient CreateClientOn(HttpPipelineTransport transport, ArmEmulator emulator, ArmPipelineSettings settings)
     {
         var connection = new ArmConnection(emulator.BaseUri, ApiVersions.Default, ArmConnections.ScopeFor(AzureCloud.AzureCloud));
-        var pipeline = ArmCustomerSubscriptionClient.CreatePipeline(new EmulatorTokenCredential(), connection, settings with { Transport = transport }, TimeProvider.System);
+        var pipeline = ArmPipeline.Create(new EmulatorTokenCredential(), connection, settings with { Transport = transport }, TimeProvider.System);
         return new ArmCustomerSubscriptionClient(pipeline, connection);
     }
 
