@@ -93,7 +93,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
             throw new ReconcilerException($"the plan was made against {saved.Target}, but this apply targets {session.Target}. Nothing was changed; run plan again against the right target.");
         }
 
-        var journal = JournalFactory.Create(arguments.Limits.Journal, credentials, AuthOf(arguments));
+        var journal = JournalFactory.Create(arguments.Limits.Journal, credentials, arguments.Connection.EffectiveAuth);
         if (saved is not null && (await journal.ReadAsync(cancellationToken)).ApplyOfPlan(saved.PlanId) is { } claim)
         {
             // Replayed: the journal says so before anything is listed, rather than a "stale" plan that this very plan made
@@ -148,12 +148,9 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         return io.Interrupts.Requested ? ExitCodes.Interrupted : exitCode;
     }
 
-    private static AuthKind AuthOf(ApplyArguments arguments) =>
-        arguments.Connection.Auth ?? (arguments.Connection.UseEmulator ? AuthKind.Emulator : AuthKind.Default);
-
     private async Task<ApplyLock> AcquireLockAsync(LeaseArguments lease, ApplyArguments arguments, CancellationToken cancellationToken)
     {
-        var blob = LeaseLockFactory.Create(lease, credentials, AuthOf(arguments));
+        var blob = LeaseLockFactory.Create(lease, credentials, arguments.Connection.EffectiveAuth);
         io.Error.WriteLine($"Acquiring the lock {lease.Describe()} (waiting up to {lease.Wait.TotalSeconds:0} s)...");
         return await ApplyLock.AcquireAsync(blob, lease.Duration, lease.Wait, time, cancellationToken);
     }

@@ -111,7 +111,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
         {
             var source = SavedPlanSource.Record(desired, arguments.Files, Directory.GetCurrentDirectory());
             var saved = SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow());
-            var journal = JournalFactory.Create(arguments.Journal, credentials, arguments.Connection.Auth ?? (arguments.Connection.UseEmulator ? AuthKind.Emulator : AuthKind.Default));
+            var journal = JournalFactory.Create(arguments.Journal, credentials, arguments.Connection.EffectiveAuth);
             await journal.IssuePlanAsync(saved.PlanId, saved.ContentHash(), time, cancellationToken);
             saved.Save(arguments.Out, arguments.Force);
             io.Error.WriteLine($"Saved the plan to {arguments.Out} (plan id {saved.PlanId:D}, issued in the journal {journal.Describe()}). Apply exactly this plan with: {NextStep.Command(arguments.Connection, "apply", arguments.Out, "--journal", journal.Describe())}");

@@ -61,7 +61,7 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, Creden
 
         // tenants.yaml gives the cloud, the api-version, the protected tenants and the thresholds.
         var template = DesiredStateLoader.LoadAll(arguments.Files);
-        var auth = arguments.Connection.Auth ?? (arguments.Connection.UseEmulator ? AuthKind.Emulator : AuthKind.Default);
+        var auth = arguments.Connection.EffectiveAuth;
         var journal = JournalFactory.Create(arguments.Journal, credentials, auth);
         var contents = await ReadAsync(journal, io.Error, cancellationToken);
         var last = contents.LastApplyWrites();

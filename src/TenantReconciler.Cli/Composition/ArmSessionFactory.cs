@@ -61,7 +61,7 @@ public sealed class ArmSessionFactory
         ArmEmulator? emulator = null;
         Uri? endpoint = arguments.ArmEndpoint;
         X509Certificate2? trusted = arguments.CaCertPath is null ? null : LoadCertificate(arguments.CaCertPath);
-        var auth = arguments.Auth ?? AuthKind.Default;
+        var auth = arguments.EffectiveAuth;
 
         if (arguments.UseEmulator)
         {
@@ -75,7 +75,6 @@ public sealed class ArmSessionFactory
                 throw new ReconcilerException("--emulator only accepts --auth emulator.");
             }
 
-            auth = AuthKind.Emulator;
             emulator = await StartEmulatorAsync(desired, arguments, cancellationToken);
             endpoint = emulator.BaseUri;
             trusted = emulator.Certificate;

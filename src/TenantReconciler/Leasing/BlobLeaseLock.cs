@@ -43,7 +43,7 @@ public sealed class BlobLeaseLock
     public Uri BlobUri { get; }
 
     /// <summary>Who this process says it is in the blob's metadata while it holds the lease: machine and process id.</summary>
-    public static string LocalHolder { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
+    public static string LocalHolder => LocalProcess.Name;
 
     /// <summary>
     /// A lock on <paramref name="blobUri"/> (<c>https://account.blob.core.windows.net/container/blob</c>), authenticated
