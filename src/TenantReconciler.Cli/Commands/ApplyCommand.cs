@@ -103,7 +103,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         }
 
         var request = saved is { Source.IsUndo: true }
-            ? await UndoCommand.RequestAsync(saved, desired, journal, session, io.Error, cancellationToken)
+            ? await UndoRequestAsync(saved, desired, journal, session, cancellationToken)
             : ReconcileRequest.For(desired);
 
         // With --lock, the lease is held from before the live state is read until the last write.
@@ -146,6 +146,18 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
 
         var exitCode = ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested || io.Interrupts.Requested, undo: saved is { Source.IsUndo: true });
         return io.Interrupts.Requested ? ExitCodes.Interrupted : exitCode;
+    }
+
+    /// <summary>A saved undo plan's request, re-derived from the journal it was made from (<see cref="UndoRequests.ForSavedPlan"/>).</summary>
+    private async Task<ReconcileRequest> UndoRequestAsync(SavedPlan saved, DesiredState desired, JournalStore journal, ArmSession session, CancellationToken cancellationToken)
+    {
+        if (!string.Equals(saved.Source.Journal, journal.Describe(), StringComparison.Ordinal))
+        {
+            throw new ReconcilerException($"the undo plan was made from the journal {saved.Source.Journal}, not {journal.Describe()}: pass --journal for that journal.");
+        }
+
+        var contents = await JournalFactory.ReadAsync(journal, io.Error, cancellationToken);
+        return UndoRequests.ForSavedPlan(saved, desired, contents, journal.Describe(), JournalRecorder.EndpointOf(session), JournalFactory.EndpointOption);
     }
 
     private async Task<ApplyLock> AcquireLockAsync(LeaseArguments lease, ApplyArguments arguments, CancellationToken cancellationToken)
