@@ -9,7 +9,7 @@ public static class ExitCodes
     /// <summary>Any failure: invalid input, a failed listing, a failed or unconfirmed apply, a refused guard.</summary>
     public const int Error = 1;
 
-    /// <summary>With <c>plan --detailed-exitcode</c>: success, and the plan has changes.</summary>
+    /// <summary>With <c>plan --detailed-exitcode</c>: success, and the plan has changes; with <c>audit --detailed-exitcode</c>: leaks found.</summary>
     public const int Changes = 2;
 
     /// <summary>Interrupted by Ctrl+C (SIGINT) or SIGTERM: 128 + SIGINT, as shells and terraform report it.</summary>

@@ -224,6 +224,7 @@ public sealed class ArmEmulator : IAsyncDisposable
         app.Map(ManagementLocksApi.Route, locks.HandleAsync);
         app.Map(CustomerSubscriptionsApi.CollectionRoute, api.HandleCollectionAsync);
         app.Map(CustomerSubscriptionsApi.ItemRoute, api.HandleItemAsync);
+        new StampAdminApi(store, options).Map(app);
         return app;
     }
 

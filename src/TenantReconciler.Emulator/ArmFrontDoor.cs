@@ -111,6 +111,12 @@ internal sealed class ArmFrontDoor(EmulatorOptions options, RequestLog log)
     /// <summary><c>Authorization: Bearer &lt;token&gt;</c> is required; with <see cref="EmulatorOptions.RequiredToken"/>, only that token.</summary>
     public Task AuthenticateAsync(HttpContext context, RequestDelegate next)
     {
+        if (StampAdminApi.IsMetadataPath(context.Request.Path))
+        {
+            // A stamp serves its metadata document to anyone: it says where to get a token.
+            return next(context);
+        }
+
         var values = context.Request.Headers.Authorization;
         if (values.Count == 0)
         {
@@ -139,6 +145,12 @@ internal sealed class ArmFrontDoor(EmulatorOptions options, RequestLog log)
     /// <summary>Every request needs a supported <c>api-version</c> (<c>2016-09-01</c> for management locks).</summary>
     public static Task CheckApiVersionAsync(HttpContext context, RequestDelegate next)
     {
+        if (StampAdminApi.IsStampPath(context.Request.Path))
+        {
+            // Each admin resource provider has api-versions of its own: StampAdminApi checks them.
+            return next(context);
+        }
+
         var values = context.Request.Query["api-version"];
         if (values.Count == 0 || string.IsNullOrEmpty(values[0]))
         {

@@ -7,6 +7,10 @@ public sealed record EmulatorState
 {
     public List<EmulatorRegistration> Registrations { get; init; } = [];
 
+    /// <summary>Azure Stack Hub stamps whose admin API is served (see <see cref="EmulatorStamp"/>); null for none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<EmulatorStamp>? Stamps { get; init; }
+
     /// <summary>Reads a state file (as <c>--state</c> reads it), e.g. to seed an emulator whose own state lives elsewhere.</summary>
     /// <exception cref="InvalidDataException">The file is not an emulator state.</exception>
     public static EmulatorState Load(string path) => EmulatorStateFile.Load(Path.GetFullPath(path));

@@ -75,6 +75,12 @@ internal sealed class EmulatorStore
         // The state is written back to this path on every write: never through a link.
         var fullPath = Path.GetFullPath(statePath);
         Persistence.AtomicFile.RefuseLinks(fullPath, "the emulator state file");
+        if (Directory.Exists(fullPath))
+        {
+            // A folder where the file belongs (the root included, which has no parent to create the file in).
+            throw new InvalidDataException("it is a directory, not a file.");
+        }
+
         if (File.Exists(fullPath))
         {
             return new EmulatorStore(fullPath, Clone(EmulatorStateFile.Load(fullPath)), time);
@@ -123,6 +129,15 @@ internal sealed class EmulatorStore
                 Locks = HeldLocks(state, registration),
                 LocksUnreadable = registration.LocksUnreadable,
             };
+        }
+    }
+
+    /// <summary>The stamp whose Default Provider Subscription is <paramref name="providerSubscriptionId"/>; null when there is none. Never changed by a request.</summary>
+    public EmulatorStamp? Stamp(string providerSubscriptionId)
+    {
+        lock (gate)
+        {
+            return state.Stamps?.Find(s => SameSubscription(s.ProviderSubscriptionId, providerSubscriptionId));
         }
     }
 
@@ -330,5 +345,6 @@ internal sealed class EmulatorStore
                 Locks = r.Locks is null ? null : [.. r.Locks],
             })
             .ToList(),
+        Stamps = source.Stamps is null ? null : [.. source.Stamps], // never written: the records are shared
     };
 }

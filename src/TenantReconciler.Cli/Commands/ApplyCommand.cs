@@ -19,7 +19,11 @@ public sealed record ApplyArguments(
     GuardOverrides Guards,
     bool IgnoreSuspend,
     WriteLimits Limits,
-    ConnectionArguments Connection);
+    ConnectionArguments Connection)
+{
+    /// <summary><c>--registration</c>: the registrations the run is limited to; null for all (or, with a saved plan, those it records).</summary>
+    public IReadOnlyList<string>? Registrations { get; init; }
+}
 
 /// <summary>
 /// <c>apply [PLANFILE]</c>: parse, open the session, hold the lock, and call the <see cref="Reconciler"/> with the policy of
@@ -45,11 +49,13 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         var guards = new GuardOptions();
         var writes = new WriteOptions();
         var connection = new ConnectionOptions();
+        var registrations = new RegistrationOption();
         var command = new Command("apply", "Compute the plan (or re-derive a saved one), check the guards, confirm, apply, then re-list and report convergence.")
         {
             file, planFile, planOption, autoApprove,
         };
         guards.AddTo(command);
+        registrations.AddTo(command);
         writes.AddTo(command);
         connection.AddTo(command);
         command.Validators.Add(r =>
@@ -69,7 +75,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
                     guards.Parse(parseResult),
                     guards.IgnoreSuspend(parseResult),
                     writes.Parse(parseResult),
-                    connection.Parse(parseResult)),
+                    connection.Parse(parseResult)) { Registrations = registrations.Parse(parseResult) },
                 cancellationToken),
                 cancellationToken));
         return command;
@@ -78,9 +84,18 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
     public async Task<int> RunAsync(ApplyArguments arguments, CancellationToken cancellationToken)
     {
         var saved = arguments.PlanFile is null ? null : SavedPlan.Load(arguments.PlanFile);
+        if (saved is not null && arguments.Registrations is { } given && !SameNames(given, saved.Source.Registrations))
+        {
+            throw new ReconcilerException(
+                $"the saved plan is limited to {(saved.Source.Registrations is { } recorded ? string.Join(", ", recorded.Select(n => $"'{Text.Quote(n)}'")) : "every registration")}, and --registration cannot change that: apply it without --registration, or run plan again with the registrations you mean. Nothing was changed.");
+        }
+
+        // A saved plan is re-derived for the registrations it was limited to, and only those.
         var desired = saved is null
-            ? DesiredStateLoader.LoadAll(arguments.Files)
-            : SavedPlanSource.LoadDesired(saved, arguments.PlanFile!, arguments.FileGiven ? arguments.Files : null, Directory.GetCurrentDirectory());
+            ? RegistrationOption.Limit(DesiredStateLoader.LoadAll(arguments.Files), arguments.Registrations)
+            : RegistrationOption.Limit(
+                SavedPlanSource.LoadDesired(saved, arguments.PlanFile!, arguments.FileGiven ? arguments.Files : null, Directory.GetCurrentDirectory()),
+                saved.Source.Registrations);
 
         // --parallelism bounds both the listings side by side and the writes in flight.
         var settings = ArmPipelineSettings.Default.ForParallelism(arguments.Limits.Parallelism, arguments.Limits.Parallelism) with
@@ -208,4 +223,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         io.Error.WriteLine("Apply cancelled. Nothing was changed.");
         return false;
     }
+
+    private static bool SameNames(IReadOnlyList<string> given, IReadOnlyList<string>? recorded) =>
+        recorded is not null && given.ToHashSet(StringComparer.OrdinalIgnoreCase).SetEquals(recorded);
 }

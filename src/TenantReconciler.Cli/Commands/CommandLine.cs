@@ -26,8 +26,10 @@ public static class CommandLine
         root.Subcommands.Add(ValidateCommand.Create(cli));
         root.Subcommands.Add(PlanCommand.Create(cli));
         root.Subcommands.Add(ApplyCommand.Create(cli));
+        root.Subcommands.Add(ShowCommand.Create(cli));
         root.Subcommands.Add(UndoCommand.Create(cli));
         root.Subcommands.Add(TenantsCommand.Create(cli));
+        root.Subcommands.Add(AuditCommand.Create(cli));
         root.Subcommands.Add(EmulatorCommand.Create(cli));
         root.Subcommands.Add(WatchCommand.Create(io, hostFactory, verbosity));
         root.Subcommands.Add(SchemaCommand.Create(io));

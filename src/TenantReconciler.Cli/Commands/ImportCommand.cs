@@ -22,6 +22,9 @@ public sealed record ImportArguments(
 {
     /// <summary>Registrations listed side by side (<c>--parallelism</c>).</summary>
     public int Parallelism { get; init; } = LiveReader.DefaultParallelism;
+
+    /// <summary><c>--stamp-endpoint</c> and <c>--stamp-provider-subscription</c>: the <c>stamp:</c> written for the one registration; null for none.</summary>
+    public DesiredStamp? Stamp { get; init; }
 }
 
 /// <summary>
@@ -71,12 +74,45 @@ public sealed class ImportCommand(IOContext io, ArmSessionFactory sessions)
         apiVersion.AcceptOnlyFromAmong([.. ApiVersions.Supported]);
         var output = new Option<string?>("--output", "-o") { Description = "Write the file here instead of stdout (atomically).", HelpName = "FILE" };
         var force = new Option<bool>("--force") { Description = "With --output: replace the file if it exists (a symbolic link there is replaced itself, never the file it points to)." };
+        var stampEndpoint = new Option<Uri?>("--stamp-endpoint")
+        {
+            Description = "With one registration: write a stamp: block with this admin endpoint (https, e.g. " + TenantReconciler.Stamps.StampEndpoint.Example + "). Nothing is read from the stamp.",
+            HelpName = "URL",
+            CustomParser = r =>
+            {
+                var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : string.Empty;
+                if (TenantReconciler.Stamps.StampEndpoint.TryParse(text, out var endpoint, out var problem))
+                {
+                    return endpoint;
+                }
+
+                r.AddError($"--stamp-endpoint must be an https URL without user-info, query or fragment, but it {problem}.");
+                return null;
+            },
+        };
+        var stampProvider = new Option<Guid?>("--stamp-provider-subscription")
+        {
+            Description = "With --stamp-endpoint: the stamp's Default Provider Subscription.",
+            HelpName = "GUID",
+            CustomParser = r =>
+            {
+                var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : string.Empty;
+                if (YamlValueReader.TryParseGuid(text, out var id) && id != Guid.Empty)
+                {
+                    return id;
+                }
+
+                r.AddError($"--stamp-provider-subscription must be the stamp's Default Provider Subscription (a GUID such as 8158498d-27b1-4ccf-9aa1-de0f925731e6), not '{CommonOptions.Shown(text)}'.");
+                return null;
+            },
+        };
         var parallelism = CommonOptions.Parallelism();
         parallelism.Description = "Registrations listed side by side.";
         var connection = new ConnectionOptions();
         var command = new Command("import", "Write a tenants.yaml for the live mappings of existing registrations, so they can be managed. Read-only.")
         {
             ids, subscription, resourceGroup, registration, cloud, apiVersion, output, force, parallelism,
+            stampEndpoint, stampProvider,
         };
         connection.AddTo(command);
         command.Validators.Add(r =>
@@ -104,6 +140,15 @@ public sealed class ImportCommand(IOContext io, ArmSessionFactory sessions)
                 r.AddError($"--registration '{name}' is not a valid registration name.");
             }
 
+            if ((r.GetResult(stampEndpoint) is null) != (r.GetResult(stampProvider) is null))
+            {
+                r.AddError("--stamp-endpoint and --stamp-provider-subscription name one stamp together: give both.");
+            }
+            else if (r.GetResult(stampEndpoint) is not null && named == 0 && r.GetResult(ids) is not { Tokens.Count: 1 })
+            {
+                r.AddError("--stamp-endpoint writes the stamp of one registration: name exactly one.");
+            }
+
             if (r.GetResult(force) is { Implicit: false } && r.GetValue(output) is null)
             {
                 r.AddError("--force only applies with --output FILE.");
@@ -119,7 +164,7 @@ public sealed class ImportCommand(IOContext io, ArmSessionFactory sessions)
                     parseResult.GetRequiredValue(apiVersion),
                     parseResult.GetValue(output),
                     parseResult.GetValue(force),
-                    connection.Parse(parseResult)) { Parallelism = parseResult.GetValue(parallelism) },
+                    connection.Parse(parseResult)) { Parallelism = parseResult.GetValue(parallelism), Stamp = StampOf(parseResult.GetValue(stampEndpoint), parseResult.GetValue(stampProvider)) },
                 cancellationToken),
                 cancellationToken));
         return command;
@@ -143,7 +188,7 @@ public sealed class ImportCommand(IOContext io, ArmSessionFactory sessions)
             arguments.Registrations.Select(r => new DesiredRegistration(r, [], location)).ToArray());
         await using var session = await sessions.OpenAsync(desired, arguments.Connection, ArmPipelineSettings.Default.ForParallelism(arguments.Parallelism), cancellationToken);
         var live = await LiveReader.ReadAsync(session.Client, arguments.Registrations, arguments.Parallelism, cancellationToken);
-        var text = TenantsYamlWriter.Write(arguments.Cloud, arguments.ApiVersion, live);
+        var text = TenantsYamlWriter.Write(arguments.Cloud, arguments.ApiVersion, live, arguments.Stamp);
 
         var mappings = live.Sum(l => l.Mappings.Count);
         if (arguments.Output is null)
@@ -161,6 +206,9 @@ public sealed class ImportCommand(IOContext io, ArmSessionFactory sessions)
             : $"Imported {mappings} tenant mapping(s) of {live.Count} registration(s) to {arguments.Output}. Add a 'name:' to each tenant; '{NextStep.Command(arguments.Connection, "plan", "-f", arguments.Output)}' shows no changes.");
         return ExitCodes.Success;
     }
+
+    private static DesiredStamp? StampOf(Uri? endpoint, Guid? provider) =>
+        endpoint is null || provider is not { } id ? null : new DesiredStamp(endpoint, id, [], new SourceLocation("import", 1, 1));
 
     /// <summary>Each token as a registration id (<see cref="RegistrationRef.TryParse"/>), each named once.</summary>
     private static RegistrationRef[] ParseIds(ArgumentResult result)

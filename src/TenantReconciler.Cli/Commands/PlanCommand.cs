@@ -5,6 +5,7 @@ using TenantReconciler.Cli.Output;
 using TenantReconciler.Desired;
 using TenantReconciler.Live;
 using TenantReconciler.Persistence;
+using TenantReconciler.Planning;
 using TenantReconciler.Reconciling;
 using TenantReconciler.Rendering;
 
@@ -25,6 +26,9 @@ public sealed record PlanArguments(IReadOnlyList<string> Files, string Output, b
 
     /// <summary><c>--ignore-suspend</c>, as apply will be given it.</summary>
     public bool IgnoreSuspend { get; init; }
+
+    /// <summary><c>--registration</c>: the registrations the plan is limited to; null for all. A saved plan records them.</summary>
+    public IReadOnlyList<string>? Registrations { get; init; }
 }
 
 /// <summary>
@@ -52,8 +56,10 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
         var parallelism = CommonOptions.Parallelism();
         var connection = new ConnectionOptions();
         var guards = new GuardOptions();
+        var registrations = new RegistrationOption();
         var command = new Command("plan", "Show what apply would change: adds, overwrites and removals, and whether apply with the same guard options would refuse it. Read-only.") { file, output, detailed, outFile, force, parallelism };
         guards.AddTo(command);
+        registrations.AddTo(command);
         journal.AddTo(command);
         connection.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
@@ -69,6 +75,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
                         Force = parseResult.GetValue(force),
                         Guards = guards.Parse(parseResult),
                         IgnoreSuspend = guards.IgnoreSuspend(parseResult),
+                        Registrations = registrations.Parse(parseResult),
                     },
                 cancellationToken),
                 cancellationToken));
@@ -84,7 +91,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
             AtomicFile.CheckWritable(arguments.Out, overwrite: true, arguments.Force);
         }
 
-        var desired = DesiredStateLoader.LoadAll(arguments.Files);
+        var desired = RegistrationOption.Limit(DesiredStateLoader.LoadAll(arguments.Files), arguments.Registrations);
         await using var session = await sessions.OpenAsync(desired, arguments.Connection, ArmPipelineSettings.Default.ForParallelism(arguments.Parallelism), cancellationToken);
         var outcome = await new Reconciler(session.Client).ReconcileAsync(desired, new ReconcilePolicy { Scope = WriteScope.None, Parallelism = arguments.Parallelism, Guards = arguments.Guards, IgnoreSuspend = arguments.IgnoreSuspend }, cancellationToken);
         if (outcome.Plan is not { } plan)
@@ -93,13 +100,34 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
         }
 
         var suspended = desired.Suspend && !arguments.IgnoreSuspend && plan.HasChanges;
-        var applyWillRefuse = suspended || outcome.Violations.Count > 0;
 
         // Management locks that would refuse planned changes: reviewers see them on the pull request, before the merge.
         var (lockWarnings, unreadableLocks) = plan.HasChanges && session.Client is IRegistrationClient registrations
             ? await RegistrationLocks.ForPlanAsync(registrations, plan, cancellationToken)
             : ([], []);
-        PlanOutput.Render(io, renderer, plan, [.. outcome.Violations, .. lockWarnings]);
+        GuardViolation[] verdicts =
+        [
+            .. outcome.Violations,
+            .. suspended ? [PruneGuards.Suspend(CommonOptions.Describe(arguments.Files), plan.Registrations.Sum(r => r.PendingChanges.Count()))] : Array.Empty<GuardViolation>(),
+            .. lockWarnings,
+        ];
+        var applyWillRefuse = verdicts.Any(v => v.RefusesApply);
+
+        // One document for stdout and the file: the file is what -o json prints, with the plan's id and time.
+        var source = SavedPlanSource.Record(desired, arguments.Files, Directory.GetCurrentDirectory()) with { Registrations = arguments.Registrations };
+        var saved = SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.Empty, time.GetUtcNow(), verdicts);
+        string? savedMessage = null;
+        if (arguments.Out is not null)
+        {
+            saved = saved with { PlanId = Guid.NewGuid() };
+            var journal = JournalFactory.Create(arguments.Journal, credentials, arguments.Connection.EffectiveAuth);
+            await journal.IssuePlanAsync(saved.PlanId, saved.ContentHash(), time, cancellationToken);
+            saved.Save(arguments.Out, arguments.Force);
+            savedMessage = $"Saved the plan to {arguments.Out} (plan id {saved.PlanId:D}, issued in the journal {journal.Describe()}). Apply exactly this plan with: {NextStep.Command(arguments.Connection, "apply", arguments.Out, "--journal", journal.Describe())}";
+        }
+
+        var header = arguments.Out is null ? saved.Header() with { PlanId = null, CreatedAt = null } : saved.Header();
+        PlanOutput.Render(io, renderer, plan, verdicts, header);
         PlanOutput.GuardWarnings(io.Error, outcome.Violations);
         PlanOutput.LockWarnings(io.Error, lockWarnings, unreadableLocks);
         if (suspended)
@@ -107,14 +135,9 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
             io.Error.WriteLine($"Warning: {CommonOptions.Describe(arguments.Files)} sets 'suspend: true': apply will write nothing until it is removed (or --ignore-suspend is given).");
         }
 
-        if (arguments.Out is not null)
+        if (savedMessage is not null)
         {
-            var source = SavedPlanSource.Record(desired, arguments.Files, Directory.GetCurrentDirectory());
-            var saved = SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow());
-            var journal = JournalFactory.Create(arguments.Journal, credentials, arguments.Connection.EffectiveAuth);
-            await journal.IssuePlanAsync(saved.PlanId, saved.ContentHash(), time, cancellationToken);
-            saved.Save(arguments.Out, arguments.Force);
-            io.Error.WriteLine($"Saved the plan to {arguments.Out} (plan id {saved.PlanId:D}, issued in the journal {journal.Describe()}). Apply exactly this plan with: {NextStep.Command(arguments.Connection, "apply", arguments.Out, "--journal", journal.Describe())}");
+            io.Error.WriteLine(savedMessage);
         }
 
         if (arguments.DetailedExitCode && applyWillRefuse)

@@ -79,12 +79,12 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, Creden
             return ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested);
         }
 
-        PlanOutput.Render(io, PlanRenderers.Get(arguments.Output), plan, outcome.Violations);
-        PlanOutput.GuardWarnings(io.Error, outcome.Violations);
         var source = SavedPlanSource.Record(template, arguments.Files, Directory.GetCurrentDirectory()) with { UndoOf = applyId, Journal = journal.Describe() };
-        var saved = SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow());
+        var saved = SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.NewGuid(), time.GetUtcNow(), outcome.Violations);
         await journal.IssuePlanAsync(saved.PlanId, saved.ContentHash(), time, cancellationToken);
         saved.Save(arguments.Out, arguments.Force);
+        PlanOutput.Render(io, PlanRenderers.Get(arguments.Output), plan, outcome.Violations, saved.Header());
+        PlanOutput.GuardWarnings(io.Error, outcome.Violations);
         io.Error.WriteLine($"Saved the undo plan for apply {applyId:D} to {arguments.Out}. Review it, then: {NextStep.Command(arguments.Connection, "apply", arguments.Out, "--journal", journal.Describe())}");
         return ExitCodes.Success;
     }

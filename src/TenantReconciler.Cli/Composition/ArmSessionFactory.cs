@@ -165,7 +165,7 @@ public sealed class ArmSessionFactory
         }
     }
 
-    private static X509Certificate2 LoadCertificate(string path)
+    internal static X509Certificate2 LoadCertificate(string path, string option = "--ca-cert")
     {
         try
         {
@@ -173,14 +173,14 @@ public sealed class ArmSessionFactory
             var pem = File.ReadAllText(path);
             if (!System.Security.Cryptography.PemEncoding.TryFind(pem, out var fields) || !pem.AsSpan()[fields.Label].SequenceEqual("CERTIFICATE"))
             {
-                throw new ReconcilerException($"--ca-cert {path}: expected a PEM 'CERTIFICATE' block.");
+                throw new ReconcilerException($"{option} {path}: expected a PEM 'CERTIFICATE' block.");
             }
 
             return X509CertificateLoader.LoadCertificate(Convert.FromBase64String(pem[fields.Base64Data]));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or FormatException or System.Security.Cryptography.CryptographicException)
         {
-            throw new ReconcilerException($"--ca-cert {path}: cannot read a PEM certificate: {e.Message}", e);
+            throw new ReconcilerException($"{option} {path}: cannot read a PEM certificate: {e.Message}", e);
         }
     }
 }

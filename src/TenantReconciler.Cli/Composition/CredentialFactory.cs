@@ -11,7 +11,7 @@ namespace TenantReconciler.Cli.Composition;
 /// Variables a credential needs and does not find are named before anything is asked. A DI singleton, so tests can
 /// substitute a credential (for example one that returns a canary token).
 /// </summary>
-public class CredentialFactory
+public partial class CredentialFactory
 {
     /// <summary>The variables <c>--auth azure-pipelines</c> reads (those an <c>AzureCLI@2</c> task sets, and the job's token).</summary>
     public static IReadOnlyList<string> AzurePipelinesVariables { get; } =

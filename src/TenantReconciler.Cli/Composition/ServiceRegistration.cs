@@ -16,11 +16,14 @@ public static class ServiceRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CredentialFactory>();
         services.AddSingleton<ArmSessionFactory>();
+        services.AddSingleton<StampSessionFactory>();
         services.AddTransient<ValidateCommand>();
         services.AddTransient<PlanCommand>();
         services.AddTransient<ApplyCommand>();
+        services.AddTransient<ShowCommand>();
         services.AddTransient<UndoCommand>();
         services.AddTransient<TenantsCommand>();
+        services.AddTransient<AuditCommand>();
         services.AddTransient<EmulatorHandler>();
         services.AddTransient<WatchHandler>();
         services.AddTransient<ImportCommand>();

@@ -15,13 +15,20 @@ public static class PlanOutput
     /// The plan in <paramref name="renderer"/>'s format on stdout. Only the text format is ever coloured, and only on a
     /// terminal: JSON and markdown are contracts, byte for byte the same wherever they go.
     /// </summary>
-    public static void Render(IOContext io, IPlanRenderer renderer, Plan plan, IReadOnlyList<GuardViolation>? warnings = null)
+    /// <param name="header">For the JSON format: the plan's sources, target and fingerprints (and, saved, its id).</param>
+    public static void Render(IOContext io, IPlanRenderer renderer, Plan plan, IReadOnlyList<GuardViolation>? warnings = null, PlanHeader? header = null)
     {
         ArgumentNullException.ThrowIfNull(io);
         ArgumentNullException.ThrowIfNull(renderer);
         if (io.Terminal is { } terminal && renderer is TextPlanRenderer)
         {
             TerminalPlanRenderer.Render(plan, terminal);
+            return;
+        }
+
+        if (renderer is JsonPlanRenderer)
+        {
+            JsonPlanRenderer.Render(plan, header, (warnings ?? []).Select(PlanGuard.Of).ToArray(), io.Output);
             return;
         }
 

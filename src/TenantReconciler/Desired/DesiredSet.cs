@@ -142,6 +142,15 @@ public static class DesiredSet
                 continue;
             }
 
+            if (DesiredStamps.FirstWithSameStamp(registration, registrations) is { } sameStamp)
+            {
+                problems.Add(new Diagnostic(
+                    registration.Stamp!.Location,
+                    DiagnosticCodes.DuplicateStamp,
+                    DesiredStamps.DuplicateMessage(registration.Stamp, sameStamp, sameStamp.Stamp!.Location.ToString())));
+                continue;
+            }
+
             where.Add(registration.Registration, registration.Location);
             registrations.Add(registration);
         }

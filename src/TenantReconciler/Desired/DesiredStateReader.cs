@@ -11,12 +11,13 @@ namespace TenantReconciler.Desired;
 internal sealed class DesiredStateReader
 {
     private static readonly string[] TopLevelKeys = ["cloud", "apiVersion", "registrations", "protect", "suspend"];
-    private static readonly string[] RegistrationKeys = ["name", "subscriptionId", "resourceGroup", "tenants", "maxRemovals"];
+    private static readonly string[] RegistrationKeys = ["name", "subscriptionId", "resourceGroup", "tenants", "maxRemovals", "stamp"];
 
     private readonly YamlEventCursor _cursor;
     private readonly DiagnosticBag _diagnostics;
     private readonly YamlValueReader _values;
     private readonly TenantListReader _tenants;
+    private readonly StampBlockReader _stamps;
 
     // One reusable mapping reader per level of the format: the nesting is fixed, aliases and merges don't deepen it.
     private readonly MappingReader _topKeys;
@@ -28,6 +29,7 @@ internal sealed class DesiredStateReader
         _diagnostics = diagnostics;
         _values = new YamlValueReader(cursor, diagnostics);
         _tenants = new TenantListReader(cursor, diagnostics, _values);
+        _stamps = new StampBlockReader(cursor, diagnostics, _values);
         _topKeys = new MappingReader(cursor, diagnostics);
         _registrationKeys = new MappingReader(cursor, diagnostics);
     }
@@ -197,6 +199,16 @@ internal sealed class DesiredStateReader
                 continue;
             }
 
+            if (DesiredStamps.FirstWithSameStamp(registration, result) is { } sameStamp)
+            {
+                _diagnostics.Add(
+                    registration.Stamp!.Location.Line,
+                    registration.Stamp.Location.Column,
+                    DiagnosticCodes.DuplicateStamp,
+                    DesiredStamps.DuplicateMessage(registration.Stamp, sameStamp, $"line {sameStamp.Stamp!.Location.Line}"));
+                continue;
+            }
+
             result.Add(registration);
         }
 
@@ -220,8 +232,9 @@ internal sealed class DesiredStateReader
         Guid subscriptionId = default;
         int? maxRemovals = null;
         List<DesiredTenant>? tenants = null;
+        StampBlockReader.StampRead? stamp = null;
         bool hasName = false, hasSubscription = false, hasResourceGroup = false, hasTenants = false;
-        bool subscriptionOk = false, maxRemovalsOk = true;
+        bool subscriptionOk = false, maxRemovalsOk = true, hasStamp = false;
         List<string>? suggested = null;
 
         var keys = _registrationKeys;
@@ -272,6 +285,10 @@ internal sealed class DesiredStateReader
                     maxRemovals = _values.ReadNonNegativeInteger(key);
                     maxRemovalsOk = maxRemovals is not null;
                     break;
+                case "stamp":
+                    hasStamp = true;
+                    stamp = _stamps.ReadStamp(key);
+                    break;
                 default:
                     _values.Unknown(key, RegistrationKeys, "in a registration", ref suggested);
                     break;
@@ -283,7 +300,12 @@ internal sealed class DesiredStateReader
             & _values.RequireKey(hasResourceGroup, "resourceGroup", line, column, "registration", suggested)
             & _values.RequireKey(hasTenants, "tenants", line, column, "registration", suggested);
 
-        if (!complete || !subscriptionOk || !maxRemovalsOk || name is null || resourceGroup is null || tenants is null)
+        if (stamp is not null && tenants is not null)
+        {
+            _stamps.CheckBilledTenants(stamp, tenants);
+        }
+
+        if (!complete || !subscriptionOk || !maxRemovalsOk || name is null || resourceGroup is null || tenants is null || (hasStamp && stamp is null))
         {
             return null;
         }
@@ -292,6 +314,6 @@ internal sealed class DesiredStateReader
             new RegistrationRef(subscriptionId, resourceGroup, name),
             tenants,
             _diagnostics.At(line, column),
-            maxRemovals);
+            maxRemovals) { Stamp = stamp?.Stamp };
     }
 }

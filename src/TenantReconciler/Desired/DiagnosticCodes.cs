@@ -83,4 +83,13 @@ public static class DiagnosticCodes
 
     /// <summary>A desired-state file is a FIFO, a device or a socket.</summary>
     public const string NotARegularFile = "TR1026";
+
+    /// <summary><c>stamp.adminEndpoint</c> is not an https URL without user-info, query or fragment.</summary>
+    public const string InvalidStampEndpoint = "TR1027";
+
+    /// <summary>Two registrations name the same stamp (the same admin endpoint or Default Provider Subscription).</summary>
+    public const string DuplicateStamp = "TR1028";
+
+    /// <summary>A tenant of <c>stamp.billedToOperator</c> is also mapped in the same registration's <c>tenants</c>.</summary>
+    public const string BilledTenantIsMapped = "TR1029";
 }

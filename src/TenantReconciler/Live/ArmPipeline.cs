@@ -44,7 +44,7 @@ public static class ArmPipeline
     /// Exponential retries as <paramref name="settings"/> say, through <see cref="ArmRetryPolicy"/> (a <c>Retry-After</c>
     /// longer than <see cref="ArmPipelineSettings.MaxRetryWait"/> fails the request at once).
     /// </summary>
-    private static ArmClientOptions CreateOptions(ArmPipelineSettings settings, TimeProvider time)
+    internal static ArmClientOptions CreateOptions(ArmPipelineSettings settings, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using TenantReconciler.Live;
 using TenantReconciler.Planning;
+using TenantReconciler.Rendering;
 
 namespace TenantReconciler.Persistence;
 
@@ -10,7 +11,10 @@ namespace TenantReconciler.Persistence;
 /// written: apply re-derives the plan from its <see cref="Source"/> and a fresh listing and requires the result to be
 /// identical to <see cref="Registrations"/>' changes. What it records is what the re-derivation is checked against:
 /// the source files' hashes, the <see cref="Target"/> it was made against, and a fingerprint of every listing.
-/// It holds no guard setting (those come only from the re-loaded file and the command line) and no secret.
+/// It holds no guard setting (those come only from the re-loaded file and the command line) and no secret; the guards'
+/// verdicts it records (<see cref="Guards"/>) are what <c>plan</c> showed, for <c>show</c>, and apply never reads them.
+/// The file is the plan JSON contract (docs/plan-json.md), written by <see cref="JsonPlanRenderer"/>: what
+/// <c>plan -o json</c> prints, with the plan's id and time filled in.
 /// </summary>
 public sealed record SavedPlan
 {
@@ -31,6 +35,12 @@ public sealed record SavedPlan
 
     public required IReadOnlyList<SavedRegistration> Registrations { get; init; }
 
+    /// <summary>The guards' verdicts as plan judged them (with the command line plan was given): for reading, never for a decision.</summary>
+    public IReadOnlyList<PlanGuard> Guards { get; init; } = [];
+
+    /// <summary>What the JSON states besides the plan and its verdicts.</summary>
+    public PlanHeader Header() => new(ToolVersion, Source, Target, Fingerprints()) { PlanId = PlanId, CreatedAt = CreatedAt };
+
     /// <summary>
     /// The SHA-256 of the plan's canonical content: everything it records but its own <see cref="PlanId"/> (sources,
     /// target, fingerprints, changes, versions and time), as the JSON it is saved as. <c>plan --out</c> records it in the journal
@@ -48,7 +58,7 @@ public sealed record SavedPlan
         Registrations.ToDictionary(r => r.ToRegistrationRef(), r => r.LiveFingerprint);
 
     public static SavedPlan Create(
-        Plan plan, PlanSource source, PlanTarget target, IReadOnlyList<LiveRegistration> live, string toolVersion, Guid planId, DateTimeOffset createdAt)
+        Plan plan, PlanSource source, PlanTarget target, IReadOnlyList<LiveRegistration> live, string toolVersion, Guid planId, DateTimeOffset createdAt, IReadOnlyList<GuardViolation>? guards = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var liveByRegistration = live.ToDictionary(l => l.Registration);
@@ -60,6 +70,7 @@ public sealed record SavedPlan
             CreatedAt = createdAt,
             Source = source,
             Target = target,
+            Guards = (guards ?? []).Select(PlanGuard.Of).ToArray(),
             Registrations = plan.Registrations.Select(r => new SavedRegistration
             {
                 Id = r.Registration.Id.ToString(),
@@ -75,11 +86,21 @@ public sealed record SavedPlan
     /// <summary>Writes the plan through <see cref="AtomicFile"/>, replacing a file there; a link there only with <paramref name="replaceLink"/>.</summary>
     /// <exception cref="ReconcilerException">It cannot be written; nothing was.</exception>
     public void Save(string path, bool replaceLink = false) =>
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, SavedPlanJsonContext.Default.SavedPlan) + "\n", overwrite: true, replaceLink);
+        AtomicFile.WriteAllText(path, ToJson(), overwrite: true, replaceLink);
+
+    /// <summary>The file's content: the plan JSON contract, every field of this record in it.</summary>
+    public string ToJson()
+    {
+        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture) { NewLine = "\n" };
+        JsonPlanRenderer.Render(ToPlan(), Header(), Guards, writer);
+        return writer.ToString();
+    }
 
     /// <exception cref="ReconcilerException">The file cannot be read, is not a plan, or is of another format version.</exception>
     public static SavedPlan Load(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        var shown = OutsideText.Sanitize(path);
         SavedPlan? plan;
         try
         {
@@ -87,17 +108,22 @@ public sealed record SavedPlan
             var version = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("formatVersion", out var v) ? v.ToString() : null;
             if (version != CurrentFormatVersion)
             {
-                throw new ReconcilerException($"{path}: unsupported plan format version '{version}' (expected {CurrentFormatVersion}). Run plan again.");
+                throw new ReconcilerException($"{shown}: unsupported plan format version '{Desired.Text.Quote(version ?? string.Empty)}' (expected {CurrentFormatVersion}). Run plan again.");
+            }
+
+            if (document.RootElement.TryGetProperty("planId", out var id) && id.ValueKind == JsonValueKind.Null)
+            {
+                throw new ReconcilerException($"{shown}: not a saved plan: it has no planId, as 'plan -o json' prints it. Save a plan with 'plan --out FILE'.");
             }
 
             plan = document.Deserialize(SavedPlanJsonContext.Default.SavedPlan);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or ArgumentException or NotSupportedException or InvalidOperationException)
         {
-            throw new ReconcilerException($"{path}: not a readable plan file: {e.Message}", e);
+            throw new ReconcilerException($"{shown}: not a readable plan file: {OutsideText.Sanitize(e.Message)}", e);
         }
 
-        return Validated(plan ?? throw new ReconcilerException($"{path}: not a readable plan file: it is empty."), path);
+        return Validated(plan ?? throw new ReconcilerException($"{shown}: not a readable plan file: it is empty."), shown);
     }
 
     /// <summary>What the types cannot say: no registration and no desired-state file named twice.</summary>
@@ -106,7 +132,17 @@ public sealed record SavedPlan
         var registrations = new HashSet<RegistrationRef>();
         foreach (var registration in plan.Registrations)
         {
-            if (!registrations.Add(registration.ToRegistrationRef()))
+            RegistrationRef reference;
+            try
+            {
+                reference = registration.ToRegistrationRef();
+            }
+            catch (ReconcilerException e)
+            {
+                throw new ReconcilerException($"{path}: not a usable plan file: {e.Message} Run plan again.", e);
+            }
+
+            if (!registrations.Add(reference))
             {
                 throw new ReconcilerException(
                     $"{path}: not a usable plan file: it names the registration '{Desired.Text.Quote(registration.Name)}' (resource group '{Desired.Text.Quote(registration.ResourceGroup)}', subscription {registration.SubscriptionId:D}) twice. Run plan again.");
@@ -135,6 +171,9 @@ public sealed record PlanSource(IReadOnlyList<SourceFile> Files, Guid? UndoOf = 
 {
     /// <summary>The <c>-f</c> paths as given when one is a directory (apply expands them again to find a file added or removed); else null.</summary>
     public IReadOnlyList<string>? Inputs { get; init; }
+
+    /// <summary>The registrations the plan was limited to (<c>--registration</c>), as given; null for every registration. Apply re-derives only those.</summary>
+    public IReadOnlyList<string>? Registrations { get; init; }
 
     [JsonIgnore]
     public bool IsUndo => UndoOf is not null;
@@ -179,7 +218,10 @@ public sealed record SavedRegistration
         }
         catch (ArgumentException e)
         {
-            throw new ReconcilerException($"plan file: invalid registration: {e.Message}", e);
+            var what = ArmNames.IsValidResourceGroupName(ResourceGroup)
+                ? $"the registration name '{Desired.Text.Quote(Name ?? string.Empty)}'"
+                : $"the resource group name '{Desired.Text.Quote(ResourceGroup ?? string.Empty)}'";
+            throw new ReconcilerException($"{what} is not a valid ARM name.", e);
         }
     }
 }

@@ -8,9 +8,21 @@ public sealed record GuardOverrides(bool AllowEmpty = false, int? MaxRemovals = 
     public const int DefaultMaxRemovals = 5;
 }
 
-/// <summary>One refusal: which guard, for which registration, how many mappings, and how to override it (if it can be).</summary>
+/// <summary>
+/// One verdict: which guard, for which registration (null: the whole run), how many mappings, the limit they were
+/// judged against (null when the guard has no number), and how to override it (null when it cannot be).
+/// </summary>
 public sealed record GuardViolation(string Guard, RegistrationRef? Registration, int Count, string Message, string? Override)
 {
+    /// <summary>The number <see cref="Count"/> went over (the removal threshold); null for a guard without one.</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>
+    /// True when apply refuses the plan for it (every guard but a management lock's warning: ARM refuses those
+    /// changes, not apply).
+    /// </summary>
+    public bool RefusesApply => Guard != LockGuards.ScopeLocked;
+
     public override string ToString() => Override is null ? $"{Guard}: {Message}" : $"{Guard}: {Message} To proceed, {Override}.";
 }
 
@@ -32,6 +44,18 @@ public static class PruneGuards
     public const string EmptyRegistration = "empty-registration";
     public const string RemovalThreshold = "removal-threshold";
     public const string ProtectedTenant = "protected-tenant";
+    public const string Suspended = "suspend";
+
+    /// <summary>
+    /// The verdict of <c>suspend: true</c> in <paramref name="source"/> on a plan with <paramref name="pending"/>
+    /// changes: apply writes nothing (for the whole run, so no registration).
+    /// </summary>
+    public static GuardViolation Suspend(string source, int pending) => new(
+        Suspended,
+        null,
+        pending,
+        $"{source} sets 'suspend: true', so apply writes none of the plan's {pending} change(s).",
+        "remove 'suspend: true', or pass --ignore-suspend for this run");
 
     /// <summary>Removals plus overwrites that leave a tenant with no mapping.</summary>
     public static int Drops(RegistrationPlan plan) =>
@@ -67,7 +91,7 @@ public static class PruneGuards
                     registration,
                     drops,
                     $"registration {registration.Name} lists no tenants, so the plan would remove all {drops} live mapping(s).",
-                    "pass --allow-empty"));
+                    "pass --allow-empty") { Limit = 0 });
             }
 
             var threshold = Threshold(desiredRegistration, overrides);
@@ -78,7 +102,7 @@ public static class PruneGuards
                     registration,
                     drops,
                     $"registration {registration.Name}: the plan drops {drops} mapping(s) (removals and overwrites that leave a tenant unmapped), more than the threshold of {threshold}.",
-                    $"pass --confirm-removals {totalDrops} (the exact number of dropped mappings in this plan)"));
+                    $"pass --confirm-removals {totalDrops} (the exact number of dropped mappings in this plan)") { Limit = threshold });
             }
 
             foreach (var change in registrationPlan.PendingChanges)

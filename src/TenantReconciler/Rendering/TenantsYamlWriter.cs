@@ -24,13 +24,19 @@ public static class TenantsYamlWriter
     /// The listings cannot be written as a valid tenants.yaml: a registration listed twice, or a tenant (or customer
     /// subscription) mapped twice in one registration, which tenants.yaml does not allow.
     /// </exception>
-    public static string Write(AzureCloud cloud, string apiVersion, IReadOnlyList<LiveRegistration> registrations)
+    /// <param name="stamp">With one registration: its <c>stamp:</c> block (endpoint and provider subscription; no billed tenants); null writes none.</param>
+    public static string Write(AzureCloud cloud, string apiVersion, IReadOnlyList<LiveRegistration> registrations, Desired.DesiredStamp? stamp = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(apiVersion);
         ArgumentNullException.ThrowIfNull(registrations);
         if (registrations.Count == 0)
         {
             throw new ArgumentException("At least one registration is needed.", nameof(registrations));
+        }
+
+        if (stamp is not null && registrations.Count != 1)
+        {
+            throw new ArgumentException("A stamp is written for exactly one registration.", nameof(stamp));
         }
 
         var sorted = registrations.OrderBy(r => r.Registration, Comparer<RegistrationRef>.Create(RegistrationRef.Compare)).ToArray();
@@ -53,6 +59,13 @@ public static class TenantsYamlWriter
             text.Append(CultureInfo.InvariantCulture, $"  - name: {Scalar(r.Name)}\n");
             text.Append(CultureInfo.InvariantCulture, $"    subscriptionId: {Lower(r.SubscriptionId)}\n");
             text.Append(CultureInfo.InvariantCulture, $"    resourceGroup: {Scalar(r.ResourceGroup)}\n");
+            if (stamp is not null)
+            {
+                text.Append("    stamp:                  # read only: usage in plans, and audit's unbilled tenants\n");
+                text.Append(CultureInfo.InvariantCulture, $"      adminEndpoint: {Stamps.StampEndpoint.Base(stamp.AdminEndpoint)}\n");
+                text.Append(CultureInfo.InvariantCulture, $"      providerSubscriptionId: {Lower(stamp.ProviderSubscriptionId)}\n");
+            }
+
             if (registration.Mappings.Count == 0)
             {
                 text.Append("    tenants: []\n");

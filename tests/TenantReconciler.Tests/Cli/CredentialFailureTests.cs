@@ -97,6 +97,26 @@ public sealed class CredentialFailureTests
         Assert.Contains(transport.Uris, uri => uri.Authority == "127.0.0.1:9");
     }
 
+    [Fact]
+    public async Task Plan_AuthDefaultNothingSignedInAndTheMetadataAddressNeverAnswers_FailsWithTheParagraph()
+    {
+        // Arrange: nothing signed in, no az on PATH, and the instance metadata endpoint a listener that accepts and
+        // never answers. The listener is never released: the run ends only if the credential gives up on it itself.
+        using var environment = new CredentialEnvironment();
+        await using var metadata = new HeldListener();
+        environment.Set("AZURE_POD_IDENTITY_AUTHORITY_HOST", metadata.Url);
+        var transport = new LoopbackOnlyTransport();
+
+        // Act
+        var result = await PlanAsync(transport, "default");
+
+        // Assert: the probe reached the held listener, and the run still ended in the paragraph with the fix.
+        AssertOneParagraph(result, "default");
+        Assert.Contains("az login", result.Stderr, StringComparison.Ordinal);
+        Assert.True(metadata.Accepted > 0, result.ToString());
+        Assert.All(transport.Uris, uri => Assert.True(ArmConnections.IsLoopback(uri), $"a credential asked {uri}"));
+    }
+
     private static async Task<CliResult> PlanAsync(LoopbackOnlyTransport transport, string auth, params string[] extra)
     {
         using var temp = new TempDirectory();

@@ -233,3 +233,61 @@ public sealed class LoopbackOnlyTransport(bool answerNoIdentity = false) : HttpP
         await (answerNoIdentity ? _noIdentity.ProcessAsync(message) : _inner.ProcessAsync(message));
     }
 }
+
+/// <summary>
+/// A loopback TCP listener that accepts every connection and never answers (an instance metadata address that is
+/// routed but black-holed, as on some container networks): a credential that waits for it waits forever, so a test
+/// that finishes proves the credential gave up on its own. Counts the connections it accepted.
+/// </summary>
+public sealed class HeldListener : IAsyncDisposable
+{
+    private readonly System.Net.Sockets.TcpListener _listener = new(System.Net.IPAddress.Loopback, 0);
+    private readonly List<System.Net.Sockets.TcpClient> _held = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _accepting;
+
+    public HeldListener()
+    {
+        _listener.Start();
+        _accepting = AcceptAsync();
+    }
+
+    /// <summary><c>http://127.0.0.1:PORT</c>.</summary>
+    public string Url => $"http://127.0.0.1:{((System.Net.IPEndPoint)_listener.LocalEndpoint).Port}";
+
+    public int Accepted
+    {
+        get
+        {
+            lock (_held)
+            {
+                return _held.Count;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        await _accepting.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        lock (_held)
+        {
+            _held.ForEach(c => c.Dispose());
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            lock (_held)
+            {
+                _held.Add(client);
+            }
+        }
+    }
+}

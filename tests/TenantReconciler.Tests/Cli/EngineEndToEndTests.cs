@@ -9,7 +9,7 @@ namespace TenantReconciler.Tests.Cli;
 /// </summary>
 public sealed class EngineEndToEndTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
-    [Fact]
+    [AzuriteFact]
     public async Task ApplySavedPlan_FromAnotherWorkingFolderWithTheSameBlobJournal_RefusedAsAlreadyApplied()
     {
         // Arrange: plan, issued in the blob journal; apply from folder A with it; put the live state back by hand.

@@ -98,6 +98,89 @@ public sealed class TruthfulReportTests
     [Theory]
     [InlineData(false, ExitCodes.Error)]
     [InlineData(true, ExitCodes.Changes)]
+    public async Task PlanDetailedExitCode_EmptyTenantList_RefusedUnlessAllowEmpty(bool allowEmpty, int expected)
+    {
+        // Arrange: two live mappings, a registration whose tenant list is empty.
+        var state = FaultToleranceTests.Empty();
+        for (var i = 0; i < 2; i++)
+        {
+            state.Registrations[0].CustomerSubscriptions.Add(new EmulatorCustomerSubscription { SubscriptionId = FaultToleranceTests.S(100 + i), TenantId = FaultToleranceTests.T(100 + i) });
+        }
+
+        await using var bed = await CliTestBed.StartAsync(state);
+        var yaml = bed.Temp.Write("tenants.yaml", FaultToleranceTests.Yaml(0).Replace("tenants:\n", "tenants: []\n", StringComparison.Ordinal));
+
+        // Act
+        var plan = await bed.RunAsync(["plan", "-f", yaml, "--detailed-exitcode", .. allowEmpty ? new[] { "--allow-empty" } : []]);
+
+        // Assert
+        Assert.True(plan.ExitCode == expected, plan.ToString());
+        Assert.Equal(!allowEmpty, plan.Stderr.Contains("Warning: apply will refuse this plan: empty-registration", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(new string[0], true)]
+    [InlineData(new[] { "--confirm-removals", "6" }, false)]
+    public async Task PlanJson_RemovalThreshold_CarriesTheVerdictApplyWillReach(string[] overrides, bool refused)
+    {
+        // Arrange: six removals, one more than the default threshold.
+        var state = FaultToleranceTests.Empty();
+        for (var i = 0; i < 6; i++)
+        {
+            state.Registrations[0].CustomerSubscriptions.Add(new EmulatorCustomerSubscription { SubscriptionId = FaultToleranceTests.S(100 + i), TenantId = FaultToleranceTests.T(100 + i) });
+        }
+
+        await using var bed = await CliTestBed.StartAsync(state);
+        var yaml = bed.Temp.Write("tenants.yaml", FaultToleranceTests.Yaml(1));
+
+        // Act
+        var plan = await bed.RunAsync(["plan", "-f", yaml, "-o", "json", .. overrides]);
+
+        // Assert: guards: [{guard, registration, count, limit, override}] and applyWillRefuse, as apply will judge.
+        Assert.True(plan.ExitCode == ExitCodes.Success, plan.ToString());
+        using var document = System.Text.Json.JsonDocument.Parse(plan.Stdout);
+        var root = document.RootElement;
+        Assert.Equal(refused, root.GetProperty("applyWillRefuse").GetBoolean());
+        var guards = root.GetProperty("guards").EnumerateArray().ToArray();
+        if (!refused)
+        {
+            Assert.Empty(guards);
+            return;
+        }
+
+        var guard = Assert.Single(guards);
+        Assert.Equal("removal-threshold", guard.GetProperty("guard").GetString());
+        Assert.Equal(root.GetProperty("registrations")[0].GetProperty("id").GetString(), guard.GetProperty("registration").GetString());
+        Assert.Equal(6, guard.GetProperty("count").GetInt32());
+        Assert.Equal(5, guard.GetProperty("limit").GetInt32());
+        Assert.Contains("--confirm-removals 6", guard.GetProperty("override").GetString(), StringComparison.Ordinal);
+        Assert.True(guard.GetProperty("refusesApply").GetBoolean());
+    }
+
+    [Fact]
+    public async Task PlanJson_Suspended_TheSuspendGuardRefusesForTheWholeRun()
+    {
+        // Arrange
+        await using var bed = await CliTestBed.StartAsync(FaultToleranceTests.Empty());
+        var yaml = bed.Temp.Write("tenants.yaml", "suspend: true\n" + FaultToleranceTests.Yaml(2));
+
+        // Act
+        var plan = await bed.RunAsync("plan", "-f", yaml, "-o", "json");
+
+        // Assert
+        Assert.True(plan.ExitCode == ExitCodes.Success, plan.ToString());
+        using var document = System.Text.Json.JsonDocument.Parse(plan.Stdout);
+        Assert.True(document.RootElement.GetProperty("applyWillRefuse").GetBoolean());
+        var guard = Assert.Single(document.RootElement.GetProperty("guards").EnumerateArray());
+        Assert.Equal("suspend", guard.GetProperty("guard").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, guard.GetProperty("registration").ValueKind);
+        Assert.Equal(2, guard.GetProperty("count").GetInt32());
+        Assert.Contains("--ignore-suspend", guard.GetProperty("override").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false, ExitCodes.Error)]
+    [InlineData(true, ExitCodes.Changes)]
     public async Task PlanDetailedExitCode_Suspended_RefusedUnlessIgnoreSuspend(bool ignoreSuspend, int expected)
     {
         // Arrange

@@ -438,7 +438,7 @@ public sealed class DesiredStateLoaderTests
     [Theory]
     [InlineData("cloud: AzureCloud", "colud: AzureCloud", 1, 1, "Did you mean 'cloud'?")]
     [InlineData("    resourceGroup: azurestack", "    resourcegroup: azurestack", 6, 5, "Did you mean 'resourceGroup'?")]
-    [InlineData("    resourceGroup: azurestack", "    resourceGroup: azurestack\n    comment: hello", 7, 5, "Expected one of: name, subscriptionId, resourceGroup, tenants, maxRemovals.")]
+    [InlineData("    resourceGroup: azurestack", "    resourceGroup: azurestack\n    comment: hello", 7, 5, "Expected one of: name, subscriptionId, resourceGroup, tenants, maxRemovals, stamp.")]
     [InlineData("        name: Contoso", "        name: Contoso\n        displayName: Contoso", 11, 9, "Expected one of: tenantId, customerSubscriptionId, name.")]
     [InlineData("        customerSubscriptionId: " + S2, "        customerSubscription: " + S2, 12, 9, "Did you mean 'customerSubscriptionId'?")]
     public void Parse_UnknownKeyAtEachLevel_ReportsUnknownKey(string find, string replace, int line, int column, string expectedText)

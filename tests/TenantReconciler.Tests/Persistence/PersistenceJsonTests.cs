@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using TenantReconciler.Persistence;
 using TenantReconciler.Planning;
+using TenantReconciler.Rendering;
 using TenantReconciler.Tests.Cli;
 
 namespace TenantReconciler.Tests.Persistence;
@@ -36,17 +37,20 @@ public sealed class PersistenceJsonTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Plans))]
-    public void Save_SourceGenerated_EqualsTheReflectionSerializerByteForByte(string which)
+    public void Save_ThePlanJsonContract_LoadsBackToTheSameRecordAndHash(string which)
     {
         // Arrange
         var plan = which == "full" ? FullPlan() : MinimalPlan();
         var path = _temp.File("plan.json");
 
-        // Act
+        // Act: written by the plan JSON renderer, read by the source-generated serializer.
         plan.Save(path);
+        var loaded = SavedPlan.Load(path);
 
-        // Assert
-        Assert.Equal(JsonSerializer.Serialize(plan, ReflectionPlanOptions) + "\n", File.ReadAllText(path));
+        // Assert: every field survives, so the content hash the journal holds is the one apply computes.
+        Assert.Equal(JsonSerializer.Serialize(plan, ReflectionPlanOptions), JsonSerializer.Serialize(loaded, ReflectionPlanOptions));
+        Assert.Equal(plan.ContentHash(), loaded.ContentHash());
+        Assert.Equal(plan.ToJson(), File.ReadAllText(path));
     }
 
     [Theory]
@@ -167,6 +171,20 @@ public sealed class PersistenceJsonTests : IDisposable
             Inputs = ["tenants"],
         },
         Target = new PlanTarget(AzureCloud.AzureUSGovernment, "https://management.usgovcloudapi.net", ApiVersions.V2022_06_01),
+        Guards =
+        [
+            new PlanGuard
+            {
+                Guard = "removal-threshold",
+                Registration = "/subscriptions/3a1f5b1e-7a8e-4d4c-9f3e-2b7c9f6a1d20/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/stamp-1",
+                Count = 7,
+                Limit = 5,
+                Override = "pass --confirm-removals 7",
+                RefusesApply = true,
+                Message = "drops 7 \"ü\" \u0001",
+            },
+            new PlanGuard { Guard = "suspend", Count = 3, RefusesApply = true, Message = "suspended" },
+        ],
         Registrations =
         [
             new SavedRegistration

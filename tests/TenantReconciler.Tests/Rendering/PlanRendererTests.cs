@@ -19,7 +19,7 @@ public class PlanRendererTests
 
         // Assert
         var root = document.RootElement;
-        Assert.Equal("1.0", root.GetProperty("formatVersion").GetString());
+        Assert.Equal("2.0", root.GetProperty("formatVersion").GetString());
         var summary = root.GetProperty("summary");
         Assert.Equal(
             [("add", 1), ("overwrite", 3), ("remove", 2), ("unchanged", 2)],
@@ -36,7 +36,8 @@ public class PlanRendererTests
         Assert.Equal(
             "/subscriptions/9e000000-0000-0000-0000-000000000001/resourceGroups/rg-azurestack/providers/Microsoft.AzureStack/registrations/reg-stack1",
             registrations[0].GetProperty("id").GetString());
-        Assert.Equal(5, registrations[0].GetProperty("changes").GetArrayLength());
+        // Every row, unchanged rows included (as a saved plan records them).
+        Assert.Equal(plan.Registrations[0].Changes.Count, registrations[0].GetProperty("changes").GetArrayLength());
         Assert.Equal(1, registrations[1].GetProperty("summary").GetProperty("unchanged").GetInt32());
     }
 
@@ -52,7 +53,7 @@ public class PlanRendererTests
         // Assert
         var change = Assert.Single(document.RootElement.GetProperty("registrations")[0].GetProperty("changes").EnumerateArray());
         Assert.Equal(
-            ["action", "customerSubscriptionId", "tenantId", "previousTenantId", "movedFromSubscriptionId", "label", "billingNote"],
+            ["action", "customerSubscriptionId", "customerSubscriptionName", "tenantId", "previousTenantId", "movedFromSubscriptionId", "movedFromSubscriptionName", "label", "billingFallbackTenantId", "billingNote"],
             change.EnumerateObject().Select(p => p.Name));
         Assert.Equal("remove", change.GetProperty("action").GetString());
         Assert.Equal(S(1).ToString("D"), change.GetProperty("customerSubscriptionId").GetString());

@@ -54,6 +54,13 @@ internal static class SchemaCorpus
 
         """;
 
+    private const string Stamp = """
+            stamp:
+              adminEndpoint: https://adminmanagement.east.contoso.com
+              providerSubscriptionId: 8158498d-27b1-4ccf-9aa1-de0f925731e6
+
+        """;
+
     private const string SecondRegistration = """
           - name: azurestack-2
             subscriptionId: d23f0824-128b-4f33-8c5c-7fd0a6a3a450
@@ -92,6 +99,11 @@ internal static class SchemaCorpus
         Ok("alias of a tenant", Base.Replace("      - tenantId", "      - &contoso\n        tenantId", StringComparison.Ordinal) + SecondRegistration.Replace("tenants: []", "tenants:\n      - *contoso", StringComparison.Ordinal)),
         Ok("merge key with own name winning", Base.Replace("      - tenantId", "      - &base\n        tenantId", StringComparison.Ordinal)
             + $"  - name: azurestack-2\n    subscriptionId: {Subscription}\n    resourceGroup: west\n    tenants:\n      - <<: *base\n        name: Contoso West\n"),
+
+        Ok("stamp", WithStamp(Stamp)),
+        Ok("stamp with billedToOperator, a port and a path", WithStamp(Stamp.Replace("contoso.com", "contoso.com:30024/stamps/east", StringComparison.Ordinal) + "      billedToOperator: [2b3697e6-a7a2-4cdd-a3d4-f4ef6505cd4f]\n")),
+        Ok("stamp with billedToOperator empty", WithStamp(Stamp + "      billedToOperator: []\n")),
+        Ok("stamp endpoint in upper case", WithStamp(Stamp.Replace("https://adminmanagement", "HTTPS://AdminManagement", StringComparison.Ordinal))),
 
         // Invalid: the document.
         Bad("empty file", "# nothing here\n", DiagnosticCodes.EmptyDocument),
@@ -136,6 +148,21 @@ internal static class SchemaCorpus
         Bad("cloud null", "cloud:\n" + Base, DiagnosticCodes.EmptyValue),
         Bad("unsupported apiVersion", "apiVersion: 2019-01-01\n" + Base, DiagnosticCodes.UnsupportedApiVersion),
 
+        // Invalid: the stamp.
+        Bad("stamp a scalar", WithStamp("    stamp: https://adminmanagement.east.contoso.com\n"), DiagnosticCodes.WrongNodeKind),
+        Bad("stamp null", WithStamp("    stamp:\n"), DiagnosticCodes.EmptyValue),
+        Bad("stamp over http", WithStamp(Stamp.Replace("https:", "http:", StringComparison.Ordinal)), DiagnosticCodes.InvalidStampEndpoint),
+        Bad("stamp endpoint with user-info", WithStamp(Stamp.Replace("https://", "https://operator:hunter2@", StringComparison.Ordinal)), DiagnosticCodes.InvalidStampEndpoint),
+        Bad("stamp endpoint with a query", WithStamp(Stamp.Replace("contoso.com", "contoso.com/?api-version=1", StringComparison.Ordinal)), DiagnosticCodes.InvalidStampEndpoint),
+        Bad("stamp endpoint with a fragment", WithStamp(Stamp.Replace("contoso.com", "contoso.com/#admin", StringComparison.Ordinal)), DiagnosticCodes.InvalidStampEndpoint),
+        Bad("stamp endpoint not a URL", WithStamp(Stamp.Replace("https://adminmanagement.east.contoso.com", "adminmanagement.east.contoso.com", StringComparison.Ordinal)), DiagnosticCodes.InvalidStampEndpoint),
+        Bad("stamp without providerSubscriptionId", WithStamp(Stamp.Replace("      providerSubscriptionId: 8158498d-27b1-4ccf-9aa1-de0f925731e6\n", string.Empty, StringComparison.Ordinal)), DiagnosticCodes.MissingKey),
+        Bad("stamp without adminEndpoint", WithStamp(Stamp.Replace("      adminEndpoint: https://adminmanagement.east.contoso.com\n", string.Empty, StringComparison.Ordinal)), DiagnosticCodes.MissingKey),
+        Bad("stamp unknown key", WithStamp(Stamp + "      region: east\n"), DiagnosticCodes.UnknownKey),
+        Bad("stamp providerSubscriptionId not a GUID", WithStamp(Stamp.Replace("8158498d-27b1-4ccf-9aa1-de0f925731e6", "default", StringComparison.Ordinal)), DiagnosticCodes.InvalidGuid),
+        Bad("billedToOperator item not a GUID", WithStamp(Stamp + "      billedToOperator: [contoso]\n"), DiagnosticCodes.InvalidGuid),
+        Bad("billedToOperator a scalar", WithStamp(Stamp + "      billedToOperator: 2b3697e6-a7a2-4cdd-a3d4-f4ef6505cd4f\n"), DiagnosticCodes.WrongNodeKind),
+
         // Invalid: GUIDs.
         Bad("GUID without hyphens", Base.Replace(Tenant, Tenant.Replace("-", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal), DiagnosticCodes.InvalidGuid),
         Bad("GUID in parentheses", Base.Replace(Tenant, $"\"({Tenant})\"", StringComparison.Ordinal), DiagnosticCodes.InvalidGuid),
@@ -179,6 +206,10 @@ internal static class SchemaCorpus
             "GUIDs compare as values (case and braces do not matter)"),
         new("duplicate registration", Base + Base["registrations:\n".Length..].Replace("name: azurestack-1", "name: AzureStack-1", StringComparison.Ordinal), SchemaVerdict.Valid, DiagnosticCodes.DuplicateRegistration,
             "a cross-item check on three fields, with names compared case-insensitively"),
+        new("billed tenant also mapped", WithStamp(Stamp + $"      billedToOperator: [{Tenant}]\n"), SchemaVerdict.Valid, DiagnosticCodes.BilledTenantIsMapped,
+            "a cross-field check: a tenant of billedToOperator against the same registration's tenants"),
+        new("one stamp under two registrations", WithStamp(Stamp) + SecondRegistration.Replace("    tenants: []", Stamp + "    tenants: []", StringComparison.Ordinal), SchemaVerdict.Valid, DiagnosticCodes.DuplicateStamp,
+            "a cross-item check: a stamp reports its usage to one registration"),
         new("two documents", Base + "---\n" + Base, SchemaVerdict.Valid, DiagnosticCodes.MultipleDocuments,
             "a schema applies to one document; editors validate each document of a stream on its own"),
         new("duplicate key", Base.Replace("name: Contoso", "name: Contoso\n        name: Fabrikam", StringComparison.Ordinal), SchemaVerdict.NoJsonForm, DiagnosticCodes.DuplicateKey,
@@ -196,6 +227,8 @@ internal static class SchemaCorpus
         new("tag !!str on maxRemovals", Base.Replace("    tenants:", "    maxRemovals: !!str 5\n    tenants:", StringComparison.Ordinal), SchemaVerdict.Invalid, null,
             "the loader reads an unquoted 5 whatever its tag; an explicit !!str makes it a string for an editor"),
     ];
+
+    private static string WithStamp(string stamp) => Base.Replace("    tenants:", stamp + "    tenants:", StringComparison.Ordinal);
 
     private static CorpusFile Ok(string name, string yaml) => new(name, yaml, null);
 
