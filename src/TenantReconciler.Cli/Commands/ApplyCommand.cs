@@ -101,7 +101,6 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         var settings = ArmPipelineSettings.Default.ForParallelism(arguments.Limits.Parallelism, arguments.Limits.Parallelism) with
         {
             MaxRetryWait = arguments.Limits.MaxRetryWait,
-            TimeProvider = time,
         };
         await using var session = await sessions.OpenAsync(desired, arguments.Connection, settings, cancellationToken);
         if (saved is not null && saved.Target != session.Target)
@@ -109,7 +108,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
             throw new ReconcilerException($"the plan was made against {saved.Target}, but this apply targets {session.Target}. Nothing was changed; run plan again against the right target.");
         }
 
-        var journal = JournalFactory.Create(arguments.Limits.Journal, credentials, AuthOf(arguments));
+        var journal = JournalFactory.Create(arguments.Limits.Journal, credentials, arguments.Connection.EffectiveAuth);
         if (saved is not null && (await journal.ReadAsync(cancellationToken)).ApplyOfPlan(saved.PlanId) is { } claim)
         {
             // Replayed: the journal says so before anything is listed, rather than a "stale" plan that this very plan made
@@ -119,7 +118,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         }
 
         var request = saved is { Source.IsUndo: true }
-            ? await UndoCommand.RequestAsync(saved, desired, journal, session, io.Error, cancellationToken)
+            ? await UndoRequestAsync(saved, desired, journal, session, cancellationToken)
             : ReconcileRequest.For(desired);
 
         // With --lock, the lease is held from before the live state is read until the last write.
@@ -164,12 +163,21 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         return io.Interrupts.Requested ? ExitCodes.Interrupted : exitCode;
     }
 
-    private static AuthKind AuthOf(ApplyArguments arguments) =>
-        arguments.Connection.Auth ?? (arguments.Connection.UseEmulator ? AuthKind.Emulator : AuthKind.Default);
+    /// <summary>A saved undo plan's request, re-derived from the journal it was made from (<see cref="UndoRequests.ForSavedPlan"/>).</summary>
+    private async Task<ReconcileRequest> UndoRequestAsync(SavedPlan saved, DesiredState desired, JournalStore journal, ArmSession session, CancellationToken cancellationToken)
+    {
+        if (!string.Equals(saved.Source.Journal, journal.Describe(), StringComparison.Ordinal))
+        {
+            throw new ReconcilerException($"the undo plan was made from the journal {saved.Source.Journal}, not {journal.Describe()}: pass --journal for that journal.");
+        }
+
+        var contents = await JournalFactory.ReadAsync(journal, io.Error, cancellationToken);
+        return UndoRequests.ForSavedPlan(saved, desired, contents, journal.Describe(), JournalRecorder.EndpointOf(session), JournalFactory.EndpointOption);
+    }
 
     private async Task<ApplyLock> AcquireLockAsync(LeaseArguments lease, ApplyArguments arguments, CancellationToken cancellationToken)
     {
-        var blob = LeaseLockFactory.Create(lease, credentials, AuthOf(arguments));
+        var blob = LeaseLockFactory.Create(lease, credentials, arguments.Connection.EffectiveAuth);
         io.Error.WriteLine($"Acquiring the lock {lease.Describe()} (waiting up to {lease.Wait.TotalSeconds:0} s)...");
         return await ApplyLock.AcquireAsync(blob, lease.Duration, lease.Wait, time, cancellationToken);
     }

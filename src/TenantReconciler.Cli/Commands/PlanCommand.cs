@@ -120,7 +120,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
         if (arguments.Out is not null)
         {
             saved = saved with { PlanId = Guid.NewGuid() };
-            var journal = JournalFactory.Create(arguments.Journal, credentials, arguments.Connection.Auth ?? (arguments.Connection.UseEmulator ? AuthKind.Emulator : AuthKind.Default));
+            var journal = JournalFactory.Create(arguments.Journal, credentials, arguments.Connection.EffectiveAuth);
             await journal.IssuePlanAsync(saved.PlanId, saved.ContentHash(), time, cancellationToken);
             saved.Save(arguments.Out, arguments.Force);
             savedMessage = $"Saved the plan to {arguments.Out} (plan id {saved.PlanId:D}, issued in the journal {journal.Describe()}). Apply exactly this plan with: {NextStep.Command(arguments.Connection, "apply", arguments.Out, "--journal", journal.Describe())}";

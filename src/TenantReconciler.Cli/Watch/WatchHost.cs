@@ -75,7 +75,7 @@ public static class WatchHost
         if (arguments.Lease is { } lease)
         {
             services.AddSingleton(sp => LeaseLockFactory.Create(
-                lease, sp.GetRequiredService<CredentialFactory>(), arguments.Connection.Auth ?? AuthKind.Default));
+                lease, sp.GetRequiredService<CredentialFactory>(), arguments.Connection.EffectiveAuth));
             services.AddSingleton(sp => new LeaderElector(
                 sp.GetRequiredService<BlobLeaseLock>(),
                 new LeaderElectionOptions { LeaseDuration = lease.Duration },
