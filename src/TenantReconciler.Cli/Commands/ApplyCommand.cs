@@ -19,7 +19,11 @@ public sealed record ApplyArguments(
     GuardOverrides Guards,
     bool IgnoreSuspend,
     WriteLimits Limits,
-    ConnectionArguments Connection);
+    ConnectionArguments Connection)
+{
+    /// <summary>How the stamps of tenants.yaml are read (<c>--stamp-auth</c>, <c>--stamp-ca-cert</c>, <c>--usage-days</c>).</summary>
+    public StampArguments Stamps { get; init; } = StampArguments.Default;
+}
 
 /// <summary>
 /// <c>apply [PLANFILE]</c>: parse, open the session, hold the lock, and call the <see cref="Reconciler"/> with the policy of
@@ -27,7 +31,7 @@ public sealed record ApplyArguments(
 /// reviewed: applying it is the approval, as with terraform, but it is re-derived and must come out identical).
 /// Exit 0 only when every change is done and a fresh plan is empty.
 /// </summary>
-public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time)
+public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time, StampSessionFactory stamps)
 {
     public static Command Create(CliContext cli)
     {
@@ -44,6 +48,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         };
         var guards = new GuardOptions();
         var writes = new WriteOptions();
+        var stampOptions = new StampOptions();
         var connection = new ConnectionOptions();
         var command = new Command("apply", "Compute the plan (or re-derive a saved one), check the guards, confirm, apply, then re-list and report convergence.")
         {
@@ -52,6 +57,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         guards.AddTo(command);
         writes.AddTo(command);
         connection.AddTo(command);
+        stampOptions.AddTo(command);
         command.Validators.Add(r =>
         {
             if (r.GetValue(planFile) is not null && r.GetValue(planOption) is not null)
@@ -69,7 +75,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
                     guards.Parse(parseResult),
                     guards.IgnoreSuspend(parseResult),
                     writes.Parse(parseResult),
-                    connection.Parse(parseResult)),
+                    connection.Parse(parseResult)) { Stamps = stampOptions.Parse(parseResult) },
                 cancellationToken),
                 cancellationToken));
         return command;
@@ -93,6 +99,8 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         {
             throw new ReconcilerException($"the plan was made against {saved.Target}, but this apply targets {session.Target}. Nothing was changed; run plan again against the right target.");
         }
+
+        StampSessionFactory.Check(desired, session, arguments.Stamps);
 
         var journal = JournalFactory.Create(arguments.Limits.Journal, credentials, AuthOf(arguments));
         if (saved is not null && (await journal.ReadAsync(cancellationToken)).ApplyOfPlan(saved.PlanId) is { } claim)
@@ -132,7 +140,8 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         };
 
         policy = ApplyProgress.Attach(policy, io, time);
-        var outcome = await new Reconciler(session.Client).ReconcileAsync(request, policy, cancellationToken);
+        var usage = StampSessionFactory.AnyStamp(desired) ? stamps.UsageSource(session, arguments.Stamps, settings) : null;
+        var outcome = await new Reconciler(session.Client, usage).ReconcileAsync(request, policy, cancellationToken);
         if (!shown && outcome.Plan is { } plan && outcome.Status != ReconcileStatus.PlanMismatch)
         {
             PlanOutput.Text(io, plan);

@@ -26,6 +26,9 @@ public sealed record PlanArguments(IReadOnlyList<string> Files, string Output, b
 
     /// <summary><c>--ignore-suspend</c>, as apply will be given it.</summary>
     public bool IgnoreSuspend { get; init; }
+
+    /// <summary>How the stamps of tenants.yaml are read (<c>--stamp-auth</c>, <c>--stamp-ca-cert</c>, <c>--usage-days</c>).</summary>
+    public StampArguments Stamps { get; init; } = StampArguments.Default;
 }
 
 /// <summary>
@@ -34,7 +37,7 @@ public sealed record PlanArguments(IReadOnlyList<string> Files, string Output, b
 /// request, and so do the management locks that would refuse a planned change (read for the registrations with changes). With <c>--out</c>, also a saved plan for <c>apply PLANFILE</c>, issued in the journal (<c>--journal</c>, the
 /// one apply uses) with the SHA-256 of its content, so that apply accepts exactly that file, once.
 /// </summary>
-public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time)
+public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time, StampSessionFactory stamps)
 {
     public static Command Create(CliContext cli)
     {
@@ -53,10 +56,12 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
         var parallelism = CommonOptions.Parallelism();
         var connection = new ConnectionOptions();
         var guards = new GuardOptions();
+        var stampOptions = new StampOptions();
         var command = new Command("plan", "Show what apply would change: adds, overwrites and removals, and whether apply with the same guard options would refuse it. Read-only.") { file, output, detailed, outFile, force, parallelism };
         guards.AddTo(command);
         journal.AddTo(command);
         connection.AddTo(command);
+        stampOptions.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
             cli.RunAsync<PlanCommand>(parseResult, h => h.RunAsync(
                 new PlanArguments(
@@ -70,6 +75,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
                         Force = parseResult.GetValue(force),
                         Guards = guards.Parse(parseResult),
                         IgnoreSuspend = guards.IgnoreSuspend(parseResult),
+                        Stamps = stampOptions.Parse(parseResult),
                     },
                 cancellationToken),
                 cancellationToken));
@@ -86,8 +92,11 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
         }
 
         var desired = DesiredStateLoader.LoadAll(arguments.Files);
-        await using var session = await sessions.OpenAsync(desired, arguments.Connection, ArmPipelineSettings.Default.ForParallelism(arguments.Parallelism), cancellationToken);
-        var outcome = await new Reconciler(session.Client).ReconcileAsync(desired, new ReconcilePolicy { Scope = WriteScope.None, Parallelism = arguments.Parallelism, Guards = arguments.Guards, IgnoreSuspend = arguments.IgnoreSuspend }, cancellationToken);
+        var settings = ArmPipelineSettings.Default.ForParallelism(arguments.Parallelism);
+        await using var session = await sessions.OpenAsync(desired, arguments.Connection, settings, cancellationToken);
+        StampSessionFactory.Check(desired, session, arguments.Stamps);
+        var usage = StampSessionFactory.AnyStamp(desired) ? stamps.UsageSource(session, arguments.Stamps, settings) : null;
+        var outcome = await new Reconciler(session.Client, usage).ReconcileAsync(desired, new ReconcilePolicy { Scope = WriteScope.None, Parallelism = arguments.Parallelism, Guards = arguments.Guards, IgnoreSuspend = arguments.IgnoreSuspend }, cancellationToken);
         if (outcome.Plan is not { } plan)
         {
             return ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested);

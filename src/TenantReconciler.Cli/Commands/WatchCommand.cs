@@ -97,12 +97,16 @@ public static class WatchCommand
             $"Start the local emulator in-process with the state in STATEFILE, and use it. Without STATEFILE: a git-ignored copy ({Options.CommonOptions.EmulatorStateCopy}), seeded from {Options.CommonOptions.DefaultEmulatorState} on first use.",
             "Credential for ARM and the lease blob: default, cli, environment, workload-identity, managed-identity, or emulator (loopback only).");
         var lease = Options.LeaseOptions.ForWatch();
+        var stampOptions = new Options.StampOptions();
+        var usageInterval = Options.CommonOptions.Duration("--usage-interval", "How often a stamp's usage is read at most (the data is daily), e.g. 6h, 30m.", WatchArguments.DefaultUsageInterval, TimeSpan.FromMinutes(1), TimeSpan.FromDays(7));
         var command = new Command(Name, "Run as a service: re-read the file, list, plan and act on every interval and on every change of the file, until SIGTERM or Ctrl+C.")
         {
             file, mode, interval, suspend, listen, debounce, shutdown, replica, applicationId, journal, parallelism, notify, notifyFormat,
+            usageInterval,
         };
         connection.AddTo(command);
         lease.AddTo(command);
+        stampOptions.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
             CommandBoundary.RunAsync(io, parseResult.GetValue(verbosity), async () =>
             {
@@ -123,6 +127,8 @@ public static class WatchCommand
                     Notify = new NotifyArguments(
                         parseResult.GetValue(notify) ?? [],
                         Enum.Parse<NotificationFormat>(parseResult.GetRequiredValue(notifyFormat), ignoreCase: true)),
+                    Stamps = stampOptions.Parse(parseResult),
+                    UsageInterval = parseResult.GetValue(usageInterval),
                 };
                 using var host = hostFactory(parseResult.GetValue(verbosity));
                 return await host.Services.GetRequiredService<WatchHandler>().RunAsync(arguments, cancellationToken);
