@@ -252,7 +252,7 @@ internal sealed class StampAdminApi(EmulatorStore store, EmulatorOptions options
         var more = false;
         foreach (var record in stamp.Usage ?? [])
         {
-            var reported = record.EffectiveReportedTime;
+            var reported = record.ReportedAt(today);
             if (reported < start || reported >= end)
             {
                 continue;
@@ -289,7 +289,7 @@ internal sealed class StampAdminApi(EmulatorStore store, EmulatorOptions options
             writer.WriteStartArray("value");
             foreach (var record in page)
             {
-                WriteUsage(writer, record);
+                WriteUsage(writer, record, today);
             }
 
             writer.WriteEndArray();
@@ -326,7 +326,7 @@ internal sealed class StampAdminApi(EmulatorStore store, EmulatorOptions options
         writer.WriteEndObject();
     }
 
-    private static void WriteUsage(Utf8JsonWriter writer, EmulatorUsageRecord record)
+    private static void WriteUsage(Utf8JsonWriter writer, EmulatorUsageRecord record, DateTimeOffset today)
     {
         var meter = record.MeterId ?? DefaultMeter;
         writer.WriteStartObject();
@@ -335,8 +335,8 @@ internal sealed class StampAdminApi(EmulatorStore store, EmulatorOptions options
         writer.WriteString("type", "Microsoft.Commerce.Admin/UsageAggregate");
         writer.WriteStartObject("properties");
         writer.WriteString("subscriptionId", record.SubscriptionId);
-        writer.WriteString("usageStartTime", record.UsageStartTime.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture));
-        writer.WriteString("usageEndTime", record.EffectiveEndTime.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture));
+        writer.WriteString("usageStartTime", record.StartTime(today).ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture));
+        writer.WriteString("usageEndTime", record.EndTime(today).ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture));
         writer.WriteString(
             "instanceData",
             $$$"""{"Microsoft.Resources":{"resourceUri":"/subscriptions/{{{record.SubscriptionId}}}/resourceGroups/web/providers/Microsoft.Compute/virtualMachines/vm1","location":"local","tags":null,"additionalInfo":null}}""");

@@ -30,7 +30,7 @@ internal static class PlanText
         return usage.Kind switch
         {
             Stamps.UsageKind.Used => $"tenant {Id(tenantId)} used {Stamps.StampReport.Units(usage.Quantity)} units on {usage.Subscriptions} {(usage.Subscriptions == 1 ? "subscription" : "subscriptions")} of this stamp {window.Between}; after this change that usage is billed to {payer}",
-            Stamps.UsageKind.None => $"tenant {Id(tenantId)}: no usage {window.InTheLast} ({window.Between}); after this change its usage would be billed to {payer}",
+            Stamps.UsageKind.None => $"tenant {Id(tenantId)}: no usage {window.InTheLast}, {window.Between}; after this change its usage would be billed to {payer}",
             _ => $"tenant {Id(tenantId)}: usage unknown: {OutsideText.Sanitize(usage.Reason ?? "not read")}; after this change its usage is billed to {payer}",
         };
     }
