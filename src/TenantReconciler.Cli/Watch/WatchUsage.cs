@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using TenantReconciler.Cli.Composition;
 using TenantReconciler.Desired;
 using TenantReconciler.Live;
@@ -8,20 +9,21 @@ namespace TenantReconciler.Cli.Watch;
 /// <summary>
 /// The service's usage source: every stamp of the tick's desired state, through the service's ARM session (so
 /// <c>--emulator</c> serves the stamps too), read at most once per <c>--usage-interval</c> per registration (the data is
-/// daily; a report whose usage is unknown is read again at the next tick).
+/// daily; a report whose usage is unknown is read again at the next tick). Its parts are resolved on the first stamp:
+/// a service without one builds nothing of it.
 /// </summary>
-public sealed class WatchUsage(StampSessionFactory stamps, WatchArmSessions sessions, WatchArguments arguments, TimeProvider time) : IUsageSource
+public sealed class WatchUsage(IServiceProvider services, WatchArguments arguments, TimeProvider time) : IUsageSource
 {
-    private readonly IUsageSource _cached = new CachingUsageSource(
-        stamps.UsageSource(
-            (desired, cancellationToken) => sessions.GetAsync(desired, cancellationToken),
+    private readonly Lazy<IUsageSource> _cached = new(() => new CachingUsageSource(
+        services.GetRequiredService<StampSessionFactory>().UsageSource(
+            (desired, cancellationToken) => services.GetRequiredService<WatchArmSessions>().GetAsync(desired, cancellationToken),
             arguments.Stamps,
             ArmPipelineSettings.Default.ForParallelism(arguments.Parallelism) with { TimeProvider = time }),
         time,
-        arguments.UsageInterval);
+        arguments.UsageInterval));
 
-    public UsageWindow CurrentWindow => _cached.CurrentWindow;
+    public UsageWindow CurrentWindow => UsageWindow.LastCompleteDays(time, arguments.Stamps.UsageDays);
 
     public Task<IReadOnlyList<StampReport>> ReadAsync(DesiredState desired, CancellationToken cancellationToken) =>
-        PlanUsage.AnyStamp(desired) ? _cached.ReadAsync(desired, cancellationToken) : Task.FromResult<IReadOnlyList<StampReport>>([]);
+        PlanUsage.AnyStamp(desired) ? _cached.Value.ReadAsync(desired, cancellationToken) : Task.FromResult<IReadOnlyList<StampReport>>([]);
 }
