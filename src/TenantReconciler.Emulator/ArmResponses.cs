@@ -15,7 +15,7 @@ internal static class ArmResponses
 
     public const string CustomerSubscriptionType = "Microsoft.AzureStack/registrations/customerSubscriptions";
 
-    private static readonly JsonWriterOptions WriterOptions = new()
+    internal static readonly JsonWriterOptions WriterOptions = new()
     {
         // Readable raw bodies ('quotes', + and non-ASCII unescaped); still valid JSON for every parser.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,

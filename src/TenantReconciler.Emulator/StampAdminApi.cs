@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -44,6 +46,7 @@ internal sealed class StampAdminApi(EmulatorStore store, EmulatorOptions options
     private const string ContinuationToken = "continuationToken";
 
     private readonly ConcurrentDictionary<(string Stamp, int Fault), int> _faultsAnswered = new();
+    private readonly ConditionalWeakTable<EmulatorStamp, Dictionary<(DateTimeOffset, DateTimeOffset, DateTimeOffset), Selection>> _selections = new();
 
     /// <summary>True for every path of the stamps' admin API (they have their own api-versions).</summary>
     public static bool IsStampPath(PathString path) => path.StartsWithSegments(Prefix, StringComparison.OrdinalIgnoreCase);
@@ -227,69 +230,38 @@ internal sealed class StampAdminApi(EmulatorStore store, EmulatorOptions options
             return Error(context, StatusCodes.Status400BadRequest, "RequestEndTimeIsInFuture", $"The reportedEndTime '{end:yyyy-MM-ddTHH:mm:ssZ}' is in the future or today; usage can be read up to {today:yyyy-MM-ddTHH:mm:ssZ}.");
         }
 
-        var delegated = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var subscription in stamp.Subscriptions ?? [])
-        {
-            if (IsDelegated(stamp, subscription))
-            {
-                delegated.Add(Normal(subscription.SubscriptionId));
-            }
-        }
-
+        var selected = Selected(stamp, start, end, today);
         string? subscriber = null;
         if (query["subscriberId"].ToString() is { Length: > 0 } subscriberId)
         {
             subscriber = Normal(subscriberId);
-            if (delegated.Contains(subscriber))
+            if (selected.Delegated.Contains(subscriber))
             {
                 return Error(context, StatusCodes.Status400BadRequest, "SubscriberIdIsNotDirectTenant", $"The subscriber '{subscriberId}' is not a direct tenant of the provider.");
             }
         }
 
         // The records in the window, of direct tenants (and of subscriptions no longer listed), in state order.
-        var page = new List<EmulatorUsageRecord>(PageSize);
-        var matched = 0;
-        var more = false;
-        foreach (var record in stamp.Usage ?? [])
-        {
-            var reported = record.EffectiveReportedTime;
-            if (reported < start || reported >= end)
-            {
-                continue;
-            }
-
-            var subscription = Normal(record.SubscriptionId);
-            if (delegated.Contains(subscription) || (subscriber is not null && subscriber != subscription))
-            {
-                continue;
-            }
-
-            if (matched++ < offset)
-            {
-                continue;
-            }
-
-            if (page.Count == PageSize)
-            {
-                more = true;
-                break;
-            }
-
-            page.Add(record);
-        }
-
-        if (offset > 0 && offset >= matched && !more)
+        var rows = subscriber is null ? selected.Records : selected.Records.Where(r => r.Subscription == subscriber).ToList();
+        if (offset > 0 && offset >= rows.Count)
         {
             return InvalidTokenAsync(context, ContinuationToken);
         }
 
+        var page = new List<byte[]>(Math.Min(PageSize, rows.Count - offset));
+        for (var i = offset; i < rows.Count && page.Count < PageSize; i++)
+        {
+            page.Add(rows[i].Json);
+        }
+
+        var more = offset + page.Count < rows.Count;
         return ArmResponses.WriteJsonAsync(context, StatusCodes.Status200OK, writer =>
         {
             writer.WriteStartObject();
             writer.WriteStartArray("value");
-            foreach (var record in page)
+            foreach (var row in page)
             {
-                WriteUsage(writer, record);
+                writer.WriteRawValue(row, skipInputValidation: true);
             }
 
             writer.WriteEndArray();
@@ -302,6 +274,68 @@ internal sealed class StampAdminApi(EmulatorStore store, EmulatorOptions options
             writer.WriteEndObject();
         });
     }
+
+    /// <summary>
+    /// The records of <paramref name="stamp"/> reported in [<paramref name="start"/>, <paramref name="end"/>) that the
+    /// operator sees (not a delegated provider's), each with its subscription normalised, and the delegated
+    /// subscriptions: computed once per stamp and window, so that 150 pages do not scan 150,000 records 150 times.
+    /// A stamp is never changed by a request, and a new state brings new stamp instances.
+    /// </summary>
+    private Selection Selected(EmulatorStamp stamp, DateTimeOffset start, DateTimeOffset end, DateTimeOffset today)
+    {
+        var cache = _selections.GetOrCreateValue(stamp);
+        lock (cache)
+        {
+            var key = (start, end, today);
+            if (cache.TryGetValue(key, out var cached))
+            {
+                return cached;
+            }
+
+            var delegated = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var subscription in stamp.Subscriptions ?? [])
+            {
+                if (IsDelegated(stamp, subscription))
+                {
+                    delegated.Add(Normal(subscription.SubscriptionId));
+                }
+            }
+
+            var records = new List<(EmulatorUsageRecord, string, byte[])>();
+            foreach (var record in stamp.Usage ?? [])
+            {
+                var reported = record.ReportedAt(today);
+                if (reported < start || reported >= end)
+                {
+                    continue;
+                }
+
+                var subscription = Normal(record.SubscriptionId);
+                if (!delegated.Contains(subscription))
+                {
+                    // Each row rendered once: a page is then a copy of its rows (150 pages of 1,000 stay cheap to serve).
+                    var buffer = new ArrayBufferWriter<byte>(1024);
+                    using (var writer = new Utf8JsonWriter(buffer, ArmResponses.WriterOptions))
+                    {
+                        WriteUsage(writer, record, today);
+                    }
+
+                    records.Add((record, subscription, buffer.WrittenSpan.ToArray()));
+                }
+            }
+
+            var selection = new Selection(records, delegated);
+            if (cache.Count > 16)
+            {
+                cache.Clear();
+            }
+
+            cache[key] = selection;
+            return selection;
+        }
+    }
+
+    private sealed record Selection(List<(EmulatorUsageRecord Record, string Subscription, byte[] Json)> Records, HashSet<string> Delegated);
 
     private static void WriteSubscription(Utf8JsonWriter writer, EmulatorStamp stamp, EmulatorUserSubscription subscription)
     {
@@ -326,7 +360,7 @@ internal sealed class StampAdminApi(EmulatorStore store, EmulatorOptions options
         writer.WriteEndObject();
     }
 
-    private static void WriteUsage(Utf8JsonWriter writer, EmulatorUsageRecord record)
+    private static void WriteUsage(Utf8JsonWriter writer, EmulatorUsageRecord record, DateTimeOffset today)
     {
         var meter = record.MeterId ?? DefaultMeter;
         writer.WriteStartObject();
@@ -335,8 +369,8 @@ internal sealed class StampAdminApi(EmulatorStore store, EmulatorOptions options
         writer.WriteString("type", "Microsoft.Commerce.Admin/UsageAggregate");
         writer.WriteStartObject("properties");
         writer.WriteString("subscriptionId", record.SubscriptionId);
-        writer.WriteString("usageStartTime", record.UsageStartTime.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture));
-        writer.WriteString("usageEndTime", record.EffectiveEndTime.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture));
+        writer.WriteString("usageStartTime", record.StartTime(today).ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture));
+        writer.WriteString("usageEndTime", record.EndTime(today).ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture));
         writer.WriteString(
             "instanceData",
             $$$"""{"Microsoft.Resources":{"resourceUri":"/subscriptions/{{{record.SubscriptionId}}}/resourceGroups/web/providers/Microsoft.Compute/virtualMachines/vm1","location":"local","tags":null,"additionalInfo":null}}""");

@@ -97,8 +97,16 @@ public sealed record EmulatorUsageRecord
 {
     public required string SubscriptionId { get; init; }
 
-    /// <summary><c>usageStartTime</c>, UTC.</summary>
-    public required DateTimeOffset UsageStartTime { get; init; }
+    /// <summary><c>usageStartTime</c>, UTC; null: <see cref="DaysAgo"/> days before today (by the emulator's clock).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? UsageStartTime { get; init; }
+
+    /// <summary>
+    /// Instead of <see cref="UsageStartTime"/>: the day that started this many days before today's midnight UTC (1 is
+    /// yesterday), so that an example state keeps usage in the window whenever it is run.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? DaysAgo { get; init; }
 
     /// <summary><c>usageEndTime</c>; null is a day after <see cref="UsageStartTime"/>.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -121,9 +129,11 @@ public sealed record EmulatorUsageRecord
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? QuantityText { get; init; }
 
-    internal DateTimeOffset EffectiveEndTime => UsageEndTime ?? UsageStartTime.AddDays(1);
+    internal DateTimeOffset StartTime(DateTimeOffset today) => UsageStartTime ?? today.AddDays(-(DaysAgo ?? 1));
 
-    internal DateTimeOffset EffectiveReportedTime => ReportedTime ?? UsageStartTime;
+    internal DateTimeOffset EndTime(DateTimeOffset today) => UsageEndTime ?? StartTime(today).AddDays(1);
+
+    internal DateTimeOffset ReportedAt(DateTimeOffset today) => ReportedTime ?? StartTime(today);
 }
 
 /// <summary>An error answered for one of a stamp's reads, on every page or one, every time or a number of times.</summary>

@@ -107,7 +107,7 @@ public static class TenantsScenario
     /// <c>tenant-reconciler ARGS</c> as a child process: its exit code, wall time, characters written to stdout, and its
     /// peak resident set, read from <c>/proc/PID/status</c> (VmHWM, a high-water mark) until it exits.
     /// </summary>
-    private static async Task<(int Exit, TimeSpan Elapsed, long Written, long Peak)> RunCliAsync(string[] args)
+    internal static async Task<(int Exit, TimeSpan Elapsed, long Written, long Peak)> RunCliAsync(string[] args)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
         var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -23,6 +23,8 @@ public sealed record ApplyArguments(
 {
     /// <summary><c>--registration</c>: the registrations the run is limited to; null for all (or, with a saved plan, those it records).</summary>
     public IReadOnlyList<string>? Registrations { get; init; }
+    /// <summary>How the stamps of tenants.yaml are read (<c>--stamp-auth</c>, <c>--stamp-ca-cert</c>, <c>--usage-days</c>).</summary>
+    public StampArguments Stamps { get; init; } = StampArguments.Default;
 }
 
 /// <summary>
@@ -31,7 +33,7 @@ public sealed record ApplyArguments(
 /// reviewed: applying it is the approval, as with terraform, but it is re-derived and must come out identical).
 /// Exit 0 only when every change is done and a fresh plan is empty.
 /// </summary>
-public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time, CommandVerbosity verbosity)
+public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time, CommandVerbosity verbosity, StampSessionFactory stamps)
 {
     public static Command Create(CliContext cli)
     {
@@ -48,6 +50,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         };
         var guards = new GuardOptions();
         var writes = new WriteOptions();
+        var stampOptions = new StampOptions();
         var connection = new ConnectionOptions();
         var registrations = new RegistrationOption();
         var command = new Command("apply", "Compute the plan (or re-derive a saved one), check the guards, confirm, apply, then re-list and report convergence.")
@@ -58,6 +61,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         registrations.AddTo(command);
         writes.AddTo(command);
         connection.AddTo(command);
+        stampOptions.AddTo(command);
         command.Validators.Add(r =>
         {
             if (r.GetValue(planFile) is not null && r.GetValue(planOption) is not null)
@@ -75,7 +79,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
                     guards.Parse(parseResult),
                     guards.IgnoreSuspend(parseResult),
                     writes.Parse(parseResult),
-                    connection.Parse(parseResult)) { Registrations = registrations.Parse(parseResult) },
+                    connection.Parse(parseResult)) { Registrations = registrations.Parse(parseResult), Stamps = stampOptions.Parse(parseResult) },
                 cancellationToken),
                 cancellationToken));
         return command;
@@ -107,6 +111,8 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         {
             throw new ReconcilerException($"the plan was made against {saved.Target}, but this apply targets {session.Target}. Nothing was changed; run plan again against the right target.");
         }
+
+        StampSessionFactory.Check(desired, session, arguments.Stamps);
 
         var journal = JournalFactory.Create(arguments.Limits.Journal, credentials, arguments.Connection.EffectiveAuth);
         if (saved is not null && (await journal.ReadAsync(cancellationToken)).ApplyOfPlan(saved.PlanId) is { } claim)
@@ -146,7 +152,8 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         };
 
         policy = ApplyProgress.Attach(policy, io, time);
-        var outcome = await new Reconciler(session.Client).ReconcileAsync(request, policy, cancellationToken);
+        var usage = StampSessionFactory.AnyStamp(desired) ? stamps.UsageSource(session, arguments.Stamps, settings) : null;
+        var outcome = await new Reconciler(session.Client, usage).ReconcileAsync(request, policy, cancellationToken);
         if (!shown && outcome.Plan is { } plan && outcome.Status != ReconcileStatus.PlanMismatch)
         {
             PlanOutput.Text(io, plan);

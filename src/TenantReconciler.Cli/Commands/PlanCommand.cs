@@ -29,6 +29,8 @@ public sealed record PlanArguments(IReadOnlyList<string> Files, string Output, b
 
     /// <summary><c>--registration</c>: the registrations the plan is limited to; null for all. A saved plan records them.</summary>
     public IReadOnlyList<string>? Registrations { get; init; }
+    /// <summary>How the stamps of tenants.yaml are read (<c>--stamp-auth</c>, <c>--stamp-ca-cert</c>, <c>--usage-days</c>).</summary>
+    public StampArguments Stamps { get; init; } = StampArguments.Default;
 }
 
 /// <summary>
@@ -37,7 +39,7 @@ public sealed record PlanArguments(IReadOnlyList<string> Files, string Output, b
 /// request, and so do the management locks that would refuse a planned change (read for the registrations with changes). With <c>--out</c>, also a saved plan for <c>apply PLANFILE</c>, issued in the journal (<c>--journal</c>, the
 /// one apply uses) with the SHA-256 of its content, so that apply accepts exactly that file, once.
 /// </summary>
-public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time, CommandVerbosity verbosity)
+public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time, CommandVerbosity verbosity, StampSessionFactory stamps)
 {
     public static Command Create(CliContext cli)
     {
@@ -57,11 +59,13 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
         var connection = new ConnectionOptions();
         var guards = new GuardOptions();
         var registrations = new RegistrationOption();
+        var stampOptions = new StampOptions();
         var command = new Command("plan", "Show what apply would change: adds, overwrites and removals, and whether apply with the same guard options would refuse it. Read-only.") { file, output, detailed, outFile, force, parallelism };
         guards.AddTo(command);
         registrations.AddTo(command);
         journal.AddTo(command);
         connection.AddTo(command);
+        stampOptions.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
             cli.RunAsync<PlanCommand>(parseResult, h => h.RunAsync(
                 new PlanArguments(
@@ -76,6 +80,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
                         Guards = guards.Parse(parseResult),
                         IgnoreSuspend = guards.IgnoreSuspend(parseResult),
                         Registrations = registrations.Parse(parseResult),
+                        Stamps = stampOptions.Parse(parseResult),
                     },
                 cancellationToken),
                 cancellationToken));
@@ -92,8 +97,11 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
         }
 
         var desired = RegistrationOption.Limit(DesiredStateLoader.LoadAll(arguments.Files), arguments.Registrations);
-        await using var session = await sessions.OpenAsync(desired, arguments.Connection, ArmPipelineSettings.Default.ForParallelism(arguments.Parallelism), cancellationToken);
-        var outcome = await new Reconciler(session.Client).ReconcileAsync(desired, new ReconcilePolicy { Scope = WriteScope.None, Parallelism = arguments.Parallelism, Guards = arguments.Guards, IgnoreSuspend = arguments.IgnoreSuspend }, cancellationToken);
+        var settings = ArmPipelineSettings.Default.ForParallelism(arguments.Parallelism);
+        await using var session = await sessions.OpenAsync(desired, arguments.Connection, settings, cancellationToken);
+        StampSessionFactory.Check(desired, session, arguments.Stamps);
+        var usage = StampSessionFactory.AnyStamp(desired) ? stamps.UsageSource(session, arguments.Stamps, settings) : null;
+        var outcome = await new Reconciler(session.Client, usage).ReconcileAsync(desired, new ReconcilePolicy { Scope = WriteScope.None, Parallelism = arguments.Parallelism, Guards = arguments.Guards, IgnoreSuspend = arguments.IgnoreSuspend }, cancellationToken);
         if (outcome.Plan is not { } plan)
         {
             return ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested, verbosity: verbosity.Level);

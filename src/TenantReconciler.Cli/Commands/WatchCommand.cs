@@ -103,14 +103,18 @@ public static class WatchCommand
             Description = "Logs on stderr: json (one object per line, with its EventName) or console (lines for people). Default: console on a terminal, json otherwise.",
         };
         logFormat.AcceptOnlyFromAmong("json", "console");
+        var stampOptions = new Options.StampOptions();
+        var usageInterval = Options.CommonOptions.Duration("--usage-interval", "How often a stamp's usage is read at most (the data is daily), e.g. 6h, 30m.", WatchArguments.DefaultUsageInterval, TimeSpan.FromMinutes(1), TimeSpan.FromDays(7));
         var command = new Command(Name, "Run as a service: re-read the file, list, plan and act on every interval and on every change of the file, until SIGTERM or Ctrl+C.")
         {
             file, mode, interval, suspend, listen, debounce, shutdown, replica, applicationId, journal, parallelism, notify, notifyFormat,
+            usageInterval,
         };
         connection.AddTo(command);
         lease.AddTo(command);
         registrations.AddTo(command);
         command.Options.Add(logFormat);
+        stampOptions.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
             CommandBoundary.RunAsync(io, parseResult.GetValue(verbosity), async () =>
             {
@@ -133,6 +137,8 @@ public static class WatchCommand
                     Notify = new NotifyArguments(
                         parseResult.GetValue(notify) ?? [],
                         Enum.Parse<NotificationFormat>(parseResult.GetRequiredValue(notifyFormat), ignoreCase: true)),
+                    Stamps = stampOptions.Parse(parseResult),
+                    UsageInterval = parseResult.GetValue(usageInterval),
                 };
                 using var host = hostFactory(parseResult.GetValue(verbosity));
                 return await host.Services.GetRequiredService<WatchHandler>().RunAsync(arguments, cancellationToken);

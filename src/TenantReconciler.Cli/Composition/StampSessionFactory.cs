@@ -66,6 +66,26 @@ public sealed class StampSessionFactory(ILogger<StampSessionFactory> logger, Cre
         return reports;
     }
 
+    /// <summary>Checks the stamp options against <paramref name="desired"/> before any request: a command refuses bad ones with exit 1.</summary>
+    /// <exception cref="ReconcilerException">The stamp options cannot work.</exception>
+    public static void Check(DesiredState desired, ArmSession session, StampArguments arguments)
+    {
+        ArgumentNullException.ThrowIfNull(desired);
+        var stamped = desired.Registrations.Where(r => r.Stamp is not null).ToArray();
+        if (stamped.Length > 0)
+        {
+            Targets(stamped, session, arguments).Trusted?.Dispose();
+        }
+    }
+
+    /// <summary>The usage source of the engine: every stamp of the desired state it is given, read through <paramref name="session"/>'s target.</summary>
+    public IUsageSource UsageSource(ArmSession session, StampArguments arguments, ArmPipelineSettings settings) =>
+        new SessionUsageSource(this, () => Task.FromResult(session), arguments, settings);
+
+    /// <summary>As <see cref="UsageSource(ArmSession, StampArguments, ArmPipelineSettings)"/>, with the session found for each read (watch's, which can change with the file).</summary>
+    public IUsageSource UsageSource(Func<DesiredState, CancellationToken, Task<ArmSession>> session, StampArguments arguments, ArmPipelineSettings settings) =>
+        new DeferredUsageSource(this, session, arguments, settings);
+
     /// <summary>Where each stamp is reached; every option checked before anything is sent.</summary>
     private static (AuthKind Auth, X509Certificate2? Trusted, StampTarget[] Targets) Targets(DesiredRegistration[] stamped, ArmSession session, StampArguments arguments)
     {
@@ -97,6 +117,22 @@ public sealed class StampSessionFactory(ILogger<StampSessionFactory> logger, Cre
 
         var trusted = arguments.CaCertPath is null ? null : ArmSessionFactory.LoadCertificate(arguments.CaCertPath, "--stamp-ca-cert");
         return (auth, trusted, [.. stamped.Select(r => new StampTarget(r.Stamp!.AdminEndpoint, r.Stamp.ProviderSubscriptionId, trusted))]);
+    }
+
+    private sealed class SessionUsageSource(StampSessionFactory factory, Func<Task<ArmSession>> session, StampArguments arguments, ArmPipelineSettings settings) : IUsageSource
+    {
+        public UsageWindow CurrentWindow => factory.WindowFor(arguments);
+
+        public async Task<IReadOnlyList<StampReport>> ReadAsync(DesiredState desired, CancellationToken cancellationToken) =>
+            await factory.ReadAsync(desired, await session(), arguments, settings, cancellationToken);
+    }
+
+    private sealed class DeferredUsageSource(StampSessionFactory factory, Func<DesiredState, CancellationToken, Task<ArmSession>> session, StampArguments arguments, ArmPipelineSettings settings) : IUsageSource
+    {
+        public UsageWindow CurrentWindow => factory.WindowFor(arguments);
+
+        public async Task<IReadOnlyList<StampReport>> ReadAsync(DesiredState desired, CancellationToken cancellationToken) =>
+            await factory.ReadAsync(desired, await session(desired, cancellationToken), arguments, settings, cancellationToken);
     }
 
     /// <summary><c>--stamp-auth</c> through the one credential rule (<see cref="CredentialFactory.CreateForStamp"/>).</summary>

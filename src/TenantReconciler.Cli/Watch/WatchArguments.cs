@@ -74,4 +74,12 @@ public sealed record WatchArguments(
 
     /// <summary><c>--notify URL</c> (repeatable) and <c>--notify-format</c>: where transitions are sent. None by default.</summary>
     public NotifyArguments Notify { get; init; } = NotifyArguments.None;
+
+    /// <summary>How the stamps of tenants.yaml are read (<c>--stamp-auth</c>, <c>--stamp-ca-cert</c>, <c>--usage-days</c>).</summary>
+    public StampArguments Stamps { get; init; } = StampArguments.Default;
+
+    /// <summary><c>--usage-interval</c>: a stamp's usage is read at most this often (it is daily data); default 6 hours.</summary>
+    public TimeSpan UsageInterval { get; init; } = DefaultUsageInterval;
+
+    public static readonly TimeSpan DefaultUsageInterval = TimeSpan.FromHours(6);
 }

@@ -75,6 +75,7 @@ public static class WatchHost
         services.TryAddSingleton(Random.Shared);
         services.AddSingleton(sp => new WatchSchedule(sp.GetRequiredService<WatchArguments>(), sp.GetRequiredService<Random>()));
         services.AddSingleton<WatchArmSessions>();
+        services.AddSingleton<WatchUsage>();
         services.TryAddSingleton<IWatchArmClientSource>(sp => sp.GetRequiredService<WatchArmSessions>());
         services.AddSingleton<WriteGate>();
         services.AddSingleton<DesiredFileMonitor>();

@@ -21,7 +21,8 @@ public sealed class WatchTick(
     IWriteLeadership leadership,
     WriteGate gate,
     DesiredStateCache desiredStates,
-    TimeProvider time)
+    TimeProvider time,
+    WatchUsage? usage = null)
 {
     public async Task<TickReport> RunAsync(long number, TickReason reason, WatchSchedule schedule, CancellationToken stoppingToken)
     {
@@ -80,7 +81,7 @@ public sealed class WatchTick(
         }
 
         // The due registrations, each on its own, at most --parallelism at a time, reported in file order.
-        var engine = new Reconciler(client);
+        var engine = new Reconciler(client, usage);
         var due = desired.Registrations.Where(r => schedule.IsDue(r.Registration)).ToArray();
         var results = new RegistrationReport?[due.Length];
         using var slots = new SemaphoreSlim(arguments.Parallelism, arguments.Parallelism);

@@ -17,7 +17,7 @@ namespace TenantReconciler.Persistence;
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    Converters = [typeof(CamelCaseEnumConverter<ChangeAction>), typeof(CamelCaseEnumConverter<AzureCloud>)])]
+    Converters = [typeof(CamelCaseEnumConverter<ChangeAction>), typeof(CamelCaseEnumConverter<AzureCloud>), typeof(CamelCaseEnumConverter<Stamps.UsageKind>)])]
 [JsonSerializable(typeof(SavedPlan))]
 internal sealed partial class SavedPlanJsonContext : JsonSerializerContext;
 
@@ -25,7 +25,7 @@ internal sealed partial class SavedPlanJsonContext : JsonSerializerContext;
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    Converters = [typeof(CamelCaseEnumConverter<ChangeAction>)])]
+    Converters = [typeof(CamelCaseEnumConverter<ChangeAction>), typeof(CamelCaseEnumConverter<Stamps.UsageKind>)])]
 [JsonSerializable(typeof(JournalEntry))]
 internal sealed partial class JournalJsonContext : JsonSerializerContext;
 

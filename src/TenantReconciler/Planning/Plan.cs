@@ -49,6 +49,12 @@ public sealed record PlannedChange
     /// </summary>
     public Guid? BillingFallbackTenantId { get; init; }
 
+    /// <summary>
+    /// With <see cref="BillingFallbackTenantId"/> on a registration with a <c>stamp:</c>: that tenant's usage in the window,
+    /// which this change bills to the registration subscription. Null without a stamp.
+    /// </summary>
+    public ChangeUsage? Usage { get; init; }
+
     public bool IsMove => MovedFromSubscriptionId is not null;
 }
 

@@ -21,12 +21,17 @@ public sealed record PlanDelta(
         ArgumentNullException.ThrowIfNull(fresh);
         var approvedRows = Rows(approved).ToList();
         var freshRows = Rows(fresh).ToList();
-        var approvedSet = approvedRows.ToHashSet();
-        var freshSet = freshRows.ToHashSet();
+        var approvedSet = approvedRows.Select(Compared).ToHashSet();
+        var freshSet = freshRows.Select(Compared).ToHashSet();
         return new PlanDelta(
-            approvedRows.Where(row => !freshSet.Contains(row)).ToArray(),
-            freshRows.Where(row => !approvedSet.Contains(row)).ToArray());
+            approvedRows.Where(row => !freshSet.Contains(Compared(row))).ToArray(),
+            freshRows.Where(row => !approvedSet.Contains(Compared(row))).ToArray());
     }
+
+    // A row as it must match: every field, but of the usage its kind alone (a tenant that gained usage since the review
+    // is a mismatch; a changed amount, or the next day's window, is not).
+    private static (RegistrationRef, PlannedChange) Compared((RegistrationRef Registration, PlannedChange Change) row) =>
+        row.Change.Usage is { } usage ? (row.Registration, row.Change with { Usage = usage.ZeroClass() }) : row;
 
     // PlannedChange is a record of values: equality compares every field, the request targets included.
     private static IEnumerable<(RegistrationRef, PlannedChange)> Rows(Plan plan) =>

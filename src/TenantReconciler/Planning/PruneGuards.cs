@@ -6,6 +6,12 @@ namespace TenantReconciler.Planning;
 public sealed record GuardOverrides(bool AllowEmpty = false, int? MaxRemovals = null, int? ConfirmRemovals = null)
 {
     public const int DefaultMaxRemovals = 5;
+
+    /// <summary><c>--allow-billed-removals</c>: let changes leave tenants with usage (or unknown usage) unmapped.</summary>
+    public bool AllowBilledRemovals { get; init; }
+
+    /// <summary><c>--confirm-billed-removals N</c>: as <see cref="AllowBilledRemovals"/>, for exactly N such changes in the plan.</summary>
+    public int? ConfirmBilledRemovals { get; init; }
 }
 
 /// <summary>
@@ -45,6 +51,7 @@ public static class PruneGuards
     public const string RemovalThreshold = "removal-threshold";
     public const string ProtectedTenant = "protected-tenant";
     public const string Suspended = "suspend";
+    public const string BilledRemoval = "billed-removal";
 
     /// <summary>
     /// The verdict of <c>suspend: true</c> in <paramref name="source"/> on a plan with <paramref name="pending"/>
@@ -121,6 +128,7 @@ public static class PruneGuards
             }
         }
 
+        BilledRemovals.Evaluate(plan, byRegistration, overrides, violations);
         return violations;
     }
 

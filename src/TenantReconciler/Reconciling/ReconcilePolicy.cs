@@ -11,10 +11,13 @@ namespace TenantReconciler.Reconciling;
 /// </summary>
 public sealed record ReconcileRequest(IReadOnlyList<RegistrationRef> Registrations, Func<IReadOnlyList<LiveRegistration>, DesiredState> DesiredFor)
 {
+    /// <summary>The desired state when it is known before listing (<see cref="For"/>): its stamps are read beside the listing.</summary>
+    public DesiredState? KnownDesired { get; init; }
+
     public static ReconcileRequest For(DesiredState desired)
     {
         ArgumentNullException.ThrowIfNull(desired);
-        return new(desired.Registrations.Select(r => r.Registration).ToArray(), _ => desired);
+        return new(desired.Registrations.Select(r => r.Registration).ToArray(), _ => desired) { KnownDesired = desired };
     }
 }
 

@@ -2,6 +2,7 @@ using TenantReconciler.Applying;
 using TenantReconciler.Desired;
 using TenantReconciler.Live;
 using TenantReconciler.Planning;
+using TenantReconciler.Stamps;
 
 namespace TenantReconciler.Reconciling;
 
@@ -20,7 +21,7 @@ namespace TenantReconciler.Reconciling;
 /// What differs between callers is only the <see cref="ReconcilePolicy"/>. The outcome is data: drift, refusals and ARM
 /// failures are statuses, not exceptions. Only a bug propagates.
 /// </summary>
-public sealed class Reconciler(ICustomerSubscriptionClient client)
+public sealed class Reconciler(ICustomerSubscriptionClient client, IUsageSource? usage = null)
 {
     public Task<ReconcileOutcome> ReconcileAsync(DesiredState desired, ReconcilePolicy policy, CancellationToken cancellationToken) =>
         ReconcileAsync(ReconcileRequest.For(desired), policy, cancellationToken);
@@ -30,10 +31,16 @@ public sealed class Reconciler(ICustomerSubscriptionClient client)
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(policy);
 
-        // 1. List. The first failure ends the run before anything is planned.
+        // 1. List, and read the stamps' usage side by side. The first listing failure ends the run before anything is planned.
+        using var usageStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var usageRead = usage is not null && request.KnownDesired is { } known && PlanUsage.AnyStamp(known)
+            ? ReadUsageAsync(known, usageStop.Token)
+            : null;
         var listed = await ListAsync(request.Registrations, policy, cancellationToken);
         if (listed.Failure is { } failure)
         {
+            await usageStop.CancelAsync();
+            await ObserveAsync(usageRead);
             return failure;
         }
 
@@ -45,11 +52,35 @@ public sealed class Reconciler(ICustomerSubscriptionClient client)
         }
         catch (ReconcilerException e)
         {
+            await usageStop.CancelAsync();
+            await ObserveAsync(usageRead);
             return new ReconcileOutcome { Status = ReconcileStatus.PlanMismatch, Live = live, Error = e };
         }
 
-        // 2. Plan, and hold it against the approved plan.
+        // 2. Plan (with the usage of every tenant a change leaves unmapped), and hold it against the approved plan.
         var plan = Planner.Compute(desired, live);
+        if (usage is not null && PlanUsage.AnyStamp(desired))
+        {
+            IReadOnlyList<StampReport> reports;
+            if (usageRead is not null && ReferenceEquals(desired, request.KnownDesired))
+            {
+                reports = await usageRead;
+            }
+            else
+            {
+                await usageStop.CancelAsync();
+                await ObserveAsync(usageRead);
+                reports = await ReadUsageAsync(desired, cancellationToken);
+            }
+
+            plan = PlanUsage.Attach(plan, desired, reports, usage.CurrentWindow);
+        }
+        else
+        {
+            await usageStop.CancelAsync();
+            await ObserveAsync(usageRead);
+        }
+
         var (permitted, withheld) = PlanScope.Narrow(plan, policy.Scope);
         var outcome = new ReconcileOutcome
         {
@@ -154,6 +185,47 @@ public sealed class Reconciler(ICustomerSubscriptionClient client)
                 Transient = transient,
                 RequeueAfter = transient ? policy.TransientRequeueAfter : null,
             });
+        }
+    }
+
+    /// <summary>
+    /// The stamps' reports; options that cannot work (a <see cref="ReconcilerException"/>) make every stamp's usage
+    /// unknown with that reason, so the guard refuses what it cannot judge and the run goes on for everything else.
+    /// </summary>
+    private async Task<IReadOnlyList<StampReport>> ReadUsageAsync(DesiredState desired, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await usage!.ReadAsync(desired, cancellationToken);
+        }
+        catch (ReconcilerException e)
+        {
+            var window = usage!.CurrentWindow;
+            return [.. desired.Registrations.Where(r => r.Stamp is not null).Select(r => new StampReport
+            {
+                Registration = r.Registration,
+                Stamp = r.Stamp!,
+                Window = window,
+                Status = StampReadStatus.Unknown,
+                Problem = OutsideText.Sanitize(e.Message),
+            })];
+        }
+    }
+
+    private static async Task ObserveAsync(Task? task)
+    {
+        if (task is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await task;
+        }
+        catch (OperationCanceledException)
+        {
+            // Not needed any more.
         }
     }
 

@@ -89,6 +89,7 @@ public sealed class JsonPlanRenderer : IPlanRenderer
                 json.WriteString(
                     "billingNote",
                     change.BillingFallbackTenantId is { } billed ? PlanText.BillingNote(billed, reference) : null);
+                WriteUsage(json, change, reference);
                 json.WriteEndObject();
                 JsonContract.FlushIfLarge(json);
             }
@@ -98,6 +99,31 @@ public sealed class JsonPlanRenderer : IPlanRenderer
         }
 
         json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// <c>usage</c>: for a change that leaves a tenant unmapped on a registration with a stamp, the tenant's usage in
+    /// the window (<c>kind</c> none, used or unknown; <c>quantity</c>, <c>subscriptions</c>, <c>reason</c>, the window, and
+    /// the sentence the text plan prints); null otherwise. A saved plan reads it back (the sentence aside).
+    /// </summary>
+    private static void WriteUsage(Utf8JsonWriter json, PlannedChange change, RegistrationRef registration)
+    {
+        if (change.Usage is not { } usage || change.BillingFallbackTenantId is not { } tenant)
+        {
+            json.WriteNull("usage");
+            return;
+        }
+
+        json.WriteStartObject("usage");
+        json.WriteString("kind", JsonNamingPolicy.CamelCase.ConvertName(usage.Kind.ToString()));
+        json.WriteNumber("quantity", usage.Quantity);
+        json.WriteNumber("subscriptions", usage.Subscriptions);
+        json.WriteString("reason", usage.Reason);
+        json.WriteString("windowStart", usage.WindowStart);
+        json.WriteString("windowEnd", usage.WindowEnd);
+        json.WriteNumber("days", usage.Days);
+        json.WriteString("note", PlanText.UsageNote(tenant, usage, registration));
         json.WriteEndObject();
     }
 

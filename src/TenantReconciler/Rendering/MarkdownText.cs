@@ -125,7 +125,11 @@ internal static class MarkdownText
     private static string Note(PlannedChange change)
     {
         var move = change.MovedFromSubscriptionId is { } from ? $"moves from `{PlanText.Id(from)}` (deleted)" : null;
-        var billing = change.BillingFallbackTenantId is { } billed ? $"⚠️ `{PlanText.Id(billed)}` billed to the registration subscription" : null;
+        var billing = change.BillingFallbackTenantId is { } billed
+            ? change.Usage is { } usage
+                ? $"⚠️ `{PlanText.Id(billed)}` ({PlanText.UsageShort(usage)}) billed to the registration subscription"
+                : $"⚠️ `{PlanText.Id(billed)}` billed to the registration subscription"
+            : null;
         return move is not null && billing is not null ? $"{move}; {billing}" : move ?? billing ?? string.Empty;
     }
 

@@ -20,7 +20,9 @@ public static class PlanDeltaText
         }
     }
 
-    public static string Describe(PlannedChange change) => change.Action switch
+    public static string Describe(PlannedChange change) => DescribeAction(change) + (change.Usage is { } usage ? $" [{PlanText.UsageShort(usage)}]" : string.Empty);
+
+    private static string DescribeAction(PlannedChange change) => change.Action switch
     {
         ChangeAction.Add => $"+ customerSubscription {change.CustomerSubscriptionId:D} -> tenant {change.TenantId:D}{Target(change)}",
         ChangeAction.Overwrite when change.IsMove && change.PreviousTenantId is null =>

@@ -43,9 +43,9 @@ public sealed class TextPlanRenderer : IPlanRenderer
             foreach (var change in registration.PendingChanges)
             {
                 WriteChange(writer, change);
-                if (change.BillingFallbackTenantId is { } billed)
+                if (change.BillingFallbackTenantId is not null)
                 {
-                    writer.Write($"    ! {PlanText.BillingNote(billed, reference)}\n");
+                    writer.Write($"    ! {PlanText.BillingLine(change, reference)}\n");
                 }
             }
         }

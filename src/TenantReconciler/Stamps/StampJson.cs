@@ -209,6 +209,7 @@ internal static class StampJson
     private static (Guid Subscription, decimal Quantity) ReadUsage(ref Utf8JsonReader reader, int index)
     {
         string? subscription = null;
+        Guid? id = null;
         decimal? quantity = null;
         string? badQuantity = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -232,7 +233,19 @@ internal static class StampJson
                 if (reader.ValueTextEquals("subscriptionId"))
                 {
                     reader.Read();
-                    subscription = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence
+                        && System.Buffers.Text.Utf8Parser.TryParse(reader.ValueSpan, out Guid parsed, out var consumed) && consumed == reader.ValueSpan.Length)
+                    {
+                        // The usual form, read without a string per record.
+                        id = parsed;
+                        subscription = null;
+                    }
+                    else
+                    {
+                        id = null;
+                        subscription = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    }
+
                     if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
                     {
                         reader.Skip();
@@ -269,7 +282,12 @@ internal static class StampJson
             }
         }
 
-        if (!Guid.TryParse(subscription, out var id))
+        if (id is null && Guid.TryParse(subscription, out var spelled))
+        {
+            id = spelled;
+        }
+
+        if (id is not { } subscriptionId)
         {
             throw new StampFormatException($"usage record {index + 1} of the page has no usable properties.subscriptionId ({CustomerSubscriptionJson.Quote(subscription)})", "InvalidUsageRecord");
         }
@@ -279,7 +297,7 @@ internal static class StampJson
             throw new StampFormatException($"usage record {index + 1} of the page has no usable quantity ({CustomerSubscriptionJson.Quote(badQuantity)}): a number or a numeric string is expected", "InvalidUsageRecord");
         }
 
-        return (id, value);
+        return (subscriptionId, value);
     }
 
     private static JsonDocument Parse(ReadOnlySpan<byte> body)

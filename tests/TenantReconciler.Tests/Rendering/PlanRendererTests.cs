@@ -53,7 +53,7 @@ public class PlanRendererTests
         // Assert
         var change = Assert.Single(document.RootElement.GetProperty("registrations")[0].GetProperty("changes").EnumerateArray());
         Assert.Equal(
-            ["action", "customerSubscriptionId", "customerSubscriptionName", "tenantId", "previousTenantId", "movedFromSubscriptionId", "movedFromSubscriptionName", "label", "billingFallbackTenantId", "billingNote"],
+            ["action", "customerSubscriptionId", "customerSubscriptionName", "tenantId", "previousTenantId", "movedFromSubscriptionId", "movedFromSubscriptionName", "label", "billingFallbackTenantId", "billingNote", "usage"],
             change.EnumerateObject().Select(p => p.Name));
         Assert.Equal("remove", change.GetProperty("action").GetString());
         Assert.Equal(S(1).ToString("D"), change.GetProperty("customerSubscriptionId").GetString());

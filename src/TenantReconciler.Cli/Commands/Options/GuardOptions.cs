@@ -26,6 +26,17 @@ public sealed class GuardOptions
         0,
         int.MaxValue);
 
+    private readonly Option<bool> _allowBilledRemovals = new("--allow-billed-removals")
+    {
+        Description = "Allow changes that leave a tenant with usage (or unknown usage) on its stamp unmapped: that usage is then billed to the registration subscription.",
+    };
+
+    private readonly Option<int?> _confirmBilledRemovals = CommonOptions.OptionalInteger(
+        "--confirm-billed-removals",
+        "As --allow-billed-removals, for a plan with exactly N such changes.",
+        0,
+        int.MaxValue);
+
     private readonly Option<bool> _ignoreSuspend = new("--ignore-suspend")
     {
         Description = "Write although tenants.yaml says 'suspend: true'.",
@@ -37,10 +48,16 @@ public sealed class GuardOptions
         command.Options.Add(_maxRemovals);
         command.Options.Add(_confirmRemovals);
         command.Options.Add(_ignoreSuspend);
+        command.Options.Add(_allowBilledRemovals);
+        command.Options.Add(_confirmBilledRemovals);
     }
 
     public GuardOverrides Parse(ParseResult parseResult) =>
-        new(parseResult.GetValue(_allowEmpty), parseResult.GetValue(_maxRemovals), parseResult.GetValue(_confirmRemovals));
+        new(parseResult.GetValue(_allowEmpty), parseResult.GetValue(_maxRemovals), parseResult.GetValue(_confirmRemovals))
+        {
+            AllowBilledRemovals = parseResult.GetValue(_allowBilledRemovals),
+            ConfirmBilledRemovals = parseResult.GetValue(_confirmBilledRemovals),
+        };
 
     public bool IgnoreSuspend(ParseResult parseResult) => parseResult.GetValue(_ignoreSuspend);
 }

@@ -32,7 +32,8 @@ public sealed class JournalOptions
         command.Options.Add(_connectionString);
         command.Validators.Add(r =>
         {
-            if (r.GetValue(_connectionString) is not null && JournalFactory.TryGetUrl(r.GetValue(_journal) ?? "") is not null)
+            // On the tokens: a value that did not parse (an option given without one) is reported by the parser, not thrown here.
+            if (r.GetResult(_connectionString) is { Tokens.Count: > 0 } && r.GetResult(_journal) is { Tokens.Count: > 0 } journal && JournalFactory.TryGetUrl(journal.Tokens[^1].Value) is not null)
             {
                 r.AddError("Give the journal either as --journal URL or with --journal-connection-string and --journal CONTAINER/PATH, not both.");
             }
