@@ -114,13 +114,12 @@ internal sealed partial class SmokeSteps(Repository repository, string azuriteEn
     }
 
     /// <summary>
-    /// The plan's content hash as the journal records it must be the SHA-256 of the saved file, its planId zeroed (it
-    /// covers the plan's time, so it differs by run and is a placeholder in the comparison).
+    /// The plan's content hash as the journal records it must be the saved file's canonical content hash, by the tool's own rule
+    /// (SavedPlan.ContentHash: the record without its planId; it covers the plan's time, so it is a placeholder in the comparison).
     /// </summary>
     private static Outcome ContentHash(Outcome outcome, string work, string planFile)
     {
-        var zeroed = PlanId().Replace(Read(work, planFile), "${1}00000000-0000-0000-0000-000000000000$2", 1).TrimEnd('\n');
-        var expected = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(zeroed)));
+        var expected = TenantReconciler.Persistence.SavedPlan.Load(Path.Combine(work, planFile)).ContentHash();
         var issued = PlanIssuedHash().Matches(outcome.Files.GetValueOrDefault(Journal, "")).Select(m => m.Groups[1].Value).ToList();
         outcome.Extra["content hash of " + planFile] = issued.Contains(expected)
             ? "as journalled"
@@ -228,9 +227,6 @@ internal sealed partial class SmokeSteps(Repository repository, string azuriteEn
 
     [GeneratedRegex("Listening on")]
     private static partial Regex Listening();
-
-    [GeneratedRegex(@"(""planId"": "")[^""]+("")")]
-    private static partial Regex PlanId();
 
     [GeneratedRegex(@"""type"":""plan-issued""[^\n]*""contentHash"":""(sha256:[0-9a-f]{64})""")]
     private static partial Regex PlanIssuedHash();
