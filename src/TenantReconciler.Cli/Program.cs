@@ -131,6 +131,7 @@ public static class Program
         builder.Logging.AddProvider(new TextWriterLoggerProvider(io.Error));
         builder.Logging.SetMinimumLevel(ServiceRegistration.MinimumLevel(verbosity, service: false));
         builder.Services.AddTenantReconciler(io);
+        builder.Services.AddSingleton(new CommandVerbosity(verbosity));
         builder.Services.AddSingleton<WatchHostFactory>(arguments => BuildWatchHost(io, verbosity, arguments, configureServices));
         configureServices?.Invoke(builder.Services);
         return builder.Build();
@@ -138,7 +139,8 @@ public static class Program
 
     /// <summary>
     /// The watch service's host: the same services as the commands, plus the loop, Kestrel on <c>--listen</c> and the
-    /// endpoints. Logs are JSON lines on stderr, one object per event.
+    /// endpoints. Logs go to stderr: JSON lines, one object per event with its <c>EventName</c>, or (<c>--log-format console</c>,
+    /// the default on a terminal) lines for people.
     /// </summary>
     private static WebApplication BuildWatchHost(IOContext io, Verbosity verbosity, WatchArguments arguments, Action<IServiceCollection>? configureServices)
     {
@@ -147,17 +149,16 @@ public static class Program
             ApplicationName = "tenant-reconciler",
             EnvironmentName = Environments.Production,
         });
-        builder.Logging.AddJsonConsole(json =>
-        {
-            json.UseUtcTimestamp = true;
-            json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-            json.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false };
-        });
-        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        // JSON lines for a log pipeline (stderr not a terminal: a pod, a CI log, a pipe), lines for people on a terminal.
+        var format = arguments.LogFormat ?? (io.ErrorTerminal is null ? WatchLogFormat.Json : WatchLogFormat.Console);
+        builder.Logging.AddProvider(format == WatchLogFormat.Json
+            ? new JsonLinesLoggerProvider(io.Error, TimeProvider.System)
+            : new TextWriterLoggerProvider(io.Error, TimeProvider.System));
         builder.Logging.SetMinimumLevel(ServiceRegistration.MinimumLevel(verbosity, service: true));
         builder.Logging.AddFilter("Microsoft.AspNetCore", verbosity == Verbosity.Diagnostic ? LogLevel.Information : LogLevel.Warning);
 
         builder.Services.AddTenantReconciler(io);
+        builder.Services.AddSingleton(new CommandVerbosity(verbosity));
         builder.AddWatch(arguments);
         configureServices?.Invoke(builder.Services);
 

@@ -1,6 +1,3 @@
-using System.Buffers.Text;
-using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -12,22 +9,18 @@ namespace TenantReconciler.Emulator;
 /// <c>Microsoft.AzureStack/registrations/{registrationName}/customerSubscriptions/{customerSubscriptionName}</c>.
 /// Routing is case-insensitive on the literal segments; names match case-insensitively and keep the caller's casing.
 /// </summary>
-internal sealed partial class CustomerSubscriptionsApi(EmulatorStore store, EmulatorOptions options)
+internal sealed class CustomerSubscriptionsApi(EmulatorStore store, EmulatorOptions options)
 {
     public const string CollectionRoute =
         "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.AzureStack/registrations/{registrationName}/customerSubscriptions";
 
     public const string ItemRoute = CollectionRoute + "/{customerSubscriptionName}";
 
-    internal const string SkipTokenParameter = "$skipToken";
-
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     public Task HandleCollectionAsync(HttpContext context)
     {
         if (!HttpMethods.IsGet(context.Request.Method))
         {
-            return MethodNotAllowedAsync(context, "GET");
+            return ArmResponses.MethodNotAllowedAsync(context, "GET");
         }
 
         return ListAsync(context);
@@ -51,7 +44,7 @@ internal sealed partial class CustomerSubscriptionsApi(EmulatorStore store, Emul
             return DeleteAsync(context);
         }
 
-        return MethodNotAllowedAsync(context, "GET, PUT, DELETE");
+        return ArmResponses.MethodNotAllowedAsync(context, "GET, PUT, DELETE");
     }
 
     /// <summary>No route matched: ARM's answer for a type it does not know, or for a path that is no resource at all.</summary>
@@ -78,14 +71,14 @@ internal sealed partial class CustomerSubscriptionsApi(EmulatorStore store, Emul
 
     private async Task ListAsync(HttpContext context)
     {
-        if (!TryReadRegistration(context, out var address, out var error))
+        if (!CustomerSubscriptionRequests.TryReadRegistration(context, out var address, out var error))
         {
             await ArmResponses.WriteErrorAsync(context, error);
             return;
         }
 
         string? afterKey = null;
-        var tokens = context.Request.Query[SkipTokenParameter];
+        var tokens = context.Request.Query[SkipToken.Parameter];
         if (tokens.Count > 0 && (tokens.Count > 1 || !SkipToken.TryDecode(tokens[0], out afterKey)))
         {
             await ArmResponses.WriteErrorAsync(context, new ArmError(
@@ -98,7 +91,7 @@ internal sealed partial class CustomerSubscriptionsApi(EmulatorStore store, Emul
         var page = store.List(address, afterKey, options.PageSize);
         if (page is null)
         {
-            await ArmResponses.WriteErrorAsync(context, RegistrationNotFound(address));
+            await ArmResponses.WriteErrorAsync(context, CustomerSubscriptionRequests.RegistrationNotFound(address));
             return;
         }
 
@@ -110,7 +103,7 @@ internal sealed partial class CustomerSubscriptionsApi(EmulatorStore store, Emul
             return;
         }
 
-        var nextLink = page.HasMore ? NextLink(context, SkipToken.Encode(page.Items[^1].Key)) : null;
+        var nextLink = page.HasMore ? SkipToken.NextLink(context, SkipToken.Encode(page.Items[^1].Key)) : null;
         await ArmResponses.WriteJsonAsync(context, StatusCodes.Status200OK, writer =>
         {
             writer.WriteStartObject();
@@ -132,7 +125,7 @@ internal sealed partial class CustomerSubscriptionsApi(EmulatorStore store, Emul
 
     private async Task GetAsync(HttpContext context)
     {
-        if (!TryReadItem(context, out var address, out var name, out var id, out var error))
+        if (!CustomerSubscriptionRequests.TryReadItem(context, out var address, out var name, out var id, out var error))
         {
             await ArmResponses.WriteErrorAsync(context, error);
             return;
@@ -141,7 +134,7 @@ internal sealed partial class CustomerSubscriptionsApi(EmulatorStore store, Emul
         var (registration, mapping) = store.Get(address, id);
         if (registration is null)
         {
-            await ArmResponses.WriteErrorAsync(context, RegistrationNotFound(address));
+            await ArmResponses.WriteErrorAsync(context, CustomerSubscriptionRequests.RegistrationNotFound(address));
             return;
         }
 
@@ -162,13 +155,13 @@ internal sealed partial class CustomerSubscriptionsApi(EmulatorStore store, Emul
 
     private async Task PutAsync(HttpContext context)
     {
-        if (!TryReadItem(context, out var address, out var name, out var id, out var error))
+        if (!CustomerSubscriptionRequests.TryReadItem(context, out var address, out var name, out var id, out var error))
         {
             await ArmResponses.WriteErrorAsync(context, error);
             return;
         }
 
-        var (tenantText, tenant, bodyError) = await ReadBodyAsync(context);
+        var (tenantText, tenant, bodyError) = await CustomerSubscriptionRequests.ReadBodyAsync(context);
         if (bodyError is not null)
         {
             await ArmResponses.WriteErrorAsync(context, bodyError);
@@ -178,7 +171,7 @@ internal sealed partial class CustomerSubscriptionsApi(EmulatorStore store, Emul
         var written = store.Put(address, name, id, tenantText!, tenant, options.OverwriteSemantics);
         if (written is null)
         {
-            await ArmResponses.WriteErrorAsync(context, RegistrationNotFound(address));
+            await ArmResponses.WriteErrorAsync(context, CustomerSubscriptionRequests.RegistrationNotFound(address));
             return;
         }
 
@@ -202,7 +195,7 @@ internal sealed partial class CustomerSubscriptionsApi(EmulatorStore store, Emul
     /// </summary>
     private async Task DeleteAsync(HttpContext context)
     {
-        if (!TryReadItem(context, out var address, out _, out var id, out var error))
+        if (!CustomerSubscriptionRequests.TryReadItem(context, out var address, out _, out var id, out var error))
         {
             await ArmResponses.WriteErrorAsync(context, error);
             return;
@@ -211,7 +204,7 @@ internal sealed partial class CustomerSubscriptionsApi(EmulatorStore store, Emul
         switch (store.Delete(address, id))
         {
             case DeleteOutcome.RegistrationNotFound:
-                await ArmResponses.WriteErrorAsync(context, RegistrationNotFound(address));
+                await ArmResponses.WriteErrorAsync(context, CustomerSubscriptionRequests.RegistrationNotFound(address));
                 break;
             case DeleteOutcome.Deleted:
                 await ArmResponses.WriteEmptyAsync(context, StatusCodes.Status200OK);

@@ -75,6 +75,12 @@ internal sealed class EmulatorStore
         // The state is written back to this path on every write: never through a link.
         var fullPath = Path.GetFullPath(statePath);
         Persistence.AtomicFile.RefuseLinks(fullPath, "the emulator state file");
+        if (Directory.Exists(fullPath))
+        {
+            // A folder where the file belongs (the root included, which has no parent to create the file in).
+            throw new InvalidDataException("it is a directory, not a file.");
+        }
+
         if (File.Exists(fullPath))
         {
             return new EmulatorStore(fullPath, Clone(EmulatorStateFile.Load(fullPath)), time);

@@ -164,13 +164,13 @@ internal sealed class FaultInjector
     /// </summary>
     private int PageOf(HttpContext context)
     {
-        var tokens = context.Request.Query[CustomerSubscriptionsApi.SkipTokenParameter];
+        var tokens = context.Request.Query[SkipToken.Parameter];
         if (tokens.Count == 0)
         {
             return 1;
         }
 
-        if (tokens.Count > 1 || !CustomerSubscriptionsApi.SkipToken.TryDecode(tokens[0], out var afterKey))
+        if (tokens.Count > 1 || !SkipToken.TryDecode(tokens[0], out var afterKey))
         {
             return 2;
         }

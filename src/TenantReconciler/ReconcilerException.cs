@@ -2,7 +2,9 @@ namespace TenantReconciler;
 
 /// <summary>
 /// The one exception type for expected failures: invalid input, an ARM error, a refused listing.
-/// It is caught only at the command boundary, where it becomes a message on stderr and an exit code.
+/// The command boundary turns it into a message on stderr and exit 1. Where a failure is data it is caught earlier
+/// and becomes part of a result: the engine's outcome status (<c>Reconciler</c>), a watch tick's registration result,
+/// a line of <c>check</c> or <c>tenants</c>, and a credential failure's own kind (<c>TokenUnavailableException</c>).
 /// Anything else is a bug and propagates.
 /// </summary>
 public class ReconcilerException : Exception

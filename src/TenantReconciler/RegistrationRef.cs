@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Azure.Core;
 
 namespace TenantReconciler;
@@ -49,6 +50,71 @@ public sealed record RegistrationRef
         }
 
         return Id.AppendChildResource(ChildResourceType, customerSubscriptionName);
+    }
+
+    /// <summary>
+    /// Reads a registration's ARM id (<c>/subscriptions/S/resourceGroups/G/providers/Microsoft.AzureStack/registrations/R</c>)
+    /// with <see cref="ResourceIdentifier"/>, as ARM reads ids: the fixed segments case-insensitively. False, with the
+    /// problem in words, for anything else: another resource type (a customer subscription, a resource group), a
+    /// subscription that is not a GUID, or a name <see cref="ArmNames"/> refuses.
+    /// </summary>
+    public static bool TryParse(string text, [NotNullWhen(true)] out RegistrationRef? registration, out string problem)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        registration = null;
+        if (!text.StartsWith('/') || !ResourceIdentifier.TryParse(text, out var id) || id is null)
+        {
+            // ResourceIdentifier refuses a subscription that is not a GUID: say that rather than "not an id".
+            var parts = text.Split('/');
+            problem = parts.Length > 2 && parts[0].Length == 0 && parts[1].Equals("subscriptions", StringComparison.OrdinalIgnoreCase) && !Guid.TryParse(parts[2], out _)
+                ? $"'{parts[2]}' is not a subscription GUID"
+                : "it must be an ARM resource id, starting with '/subscriptions/'";
+            return false;
+        }
+
+        var type = id.ResourceType;
+        if (type.Equals(new Azure.Core.ResourceType($"{ProviderNamespace}/{ResourceType}/{ChildResourceType}")))
+        {
+            problem = "it names a customer subscription, not a registration";
+            return false;
+        }
+
+        if (!type.Equals(new Azure.Core.ResourceType($"{ProviderNamespace}/{ResourceType}")))
+        {
+            var segments = text.TrimEnd('/').Split('/').Length - 1;
+            problem = type.Type.Equals(ResourceType, StringComparison.OrdinalIgnoreCase) && segments == 8
+                ? $"the provider must be '{ProviderNamespace}', not '{type.Namespace}'"
+                : segments != 8 ? $"{segments} segments instead of 8" : $"it names a {type}, not a registration";
+            return false;
+        }
+
+        if (id.ResourceGroupName is not { } resourceGroup || id.Parent?.ResourceType != new Azure.Core.ResourceType("Microsoft.Resources/resourceGroups"))
+        {
+            problem = "it must name the registration's resource group";
+            return false;
+        }
+
+        if (!Guid.TryParseExact(id.SubscriptionId, "D", out var subscription))
+        {
+            problem = $"'{id.SubscriptionId}' is not a subscription GUID";
+            return false;
+        }
+
+        if (!ArmNames.IsValidResourceGroupName(resourceGroup))
+        {
+            problem = $"'{resourceGroup}' is not a valid resource group name";
+            return false;
+        }
+
+        if (!ArmNames.IsValidRegistrationName(id.Name))
+        {
+            problem = $"'{id.Name}' is not a valid registration name";
+            return false;
+        }
+
+        registration = new RegistrationRef(subscription, resourceGroup, id.Name);
+        problem = string.Empty;
+        return true;
     }
 
     public bool Equals(RegistrationRef? other) =>

@@ -68,7 +68,7 @@ public static class ApplyScenario
         });
 
         var connection = ArmConnections.ForCloud(AzureCloud.AzureCloud, ApiVersions.Default, emulator.BaseUri, emulator.Certificate);
-        var client = new ArmCustomerSubscriptionClient(ArmCustomerSubscriptionClient.CreatePipeline(new EmulatorTokenCredential(), connection, ArmPipelineSettings.Default.ForParallelism(parallelism, parallelism)), connection);
+        var client = new ArmCustomerSubscriptionClient(ArmPipeline.Create(new EmulatorTokenCredential(), connection, ArmPipelineSettings.Default.ForParallelism(parallelism, parallelism), TimeProvider.System), connection);
         var desired = DesiredStateLoader.Parse(SyntheticState.DesiredYaml(changes), "tenants.yaml");
         var plan = Planner.Compute(desired, await LiveReader.ReadAsync(client, desired, CancellationToken.None));
 

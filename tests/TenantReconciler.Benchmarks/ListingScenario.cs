@@ -47,7 +47,7 @@ public static class ListingScenario
         var faults = new FaultProfile { List = new FaultRule { LatencyMs = PageLatencyMs } };
         await using var emulator = await ArmEmulator.StartAsync(new EmulatorOptions { InitialState = seed, PageSize = PageSize, Faults = faults, RateLimitHeaders = rateLimitHeaders });
         var connection = ArmConnections.ForCloud(AzureCloud.AzureCloud, ApiVersions.Default, emulator.BaseUri, emulator.Certificate);
-        var client = new ArmCustomerSubscriptionClient(ArmCustomerSubscriptionClient.CreatePipeline(new EmulatorTokenCredential(), connection, ArmPipelineSettings.Default.ForParallelism(4)), connection);
+        var client = new ArmCustomerSubscriptionClient(ArmPipeline.Create(new EmulatorTokenCredential(), connection, ArmPipelineSettings.Default.ForParallelism(4), TimeProvider.System), connection);
         var location = new SourceLocation("tenants.yaml", 1, 1);
         var desired = new DesiredState("tenants.yaml", AzureCloud.AzureCloud, ApiVersions.Default,
             seed.Registrations.Select((r, i) => new DesiredRegistration(

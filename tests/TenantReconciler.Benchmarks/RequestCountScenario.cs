@@ -37,7 +37,7 @@ public static class RequestCountScenario
 
         await using var emulator = await ArmEmulator.StartAsync(new EmulatorOptions { InitialState = seed, PageSize = PageSize });
         var connection = ArmConnections.ForCloud(AzureCloud.AzureCloud, ApiVersions.Default, emulator.BaseUri, emulator.Certificate);
-        var client = new ArmCustomerSubscriptionClient(ArmCustomerSubscriptionClient.CreatePipeline(new EmulatorTokenCredential(), connection, ArmPipelineSettings.Default.ForParallelism(4)), connection);
+        var client = new ArmCustomerSubscriptionClient(ArmPipeline.Create(new EmulatorTokenCredential(), connection, ArmPipelineSettings.Default.ForParallelism(4), TimeProvider.System), connection);
         var desired = DesiredStateLoader.Parse(SyntheticState.DesiredYaml(Mappings), "tenants.yaml");
 
         var stopwatch = Stopwatch.StartNew();

@@ -21,6 +21,8 @@ public sealed record ApplyArguments(
     WriteLimits Limits,
     ConnectionArguments Connection)
 {
+    /// <summary><c>--registration</c>: the registrations the run is limited to; null for all (or, with a saved plan, those it records).</summary>
+    public IReadOnlyList<string>? Registrations { get; init; }
     /// <summary>How the stamps of tenants.yaml are read (<c>--stamp-auth</c>, <c>--stamp-ca-cert</c>, <c>--usage-days</c>).</summary>
     public StampArguments Stamps { get; init; } = StampArguments.Default;
 }
@@ -31,7 +33,7 @@ public sealed record ApplyArguments(
 /// reviewed: applying it is the approval, as with terraform, but it is re-derived and must come out identical).
 /// Exit 0 only when every change is done and a fresh plan is empty.
 /// </summary>
-public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time, StampSessionFactory stamps)
+public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time, CommandVerbosity verbosity, StampSessionFactory stamps)
 {
     public static Command Create(CliContext cli)
     {
@@ -50,11 +52,13 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         var writes = new WriteOptions();
         var stampOptions = new StampOptions();
         var connection = new ConnectionOptions();
+        var registrations = new RegistrationOption();
         var command = new Command("apply", "Compute the plan (or re-derive a saved one), check the guards, confirm, apply, then re-list and report convergence.")
         {
             file, planFile, planOption, autoApprove,
         };
         guards.AddTo(command);
+        registrations.AddTo(command);
         writes.AddTo(command);
         connection.AddTo(command);
         stampOptions.AddTo(command);
@@ -75,7 +79,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
                     guards.Parse(parseResult),
                     guards.IgnoreSuspend(parseResult),
                     writes.Parse(parseResult),
-                    connection.Parse(parseResult)) { Stamps = stampOptions.Parse(parseResult) },
+                    connection.Parse(parseResult)) { Registrations = registrations.Parse(parseResult), Stamps = stampOptions.Parse(parseResult) },
                 cancellationToken),
                 cancellationToken));
         return command;
@@ -84,15 +88,23 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
     public async Task<int> RunAsync(ApplyArguments arguments, CancellationToken cancellationToken)
     {
         var saved = arguments.PlanFile is null ? null : SavedPlan.Load(arguments.PlanFile);
+        if (saved is not null && arguments.Registrations is { } given && !SameNames(given, saved.Source.Registrations))
+        {
+            throw new ReconcilerException(
+                $"the saved plan is limited to {(saved.Source.Registrations is { } recorded ? string.Join(", ", recorded.Select(n => $"'{Text.Quote(n)}'")) : "every registration")}, and --registration cannot change that: apply it without --registration, or run plan again with the registrations you mean. Nothing was changed.");
+        }
+
+        // A saved plan is re-derived for the registrations it was limited to, and only those.
         var desired = saved is null
-            ? DesiredStateLoader.LoadAll(arguments.Files)
-            : SavedPlanSource.LoadDesired(saved, arguments.PlanFile!, arguments.FileGiven ? arguments.Files : null, Directory.GetCurrentDirectory());
+            ? RegistrationOption.Limit(DesiredStateLoader.LoadAll(arguments.Files), arguments.Registrations)
+            : RegistrationOption.Limit(
+                SavedPlanSource.LoadDesired(saved, arguments.PlanFile!, arguments.FileGiven ? arguments.Files : null, Directory.GetCurrentDirectory()),
+                saved.Source.Registrations);
 
         // --parallelism bounds both the listings side by side and the writes in flight.
         var settings = ArmPipelineSettings.Default.ForParallelism(arguments.Limits.Parallelism, arguments.Limits.Parallelism) with
         {
             MaxRetryWait = arguments.Limits.MaxRetryWait,
-            TimeProvider = time,
         };
         await using var session = await sessions.OpenAsync(desired, arguments.Connection, settings, cancellationToken);
         if (saved is not null && saved.Target != session.Target)
@@ -102,7 +114,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
 
         StampSessionFactory.Check(desired, session, arguments.Stamps);
 
-        var journal = JournalFactory.Create(arguments.Limits.Journal, credentials, AuthOf(arguments));
+        var journal = JournalFactory.Create(arguments.Limits.Journal, credentials, arguments.Connection.EffectiveAuth);
         if (saved is not null && (await journal.ReadAsync(cancellationToken)).ApplyOfPlan(saved.PlanId) is { } claim)
         {
             // Replayed: the journal says so before anything is listed, rather than a "stale" plan that this very plan made
@@ -112,7 +124,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         }
 
         var request = saved is { Source.IsUndo: true }
-            ? await UndoCommand.RequestAsync(saved, desired, journal, session, io.Error, cancellationToken)
+            ? await UndoRequestAsync(saved, desired, journal, session, cancellationToken)
             : ReconcileRequest.For(desired);
 
         // With --lock, the lease is held from before the live state is read until the last write.
@@ -154,16 +166,25 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
             return ExitCodes.Error;
         }
 
-        var exitCode = ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested || io.Interrupts.Requested, undo: saved is { Source.IsUndo: true });
+        var exitCode = ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested || io.Interrupts.Requested, undo: saved is { Source.IsUndo: true }, verbosity: verbosity.Level);
         return io.Interrupts.Requested ? ExitCodes.Interrupted : exitCode;
     }
 
-    private static AuthKind AuthOf(ApplyArguments arguments) =>
-        arguments.Connection.Auth ?? (arguments.Connection.UseEmulator ? AuthKind.Emulator : AuthKind.Default);
+    /// <summary>A saved undo plan's request, re-derived from the journal it was made from (<see cref="UndoRequests.ForSavedPlan"/>).</summary>
+    private async Task<ReconcileRequest> UndoRequestAsync(SavedPlan saved, DesiredState desired, JournalStore journal, ArmSession session, CancellationToken cancellationToken)
+    {
+        if (!string.Equals(saved.Source.Journal, journal.Describe(), StringComparison.Ordinal))
+        {
+            throw new ReconcilerException($"the undo plan was made from the journal {saved.Source.Journal}, not {journal.Describe()}: pass --journal for that journal.");
+        }
+
+        var contents = await JournalFactory.ReadAsync(journal, io.Error, cancellationToken);
+        return UndoRequests.ForSavedPlan(saved, desired, contents, journal.Describe(), JournalRecorder.EndpointOf(session), JournalFactory.EndpointOption);
+    }
 
     private async Task<ApplyLock> AcquireLockAsync(LeaseArguments lease, ApplyArguments arguments, CancellationToken cancellationToken)
     {
-        var blob = LeaseLockFactory.Create(lease, credentials, AuthOf(arguments));
+        var blob = LeaseLockFactory.Create(lease, credentials, arguments.Connection.EffectiveAuth);
         io.Error.WriteLine($"Acquiring the lock {lease.Describe()} (waiting up to {lease.Wait.TotalSeconds:0} s)...");
         return await ApplyLock.AcquireAsync(blob, lease.Duration, lease.Wait, time, cancellationToken);
     }
@@ -209,4 +230,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         io.Error.WriteLine("Apply cancelled. Nothing was changed.");
         return false;
     }
+
+    private static bool SameNames(IReadOnlyList<string> given, IReadOnlyList<string>? recorded) =>
+        recorded is not null && given.ToHashSet(StringComparer.OrdinalIgnoreCase).SetEquals(recorded);
 }

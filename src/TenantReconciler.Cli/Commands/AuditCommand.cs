@@ -26,7 +26,7 @@ public sealed record AuditArguments(
 /// that is not certainly complete, or a stamp that reports to another registration, is an error; a stamp whose usage
 /// cannot be read is one too, unless <c>--allow-partial</c>, which reports the rest and says what is missing.
 /// </summary>
-public sealed class AuditCommand(IOContext io, ArmSessionFactory sessions, StampSessionFactory stamps)
+public sealed class AuditCommand(IOContext io, ArmSessionFactory sessions, StampSessionFactory stamps, CommandVerbosity verbosity)
 {
     public static Command Create(CliContext cli)
     {
@@ -90,7 +90,7 @@ public sealed class AuditCommand(IOContext io, ArmSessionFactory sessions, Stamp
         catch (ReconcilerException e)
         {
             await ObserveAsync(stampsTask);
-            CommandBoundary.WriteError(io.Error, e);
+            CommandBoundary.WriteError(io.Error, e, verbosity.Level);
             io.Error.WriteLine("Nothing is reported: a listing that is not certainly complete would show mapped tenants as unbilled.");
             return ExitCodes.Error;
         }

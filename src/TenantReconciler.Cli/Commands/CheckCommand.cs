@@ -5,6 +5,7 @@ using TenantReconciler.Cli.Composition;
 using TenantReconciler.Cli.Output;
 using TenantReconciler.Desired;
 using TenantReconciler.Live;
+using TenantReconciler.Preflight;
 using TenantReconciler.Reconciling;
 
 namespace TenantReconciler.Cli.Commands;
@@ -14,7 +15,7 @@ public sealed record CheckArguments(IReadOnlyList<string> Files, ConnectionArgum
 /// <summary>
 /// <c>check</c>: the pre-flight. It writes nothing, and reports one line per check: the file is valid; <c>--auth</c>
 /// gets a token for the cloud's audience; the endpoint answers; each registration exists, allows customer
-/// subscriptions and can be listed, and the management locks that hold for it (<see cref="Preflight"/>). A check whose premise failed is shown as skipped.
+/// subscriptions and can be listed, and the management locks that hold for it (<see cref="PreflightChecks"/>). A check whose premise failed is shown as skipped.
 /// Exit 0 when every check passed, 1 otherwise.
 /// </summary>
 public sealed class CheckCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials)
@@ -48,7 +49,7 @@ public sealed class CheckCommand(IOContext io, ArmSessionFactory sessions, Crede
         }
 
         var names = desired.Registrations.Select(r => r.Registration).ToArray();
-        var auth = arguments.Connection.UseEmulator ? AuthKind.Emulator : arguments.Connection.Auth ?? AuthKind.Default;
+        var auth = arguments.Connection.EffectiveAuth;
         var tokenText = $"--auth {AuthKinds.NameOf(auth)} gets a token for {ArmConnections.ScopeFor(desired.Cloud)} ({desired.Cloud})";
         ArmSession session;
         try
@@ -78,7 +79,7 @@ public sealed class CheckCommand(IOContext io, ArmSessionFactory sessions, Crede
 
             var registrations = session.Client as IRegistrationClient
                 ?? throw new InvalidOperationException($"{session.Client.GetType().Name} cannot read registrations.");
-            await foreach (var result in Preflight.CheckArmAsync(session.Connection.Endpoint, registrations, session.Client, names, desired.Registrations, cancellationToken))
+            await foreach (var result in PreflightChecks.CheckArmAsync(session.Connection.Endpoint, registrations, session.Client, names, desired.Registrations, cancellationToken))
             {
                 report.Write(result);
             }
@@ -143,7 +144,7 @@ public sealed class CheckCommand(IOContext io, ArmSessionFactory sessions, Crede
             report.Write(CheckResult.Skip(CheckKind.Token, "--auth gets a token for the cloud's audience", because));
         }
 
-        foreach (var skipped in Preflight.Skipped(names, because))
+        foreach (var skipped in PreflightChecks.Skipped(names, because))
         {
             report.Write(skipped);
         }

@@ -12,6 +12,9 @@ public enum Verbosity
     Diagnostic,
 }
 
+/// <summary>The <c>--verbosity</c> of this invocation, for a handler whose report prints more at <c>diagnostic</c>.</summary>
+public sealed record CommandVerbosity(Verbosity Level);
+
 /// <summary>
 /// What every command's action needs: the console, and a host (DI, configuration, logging) built per invocation by
 /// <c>Program</c> at the verbosity that was asked for. <see cref="RunAsync{THandler}"/> runs one handler inside the

@@ -44,10 +44,24 @@ public static class CommandBoundary
         }
 
         error.WriteLine($"Error: {e.Message}");
-        if (verbosity == Verbosity.Diagnostic && (e as CredentialException ?? e.InnerException as CredentialException) is { Details: { } details })
+        if (verbosity == Verbosity.Diagnostic && CredentialFailureIn(e) is { Details: { } details })
         {
             error.WriteLine(details);
         }
+    }
+
+    /// <summary>The credential failure <paramref name="e"/> is or wraps (a listing or a write that could not get a token), if any.</summary>
+    private static CredentialException? CredentialFailureIn(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is CredentialException credential)
+            {
+                return credential;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

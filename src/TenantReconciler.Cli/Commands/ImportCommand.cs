@@ -97,7 +97,7 @@ public sealed class ImportCommand(IOContext io, ArmSessionFactory sessions)
             CustomParser = r =>
             {
                 var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : string.Empty;
-                if (DesiredStateReader.TryParseGuid(text, out var id) && id != Guid.Empty)
+                if (YamlValueReader.TryParseGuid(text, out var id) && id != Guid.Empty)
                 {
                     return id;
                 }
@@ -210,13 +210,13 @@ public sealed class ImportCommand(IOContext io, ArmSessionFactory sessions)
     private static DesiredStamp? StampOf(Uri? endpoint, Guid? provider) =>
         endpoint is null || provider is not { } id ? null : new DesiredStamp(endpoint, id, [], new SourceLocation("import", 1, 1));
 
-    /// <summary>Each token as a registration id, case-insensitive in its fixed segments, as ARM reads ids.</summary>
+    /// <summary>Each token as a registration id (<see cref="RegistrationRef.TryParse"/>), each named once.</summary>
     private static RegistrationRef[] ParseIds(ArgumentResult result)
     {
         var parsed = new List<RegistrationRef>();
         foreach (var token in result.Tokens)
         {
-            if (TryParseId(token.Value, out var registration, out var problem))
+            if (RegistrationRef.TryParse(token.Value, out var registration, out var problem))
             {
                 parsed.Add(registration);
             }
@@ -233,50 +233,5 @@ public sealed class ImportCommand(IOContext io, ArmSessionFactory sessions)
         }
 
         return [.. parsed];
-    }
-
-    internal static bool TryParseId(string text, out RegistrationRef registration, out string problem)
-    {
-        registration = null!;
-        var parts = text.Split('/');
-        string[] fixedParts = ["", "subscriptions", null!, "resourceGroups", null!, "providers", RegistrationRef.ProviderNamespace, RegistrationRef.ResourceType, null!];
-        if (parts.Length != fixedParts.Length)
-        {
-            problem = parts.Length > fixedParts.Length && text.Contains("/" + RegistrationRef.ChildResourceType + "/", StringComparison.OrdinalIgnoreCase)
-                ? "it names a customer subscription, not a registration"
-                : $"{parts.Length - 1} segments instead of {fixedParts.Length - 1}";
-            return false;
-        }
-
-        for (var i = 0; i < parts.Length; i++)
-        {
-            if (fixedParts[i] is { } expected && !parts[i].Equals(expected, StringComparison.OrdinalIgnoreCase))
-            {
-                problem = i == 0 ? "it must start with '/'" : $"segment {i} must be '{expected}', not '{parts[i]}'";
-                return false;
-            }
-        }
-
-        if (!Guid.TryParseExact(parts[2], "D", out var subscription))
-        {
-            problem = $"'{parts[2]}' is not a subscription GUID";
-            return false;
-        }
-
-        if (!ArmNames.IsValidResourceGroupName(parts[4]))
-        {
-            problem = $"'{parts[4]}' is not a valid resource group name";
-            return false;
-        }
-
-        if (!ArmNames.IsValidRegistrationName(parts[8]))
-        {
-            problem = $"'{parts[8]}' is not a valid registration name";
-            return false;
-        }
-
-        registration = new RegistrationRef(subscription, parts[4], parts[8]);
-        problem = string.Empty;
-        return true;
     }
 }

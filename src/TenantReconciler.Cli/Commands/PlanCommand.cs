@@ -27,6 +27,8 @@ public sealed record PlanArguments(IReadOnlyList<string> Files, string Output, b
     /// <summary><c>--ignore-suspend</c>, as apply will be given it.</summary>
     public bool IgnoreSuspend { get; init; }
 
+    /// <summary><c>--registration</c>: the registrations the plan is limited to; null for all. A saved plan records them.</summary>
+    public IReadOnlyList<string>? Registrations { get; init; }
     /// <summary>How the stamps of tenants.yaml are read (<c>--stamp-auth</c>, <c>--stamp-ca-cert</c>, <c>--usage-days</c>).</summary>
     public StampArguments Stamps { get; init; } = StampArguments.Default;
 }
@@ -37,7 +39,7 @@ public sealed record PlanArguments(IReadOnlyList<string> Files, string Output, b
 /// request, and so do the management locks that would refuse a planned change (read for the registrations with changes). With <c>--out</c>, also a saved plan for <c>apply PLANFILE</c>, issued in the journal (<c>--journal</c>, the
 /// one apply uses) with the SHA-256 of its content, so that apply accepts exactly that file, once.
 /// </summary>
-public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time, StampSessionFactory stamps)
+public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time, CommandVerbosity verbosity, StampSessionFactory stamps)
 {
     public static Command Create(CliContext cli)
     {
@@ -56,9 +58,11 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
         var parallelism = CommonOptions.Parallelism();
         var connection = new ConnectionOptions();
         var guards = new GuardOptions();
+        var registrations = new RegistrationOption();
         var stampOptions = new StampOptions();
         var command = new Command("plan", "Show what apply would change: adds, overwrites and removals, and whether apply with the same guard options would refuse it. Read-only.") { file, output, detailed, outFile, force, parallelism };
         guards.AddTo(command);
+        registrations.AddTo(command);
         journal.AddTo(command);
         connection.AddTo(command);
         stampOptions.AddTo(command);
@@ -75,6 +79,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
                         Force = parseResult.GetValue(force),
                         Guards = guards.Parse(parseResult),
                         IgnoreSuspend = guards.IgnoreSuspend(parseResult),
+                        Registrations = registrations.Parse(parseResult),
                         Stamps = stampOptions.Parse(parseResult),
                     },
                 cancellationToken),
@@ -91,7 +96,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
             AtomicFile.CheckWritable(arguments.Out, overwrite: true, arguments.Force);
         }
 
-        var desired = DesiredStateLoader.LoadAll(arguments.Files);
+        var desired = RegistrationOption.Limit(DesiredStateLoader.LoadAll(arguments.Files), arguments.Registrations);
         var settings = ArmPipelineSettings.Default.ForParallelism(arguments.Parallelism);
         await using var session = await sessions.OpenAsync(desired, arguments.Connection, settings, cancellationToken);
         StampSessionFactory.Check(desired, session, arguments.Stamps);
@@ -99,7 +104,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
         var outcome = await new Reconciler(session.Client, usage).ReconcileAsync(desired, new ReconcilePolicy { Scope = WriteScope.None, Parallelism = arguments.Parallelism, Guards = arguments.Guards, IgnoreSuspend = arguments.IgnoreSuspend }, cancellationToken);
         if (outcome.Plan is not { } plan)
         {
-            return ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested);
+            return ApplyOutcomeReport.Write(io, outcome, cancellationToken.IsCancellationRequested, verbosity: verbosity.Level);
         }
 
         var suspended = desired.Suspend && !arguments.IgnoreSuspend && plan.HasChanges;
@@ -117,13 +122,13 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
         var applyWillRefuse = verdicts.Any(v => v.RefusesApply);
 
         // One document for stdout and the file: the file is what -o json prints, with the plan's id and time.
-        var source = SavedPlanSource.Record(desired, arguments.Files, Directory.GetCurrentDirectory());
+        var source = SavedPlanSource.Record(desired, arguments.Files, Directory.GetCurrentDirectory()) with { Registrations = arguments.Registrations };
         var saved = SavedPlan.Create(plan, source, session.Target, outcome.Live, ToolInfo.Version, Guid.Empty, time.GetUtcNow(), verdicts);
         string? savedMessage = null;
         if (arguments.Out is not null)
         {
             saved = saved with { PlanId = Guid.NewGuid() };
-            var journal = JournalFactory.Create(arguments.Journal, credentials, arguments.Connection.Auth ?? (arguments.Connection.UseEmulator ? AuthKind.Emulator : AuthKind.Default));
+            var journal = JournalFactory.Create(arguments.Journal, credentials, arguments.Connection.EffectiveAuth);
             await journal.IssuePlanAsync(saved.PlanId, saved.ContentHash(), time, cancellationToken);
             saved.Save(arguments.Out, arguments.Force);
             savedMessage = $"Saved the plan to {arguments.Out} (plan id {saved.PlanId:D}, issued in the journal {journal.Describe()}). Apply exactly this plan with: {NextStep.Command(arguments.Connection, "apply", arguments.Out, "--journal", journal.Describe())}";

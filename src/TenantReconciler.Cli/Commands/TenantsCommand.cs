@@ -12,6 +12,9 @@ public sealed record TenantsArguments(IReadOnlyList<string> Files, bool Live, st
 {
     /// <summary>With <see cref="Live"/>: registrations listed side by side.</summary>
     public int Parallelism { get; init; } = LiveReader.DefaultParallelism;
+
+    /// <summary><c>--registration</c>: the registrations (columns) the view is limited to; null for all.</summary>
+    public IReadOnlyList<string>? Registrations { get; init; }
 }
 
 /// <summary>
@@ -19,7 +22,7 @@ public sealed record TenantsArguments(IReadOnlyList<string> Files, bool Live, st
 /// <c>--live</c> it lists every registration first and shows nothing unless every listing is complete (fail-closed).
 /// Flags are information, never a failure: the exit code is 0 whenever the view is shown.
 /// </summary>
-public sealed class TenantsCommand(IOContext io, ArmSessionFactory sessions)
+public sealed class TenantsCommand(IOContext io, ArmSessionFactory sessions, CommandVerbosity verbosity)
 {
     public static Command Create(CliContext cli)
     {
@@ -32,12 +35,14 @@ public sealed class TenantsCommand(IOContext io, ArmSessionFactory sessions)
         output.AcceptOnlyFromAmong([.. FleetRenderers.Formats]);
         var parallelism = CommonOptions.Parallelism();
         parallelism.Description = "With --live: registrations listed side by side.";
+        var registrations = new RegistrationOption();
         var connection = new ConnectionOptions(
             emulatorDescription: $"With --live: start the local emulator in-process with the state in STATEFILE (without one: the git-ignored copy {CommonOptions.EmulatorStateCopy}, seeded from {CommonOptions.DefaultEmulatorState}), and list it.");
         var command = new Command("tenants", "Show every tenant against every registration: its desired customer subscription and, with --live, the live one and a status.")
         {
             file, live, output, parallelism,
         };
+        registrations.AddTo(command);
         connection.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
             cli.RunAsync<TenantsCommand>(parseResult, h => h.RunAsync(
@@ -45,7 +50,7 @@ public sealed class TenantsCommand(IOContext io, ArmSessionFactory sessions)
                     parseResult.GetRequiredValue(file),
                     parseResult.GetValue(live),
                     parseResult.GetRequiredValue(output),
-                    connection.Parse(parseResult)) { Parallelism = parseResult.GetValue(parallelism) },
+                    connection.Parse(parseResult)) { Parallelism = parseResult.GetValue(parallelism), Registrations = registrations.Parse(parseResult) },
                 cancellationToken),
                 cancellationToken));
         return command;
@@ -55,7 +60,7 @@ public sealed class TenantsCommand(IOContext io, ArmSessionFactory sessions)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var renderer = FleetRenderers.Get(arguments.Output);
-        var desired = DesiredStateLoader.LoadAll(arguments.Files);
+        var desired = RegistrationOption.Limit(DesiredStateLoader.LoadAll(arguments.Files), arguments.Registrations);
         IReadOnlyList<LiveRegistration>? listings = null;
         if (arguments.Live)
         {
@@ -66,7 +71,7 @@ public sealed class TenantsCommand(IOContext io, ArmSessionFactory sessions)
             }
             catch (ReconcilerException e)
             {
-                CommandBoundary.WriteError(io.Error, e);
+                CommandBoundary.WriteError(io.Error, e, verbosity.Level);
                 io.Error.WriteLine("No table is shown: a listing that is not certainly complete would show tenants as missing that are not.");
                 return ExitCodes.Error;
             }

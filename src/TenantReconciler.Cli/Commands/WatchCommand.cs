@@ -97,6 +97,12 @@ public static class WatchCommand
             $"Start the local emulator in-process with the state in STATEFILE, and use it. Without STATEFILE: a git-ignored copy ({Options.CommonOptions.EmulatorStateCopy}), seeded from {Options.CommonOptions.DefaultEmulatorState} on first use.",
             "Credential for ARM and the lease blob: default, cli, environment, workload-identity, managed-identity, or emulator (loopback only).");
         var lease = Options.LeaseOptions.ForWatch();
+        var registrations = new Options.RegistrationOption();
+        var logFormat = new Option<string?>("--log-format")
+        {
+            Description = "Logs on stderr: json (one object per line, with its EventName) or console (lines for people). Default: console on a terminal, json otherwise.",
+        };
+        logFormat.AcceptOnlyFromAmong("json", "console");
         var stampOptions = new Options.StampOptions();
         var usageInterval = Options.CommonOptions.Duration("--usage-interval", "How often a stamp's usage is read at most (the data is daily), e.g. 6h, 30m.", WatchArguments.DefaultUsageInterval, TimeSpan.FromMinutes(1), TimeSpan.FromDays(7));
         var command = new Command(Name, "Run as a service: re-read the file, list, plan and act on every interval and on every change of the file, until SIGTERM or Ctrl+C.")
@@ -106,6 +112,8 @@ public static class WatchCommand
         };
         connection.AddTo(command);
         lease.AddTo(command);
+        registrations.AddTo(command);
+        command.Options.Add(logFormat);
         stampOptions.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
             CommandBoundary.RunAsync(io, parseResult.GetValue(verbosity), async () =>
@@ -124,6 +132,8 @@ public static class WatchCommand
                 {
                     Journal = parseResult.GetValue(journal),
                     Parallelism = parseResult.GetValue(parallelism),
+                    Registrations = registrations.Parse(parseResult),
+                    LogFormat = parseResult.GetValue(logFormat) is { } format ? Enum.Parse<WatchLogFormat>(format, ignoreCase: true) : null,
                     Notify = new NotifyArguments(
                         parseResult.GetValue(notify) ?? [],
                         Enum.Parse<NotificationFormat>(parseResult.GetRequiredValue(notifyFormat), ignoreCase: true)),

@@ -17,6 +17,14 @@ public sealed partial class WatchHandler(WatchHostFactory hosts)
 {
     public async Task<int> RunAsync(WatchArguments arguments, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(arguments);
+        if (arguments.Registrations is { } names && TryLoad(arguments.Files) is { } desired)
+        {
+            // A --registration that the files do not have is a typo: exit 1 naming those there are, before listening.
+            // (An invalid file is the service's to report: it starts, and says so on /status.)
+            Options.RegistrationOption.Limit(desired, names);
+        }
+
         await using var app = hosts(arguments);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<WatchHandler>();
         try
@@ -43,6 +51,18 @@ public sealed partial class WatchHandler(WatchHostFactory hosts)
         await app.WaitForShutdownAsync(cancellationToken);
         var loop = app.Services.GetRequiredService<WatchService>().ExecuteTask;
         return loop is { IsFaulted: true } ? ExitCodes.Error : ExitCodes.Success;
+    }
+
+    private static Desired.DesiredState? TryLoad(IReadOnlyList<string> files)
+    {
+        try
+        {
+            return Desired.DesiredStateLoader.LoadAll(files);
+        }
+        catch (Desired.DesiredStateException)
+        {
+            return null;
+        }
     }
 
     [LoggerMessage(EventId = 20, EventName = "Listening", Level = LogLevel.Information, Message = "Listening on {Address} (/healthz, /readyz, /status, /metrics)")]

@@ -41,11 +41,14 @@ public sealed class ArmSessionFactory
 {
     private readonly ILogger<ArmSessionFactory> _logger;
     private readonly CredentialFactory _credentials;
+    private readonly TimeProvider _time;
 
-    public ArmSessionFactory(ILogger<ArmSessionFactory> logger, CredentialFactory credentials)
+    /// <param name="time">The container's clock, for every pipeline: pacing and <c>Retry-After</c> dates (a test's fake clock reaches them all).</param>
+    public ArmSessionFactory(ILogger<ArmSessionFactory> logger, CredentialFactory credentials, TimeProvider time)
     {
         _logger = logger;
         _credentials = credentials;
+        _time = time;
     }
 
     /// <summary>Opens a session with the default settings: pacing reserved for the default parallelism (check, undo).</summary>
@@ -58,7 +61,7 @@ public sealed class ArmSessionFactory
         ArmEmulator? emulator = null;
         Uri? endpoint = arguments.ArmEndpoint;
         X509Certificate2? trusted = arguments.CaCertPath is null ? null : LoadCertificate(arguments.CaCertPath);
-        var auth = arguments.Auth ?? AuthKind.Default;
+        var auth = arguments.EffectiveAuth;
 
         if (arguments.UseEmulator)
         {
@@ -72,7 +75,6 @@ public sealed class ArmSessionFactory
                 throw new ReconcilerException("--emulator only accepts --auth emulator.");
             }
 
-            auth = AuthKind.Emulator;
             emulator = await StartEmulatorAsync(desired, arguments, cancellationToken);
             endpoint = emulator.BaseUri;
             trusted = emulator.Certificate;
@@ -93,7 +95,7 @@ public sealed class ArmSessionFactory
             // -v diagnostic: an HTTP trace, as az --debug gives one (never a header value but the request ids).
             effective = effective with { HttpTrace = line => _logger.LogDebug("{Line}", line) };
         }
-        var pipeline = ArmCustomerSubscriptionClient.CreatePipeline(credential, connection, effective);
+        var pipeline = ArmPipeline.Create(credential, connection, effective, _time);
         _logger.LogInformation("ARM endpoint {Endpoint}, api-version {ApiVersion}, auth {Auth}", connection.Endpoint, connection.ApiVersion, auth);
         var target = PlanTarget.Of(desired.Cloud, connection.Endpoint, emulator is not null, connection.ApiVersion);
         return new ArmSession(new ArmCustomerSubscriptionClient(pipeline, connection), connection, emulator, target);

@@ -15,6 +15,12 @@ public sealed record ConnectionArguments(
     public bool UseEmulator => EmulatorStatePath is not null;
 
     /// <summary>
+    /// The one rule for the credential of every request a command sends (ARM, the journal, the lock, the lease):
+    /// <c>--auth</c> when given, else the emulator's with <c>--emulator</c>, else <see cref="AuthKind.Default"/>.
+    /// </summary>
+    public AuthKind EffectiveAuth => Auth ?? (UseEmulator ? AuthKind.Emulator : AuthKind.Default);
+
+    /// <summary>
     /// With <c>--emulator</c> and no STATEFILE: the example state that seeds the git-ignored copy in
     /// <see cref="EmulatorStatePath"/> when the copy does not exist yet (read, never written). Null for a STATEFILE.
     /// </summary>

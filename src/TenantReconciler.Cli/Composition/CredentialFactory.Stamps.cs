@@ -33,7 +33,7 @@ public partial class CredentialFactory
 
     private TokenCredential CreateAt(AuthKind auth, AzureCloud cloud, Uri authority, string? tenant) => auth switch
     {
-        AuthKind.Default => new DefaultAzureCredential(At(new DefaultAzureCredentialOptions { TenantId = tenant }, authority)),
+        AuthKind.Default => new DefaultAzureCredential(At(new DefaultAzureCredentialOptions { TenantId = tenant, RetryPolicy = new LocalEndpointRetryPolicy() }, authority)),
         AuthKind.Cli => new AzureCliCredential(At(new AzureCliCredentialOptions { TenantId = tenant }, authority)),
         AuthKind.Environment => CreateEnvironmentAt(cloud, authority, tenant),
         AuthKind.WorkloadIdentity => ReadAll(WorkloadIdentityVariables, auth, cloud) ?? (TokenCredential)new WorkloadIdentityCredential(At(new WorkloadIdentityCredentialOptions { TenantId = tenant ?? ToolEnvironment.Read("AZURE_TENANT_ID") }, authority)),

@@ -97,7 +97,7 @@ public partial class CredentialFactory
 
     private TokenCredential CreateIdentityCredential(AuthKind auth, AzureCloud cloud) => auth switch
     {
-        AuthKind.Default => new DefaultAzureCredential(Configure(new DefaultAzureCredentialOptions(), cloud)),
+        AuthKind.Default => new DefaultAzureCredential(Configure(new DefaultAzureCredentialOptions { RetryPolicy = new LocalEndpointRetryPolicy() }, cloud)),
         AuthKind.Cli => new AzureCliCredential(Configure(new AzureCliCredentialOptions(), cloud)),
         AuthKind.Environment => new EnvironmentCredential(Configure(new EnvironmentCredentialOptions(), cloud)),
         AuthKind.WorkloadIdentity => CreateWorkloadIdentity(cloud),

@@ -29,6 +29,24 @@ public sealed record JournalArguments(string Location, string? ConnectionString 
 public static partial class JournalFactory
 {
     /// <exception cref="ReconcilerException">The URL, the path or the connection string cannot be used (the message never quotes the connection string).</exception>
+    /// <summary>The journal's entries, with a warning on <paramref name="error"/> for lines that could not be read.</summary>
+    public static async Task<JournalContents> ReadAsync(JournalStore journal, TextWriter error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(journal);
+        ArgumentNullException.ThrowIfNull(error);
+        var contents = await journal.ReadAsync(cancellationToken);
+        if (contents.SkippedLines > 0)
+        {
+            error.WriteLine($"Warning: the journal {journal.Describe()} has {contents.SkippedLines} line(s) that could not be read (a killed run or a corrupt write); they were skipped.");
+        }
+
+        return contents;
+    }
+
+    /// <summary>The option that targets an endpoint a journal recorded: <c>--emulator</c>, or <c>--arm-endpoint URL</c>.</summary>
+    public static string EndpointOption(string endpoint) =>
+        endpoint == JournalOpenOptions.EmulatorEndpoint ? "--emulator" : "--arm-endpoint " + endpoint;
+
     public static JournalStore Create(JournalArguments journal, CredentialFactory credentials, AuthKind auth)
     {
         ArgumentNullException.ThrowIfNull(journal);

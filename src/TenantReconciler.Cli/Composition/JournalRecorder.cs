@@ -17,7 +17,7 @@ public sealed class JournalRecorder(JournalStore store, string endpoint, TimePro
 
     public async Task BeginAsync(Plan plan, ApprovedPlan? approved, CancellationToken cancellationToken)
     {
-        _journal = await store.OpenAsync(new JournalOpenOptions(endpoint) { Time = time }, cancellationToken);
+        _journal = await store.OpenAsync(new JournalOpenOptions(endpoint, time), cancellationToken);
         if (approved is not null)
         {
             await _journal.ClaimPlanAsync(approved.PlanId, approved.ContentHash, cancellationToken);

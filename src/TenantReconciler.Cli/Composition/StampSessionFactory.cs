@@ -46,7 +46,7 @@ public sealed class StampSessionFactory(ILogger<StampSessionFactory> logger, Cre
         var reads = stamped.Select((registration, i) => StampReader.ReadAsync(
             registration.Registration,
             registration.Stamp!,
-            token => StampConnector.ConnectAsync(targets[i], stampCredentials, effective, token),
+            token => StampConnector.ConnectAsync(targets[i], stampCredentials, effective, clock, token),
             window,
             cancellationToken));
         var reports = await Task.WhenAll(reads);

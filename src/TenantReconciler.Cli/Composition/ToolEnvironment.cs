@@ -1,9 +1,10 @@
 namespace TenantReconciler.Cli.Composition;
 
 /// <summary>
-/// The one place where the tool reads its environment variables. Each is a default for an option: the option given on
-/// the command line always wins. The credentials' own variables (AZURE_*, SYSTEM_ACCESSTOKEN, …) are read by
-/// Azure.Identity, and by <see cref="CredentialFactory"/> only to say which ones are missing.
+/// The one place where the tool reads the environment variables that are defaults of its options: the option given on
+/// the command line always wins. Besides these, <c>Program</c> reads <c>NO_COLOR</c>, <c>TERM</c> and <c>CI</c> to
+/// choose the output style (<see cref="Output.OutputStyles"/>), and the credentials' own variables (AZURE_*,
+/// SYSTEM_ACCESSTOKEN, …) are read by Azure.Identity, and by <see cref="CredentialFactory"/> only to say which are missing.
 /// </summary>
 public static class ToolEnvironment
 {

@@ -12,7 +12,8 @@ public static class ApplyOutcomeReport
         "Converged: the live registrations match the undo plan, not tenants.yaml. The next apply or watch tick will redo the change unless tenants.yaml is changed to match.";
 
     /// <param name="undo">The applied plan was an undo plan: convergence is to it, not to the desired state.</param>
-    public static int Write(IOContext io, ReconcileOutcome outcome, bool cancelled, bool undo = false)
+    /// <param name="verbosity">At <see cref="Verbosity.Diagnostic"/>, a credential failure adds the credential's whole message.</param>
+    public static int Write(IOContext io, ReconcileOutcome outcome, bool cancelled, bool undo = false, Verbosity verbosity = Verbosity.Normal)
     {
         ArgumentNullException.ThrowIfNull(io);
         ArgumentNullException.ThrowIfNull(outcome);
@@ -23,7 +24,7 @@ public static class ApplyOutcomeReport
                 return ExitCodes.Success;
 
             case ReconcileStatus.ListFailed:
-                CommandBoundary.WriteError(error, outcome.Error!);
+                CommandBoundary.WriteError(error, outcome.Error!, verbosity);
                 error.WriteLine("Nothing was changed in any registration: a listing that is not certainly complete is never planned on.");
                 return ExitCodes.Error;
 
@@ -62,7 +63,7 @@ public static class ApplyOutcomeReport
             ApplyReport.Write(io.Output, applied);
             if (applied.StoppedBy is { } noToken)
             {
-                CommandBoundary.WriteError(error, noToken);
+                CommandBoundary.WriteError(error, noToken, verbosity);
                 error.WriteLine("The apply stopped: a request could not get a token, so it was not sent and no new write was started; the changes not attempted are listed above. Fix the credential, then re-run to converge.");
                 return ExitCodes.Error;
             }
@@ -85,7 +86,7 @@ public static class ApplyOutcomeReport
         }
         else if (outcome.Error is { } relist)
         {
-            CommandBoundary.WriteError(error, relist);
+            CommandBoundary.WriteError(error, relist, verbosity);
             error.WriteLine("The writes above were made, but the live state could not be listed again to check convergence. Run plan to see where it stands.");
         }
 

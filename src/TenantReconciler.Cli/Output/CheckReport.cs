@@ -1,3 +1,4 @@
+using TenantReconciler.Preflight;
 using TenantReconciler.Reconciling;
 
 namespace TenantReconciler.Cli.Output;

@@ -109,7 +109,8 @@ public sealed record ServiceStatus(
     string Version,
     string Mode,
     string Interval,
-    string Suspended,
+    bool Suspended,
+    string? SuspendedBy,
     bool Leader,
     string? LeaseBlob,
     DateTimeOffset StartedAt,
@@ -142,13 +143,22 @@ public sealed record RegistrationDocument(
 }
 
 /// <summary>The <c>/status</c> JSON document (camelCase).</summary>
+/// <param name="Ready">What <c>/readyz</c> answers: the service serves. An invalid desired-state file does not make it false
+/// (as with Flux and Argo CD, that is the <see cref="Conditions"/>' <c>Stalled</c>, and <see cref="Desired"/>).</param>
 public sealed record StatusDocument(
     ServiceStatus Service,
     bool Ready,
     IReadOnlyList<string> NotReady,
     DesiredStatus? Desired,
     TickStatus? LastTick,
-    IReadOnlyList<RegistrationDocument> Registrations);
+    IReadOnlyList<RegistrationDocument> Registrations)
+{
+    /// <summary>
+    /// The service's own conditions (kstatus): <c>Ready</c>, and <c>Stalled</c> while the desired-state file is invalid
+    /// (reason <c>DesiredStateInvalid</c>), which holds even before any registration is known.
+    /// </summary>
+    public IReadOnlyList<StatusCondition> Conditions { get; init; } = [];
+}
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(StatusDocument))]

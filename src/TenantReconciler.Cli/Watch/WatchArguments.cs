@@ -3,6 +3,13 @@ using TenantReconciler.Cli.Watch.Notifications;
 
 namespace TenantReconciler.Cli.Watch;
 
+/// <summary><c>--log-format</c>: JSON lines for a log pipeline, or lines for people on a terminal.</summary>
+public enum WatchLogFormat
+{
+    Json,
+    Console,
+}
+
 /// <summary>What the service may change on each tick.</summary>
 public enum WatchMode
 {
@@ -52,6 +59,12 @@ public sealed record WatchArguments(
 
     /// <summary>The apply journal (JSON lines, as <c>apply --journal</c> writes it; <c>undo</c> reads it). Null: none.</summary>
     public string? Journal { get; init; }
+
+    /// <summary><c>--log-format</c>; null: <see cref="WatchLogFormat.Console"/> when stderr is a terminal, else <see cref="WatchLogFormat.Json"/>.</summary>
+    public WatchLogFormat? LogFormat { get; init; }
+
+    /// <summary><c>--registration</c>: the registrations the service is limited to; null for every registration of the files.</summary>
+    public IReadOnlyList<string>? Registrations { get; init; }
 
     /// <summary>Registrations reconciled side by side on a tick, and requests in flight within one (<c>--parallelism</c>).</summary>
     public int Parallelism { get; init; } = Live.LiveReader.DefaultParallelism;

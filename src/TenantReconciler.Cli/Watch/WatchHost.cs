@@ -1,4 +1,5 @@
 using System.Net;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -47,7 +48,17 @@ public static class WatchHost
         builder.Services.AddWatchServices(arguments);
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("tenant-reconciler", serviceVersion: ToolInfo.Version, serviceInstanceId: arguments.ReplicaId))
-            .WithMetrics(metrics => metrics.AddMeter(WatchMetrics.MeterName).AddPrometheusExporter());
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(WatchMetrics.MeterName).AddPrometheusExporter();
+                // OpenTelemetry listens by meter name, process-wide: a second host in the process (a test, a benchmark)
+                // would export this host's instruments too. Each host exports only the meters of its own IMeterFactory.
+                ((IDeferredMeterProviderBuilder)metrics).Configure((services, configured) =>
+                {
+                    var own = services.GetRequiredService<IMeterFactory>();
+                    configured.AddView(instrument => ReferenceEquals(instrument.Meter.Scope, own) ? null : MetricStreamConfiguration.Drop);
+                });
+            });
     }
 
     /// <summary>
@@ -76,7 +87,7 @@ public static class WatchHost
         if (arguments.Lease is { } lease)
         {
             services.AddSingleton(sp => LeaseLockFactory.Create(
-                lease, sp.GetRequiredService<CredentialFactory>(), arguments.Connection.Auth ?? AuthKind.Default));
+                lease, sp.GetRequiredService<CredentialFactory>(), arguments.Connection.EffectiveAuth));
             services.AddSingleton(sp => new LeaderElector(
                 sp.GetRequiredService<BlobLeaseLock>(),
                 new LeaderElectionOptions { LeaseDuration = lease.Duration },

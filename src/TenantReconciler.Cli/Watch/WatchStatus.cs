@@ -22,6 +22,7 @@ public sealed class WatchStatus(WatchArguments arguments, IWriteLeadership leade
     private DesiredStatus? _desired;
     private TickStatus? _lastTick;
     private SuspendSource _suspended = arguments.Suspend ? SuspendSource.Flag : SuspendSource.None;
+    private IReadOnlyList<StatusCondition> _serviceConditions = [];
 
     public IReadOnlyCollection<RegistrationStatus> Registrations
     {
@@ -119,7 +120,8 @@ public sealed class WatchStatus(WatchArguments arguments, IWriteLeadership leade
                     ToolInfo.Version,
                     Kebab(arguments.Mode),
                     DurationText.Format(arguments.Interval),
-                    Kebab(_suspended),
+                    _suspended != SuspendSource.None,
+                    _suspended == SuspendSource.None ? null : Kebab(_suspended),
                     leadership.IsLeader,
                     leadership.LeaseBlob?.ToString(),
                     _startedAt,
@@ -128,8 +130,32 @@ public sealed class WatchStatus(WatchArguments arguments, IWriteLeadership leade
                 readiness.Reasons,
                 _desired,
                 _lastTick,
-                registrations.Select(r => r.ToDocument()).ToArray());
+                registrations.Select(r => r.ToDocument()).ToArray())
+            {
+                Conditions = ServiceConditions(readiness.Ready, readiness.Reasons),
+            };
         }
+    }
+
+    /// <summary><c>Ready</c> as <c>/readyz</c> judges it, and <c>Stalled</c> while the file is invalid; each since it last changed.</summary>
+    private IReadOnlyList<StatusCondition> ServiceConditions(bool ready, IReadOnlyList<string> reasons)
+    {
+        var now = time.GetUtcNow();
+        var next = new List<StatusCondition>
+        {
+            ready
+                ? new StatusCondition(StatusConditions.Ready, "True", "Serving", "the service is reconciling the desired state", now)
+                : new StatusCondition(StatusConditions.Ready, "False", "NotReady", string.Join("; ", reasons), now),
+        };
+        if (_desired is { Valid: false } desired)
+        {
+            var health = RegistrationHealth.InvalidFile(OutsideText.Sanitize(desired.File), desired.Diagnostics.Count);
+            next.Add(new StatusCondition(StatusConditions.Stalled, "True", health.Reason, health.Message, now));
+        }
+
+        // A condition keeps the time of its last transition.
+        _serviceConditions = next.Select(c => _serviceConditions.FirstOrDefault(p => p.Type == c.Type && p.Status == c.Status) is { } kept ? c with { LastTransitionTime = kept.LastTransitionTime } : c).ToArray();
+        return _serviceConditions;
     }
 
     /// <summary>An enum value as the status, the logs and the metrics spell it: <c>InSync</c> is <c>in-sync</c>.</summary>
@@ -137,7 +163,10 @@ public sealed class WatchStatus(WatchArguments arguments, IWriteLeadership leade
         where T : struct, Enum => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 }
 
-/// <summary>Readiness: the file is valid and every registration in it succeeded within the window (3 intervals).</summary>
+/// <summary>
+/// Readiness: a tick has read the desired-state file and, when it is valid, every registration in it succeeded within
+/// the window (3 intervals). An invalid file is not a readiness failure: it is the Stalled condition in /status.
+/// </summary>
 public static class WatchReadiness
 {
     public static (bool Ready, IReadOnlyList<string> Reasons) Evaluate(
@@ -150,7 +179,9 @@ public static class WatchReadiness
         }
         else if (!desired.Valid)
         {
-            reasons.Add($"{desired.File} is invalid ({desired.Diagnostics.Count} problem(s)); nothing is written until it is fixed");
+            // The service serves and says what is wrong (/status, the Stalled condition, the log): a file a human must
+            // fix is no reason for the kubelet to take the pod out of service, or to restart it.
+            return (true, reasons);
         }
 
         foreach (var registration in registrations)

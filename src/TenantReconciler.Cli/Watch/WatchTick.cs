@@ -52,6 +52,16 @@ public sealed class WatchTick(
             return report with { DesiredSha256 = DesiredSet.TryHash(arguments.Files), Diagnostics = e.Diagnostics, Duration = time.GetElapsedTime(started) };
         }
 
+        try
+        {
+            desired = Commands.Options.RegistrationOption.Limit(desired, arguments.Registrations);
+        }
+        catch (ReconcilerException e)
+        {
+            // The file no longer has a registration --registration names: said on /status, as an invalid file is.
+            return report with { DesiredSha256 = desired.Sha256, Error = WatchError.From(e), Duration = time.GetElapsedTime(started) };
+        }
+
         var suspended = arguments.Suspend ? SuspendSource.Flag : desired.Suspend ? SuspendSource.File : SuspendSource.None;
         report = report with
         {

@@ -18,7 +18,7 @@ public sealed class WatchUsage(IServiceProvider services, WatchArguments argumen
         services.GetRequiredService<StampSessionFactory>().UsageSource(
             (desired, cancellationToken) => services.GetRequiredService<WatchArmSessions>().GetAsync(desired, cancellationToken),
             arguments.Stamps,
-            ArmPipelineSettings.Default.ForParallelism(arguments.Parallelism) with { TimeProvider = time }),
+            ArmPipelineSettings.Default.ForParallelism(arguments.Parallelism)),
         time,
         arguments.UsageInterval));
 

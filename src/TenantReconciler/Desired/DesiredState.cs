@@ -24,6 +24,23 @@ public sealed record DesiredState(
     /// <summary>Every file this state was parsed from, in load order, each with the hash of its bytes. Empty for text parsed from memory.</summary>
     public IReadOnlyList<DesiredSourceFile> Sources { get; init; } = [];
 
+    /// <summary>
+    /// This state limited to the registrations that <paramref name="names"/> select, as <c>terraform -target</c> limits a
+    /// run: a name selects the registrations of that name (ARM names compare case-insensitively), or one registration by
+    /// its resource id. <paramref name="unknown"/> holds the names that select none. Everything else (the cloud, the
+    /// protected tenants, <c>suspend:</c>, the sources and their hashes) stays as it is.
+    /// </summary>
+    public DesiredState Only(IReadOnlyCollection<string> names, out IReadOnlyList<string> unknown)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        unknown = names.Where(n => !Registrations.Any(r => Selects(n, r.Registration))).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        return this with { Registrations = Registrations.Where(r => names.Any(n => Selects(n, r.Registration))).ToArray() };
+    }
+
+    private static bool Selects(string name, RegistrationRef registration) =>
+        string.Equals(name, registration.Name, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(name.TrimEnd('/'), registration.Id.ToString(), StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Where <c>cloud:</c> is set; null when the file omits it (then it is the default).</summary>
     internal SourceLocation? CloudAt { get; init; }
 

@@ -8,36 +8,30 @@ namespace TenantReconciler.Desired;
 /// Hot paths (one call per tenant) do no LINQ and build no strings unless there is a problem; nothing but the result
 /// outlives its tenant, so a large file costs little more than YamlDotNet's own parse.
 /// </summary>
-internal sealed partial class DesiredStateReader
+internal sealed class DesiredStateReader
 {
-    private const string ExampleGuid = "9531985d-5d9d-49f8-9818-e811892f902b";
-
     private static readonly string[] TopLevelKeys = ["cloud", "apiVersion", "registrations", "protect", "suspend"];
     private static readonly string[] RegistrationKeys = ["name", "subscriptionId", "resourceGroup", "tenants", "maxRemovals", "stamp"];
-    private static readonly string[] TenantKeys = ["tenantId", "customerSubscriptionId", "name"];
 
     private readonly YamlEventCursor _cursor;
     private readonly DiagnosticBag _diagnostics;
+    private readonly YamlValueReader _values;
+    private readonly TenantListReader _tenants;
+    private readonly StampBlockReader _stamps;
 
     // One reusable mapping reader per level of the format: the nesting is fixed, aliases and merges don't deepen it.
     private readonly MappingReader _topKeys;
     private readonly MappingReader _registrationKeys;
-    private readonly MappingReader _tenantKeys;
-    private readonly MappingReader _stampKeys;
-
-    // Duplicate detection within one registration; reused across registrations (tenants lists never nest).
-    // Values are the line of the first occurrence.
-    private Dictionary<Guid, int> _byTenant = [];
-    private Dictionary<Guid, int> _bySubscription = [];
 
     public DesiredStateReader(YamlEventCursor cursor, DiagnosticBag diagnostics)
     {
         _cursor = cursor;
         _diagnostics = diagnostics;
+        _values = new YamlValueReader(cursor, diagnostics);
+        _tenants = new TenantListReader(cursor, diagnostics, _values);
+        _stamps = new StampBlockReader(cursor, diagnostics, _values);
         _topKeys = new MappingReader(cursor, diagnostics);
         _registrationKeys = new MappingReader(cursor, diagnostics);
-        _tenantKeys = new MappingReader(cursor, diagnostics);
-        _stampKeys = new MappingReader(cursor, diagnostics);
     }
 
     /// <exception cref="YamlDotNet.Core.YamlException">The text is not well-formed YAML.</exception>
@@ -105,14 +99,14 @@ internal sealed partial class DesiredStateReader
             {
                 case "cloud":
                     cloudAt = _diagnostics.At(key.Line, key.Column);
-                    ReadCloud(key, ref cloud);
+                    _values.ReadCloud(key, ref cloud);
                     break;
                 case "apiVersion":
                     apiVersionAt = _diagnostics.At(key.Line, key.Column);
-                    ReadApiVersion(key, ref apiVersion);
+                    _values.ReadApiVersion(key, ref apiVersion);
                     break;
                 case "suspend":
-                    ReadBoolean(key, ref suspend);
+                    _values.ReadBoolean(key, ref suspend);
                     break;
                 case "protect":
                     protect = ReadProtect(key);
@@ -122,12 +116,12 @@ internal sealed partial class DesiredStateReader
                     registrations = ReadRegistrations(key);
                     break;
                 default:
-                    Unknown(key, TopLevelKeys, "at the top level", ref suggested);
+                    _values.Unknown(key, TopLevelKeys, "at the top level", ref suggested);
                     break;
             }
         }
 
-        if (!hasRegistrations && !WasSuggested(suggested, "registrations"))
+        if (!hasRegistrations && !YamlValueReader.WasSuggested(suggested, "registrations"))
         {
             _diagnostics.Add(line, column, DiagnosticCodes.MissingKey, "The file has no 'registrations' key: list at least one registration (name, subscriptionId, resourceGroup, tenants).");
         }
@@ -139,7 +133,7 @@ internal sealed partial class DesiredStateReader
 
     private IReadOnlyList<Guid> ReadProtect(in YamlKey key)
     {
-        if (!TryBeginSequence(key, "a list of tenant GUIDs"))
+        if (!_values.TryBeginSequence(key, "a list of tenant GUIDs"))
         {
             return [];
         }
@@ -150,7 +144,7 @@ internal sealed partial class DesiredStateReader
         {
             if (_cursor.Current is Scalar scalar && !YamlEventCursor.IsNull(scalar))
             {
-                if (TryParseGuid(scalar, key.Value, out var tenantId) && seen.Add(tenantId))
+                if (_values.TryParseGuid(scalar, key.Value, out var tenantId) && seen.Add(tenantId))
                 {
                     result.Add(tenantId);
                 }
@@ -171,7 +165,7 @@ internal sealed partial class DesiredStateReader
     private List<DesiredRegistration>? ReadRegistrations(in YamlKey key)
     {
         int line = _cursor.Line, column = _cursor.Column;
-        if (!TryBeginSequence(key, "a list of registrations"))
+        if (!_values.TryBeginSequence(key, "a list of registrations"))
         {
             return null;
         }
@@ -238,7 +232,7 @@ internal sealed partial class DesiredStateReader
         Guid subscriptionId = default;
         int? maxRemovals = null;
         List<DesiredTenant>? tenants = null;
-        StampRead? stamp = null;
+        StampBlockReader.StampRead? stamp = null;
         bool hasName = false, hasSubscription = false, hasResourceGroup = false, hasTenants = false;
         bool subscriptionOk = false, maxRemovalsOk = true, hasStamp = false;
         List<string>? suggested = null;
@@ -251,7 +245,7 @@ internal sealed partial class DesiredStateReader
             {
                 case "name":
                     hasName = true;
-                    if (TryReadScalar(key, "a registration name", out var nameScalar))
+                    if (_values.TryReadScalar(key, "a registration name", out var nameScalar))
                     {
                         if (ArmNames.IsValidRegistrationName(nameScalar.Value))
                         {
@@ -259,18 +253,18 @@ internal sealed partial class DesiredStateReader
                         }
                         else
                         {
-                            AddAt(nameScalar, DiagnosticCodes.InvalidRegistrationName, NameRules.ExplainRegistrationName(nameScalar.Value));
+                            _values.AddAt(nameScalar, DiagnosticCodes.InvalidRegistrationName, NameRules.ExplainRegistrationName(nameScalar.Value));
                         }
                     }
 
                     break;
                 case "subscriptionId":
                     hasSubscription = true;
-                    subscriptionOk = TryReadGuid(key, out subscriptionId, out _, out _);
+                    subscriptionOk = _values.TryReadGuid(key, out subscriptionId, out _, out _);
                     break;
                 case "resourceGroup":
                     hasResourceGroup = true;
-                    if (TryReadScalar(key, "a resource group name", out var groupScalar))
+                    if (_values.TryReadScalar(key, "a resource group name", out var groupScalar))
                     {
                         if (ArmNames.IsValidResourceGroupName(groupScalar.Value))
                         {
@@ -278,37 +272,37 @@ internal sealed partial class DesiredStateReader
                         }
                         else
                         {
-                            AddAt(groupScalar, DiagnosticCodes.InvalidResourceGroupName, NameRules.ExplainResourceGroupName(groupScalar.Value));
+                            _values.AddAt(groupScalar, DiagnosticCodes.InvalidResourceGroupName, NameRules.ExplainResourceGroupName(groupScalar.Value));
                         }
                     }
 
                     break;
                 case "tenants":
                     hasTenants = true;
-                    tenants = ReadTenants(key);
+                    tenants = _tenants.ReadTenants(key);
                     break;
                 case "maxRemovals":
-                    maxRemovals = ReadNonNegativeInteger(key);
+                    maxRemovals = _values.ReadNonNegativeInteger(key);
                     maxRemovalsOk = maxRemovals is not null;
                     break;
                 case "stamp":
                     hasStamp = true;
-                    stamp = ReadStamp(key);
+                    stamp = _stamps.ReadStamp(key);
                     break;
                 default:
-                    Unknown(key, RegistrationKeys, "in a registration", ref suggested);
+                    _values.Unknown(key, RegistrationKeys, "in a registration", ref suggested);
                     break;
             }
         }
 
-        var complete = RequireKey(hasName, "name", line, column, "registration", suggested)
-            & RequireKey(hasSubscription, "subscriptionId", line, column, "registration", suggested)
-            & RequireKey(hasResourceGroup, "resourceGroup", line, column, "registration", suggested)
-            & RequireKey(hasTenants, "tenants", line, column, "registration", suggested);
+        var complete = _values.RequireKey(hasName, "name", line, column, "registration", suggested)
+            & _values.RequireKey(hasSubscription, "subscriptionId", line, column, "registration", suggested)
+            & _values.RequireKey(hasResourceGroup, "resourceGroup", line, column, "registration", suggested)
+            & _values.RequireKey(hasTenants, "tenants", line, column, "registration", suggested);
 
         if (stamp is not null && tenants is not null)
         {
-            CheckBilledTenants(stamp, tenants);
+            _stamps.CheckBilledTenants(stamp, tenants);
         }
 
         if (!complete || !subscriptionOk || !maxRemovalsOk || name is null || resourceGroup is null || tenants is null || (hasStamp && stamp is null))

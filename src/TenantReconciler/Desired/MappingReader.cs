@@ -28,8 +28,8 @@ internal sealed class MappingReader(YamlEventCursor cursor, DiagnosticBag diagno
     private readonly YamlEventCursor _cursor = cursor;
     private readonly DiagnosticBag _diagnostics = diagnostics;
     private readonly List<SeenKey> _seen = [];
-    private readonly List<YamlEventCursor.Recording> _collecting = [];
-    private readonly Stack<YamlEventCursor.Recording> _pending = new();
+    private readonly List<Recording> _collecting = [];
+    private readonly Stack<Recording> _pending = new();
     private Dictionary<string, int>? _index;
     private int _source;
     private int _mergeDepth;

@@ -14,7 +14,7 @@ namespace TenantReconciler.Desired;
 /// alias itself was written. <see cref="SkipNode"/> never expands, so skipping an unknown key is cheap even for
 /// alias bombs; recordings and the expansions that are read are bounded by an <see cref="ExpansionBudget"/>.
 /// </remarks>
-internal sealed partial class YamlEventCursor
+internal sealed class YamlEventCursor
 {
     private const string NullTag = "tag:yaml.org,2002:null";
 
@@ -25,8 +25,7 @@ internal sealed partial class YamlEventCursor
     private const int MaxDepth = 1000;
 
     private readonly IParser _parser;
-    private readonly Dictionary<string, Recording> _anchors = new(StringComparer.Ordinal);
-    private readonly List<OpenRecording> _open = [];
+    private readonly AnchorRecorder _anchors;
     private readonly List<ReplayFrame> _replays = [];
     private int _depth;
     private ParsingEvent? _lastEvent;
@@ -40,6 +39,7 @@ internal sealed partial class YamlEventCursor
     {
         _parser = parser;
         _budget = budget ?? new ExpansionBudget();
+        _anchors = new AnchorRecorder(_budget);
     }
 
     /// <summary>The current event; null once the stream has ended.</summary>
@@ -235,14 +235,14 @@ internal sealed partial class YamlEventCursor
         }
 
         Recording? target = null;
-        if (e is AnchorAlias alias && !_anchors.TryGetValue(alias.Value.Value, out target))
+        if (e is AnchorAlias alias && !_anchors.TryGet(alias.Value.Value, out target))
         {
             throw new UndefinedAliasException(alias.Start, alias.End, alias.Value.Value);
         }
 
         Current = e;
         _currentTarget = target;
-        Record(e, target);
+        _anchors.Record(e, target, e.Start);
     }
 
     /// <summary>
@@ -263,50 +263,6 @@ internal sealed partial class YamlEventCursor
         }
     }
 
-    private void Record(ParsingEvent e, Recording? target)
-    {
-        if (e is DocumentStart)
-        {
-            _anchors.Clear();
-        }
-
-        if (_open.Count > 0)
-        {
-            var isStart = e is MappingStart or SequenceStart;
-            var isEnd = e is MappingEnd or SequenceEnd;
-            for (var i = _open.Count - 1; i >= 0; i--)
-            {
-                var open = _open[i];
-                open.Recording.Events.Add(new RecordedEvent(e, target));
-                CountRecorded(open.Recording);
-                if (isStart)
-                {
-                    open.Depth++;
-                }
-                else if (isEnd && --open.Depth == 0)
-                {
-                    _anchors[open.Recording.Anchor!] = open.Recording;
-                    _open.RemoveAt(i);
-                }
-            }
-        }
-
-        if (e is NodeEvent { Anchor.IsEmpty: false } node)
-        {
-            var recording = new Recording(node.Anchor.Value);
-            recording.Events.Add(new RecordedEvent(e, null));
-            CountRecorded(recording);
-            if (e is Scalar)
-            {
-                _anchors[node.Anchor.Value] = recording;
-            }
-            else
-            {
-                _open.Add(new OpenRecording(recording));
-            }
-        }
-    }
-
     private void SetCurrent(RecordedEvent recorded)
     {
         Current = recorded.Event;
@@ -321,11 +277,15 @@ internal sealed partial class YamlEventCursor
         _budget.CountRecorded(recording?.Anchor, _lastEvent?.Start ?? Mark.Empty);
 
     private static int ToInt(long value) => value < 1 ? 1 : value > int.MaxValue ? int.MaxValue : (int)value;
-}
 
-/// <summary>An alias to an anchor that is not defined before it in the file (a <see cref="YamlException"/>: reported as TR1001).</summary>
-internal sealed class UndefinedAliasException(Mark start, Mark end, string alias)
-    : YamlException(start, end, $"The alias '*{alias}' refers to an anchor that is not defined before it.")
-{
-    public string Alias { get; } = alias;
+    private sealed class ReplayFrame(Recording recording, ParsingEvent? resumeEvent, Recording? resumeTarget)
+    {
+        public Recording Recording { get; } = recording;
+
+        public ParsingEvent? ResumeEvent { get; } = resumeEvent;
+
+        public Recording? ResumeTarget { get; } = resumeTarget;
+
+        public int Index { get; set; }
+    }
 }

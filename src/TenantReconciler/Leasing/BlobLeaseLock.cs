@@ -43,7 +43,7 @@ public sealed class BlobLeaseLock
     public Uri BlobUri { get; }
 
     /// <summary>Who this process says it is in the blob's metadata while it holds the lease: machine and process id.</summary>
-    public static string LocalHolder { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
+    public static string LocalHolder => LocalProcess.Name;
 
     /// <summary>
     /// A lock on <paramref name="blobUri"/> (<c>https://account.blob.core.windows.net/container/blob</c>), authenticated
@@ -93,12 +93,9 @@ public sealed class BlobLeaseLock
 
     /// <summary>
     /// Takes the lease for <paramref name="duration"/> (15 to 60 seconds) if nobody holds it, creating the container and
-    /// the blob when they are missing. Returns null when another holder has it; throws on any other failure.
+    /// the blob when they are missing. Returns null when another holder has it; throws on any other failure. The handle
+    /// keeps its deadline on <paramref name="time"/> (as a <see cref="LeaseRenewer"/> of it does).
     /// </summary>
-    public Task<LeaseHandle?> TryAcquireAsync(TimeSpan duration, CancellationToken cancellationToken) =>
-        TryAcquireAsync(duration, TimeProvider.System, cancellationToken);
-
-    /// <summary>As <see cref="TryAcquireAsync(TimeSpan, CancellationToken)"/>, on the clock <paramref name="time"/> (a <see cref="LeaseRenewer"/> of the handle keeps its deadline on it).</summary>
     public Task<LeaseHandle?> TryAcquireAsync(TimeSpan duration, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(time);
@@ -106,7 +103,7 @@ public sealed class BlobLeaseLock
     }
 
     /// <summary>
-    /// As <see cref="TryAcquireAsync(TimeSpan, CancellationToken)"/> with a lease id of the caller's, on the clock
+    /// As <see cref="TryAcquireAsync(TimeSpan, TimeProvider, CancellationToken)"/> with a lease id of the caller's, on the clock
     /// <paramref name="time"/> (the handle's deadline is kept on it). Acquiring again with the id of the lease one
     /// already holds succeeds (and restarts its duration): the leader elector keeps one id, so it can take back a lease
     /// it still holds after its term ended for a transient reason.

@@ -49,12 +49,9 @@ public sealed record ArmPipelineSettings
 
     /// <summary>
     /// The transport under the pipeline; null for Azure.Core's default (an <c>HttpClient</c>). Tests set a recording one.
-    /// A connection's trusted certificate replaces it (see <see cref="ArmCustomerSubscriptionClient.CreatePipeline"/>).
+    /// A connection's trusted certificate replaces it (see <see cref="ArmPipeline.Create"/>).
     /// </summary>
     public Azure.Core.Pipeline.HttpPipelineTransport? Transport { get; init; }
-
-    /// <summary>The clock pacing waits on.</summary>
-    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>With <c>-v diagnostic</c>: told one line per HTTP attempt (method, URL, status, request ids, time; no other header).</summary>
     public Action<string>? HttpTrace { get; init; }
@@ -84,6 +81,5 @@ public sealed record ArmPipelineSettings
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxDelay, TimeSpan.Zero, nameof(MaxDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetryWait, TimeSpan.Zero, nameof(MaxRetryWait));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(NetworkTimeout, TimeSpan.Zero, nameof(NetworkTimeout));
-        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
     }
 }

@@ -12,6 +12,8 @@ namespace TenantReconciler.Live;
 /// </summary>
 public sealed class ArmRetryPolicy : RetryPolicy
 {
+    private readonly TimeProvider _time;
+
     /// <param name="maxRetries">Retries of server errors and transport failures.</param>
     /// <param name="delayStrategy">The back-off between attempts.</param>
     /// <param name="maxRetryWait">The longest server-requested wait that is honoured.</param>
@@ -19,9 +21,12 @@ public sealed class ArmRetryPolicy : RetryPolicy
     /// Retries of 429 responses. ARM says when to come back, so a throttling storm is waited out (each wait bounded by
     /// <paramref name="maxRetryWait"/>) rather than failing the change after the few retries that suit a broken server.
     /// </param>
-    public ArmRetryPolicy(int maxRetries, DelayStrategy delayStrategy, TimeSpan maxRetryWait, int maxThrottleRetries = 0)
+    /// <param name="time">The clock an HTTP-date <c>Retry-After</c> is read against.</param>
+    public ArmRetryPolicy(int maxRetries, DelayStrategy delayStrategy, TimeSpan maxRetryWait, int maxThrottleRetries, TimeProvider time)
         : base(Math.Max(maxRetries, maxThrottleRetries), delayStrategy)
     {
+        ArgumentNullException.ThrowIfNull(time);
+        _time = time;
         ArgumentOutOfRangeException.ThrowIfNegative(maxRetries);
         ArgumentOutOfRangeException.ThrowIfNegative(maxThrottleRetries);
         ArgumentNullException.ThrowIfNull(delayStrategy);
@@ -39,11 +44,11 @@ public sealed class ArmRetryPolicy : RetryPolicy
 
     /// <remarks>A TLS handshake that failed (an untrusted certificate) is never retried: the answer would be the same.</remarks>
     protected override async ValueTask<bool> ShouldRetryAsync(HttpMessage message, Exception? exception) =>
-        !ArmCustomerSubscriptionClient.IsTlsFailure(exception)
+        !ArmRequestSender.IsTlsFailure(exception)
         && await base.ShouldRetryAsync(message, exception).ConfigureAwait(false) && WithinBudget(message, exception) && !RefuseLongWait(message, exception);
 
     protected override bool ShouldRetry(HttpMessage message, Exception? exception) =>
-        !ArmCustomerSubscriptionClient.IsTlsFailure(exception)
+        !ArmRequestSender.IsTlsFailure(exception)
         && base.ShouldRetry(message, exception) && WithinBudget(message, exception) && !RefuseLongWait(message, exception);
 
     private bool WithinBudget(HttpMessage message, Exception? exception)
@@ -55,7 +60,7 @@ public sealed class ArmRetryPolicy : RetryPolicy
     /// <summary>The server's wait, the way Azure.Core's delay strategy reads it, against the limit.</summary>
     private bool RefuseLongWait(HttpMessage message, Exception? exception)
     {
-        if (exception is not null || !message.HasResponse || RetryAfterHeader.Read(message.Response.Headers, DateTimeOffset.UtcNow) is not { } retryAfter
+        if (exception is not null || !message.HasResponse || RetryAfterHeader.Read(message.Response.Headers, _time.GetUtcNow()) is not { } retryAfter
             || retryAfter <= MaxRetryWait)
         {
             return false;
@@ -73,16 +78,20 @@ public sealed class ArmRetryPolicy : RetryPolicy
 public sealed class ArmDelayStrategy : DelayStrategy
 {
     private readonly TimeSpan _initial;
+    private readonly TimeProvider _time;
 
-    public ArmDelayStrategy(TimeSpan initial, TimeSpan maxDelay)
+    /// <param name="time">The clock an HTTP-date <c>Retry-After</c> is read against.</param>
+    public ArmDelayStrategy(TimeSpan initial, TimeSpan maxDelay, TimeProvider time)
         : base(maxDelay)
     {
+        ArgumentNullException.ThrowIfNull(time);
         _initial = initial;
+        _time = time;
     }
 
     protected override TimeSpan GetNextDelayCore(Azure.Response? response, int retryNumber)
     {
-        if (response is { Status: 429 } && RetryAfterHeader.Read(response.Headers, DateTimeOffset.UtcNow) is not null)
+        if (response is { Status: 429 } && RetryAfterHeader.Read(response.Headers, _time.GetUtcNow()) is not null)
         {
             return TimeSpan.Zero;
         }

@@ -40,18 +40,19 @@ public sealed class RateLimitPacingPolicy : HttpPipelinePolicy
     private readonly int reserve;
     private readonly TimeSpan maxRetryWait;
 
+    /// <param name="time">The clock waits use (the container's: a test's fake clock paces too).</param>
     /// <param name="reserve">Tokens kept in each bucket: about the requests in flight at once, plus 2.</param>
     /// <param name="maxRetryWait">
     /// The longest <c>Retry-After</c> that holds a bucket back (default 60 s). A longer one fails its own request at once
     /// (<see cref="ArmRetryPolicy"/>) and must not hold every other request of the subscription for that long.
     /// </param>
-    /// <param name="timeProvider">The clock waits use; the system clock by default.</param>
-    public RateLimitPacingPolicy(int reserve = DefaultReserve, TimeSpan? maxRetryWait = null, TimeProvider? timeProvider = null)
+    public RateLimitPacingPolicy(TimeProvider time, int reserve = DefaultReserve, TimeSpan? maxRetryWait = null)
     {
+        ArgumentNullException.ThrowIfNull(time);
         ArgumentOutOfRangeException.ThrowIfNegative(reserve);
         this.reserve = reserve;
         this.maxRetryWait = maxRetryWait ?? ArmPipelineSettings.Default.MaxRetryWait;
-        time = timeProvider ?? TimeProvider.System;
+        this.time = time;
     }
 
     /// <summary>The category of an HTTP method, or null for one ARM does not count (OPTIONS, for instance).</summary>

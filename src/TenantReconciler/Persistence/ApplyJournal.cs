@@ -32,7 +32,7 @@ public abstract class ApplyJournal : IApplyJournal
     public string? Endpoint { get; }
 
     /// <summary>Who this process is in a claim: machine and process id.</summary>
-    public static string LocalWriter { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
+    public static string LocalWriter => LocalProcess.Name;
 
     public async Task ClaimPlanAsync(Guid planId, string contentHash, CancellationToken cancellationToken)
     {

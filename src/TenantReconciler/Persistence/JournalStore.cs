@@ -31,13 +31,11 @@ public abstract class JournalStore
 
 /// <summary>How one apply's journal is opened.</summary>
 /// <param name="Endpoint">Recorded in every entry: the ARM endpoint (<c>https://management.azure.com</c>) or <see cref="EmulatorEndpoint"/>.</param>
-public sealed record JournalOpenOptions(string Endpoint)
+/// <param name="Time">The clock of the entries' times.</param>
+public sealed record JournalOpenOptions(string Endpoint, TimeProvider Time)
 {
     /// <summary>The endpoint recorded for the in-process emulator of <c>--emulator</c>.</summary>
     public const string EmulatorEndpoint = "emulator";
-
-    /// <summary>The clock of the entries' times.</summary>
-    public TimeProvider Time { get; init; } = TimeProvider.System;
 }
 
 /// <summary>

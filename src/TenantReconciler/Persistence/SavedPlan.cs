@@ -172,6 +172,9 @@ public sealed record PlanSource(IReadOnlyList<SourceFile> Files, Guid? UndoOf = 
     /// <summary>The <c>-f</c> paths as given when one is a directory (apply expands them again to find a file added or removed); else null.</summary>
     public IReadOnlyList<string>? Inputs { get; init; }
 
+    /// <summary>The registrations the plan was limited to (<c>--registration</c>), as given; null for every registration. Apply re-derives only those.</summary>
+    public IReadOnlyList<string>? Registrations { get; init; }
+
     [JsonIgnore]
     public bool IsUndo => UndoOf is not null;
 }

@@ -24,19 +24,11 @@ public static class UndoWrites
             return registration;
         }
 
-        var resourceId = new Azure.Core.ResourceIdentifier(id);
-        if (!Guid.TryParse(resourceId.SubscriptionId, out var subscription) || resourceId.ResourceGroupName is null)
+        if (!RegistrationRef.TryParse(id, out registration, out _))
         {
             throw new ReconcilerException($"journal: invalid registration id '{id}'.");
         }
 
-        try
-        {
-            return known[id] = new RegistrationRef(subscription, resourceId.ResourceGroupName, resourceId.Name);
-        }
-        catch (ArgumentException e)
-        {
-            throw new ReconcilerException($"journal: invalid registration id '{id}': {e.Message}", e);
-        }
+        return known[id] = registration;
     }
 }

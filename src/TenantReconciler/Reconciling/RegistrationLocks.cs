@@ -60,7 +60,12 @@ public static class RegistrationLocks
     {
         ArgumentNullException.ThrowIfNull(listing);
         var error = listing.Error!;
-        var answered = error.Status == 0 ? "no answer" : $"{error.Status}{(error.ErrorCode is null ? string.Empty : " " + error.ErrorCode)}";
+        var answered = error.Kind switch
+        {
+            ArmFailureKind.NoResponse => "no answer",
+            ArmFailureKind.Refused => $"refused: {error.ErrorCode}",
+            _ => $"{error.Status}{(error.ErrorCode is null ? string.Empty : " " + error.ErrorCode)}",
+        };
         return $"the management locks of registration {listing.Registration.Name} could not be read ({answered}; reading them needs Microsoft.Authorization/locks/read)";
     }
 }

@@ -163,6 +163,20 @@ public sealed class JsonPlanRenderer : IPlanRenderer
 
         WriteId(json, "undoOf", source.UndoOf);
         json.WriteString("journal", source.Journal);
+        if (source.Registrations is { } registrations)
+        {
+            json.WriteStartArray("registrations");
+            foreach (var registration in registrations)
+            {
+                json.WriteStringValue(registration);
+            }
+
+            json.WriteEndArray();
+        }
+        else
+        {
+            json.WriteNull("registrations");
+        }
         json.WriteEndObject();
     }
 

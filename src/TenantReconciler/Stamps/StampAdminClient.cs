@@ -210,7 +210,7 @@ public sealed class StampAdminClient : IStampAdminClient
             await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
             return message.Response;
         }
-        catch (Exception e) when (ArmCustomerSubscriptionClient.IsTlsFailure(e))
+        catch (Exception e) when (ArmRequestSender.IsTlsFailure(e))
         {
             throw new ArmRequestException(
                 $"GET {SafeUrl.Redact(message.Request.Uri.ToString())} failed: the TLS handshake failed ({Describe(e)}). "
@@ -222,7 +222,7 @@ public sealed class StampAdminClient : IStampAdminClient
                 correlationId,
                 e);
         }
-        catch (Exception e) when (ArmCustomerSubscriptionClient.IsTransportFailure(e, cancellationToken))
+        catch (Exception e) when (ArmRequestSender.IsTransportFailure(e, cancellationToken))
         {
             throw new ArmRequestException(
                 $"GET {SafeUrl.Redact(message.Request.Uri.ToString())} failed: no response ({Describe(e)}). ({CorrelationIdHeader}: {correlationId})",

@@ -19,13 +19,14 @@ public interface IStampCredentials
 }
 
 /// <summary>
-/// Opens a stamp's client on the same Azure.Core pipeline as ARM's (<see cref="ArmCustomerSubscriptionClient.CreatePipeline(TokenCredential, ArmConnection, ArmPipelineSettings)"/>):
+/// Opens a stamp's client on the same Azure.Core pipeline as ARM's (<see cref="ArmPipeline.Create"/>):
 /// the token is asked for <c>{audiences[0]}/.default</c> of the stamp's metadata document, which is read first, without
 /// a token, through the same retries and the same certificate trust.
 /// </summary>
 public static class StampConnector
 {
-    public static async Task<IStampAdminClient> ConnectAsync(StampTarget target, IStampCredentials credentials, ArmPipelineSettings settings, CancellationToken cancellationToken)
+    /// <param name="time">The container's clock, as for ARM's pipeline (pacing, <c>Retry-After</c> dates).</param>
+    public static async Task<IStampAdminClient> ConnectAsync(StampTarget target, IStampCredentials credentials, ArmPipelineSettings settings, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(credentials);
@@ -33,23 +34,23 @@ public static class StampConnector
         StampMetadata? metadata = null;
         if (credentials.NeedsMetadata)
         {
-            metadata = await StampAdminClient.ReadMetadataAsync(CreateAnonymousPipeline(target, settings), target.AdminEndpoint, cancellationToken).ConfigureAwait(false);
+            metadata = await StampAdminClient.ReadMetadataAsync(CreateAnonymousPipeline(target, settings, time), target.AdminEndpoint, cancellationToken).ConfigureAwait(false);
         }
 
         var credential = credentials.Create(target.AdminEndpoint, metadata);
         var scope = metadata?.Scope ?? ArmConnections.ScopeForAudience(StampEndpoint.Base(target.AdminEndpoint));
         var connection = new ArmConnection(new Uri(StampEndpoint.Base(target.AdminEndpoint) + "/"), StampAdminClient.UsageApiVersion, scope, target.TrustedCertificate);
-        var pipeline = ArmCustomerSubscriptionClient.CreatePipeline(credential, connection, settings);
+        var pipeline = ArmPipeline.Create(credential, connection, settings, time);
         return new StampAdminClient(pipeline, target.AdminEndpoint, target.ProviderSubscriptionId);
     }
 
     /// <summary>
-    /// The pipeline of the metadata document, which a stamp serves to anyone: <see cref="ArmCustomerSubscriptionClient.CreateOptions"/>
+    /// The pipeline of the metadata document, which a stamp serves to anyone: <see cref="ArmPipeline.CreateOptions"/>
     /// (the same retries), the same classifier, trust and pooled bodies, and no authentication policy.
     /// </summary>
-    internal static HttpPipeline CreateAnonymousPipeline(StampTarget target, ArmPipelineSettings settings)
+    internal static HttpPipeline CreateAnonymousPipeline(StampTarget target, ArmPipelineSettings settings, TimeProvider time)
     {
-        var options = ArmCustomerSubscriptionClient.CreateOptions(settings);
+        var options = ArmPipeline.CreateOptions(settings, time);
         if (target.TrustedCertificate is not null)
         {
             options.Transport = new HttpClientTransport(TrustedCertificateValidation.CreateHandler(target.AdminEndpoint, target.TrustedCertificate));

@@ -55,14 +55,15 @@ internal static class ApplyTestSupport
         ],
     };
 
-    public static ArmCustomerSubscriptionClient CreateClient(ArmEmulator emulator, ArmPipelineSettings? settings = null)
+    /// <summary>A client through the production pipeline built from <paramref name="settings"/>, pacing on <paramref name="time"/> (the system clock when null).</summary>
+    public static ArmCustomerSubscriptionClient CreateClient(ArmEmulator emulator, ArmPipelineSettings? settings = null, TimeProvider? time = null)
     {
         var connection = new ArmConnection(
             emulator.BaseUri,
             ApiVersions.Default,
             ArmConnections.ScopeFor(AzureCloud.AzureCloud),
             X509CertificateLoader.LoadCertificate(emulator.Certificate.RawData));
-        var pipeline = ArmCustomerSubscriptionClient.CreatePipeline(new EmulatorTokenCredential(), connection, settings ?? FastSettings);
+        var pipeline = ArmPipeline.Create(new EmulatorTokenCredential(), connection, settings ?? FastSettings, time ?? TimeProvider.System);
         return new ArmCustomerSubscriptionClient(pipeline, connection);
     }
 

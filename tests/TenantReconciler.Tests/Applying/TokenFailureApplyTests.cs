@@ -123,7 +123,7 @@ public sealed class TokenFailureApplyTests
             ApiVersions.Default,
             ArmConnections.ScopeFor(AzureCloud.AzureCloud),
             X509CertificateLoader.LoadCertificate(emulator.Certificate.RawData));
-        return new ArmCustomerSubscriptionClient(ArmCustomerSubscriptionClient.CreatePipeline(credential, connection, FastSettings), connection);
+        return new ArmCustomerSubscriptionClient(ArmPipeline.Create(credential, connection, FastSettings, TimeProvider.System), connection);
     }
 
     /// <summary>

@@ -132,6 +132,24 @@ public sealed class BadInputTests
         Assert.Contains($"Error: {state} is not an emulator state file (JSON, see docs/emulator.md)", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("emulator", "--state")]
+    [InlineData("plan", "--emulator")]
+    public async Task EmulatorState_ADirectoryOrTheRoot_OneSentenceNotAnInternalError(string command, string option)
+    {
+        // Arrange: the property test's random values found '--state /' (the root has no parent folder): exit 70.
+        using var temp = new TempDirectory();
+        foreach (var directory in new[] { "/", temp.Path })
+        {
+            // Act
+            var result = await CliRunner.RunAsync(command == "plan" ? [command, option, directory, "-f", RepoFiles.Path("tenants.yaml")] : [command, option, directory]);
+
+            // Assert
+            Assert.True(result.ExitCode == ExitCodes.Error, result.ToString());
+            Assert.Contains($"Error: {directory} is not an emulator state file (JSON, see docs/emulator.md): it is a directory, not a file.", result.Stderr, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Emulator_PortInUse_OneLineNoStackTrace()
     {

@@ -110,11 +110,51 @@ public sealed class CredentialFailureTests
         // Act
         var result = await PlanAsync(transport, "default");
 
-        // Assert: the probe reached the held listener, and the run still ended in the paragraph with the fix.
+        // Assert: the probe reached the held listener once (not Azure.Identity's 6 tries with backoff), and the run
+        // still ended in the paragraph with the fix.
         AssertOneParagraph(result, "default");
         Assert.Contains("az login", result.Stderr, StringComparison.Ordinal);
-        Assert.True(metadata.Accepted > 0, result.ToString());
+        Assert.True(metadata.Accepted == 1, $"{metadata.Accepted} connections to the metadata endpoint\n{result}");
         Assert.All(transport.Uris, uri => Assert.True(ArmConnections.IsLoopback(uri), $"a credential asked {uri}"));
+    }
+
+    [Fact]
+    public async Task Plan_AuthDefaultNothingSignedInAndTheMetadataPortRefused_AsksItOnceAndFailsWithTheParagraph()
+    {
+        // Arrange: nothing signed in, no az on PATH, the instance metadata endpoint a refused loopback port.
+        using var environment = new CredentialEnvironment();
+        var transport = new LoopbackOnlyTransport();
+
+        // Act
+        var result = await PlanAsync(transport, "default");
+
+        // Assert: one attempt at the refused endpoint (Azure.Identity's own policy makes 6, about 25 s of backoff).
+        AssertOneParagraph(result, "default");
+        Assert.Contains("az login", result.Stderr, StringComparison.Ordinal);
+        var attempts = transport.Uris.Count(uri => uri.Authority == "127.0.0.1:9");
+        Assert.True(attempts == 1, $"{attempts} attempts at the refused endpoint\n{result}");
+        Assert.All(transport.Uris, uri => Assert.True(ArmConnections.IsLoopback(uri), $"a credential asked {uri}"));
+    }
+
+    [Fact]
+    public async Task Plan_AuthDefaultNothingSignedInAtDiagnostic_ShowsTheCredentialsWholeMessage()
+    {
+        // Arrange: the paragraph promises "-v diagnostic shows the credential's whole message"; plan reports the failed
+        // listing (the token is asked for by the listing), so that report must keep the promise.
+        using var environment = new CredentialEnvironment();
+
+        // Act
+        var normal = await PlanAsync(new LoopbackOnlyTransport(), "default");
+        var diagnostic = await PlanAsync(new LoopbackOnlyTransport(), "default", "-v", "diagnostic");
+
+        // Assert: one line per source DefaultAzureCredential tried, at diagnostic only.
+        Assert.Contains("-v diagnostic shows the credential's whole message.", normal.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("EnvironmentCredential", normal.Stderr, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Error, diagnostic.ExitCode);
+        Assert.Contains("EnvironmentCredential", diagnostic.Stderr, StringComparison.Ordinal);
+        Assert.Contains("ManagedIdentityCredential", diagnostic.Stderr, StringComparison.Ordinal);
+        Assert.Contains("AzureCliCredential", diagnostic.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", diagnostic.Stderr, StringComparison.Ordinal);
     }
 
     private static async Task<CliResult> PlanAsync(LoopbackOnlyTransport transport, string auth, params string[] extra)

@@ -23,7 +23,7 @@ public sealed class SovereignCloudTests
         var desired = Desired(cloud);
         var transport = new RecordingTransport();
         var credentials = new RecordingCredentialFactory();
-        var sessions = new ArmSessionFactory(NullLogger<ArmSessionFactory>.Instance, credentials);
+        var sessions = new ArmSessionFactory(NullLogger<ArmSessionFactory>.Instance, credentials, TimeProvider.System);
         var registration = desired.Registrations[0].Registration;
         var settings = ArmPipelineSettings.Default with { Transport = transport };
 

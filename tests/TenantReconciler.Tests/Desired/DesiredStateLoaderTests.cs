@@ -1138,15 +1138,15 @@ public sealed class DesiredStateLoaderTests
             foreach (var format in new[] { "D", "B" })
             {
                 var text = guid.ToString(format);
-                Assert.True(DesiredStateReader.TryParseGuid(text, out var lower) && lower == guid);
-                Assert.True(DesiredStateReader.TryParseGuid(text.ToUpperInvariant(), out var upper) && upper == guid);
-                Assert.False(DesiredStateReader.TryParseGuid(" " + text, out _));
-                Assert.False(DesiredStateReader.TryParseGuid(text + "\n", out _));
+                Assert.True(YamlValueReader.TryParseGuid(text, out var lower) && lower == guid);
+                Assert.True(YamlValueReader.TryParseGuid(text.ToUpperInvariant(), out var upper) && upper == guid);
+                Assert.False(YamlValueReader.TryParseGuid(" " + text, out _));
+                Assert.False(YamlValueReader.TryParseGuid(text + "\n", out _));
             }
 
             foreach (var format in new[] { "N", "P", "X" })
             {
-                Assert.False(DesiredStateReader.TryParseGuid(guid.ToString(format), out _));
+                Assert.False(YamlValueReader.TryParseGuid(guid.ToString(format), out _));
             }
         });
     }

@@ -228,8 +228,8 @@ public sealed class ArmEmulatorListTests
         var key = CustomerSubscription(9).ToUpperInvariant();
 
         // Act
-        var token = CustomerSubscriptionsApi.SkipToken.Encode(key);
-        var decoded = CustomerSubscriptionsApi.SkipToken.TryDecode(token, out var back);
+        var token = SkipToken.Encode(key);
+        var decoded = SkipToken.TryDecode(token, out var back);
 
         // Assert
         Assert.DoesNotContain(key, token, StringComparison.OrdinalIgnoreCase);

@@ -126,6 +126,6 @@ public sealed class ArmEmulatorLockTests
     private static ArmCustomerSubscriptionClient Client(ArmEmulator emulator)
     {
         var connection = new ArmConnection(emulator.BaseUri, ApiVersions.Default, ArmConnections.ScopeFor(AzureCloud.AzureCloud), X509CertificateLoader.LoadCertificate(emulator.Certificate.RawData));
-        return new ArmCustomerSubscriptionClient(ArmCustomerSubscriptionClient.CreatePipeline(new EmulatorTokenCredential(), connection, Applying.ApplyTestSupport.FastSettings), connection);
+        return new ArmCustomerSubscriptionClient(ArmPipeline.Create(new EmulatorTokenCredential(), connection, Applying.ApplyTestSupport.FastSettings, TimeProvider.System), connection);
     }
 }

@@ -24,11 +24,11 @@ public sealed class HttpsTokenTests(AzuriteFixture azurite) : IClassFixture<Azur
         var second = BlobLeaseLock.Create(blobUri, credential, options);
 
         // Act
-        var held = await first.TryAcquireAsync(Duration, CancellationToken.None);
-        var whileHeld = await second.TryAcquireAsync(Duration, CancellationToken.None);
+        var held = await first.TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
+        var whileHeld = await second.TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
         var holder = await second.GetHolderAsync(CancellationToken.None);
         await held!.ReleaseAsync(CancellationToken.None);
-        await using var afterRelease = await second.TryAcquireAsync(Duration, CancellationToken.None);
+        await using var afterRelease = await second.TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
 
         // Assert
         Assert.Null(whileHeld);
@@ -46,7 +46,7 @@ public sealed class HttpsTokenTests(AzuriteFixture azurite) : IClassFixture<Azur
         var lease = BlobLeaseLock.Create(blobUri, new AzuriteBearerCredential(audience: "https://management.azure.com"), options);
 
         // Act
-        var act = () => lease.TryAcquireAsync(Duration, CancellationToken.None);
+        var act = () => lease.TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
 
         // Assert
         var error = await Assert.ThrowsAsync<Azure.RequestFailedException>(act);

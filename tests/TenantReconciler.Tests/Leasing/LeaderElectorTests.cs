@@ -114,7 +114,7 @@ public sealed class LeaderElectorTests(AzuriteFixture azurite) : IClassFixture<A
         Assert.False(elector.IsLeader);
         Assert.True(elector.LeadershipToken.IsCancellationRequested);
         Assert.Equal([true, false], changes);
-        await using var next = await (await azurite.LockAsync(container)).TryAcquireAsync(TimeSpan.FromSeconds(15), CancellationToken.None);
+        await using var next = await (await azurite.LockAsync(container)).TryAcquireAsync(TimeSpan.FromSeconds(15), TimeProvider.System, CancellationToken.None);
         Assert.NotNull(next);
     }
 
@@ -130,7 +130,7 @@ public sealed class LeaderElectorTests(AzuriteFixture azurite) : IClassFixture<A
         await time.WaitForTimerAsync(FakeClockOptions.RenewInterval);
         var firstTerm = elector.LeadershipToken;
         await (await azurite.BlobAsync(container)).GetBlobLeaseClient().BreakAsync(TimeSpan.Zero);
-        var taker = await (await azurite.LockAsync(container)).TryAcquireAsync(TimeSpan.FromSeconds(15), CancellationToken.None);
+        var taker = await (await azurite.LockAsync(container)).TryAcquireAsync(TimeSpan.FromSeconds(15), TimeProvider.System, CancellationToken.None);
 
         // Act: the renewal finds the lease taken; the retries find it held until the taker releases it.
         time.Advance(FakeClockOptions.RenewInterval);

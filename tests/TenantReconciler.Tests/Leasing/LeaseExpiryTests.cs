@@ -15,9 +15,9 @@ public sealed class LeaseExpiryTests(AzuriteFixture azurite) : IClassFixture<Azu
     {
         // Arrange: a holder that takes the lease and then neither renews nor releases it.
         var container = AzuriteFixture.NewContainer();
-        var abandoned = await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, CancellationToken.None);
+        var abandoned = await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
         var waiter = await azurite.LockAsync(container);
-        var heldAtFirst = await waiter.TryAcquireAsync(Duration, CancellationToken.None);
+        var heldAtFirst = await waiter.TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
 
         // Act
         await using var handle = await waiter.AcquireAsync(Duration, TimeSpan.FromSeconds(90), TimeProvider.System, CancellationToken.None);

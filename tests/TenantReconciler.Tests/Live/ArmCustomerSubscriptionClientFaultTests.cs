@@ -142,6 +142,24 @@ public sealed class ArmCustomerSubscriptionClientFaultTests
     }
 
     [Fact]
+    public async Task ListAsync_ForeignNextLink_RefusedBeforeSendingAndNotTransient()
+    {
+        // Arrange: a nextLink to another host is refused on our side, before anything is sent there. No retry changes
+        // that, so it is not "no response" (status 0 said both once, and a foreign nextLink was retried as transient).
+        await using var server = await FaultyArmServer.StartAsync(_ =>
+            new FaultyResponse(200, Page([Item(Registration, SubscriptionA, TenantA)], "https://evil.example/customerSubscriptions?$skipToken=x")));
+        var client = CreateClient(server.BaseUri, server.Certificate);
+
+        // Act
+        var exception = await Assert.ThrowsAsync<ArmRequestException>(() => client.ListAsync(Registration, CancellationToken.None));
+
+        // Assert
+        Assert.Equal("ForeignNextLink", exception.ErrorCode);
+        Assert.False(exception.IsTransient);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
     public async Task ListAsync_NextLinkDiffersOnlyInCase_IsFollowed()
     {
         // Arrange: ARM paths are case-insensitive, and the host is the same.

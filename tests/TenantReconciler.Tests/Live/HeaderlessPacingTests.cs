@@ -90,7 +90,7 @@ public sealed class HeaderlessPacingTests(ITestOutputHelper output)
             Middleware = [probe.Middleware],
             InitialState = StateOf(seeded),
         });
-        var client = CreateClient(emulator, FastSettings.ForParallelism(4) with { TimeProvider = time });
+        var client = CreateClient(emulator, FastSettings.ForParallelism(4), time);
 
         // Act
         var live = await LiveReader.ReadAsync(client, [.. seeded.Keys], 4, CancellationToken.None);
@@ -117,7 +117,7 @@ public sealed class HeaderlessPacingTests(ITestOutputHelper output)
             InitialState = StateOf(new Dictionary<RegistrationRef, IReadOnlyDictionary<Guid, Guid>> { [RegistrationA] = new Dictionary<Guid, Guid>() }),
         });
         var plan = new Plan([new RegistrationPlan(RegistrationA, [.. adds.OrderBy(m => m.Key).Select(m => Add(m.Key, m.Value))])]);
-        var client = CreateClient(emulator, FastSettings.ForParallelism(4, 4) with { TimeProvider = time });
+        var client = CreateClient(emulator, FastSettings.ForParallelism(4, 4), time);
 
         // Act
         var result = await new PlanApplier(client, new ApplyOptions { Parallelism = 4 }).ApplyAsync(plan, CancellationToken.None);
@@ -145,7 +145,7 @@ public sealed class HeaderlessPacingTests(ITestOutputHelper output)
             InitialState = StateOf(new Dictionary<RegistrationRef, IReadOnlyDictionary<Guid, Guid>> { [RegistrationA] = new Dictionary<Guid, Guid>() }),
         });
         var plan = new Plan([new RegistrationPlan(RegistrationA, [.. adds.OrderBy(m => m.Key).Select(m => Add(m.Key, m.Value))])]);
-        var client = CreateClient(emulator, FastSettings with { TimeProvider = clock });
+        var client = CreateClient(emulator, FastSettings, clock);
 
         // Act
         var result = await new PlanApplier(client, new ApplyOptions { Parallelism = 4 }, clock.Observer()).ApplyAsync(plan, CancellationToken.None);

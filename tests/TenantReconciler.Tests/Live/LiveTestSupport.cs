@@ -31,7 +31,7 @@ internal static class LiveTestSupport
             ApiVersions.Default,
             ArmConnections.ScopeFor(AzureCloud.AzureCloud),
             trusted is null ? null : X509CertificateLoader.LoadCertificate(trusted.RawData));
-        var pipeline = ArmCustomerSubscriptionClient.CreatePipeline(new EmulatorTokenCredential(), connection, FastSettings(maxRetries));
+        var pipeline = ArmPipeline.Create(new EmulatorTokenCredential(), connection, FastSettings(maxRetries), TimeProvider.System);
         return new ArmCustomerSubscriptionClient(pipeline, connection) { MaxPages = maxPages };
     }
 

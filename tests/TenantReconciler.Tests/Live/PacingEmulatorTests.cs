@@ -25,7 +25,7 @@ public sealed class PacingEmulatorTests(ITestOutputHelper output)
         await using var clock = new QuiescentClock();
         await using var emulator = await StartAsync(new ThrottlingOptions { Writes = new TokenBucketLimit(5, 20) }, clock);
         var plan = new Plan([new RegistrationPlan(RegistrationA, [.. adds.OrderBy(m => m.Key).Select(m => Add(m.Key, m.Value))])]);
-        var client = CreateClient(emulator, FastSettings with { TimeProvider = clock });
+        var client = CreateClient(emulator, FastSettings, clock);
         var applier = new PlanApplier(client, new ApplyOptions { Parallelism = 4 }, clock.Observer());
 
         // Act
@@ -50,7 +50,7 @@ public sealed class PacingEmulatorTests(ITestOutputHelper output)
         await using var clock = new QuiescentClock();
         await using var emulator = await StartAsync(new ThrottlingOptions { Deletes = new TokenBucketLimit(5, 20) }, clock, live);
         var plan = new Plan([new RegistrationPlan(RegistrationA, [.. live.OrderBy(m => m.Key).Select(m => Remove(m.Key, m.Value))])]);
-        var client = CreateClient(emulator, FastSettings with { TimeProvider = clock });
+        var client = CreateClient(emulator, FastSettings, clock);
 
         // Act
         var result = await new PlanApplier(client, new ApplyOptions(), clock.Observer()).ApplyAsync(plan, CancellationToken.None);
@@ -68,7 +68,7 @@ public sealed class PacingEmulatorTests(ITestOutputHelper output)
         var adds = Mappings(12);
         var clock = new FakeTimeProvider();
         await using var emulator = await StartAsync(new ThrottlingOptions { Writes = new TokenBucketLimit(5, 20) }, clock);
-        var client = CreateClient(emulator, FastSettings with { Pacing = false, MaxThrottleRetries = 0, TimeProvider = clock });
+        var client = CreateClient(emulator, FastSettings with { Pacing = false, MaxThrottleRetries = 0 }, clock);
         var left = adds.OrderBy(m => m.Key).Select(m => Add(m.Key, m.Value)).ToList();
         var failedPerRun = new List<int>();
 
@@ -98,7 +98,7 @@ public sealed class PacingEmulatorTests(ITestOutputHelper output)
         var plan = new Plan([new RegistrationPlan(RegistrationA, [.. adds.OrderBy(m => m.Key).Select(m => Add(m.Key, m.Value))])]);
         var observer = new RecordingObserver();
         using var cancellation = new CancellationTokenSource();
-        var client = CreateClient(emulator, FastSettings with { TimeProvider = clock });
+        var client = CreateClient(emulator, FastSettings, clock);
         var applier = new PlanApplier(client, new ApplyOptions { Parallelism = 2 }, new CancelAfterFirstCompletion(observer, cancellation));
 
         // Act

@@ -31,7 +31,7 @@ public sealed class ReadPacingEmulatorTests(ITestOutputHelper output)
         var seeded = Seed(SubscriptionOne, 20);
         await using var clock = new QuiescentClock();
         await using var emulator = await StartAsync(seeded, clock);
-        var client = clock.Listings(CreateClient(emulator, FastSettings.ForParallelism(4) with { TimeProvider = clock }));
+        var client = clock.Listings(CreateClient(emulator, FastSettings.ForParallelism(4), clock));
 
         // Act
         var live = await LiveReader.ReadAsync(client, [.. seeded.Keys], 4, CancellationToken.None);
@@ -82,7 +82,7 @@ public sealed class ReadPacingEmulatorTests(ITestOutputHelper output)
         var other = Seed(SubscriptionTwo, 1);
         await using var clock = new QuiescentClock();
         await using var emulator = await StartAsync(spend.Concat(more).Concat(other).ToDictionary(), clock);
-        var client = clock.Listings(CreateClient(emulator, FastSettings.ForParallelism(4) with { TimeProvider = clock }));
+        var client = clock.Listings(CreateClient(emulator, FastSettings.ForParallelism(4), clock));
         await LiveReader.ReadAsync(client, [.. spend.Keys], 4, CancellationToken.None);
         var spent = emulator.Requests.Count;
         var start = clock.GetUtcNow();
@@ -152,7 +152,7 @@ public sealed class ReadPacingEmulatorTests(ITestOutputHelper output)
     private static ArmCustomerSubscriptionClient CreateClientOn(HttpPipelineTransport transport, ArmEmulator emulator, ArmPipelineSettings settings)
     {
         var connection = new ArmConnection(emulator.BaseUri, ApiVersions.Default, ArmConnections.ScopeFor(AzureCloud.AzureCloud));
-        var pipeline = ArmCustomerSubscriptionClient.CreatePipeline(new EmulatorTokenCredential(), connection, settings with { Transport = transport });
+        var pipeline = ArmPipeline.Create(new EmulatorTokenCredential(), connection, settings with { Transport = transport }, TimeProvider.System);
         return new ArmCustomerSubscriptionClient(pipeline, connection);
     }
 

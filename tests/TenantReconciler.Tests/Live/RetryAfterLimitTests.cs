@@ -190,7 +190,7 @@ public sealed class RetryAfterLimitTests
             ApiVersions.Default,
             ArmConnections.ScopeFor(AzureCloud.AzureCloud),
             System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(emulator.Certificate.RawData));
-        var pipeline = ArmCustomerSubscriptionClient.CreatePipeline(new EmulatorTokenCredential(), connection, FastSettings with { MaxRetries = 0 });
+        var pipeline = ArmPipeline.Create(new EmulatorTokenCredential(), connection, FastSettings with { MaxRetries = 0 }, TimeProvider.System);
         using var message = pipeline.CreateMessage();
         message.Request.Method = RequestMethod.Get;
         message.Request.Uri.Reset(new Uri(emulator.BaseUri, $"{RegistrationA.Id}/customerSubscriptions?api-version={ApiVersions.Default}"));

@@ -21,7 +21,7 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         // Arrange
         var container = NewContainer();
         var plan = AddsPlan(3);
-        await using var journal = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None);
+        await using var journal = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
         var written = await WriteApplyAsync(journal, plan);
 
         // Act
@@ -45,14 +45,14 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         var container = NewContainer();
         var planId = await IssuedPlanAsync(await StoreAsync(container));
         var plan = AddsPlan(2);
-        await using (var a = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None))
+        await using (var a = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None))
         {
             await a.ClaimPlanAsync(planId, ContentHash, CancellationToken.None);
             await WriteApplyAsync(a, plan);
         }
 
         var storeB = await StoreAsync(container);
-        await using var b = await storeB.OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None);
+        await using var b = await storeB.OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
 
         // Act
         var refused = await Assert.ThrowsAsync<ReconcilerException>(() => b.ClaimPlanAsync(planId, ContentHash, CancellationToken.None));
@@ -75,7 +75,7 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         var options = new BlobClientOptions { Retry = { Delay = TimeSpan.FromMilliseconds(1), MaxRetries = 2 } };
         options.AddPolicy(lose, HttpPipelinePosition.PerRetry);
         var store = BlobJournalStore.FromConnectionString(await azurite.GetConnectionStringAsync(), container, BlobPath, options);
-        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None);
+        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
         var planId = await IssuedPlanAsync(store);
 
         // Act
@@ -99,7 +99,7 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
 
         // Act
         var planId = await IssuedPlanAsync(store);
-        await using var journal = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None);
+        await using var journal = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
         await journal.ClaimPlanAsync(planId, ContentHash, CancellationToken.None);
 
         // Assert
@@ -116,7 +116,7 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         var container = NewContainer();
         var planId = await IssuedPlanAsync(await StoreAsync(container));
         var store = await StoreAsync(container);
-        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None);
+        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
         var edited = Guid.NewGuid();
 
         // Act
@@ -139,7 +139,7 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         var journals = new List<IApplyJournal>();
         for (var i = 0; i < 8; i++)
         {
-            journals.Add(await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None));
+            journals.Add(await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None));
         }
 
         // Act
@@ -167,9 +167,9 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
     {
         // Arrange
         var container = NewContainer();
-        await using var first = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None);
+        await using var first = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
         await first.ClaimPlanAsync(await IssuedPlanAsync(await StoreAsync(container)), ContentHash, CancellationToken.None);
-        await using var second = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None);
+        await using var second = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
         var planId = await IssuedPlanAsync(await StoreAsync(container));
 
         // Act
@@ -188,7 +188,7 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         var journals = new List<IApplyJournal>();
         for (var i = 0; i < 4; i++)
         {
-            journals.Add(await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(JournalOpenOptions.EmulatorEndpoint), CancellationToken.None));
+            journals.Add(await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(JournalOpenOptions.EmulatorEndpoint, TimeProvider.System), CancellationToken.None));
         }
 
         // Act
@@ -209,7 +209,7 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         // Arrange
         var container = NewContainer();
         var store = await StoreAsync(container);
-        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None);
+        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
         await journal.StartedAsync(AddsPlan(1), CancellationToken.None);
         var raw = new BlobContainerClient(await azurite.GetConnectionStringAsync(), container).GetAppendBlobClient(BlobPath);
         await raw.AppendBlockAsync(BinaryData.FromString("{ not json\n").ToStream());
@@ -244,7 +244,7 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         var store = BlobJournalStore.FromConnectionString(OfflineConnectionString, "journal", BlobPath);
 
         // Act
-        var failure = await Assert.ThrowsAsync<ReconcilerException>(() => store.OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<ReconcilerException>(() => store.OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None));
 
         // Assert
         Assert.Contains("cannot open the apply journal http://127.0.0.1:1/devstoreaccount1/journal/ci/journal.jsonl", failure.Message, StringComparison.Ordinal);

@@ -21,7 +21,7 @@ public sealed class FileJournalLockTests : IDisposable
         // Arrange: a store that does not wait, and another writer in the middle of its append.
         var path = _temp.File("journal.jsonl");
         var store = new FileJournalStore(path) { LockWait = TimeSpan.Zero };
-        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None);
+        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
         var plan = AddsPlan(1);
         var other = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
 
@@ -46,7 +46,7 @@ public sealed class FileJournalLockTests : IDisposable
         // Arrange: flock(1) from util-linux takes flock(LOCK_EX) on the journal and holds it until we say.
         var path = _temp.File("journal.jsonl");
         var store = new FileJournalStore(path) { LockWait = TimeSpan.Zero };
-        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint), CancellationToken.None);
+        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
         var info = new ProcessStartInfo("flock") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var argument in new[] { path, "-c", "echo locked; read line" })
         {

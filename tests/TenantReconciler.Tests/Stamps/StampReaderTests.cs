@@ -343,7 +343,7 @@ public sealed class StampReaderTests
         return StampReader.ReadAsync(
             Registration,
             stamp,
-            token => StampConnector.ConnectAsync(target, credentials ?? new RecordingCredentials(needsMetadata: false), Fast, token),
+            token => StampConnector.ConnectAsync(target, credentials ?? new RecordingCredentials(needsMetadata: false), Fast, TimeProvider.System, token),
             window ?? UsageWindow.LastCompleteDays(Clock(), 7),
             CancellationToken.None);
     }

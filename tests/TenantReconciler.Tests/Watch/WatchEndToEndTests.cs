@@ -89,7 +89,7 @@ public sealed class WatchEndToEndTests : IDisposable
     }
 
     [Fact]
-    public async Task Watch_InvalidYaml_ZeroRequestsNotReadyAndStillServing()
+    public async Task Watch_InvalidYaml_ZeroRequestsStillReadyAndServingStalledInStatus()
     {
         // Arrange
         await using var emulator = await ArmEmulator.StartAsync(new EmulatorOptions { InitialState = Converged() });
@@ -109,10 +109,14 @@ public sealed class WatchEndToEndTests : IDisposable
         // Assert
         Assert.False(tick.DesiredValid);
         Assert.Equal(requestsBefore, emulator.Requests.Count);
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.Status);
-        Assert.Contains("is invalid", ready.Body);
+        Assert.Equal(HttpStatusCode.OK, ready.Status);
         Assert.Equal(HttpStatusCode.OK, health.Status);
         using var status = JsonDocument.Parse(statusJson);
+        var stalled = Assert.Single(status.RootElement.GetProperty("conditions").EnumerateArray(), c => c.GetProperty("type").GetString() == "Stalled");
+        Assert.Equal("True", stalled.GetProperty("status").GetString());
+        Assert.Equal("DesiredStateInvalid", stalled.GetProperty("reason").GetString());
+        Assert.All(status.RootElement.GetProperty("registrations").EnumerateArray(), r =>
+            Assert.Contains(r.GetProperty("conditions").EnumerateArray(), c => c.GetProperty("type").GetString() == "Stalled" && c.GetProperty("reason").GetString() == "DesiredStateInvalid"));
         var desired = status.RootElement.GetProperty("desired");
         Assert.False(desired.GetProperty("valid").GetBoolean());
         Assert.Contains(desired.GetProperty("diagnostics").EnumerateArray(), d => d.GetString()!.Contains("tenants.yaml:", StringComparison.Ordinal));
@@ -242,7 +246,9 @@ public sealed class WatchEndToEndTests : IDisposable
 
         // Assert
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains($"cannot listen on 127.0.0.1:{port}", result.Stderr);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"Error: cannot listen on 127.0.0.1:{port}: ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(_temp.File("state.json")), "no tick may run before the listener is bound");
     }
 

@@ -17,6 +17,7 @@ public sealed class WatchProcess : IDisposable
     private readonly List<JsonElement> _events = [];
     private readonly List<string> _raw = [];
     private readonly Channel<JsonElement> _arrivals = Channel.CreateUnbounded<JsonElement>();
+    private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
 
     private WatchProcess(Process process)
     {
@@ -133,6 +134,27 @@ public sealed class WatchProcess : IDisposable
         }
     }
 
+    /// <summary>The first line of its output (JSON or not) that matches, as it arrives; the timeout is a hang guard only.</summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan? timeout = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout ?? Generous);
+        try
+        {
+            while (true)
+            {
+                var next = await _lines.Reader.ReadAsync(cancel.Token);
+                if (match(next))
+                {
+                    return next;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no matching line within {timeout ?? Generous}; exited: {_process.HasExited}; output:\n{Stderr}");
+        }
+    }
+
     /// <summary>The HTTP address it listens on, from its "Listening on" event.</summary>
     public async Task<Uri> ListeningAsync()
     {
@@ -200,6 +222,7 @@ public sealed class WatchProcess : IDisposable
         lock (_lock)
         {
             _raw.Add(line);
+            _lines.Writer.TryWrite(line);
             if (parsed is { } element)
             {
                 _events.Add(element);

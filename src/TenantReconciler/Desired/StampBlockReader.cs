@@ -4,12 +4,25 @@ using YamlDotNet.Core.Events;
 namespace TenantReconciler.Desired;
 
 /// <summary>A registration's <c>stamp:</c> block: the admin endpoint, the Default Provider Subscription, the tenants billed to the operator.</summary>
-internal sealed partial class DesiredStateReader
+internal sealed class StampBlockReader
 {
     private static readonly string[] StampKeys = ["adminEndpoint", "providerSubscriptionId", "billedToOperator"];
 
+    private readonly YamlEventCursor _cursor;
+    private readonly DiagnosticBag _diagnostics;
+    private readonly YamlValueReader _values;
+    private readonly MappingReader _stampKeys;
+
+    public StampBlockReader(YamlEventCursor cursor, DiagnosticBag diagnostics, YamlValueReader values)
+    {
+        _cursor = cursor;
+        _diagnostics = diagnostics;
+        _values = values;
+        _stampKeys = new MappingReader(cursor, diagnostics);
+    }
+
     /// <summary>Reads <c>stamp:</c>; null (with the problems reported) when it is not a valid stamp.</summary>
-    private StampRead? ReadStamp(in YamlKey key)
+    public StampRead? ReadStamp(in YamlKey key)
     {
         int line = _cursor.NodeLine, column = _cursor.NodeColumn;
         if (_cursor.Current is Scalar empty && YamlEventCursor.IsNull(empty))
@@ -44,19 +57,19 @@ internal sealed partial class DesiredStateReader
                     break;
                 case "providerSubscriptionId":
                     hasProvider = true;
-                    providerOk = TryReadGuid(stampKey, out provider, out _, out _);
+                    providerOk = _values.TryReadGuid(stampKey, out provider, out _, out _);
                     break;
                 case "billedToOperator":
                     billedOk = ReadBilledTenants(stampKey, billed);
                     break;
                 default:
-                    Unknown(stampKey, StampKeys, "in a stamp", ref suggested);
+                    _values.Unknown(stampKey, StampKeys, "in a stamp", ref suggested);
                     break;
             }
         }
 
-        var complete = RequireKey(hasEndpoint, "adminEndpoint", line, column, "stamp", suggested)
-            & RequireKey(hasProvider, "providerSubscriptionId", line, column, "stamp", suggested);
+        var complete = _values.RequireKey(hasEndpoint, "adminEndpoint", line, column, "stamp", suggested)
+            & _values.RequireKey(hasProvider, "providerSubscriptionId", line, column, "stamp", suggested);
         if (!complete || endpoint is null || !providerOk || !billedOk)
         {
             return null;
@@ -73,7 +86,7 @@ internal sealed partial class DesiredStateReader
 
     private Uri? ReadAdminEndpoint(in YamlKey key)
     {
-        if (!TryReadScalar(key, "an https URL such as " + StampEndpoint.Example, out var scalar))
+        if (!_values.TryReadScalar(key, "an https URL such as " + StampEndpoint.Example, out var scalar))
         {
             return null;
         }
@@ -84,14 +97,14 @@ internal sealed partial class DesiredStateReader
         }
 
         // The value is not repeated: it may hold a password before '@'.
-        AddAt(scalar, DiagnosticCodes.InvalidStampEndpoint, $"'adminEndpoint' must be an https URL without user-info, query or fragment, such as {StampEndpoint.Example}, but it {problem}.");
+        _values.AddAt(scalar, DiagnosticCodes.InvalidStampEndpoint, $"'adminEndpoint' must be an https URL without user-info, query or fragment, such as {StampEndpoint.Example}, but it {problem}.");
         return null;
     }
 
     /// <summary>The list of tenant GUIDs; repeats count once. False when any item is invalid (each is reported).</summary>
     private bool ReadBilledTenants(in YamlKey key, List<BilledTenant> result)
     {
-        if (!TryBeginSequence(key, "a list of tenant GUIDs"))
+        if (!_values.TryBeginSequence(key, "a list of tenant GUIDs"))
         {
             return false;
         }
@@ -101,7 +114,7 @@ internal sealed partial class DesiredStateReader
         {
             if (_cursor.Current is Scalar scalar && !YamlEventCursor.IsNull(scalar))
             {
-                if (TryParseGuid(scalar, key.Value, out var tenantId))
+                if (_values.TryParseGuid(scalar, key.Value, out var tenantId))
                 {
                     if (!result.Exists(b => b.TenantId == tenantId))
                     {
@@ -128,7 +141,7 @@ internal sealed partial class DesiredStateReader
     }
 
     /// <summary>A billed tenant that the same registration also maps is a contradiction: TR1029 at the billed entry.</summary>
-    private void CheckBilledTenants(StampRead stamp, IReadOnlyList<DesiredTenant> tenants)
+    public void CheckBilledTenants(StampRead stamp, IReadOnlyList<DesiredTenant> tenants)
     {
         foreach (var billed in stamp.Billed)
         {
@@ -148,7 +161,7 @@ internal sealed partial class DesiredStateReader
     }
 
     /// <summary>A stamp as read, with where each billed tenant is written.</summary>
-    private sealed record StampRead(DesiredStamp Stamp, IReadOnlyList<BilledTenant> Billed);
+    public sealed record StampRead(DesiredStamp Stamp, IReadOnlyList<BilledTenant> Billed);
 
-    private readonly record struct BilledTenant(Guid TenantId, int Line, int Column);
+    public readonly record struct BilledTenant(Guid TenantId, int Line, int Column);
 }

@@ -3,8 +3,11 @@ using Azure.Core;
 
 namespace TenantReconciler.Live;
 
-/// <summary>GET of the registration resource and of the locks that hold for it (<see cref="IRegistrationClient"/>).</summary>
-public sealed partial class ArmCustomerSubscriptionClient
+/// <summary>
+/// GET of the registration resource and of the management locks that hold for it (<see cref="IRegistrationClient"/>):
+/// what <c>check</c> and the lock guards read besides the customer subscriptions.
+/// </summary>
+internal sealed class RegistrationResourceReader(ArmRequestSender requests)
 {
     /// <summary>The api-version of <c>Microsoft.Authorization/locks</c>.</summary>
     public const string LocksApiVersion = "2016-09-01";
@@ -15,22 +18,18 @@ public sealed partial class ArmCustomerSubscriptionClient
     {
         ArgumentNullException.ThrowIfNull(registration);
         var correlationId = Guid.NewGuid().ToString();
-        var builder = new RequestUriBuilder();
-        builder.Reset(_connection.Endpoint);
-        builder.Query = string.Empty;
-        builder.Path = _connection.Endpoint.AbsolutePath.TrimEnd('/') + registration.Id + ManagementLock.LocksSegment;
-        builder.AppendQuery("api-version", LocksApiVersion, escapeValue: true);
+        var builder = requests.ResourceUri(registration.Id + ManagementLock.LocksSegment, LocksApiVersion);
         builder.AppendQuery("$filter", "atScope()", escapeValue: true);
         var first = builder.ToUri();
         var locks = new List<ManagementLock>();
         var uri = first;
         for (var page = 1; page <= MaxLockPages; page++)
         {
-            using var message = CreateMessage(RequestMethod.Get, uri, correlationId);
-            var response = await SendAsync(message, correlationId, cancellationToken).ConfigureAwait(false);
+            using var message = requests.CreateMessage(RequestMethod.Get, uri, correlationId);
+            var response = await requests.SendAsync(message, correlationId, cancellationToken).ConfigureAwait(false);
             if (response.Status != 200)
             {
-                throw ErrorResponse(message, response, correlationId, $"Registration {registration.Id} was not found.");
+                throw ArmRequestSender.ErrorResponse(message, response, correlationId, $"Registration {registration.Id} was not found.");
             }
 
             string? nextLink;
@@ -40,9 +39,8 @@ public sealed partial class ArmCustomerSubscriptionClient
             }
             catch (ArmResponseFormatException e)
             {
-                throw new ArmRequestException(
-                    $"GET {uri} answered {response.Status} with locks that cannot be read: {e.Message}.{Ids(response, correlationId)}",
-                    response.Status, e.Code, RequestId(response), CorrelationId(response, correlationId), e);
+                throw ArmRequestSender.Answered(
+                    $"GET {uri} answered {response.Status} with locks that cannot be read: {e.Message}.", response, correlationId, e.Code, e);
             }
 
             if (nextLink is null)
@@ -52,17 +50,16 @@ public sealed partial class ArmCustomerSubscriptionClient
 
             // The bearer token goes to the endpoint only, and to the same collection.
             if (!Uri.TryCreate(nextLink, UriKind.Absolute, out var next)
-                || !TrustedCertificateValidation.SameOrigin(next, _connection.Endpoint)
-                || next.UserInfo.Length != 0
-                || !SamePath(next.AbsolutePath, first.AbsolutePath))
+                || !requests.IsOnEndpoint(next)
+                || !ArmRequestSender.SamePath(next.AbsolutePath, first.AbsolutePath))
             {
-                throw Refused("ForeignNextLink", $"GET {first}: the nextLink of the locks is not on the same collection; it was not followed.", response, correlationId);
+                throw ArmRequestSender.Refused("ForeignNextLink", $"GET {first}: the nextLink of the locks is not on the same collection; it was not followed.", response, correlationId);
             }
 
             uri = next;
         }
 
-        throw new ArmRequestException($"GET {first}: more than {MaxLockPages} pages of locks; not read.", 0, "TooManyPages", null, correlationId);
+        throw new ArmRequestException($"GET {first}: more than {MaxLockPages} pages of locks; not read.", 0, "TooManyPages", null, correlationId, kind: ArmFailureKind.Refused);
     }
 
     /// <summary>
@@ -113,12 +110,12 @@ public sealed partial class ArmCustomerSubscriptionClient
     {
         ArgumentNullException.ThrowIfNull(registration);
         var correlationId = Guid.NewGuid().ToString();
-        var uri = BuildUri(registration.Id.ToString()).ToUri();
-        using var message = CreateMessage(RequestMethod.Get, uri, correlationId);
-        var response = await SendAsync(message, correlationId, cancellationToken).ConfigureAwait(false);
+        var uri = requests.ResourceUri(registration.Id.ToString()).ToUri();
+        using var message = requests.CreateMessage(RequestMethod.Get, uri, correlationId);
+        var response = await requests.SendAsync(message, correlationId, cancellationToken).ConfigureAwait(false);
         if (response.Status != 200)
         {
-            throw ErrorResponse(message, response, correlationId, $"Registration {registration.Id} was not found.");
+            throw ArmRequestSender.ErrorResponse(message, response, correlationId, $"Registration {registration.Id} was not found.");
         }
 
         try
@@ -127,13 +124,8 @@ public sealed partial class ArmCustomerSubscriptionClient
         }
         catch (ArmResponseFormatException e)
         {
-            throw new ArmRequestException(
-                $"GET {uri} answered {response.Status} with a registration that cannot be read: {e.Message}.{Ids(response, correlationId)}",
-                response.Status,
-                e.Code,
-                RequestId(response),
-                CorrelationId(response, correlationId),
-                e);
+            throw ArmRequestSender.Answered(
+                $"GET {uri} answered {response.Status} with a registration that cannot be read: {e.Message}.", response, correlationId, e.Code, e);
         }
     }
 

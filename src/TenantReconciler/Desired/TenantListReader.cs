@@ -2,10 +2,35 @@ using YamlDotNet.Core.Events;
 
 namespace TenantReconciler.Desired;
 
-/// <summary>The tenants of a registration: each item checked against the registration's earlier tenants.</summary>
-internal sealed partial class DesiredStateReader
+/// <summary>
+/// The <c>tenants</c> list of one registration: each item a tenant and its customer subscription (and an optional
+/// label), checked against the registration's earlier tenants, so that a tenant or a subscription is listed once.
+/// </summary>
+internal sealed class TenantListReader
 {
-    private List<DesiredTenant>? ReadTenants(in YamlKey key)
+    private static readonly string[] TenantKeys = ["tenantId", "customerSubscriptionId", "name"];
+
+    private readonly YamlEventCursor _cursor;
+    private readonly DiagnosticBag _diagnostics;
+    private readonly YamlValueReader _values;
+
+    // One reusable mapping reader: tenants lists never nest, aliases and merges don't deepen them.
+    private readonly MappingReader _tenantKeys;
+
+    // Duplicate detection within one registration; reused across registrations. Values are the line of the first occurrence.
+    private Dictionary<Guid, int> _byTenant = [];
+    private Dictionary<Guid, int> _bySubscription = [];
+
+    public TenantListReader(YamlEventCursor cursor, DiagnosticBag diagnostics, YamlValueReader values)
+    {
+        _cursor = cursor;
+        _diagnostics = diagnostics;
+        _values = values;
+        _tenantKeys = new MappingReader(cursor, diagnostics);
+    }
+
+    /// <summary>The value of a <c>tenants</c> key; null when it is not a list (reported).</summary>
+    public List<DesiredTenant>? ReadTenants(in YamlKey key)
     {
         if (_cursor.Current is Scalar scalar && YamlEventCursor.IsNull(scalar))
         {
@@ -14,7 +39,7 @@ internal sealed partial class DesiredStateReader
             return null;
         }
 
-        if (!TryBeginSequence(key, "a list of tenants"))
+        if (!_values.TryBeginSequence(key, "a list of tenants"))
         {
             return null;
         }
@@ -61,23 +86,23 @@ internal sealed partial class DesiredStateReader
             {
                 case "tenantId":
                     hasTenant = true;
-                    tenantOk = TryReadGuid(key, out tenantId, out tenantLine, out tenantColumn);
+                    tenantOk = _values.TryReadGuid(key, out tenantId, out tenantLine, out tenantColumn);
                     break;
                 case "customerSubscriptionId":
                     hasSubscription = true;
-                    subscriptionOk = TryReadGuid(key, out customerSubscriptionId, out subscriptionLine, out subscriptionColumn);
+                    subscriptionOk = _values.TryReadGuid(key, out customerSubscriptionId, out subscriptionLine, out subscriptionColumn);
                     break;
                 case "name":
                     label = ReadLabel(key);
                     break;
                 default:
-                    Unknown(key, TenantKeys, "in a tenant", ref suggested);
+                    _values.Unknown(key, TenantKeys, "in a tenant", ref suggested);
                     break;
             }
         }
 
-        RequireKey(hasTenant, "tenantId", line, column, "tenant", suggested);
-        RequireKey(hasSubscription, "customerSubscriptionId", line, column, "tenant", suggested);
+        _values.RequireKey(hasTenant, "tenantId", line, column, "tenant", suggested);
+        _values.RequireKey(hasSubscription, "customerSubscriptionId", line, column, "tenant", suggested);
         if (!tenantOk || !subscriptionOk)
         {
             return null;

@@ -1,20 +1,21 @@
-using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace TenantReconciler.Emulator;
 
-/// <summary>The request parsing and the small responses of <see cref="CustomerSubscriptionsApi"/>.</summary>
-internal sealed partial class CustomerSubscriptionsApi
+/// <summary>
+/// What a <c>customerSubscriptions</c> request says, read as ARM's resource provider reads it: the registration and item
+/// in the route, and a PUT's body; each refusal is the <see cref="ArmError"/> ARM answers with.
+/// </summary>
+internal static class CustomerSubscriptionRequests
 {
     /// <summary>
     /// <c>{"properties":{"tenantId":"&lt;guid&gt;"}}</c>. Property names match case-insensitively (as ARM's
     /// deserializer does); anything else in the body (id, name, type, etag, location…) is ignored.
     /// </summary>
-    private static async Task<(string? TenantText, Guid Tenant, ArmError? Error)> ReadBodyAsync(HttpContext context)
+    public static async Task<(string? TenantText, Guid Tenant, ArmError? Error)> ReadBodyAsync(HttpContext context)
     {
         var contentType = context.Request.ContentType;
         if (!string.IsNullOrEmpty(contentType)
@@ -82,7 +83,7 @@ internal sealed partial class CustomerSubscriptionsApi
         return false;
     }
 
-    private static bool TryReadRegistration(
+    public static bool TryReadRegistration(
         HttpContext context,
         [NotNullWhen(true)] out RegistrationAddress? address,
         [NotNullWhen(false)] out ArmError? error)
@@ -106,7 +107,7 @@ internal sealed partial class CustomerSubscriptionsApi
         return true;
     }
 
-    private static bool TryReadItem(
+    public static bool TryReadItem(
         HttpContext context,
         [NotNullWhen(true)] out RegistrationAddress? address,
         out string name,
@@ -133,63 +134,8 @@ internal sealed partial class CustomerSubscriptionsApi
         return true;
     }
 
-    private static ArmError RegistrationNotFound(RegistrationAddress address) => new(
+    public static ArmError RegistrationNotFound(RegistrationAddress address) => new(
         StatusCodes.Status404NotFound,
         "ResourceNotFound",
         $"The Resource 'Microsoft.AzureStack/registrations/{address.Name}' under resource group '{address.ResourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix");
-
-    private static Task MethodNotAllowedAsync(HttpContext context, string allowed) => ArmResponses.MethodNotAllowedAsync(context, allowed);
-
-    /// <summary>
-    /// The original request URL (scheme, host and port, path as sent, every query parameter as sent) with
-    /// <c>$skipToken</c> set to <paramref name="token"/> (an existing one is replaced).
-    /// </summary>
-    private static string NextLink(HttpContext context, string token)
-    {
-        var target = ArmFrontDoor.RawTarget(context);
-        var question = target.IndexOf('?', StringComparison.Ordinal);
-        var path = question < 0 ? target : target[..question];
-        var kept = question < 0
-            ? []
-            : target[(question + 1)..]
-                .Split('&', StringSplitOptions.RemoveEmptyEntries)
-                .Where(p => !Uri.UnescapeDataString(p.Split('=')[0]).Equals(SkipTokenParameter, StringComparison.OrdinalIgnoreCase));
-        var query = string.Join('&', kept.Append($"{SkipTokenParameter}={token}"));
-        return $"{context.Request.Scheme}://{context.Request.Host.ToUriComponent()}{path}?{query}";
-    }
-
-    /// <summary>Opaque to clients: base64url of the last key of the page, so writes between pages never shift them.</summary>
-    internal static class SkipToken
-    {
-        public static string Encode(string key) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(key));
-
-        public static bool TryDecode(string? token, [NotNullWhen(true)] out string? key)
-        {
-            key = null;
-            if (string.IsNullOrEmpty(token) || token.Length > 128 || !Base64Url.IsValid(token))
-            {
-                return false;
-            }
-
-            try
-            {
-                var text = StrictUtf8.GetString(Base64Url.DecodeFromChars(token));
-                if (!Guid.TryParseExact(text, "D", out var last))
-                {
-                    return false;
-                }
-
-                key = last.ToString("D").ToUpperInvariant();
-                return true;
-            }
-            catch (FormatException)
-            {
-                return false;
-            }
-            catch (DecoderFallbackException)
-            {
-                return false;
-            }
-        }
-    }
 }

@@ -3,10 +3,16 @@ using YamlDotNet.Core.Events;
 
 namespace TenantReconciler.Desired;
 
-/// <summary>Scalar values (cloud, api-version, booleans, integers, GUIDs) and the checks shared by every level: kinds, unknown and missing keys.</summary>
-internal sealed partial class DesiredStateReader
+/// <summary>
+/// The values of tenants.yaml (cloud, api-version, booleans, integers, GUIDs) and the checks every level of the format
+/// shares: node kinds, unknown keys (with a "did you mean") and missing ones. Each reads from the cursor, consumes the
+/// value it was given, and reports what is wrong to the <see cref="DiagnosticBag"/> with its line and column.
+/// </summary>
+internal sealed class YamlValueReader(YamlEventCursor cursor, DiagnosticBag diagnostics)
 {
-    private void ReadCloud(in YamlKey key, ref AzureCloud cloud)
+    public const string ExampleGuid = "9531985d-5d9d-49f8-9818-e811892f902b";
+
+    public void ReadCloud(in YamlKey key, ref AzureCloud cloud)
     {
         if (!TryReadScalar(key, "one of AzureCloud, AzureUSGovernment or AzureChinaCloud", out var scalar))
         {
@@ -31,7 +37,7 @@ internal sealed partial class DesiredStateReader
         }
     }
 
-    private void ReadApiVersion(in YamlKey key, ref string apiVersion)
+    public void ReadApiVersion(in YamlKey key, ref string apiVersion)
     {
         if (!TryReadScalar(key, "an api-version such as " + ApiVersions.Default, out var scalar))
         {
@@ -50,7 +56,7 @@ internal sealed partial class DesiredStateReader
         AddAt(scalar, DiagnosticCodes.UnsupportedApiVersion, $"Unsupported apiVersion '{Text.Quote(scalar.Value)}': supported are {string.Join(", ", ApiVersions.Supported)}.");
     }
 
-    private void ReadBoolean(in YamlKey key, ref bool value)
+    public void ReadBoolean(in YamlKey key, ref bool value)
     {
         if (!TryReadScalar(key, "true or false", out var scalar))
         {
@@ -66,7 +72,7 @@ internal sealed partial class DesiredStateReader
         AddAt(scalar, DiagnosticCodes.InvalidBoolean, $"'{key.Value}' must be true or false (unquoted), but found '{Text.Quote(scalar.Value)}'.");
     }
 
-    private int? ReadNonNegativeInteger(in YamlKey key)
+    public int? ReadNonNegativeInteger(in YamlKey key)
     {
         if (!TryReadScalar(key, "a non-negative whole number", out var scalar))
         {
@@ -85,15 +91,15 @@ internal sealed partial class DesiredStateReader
         return null;
     }
 
-    private bool TryReadGuid(in YamlKey key, out Guid value, out int line, out int column)
+    public bool TryReadGuid(in YamlKey key, out Guid value, out int line, out int column)
     {
-        line = _cursor.Line;
-        column = _cursor.Column;
-        if (_cursor.Current is MappingStart)
+        line = cursor.Line;
+        column = cursor.Column;
+        if (cursor.Current is MappingStart)
         {
             // "{1111…}" unquoted is a YAML flow mapping: say so.
-            _diagnostics.Add(line, column, DiagnosticCodes.WrongNodeKind, $"'{key.Value}' must be a GUID, but found a mapping. A GUID in braces must be quoted: \"{{{ExampleGuid}}}\".");
-            _cursor.SkipNode();
+            diagnostics.Add(line, column, DiagnosticCodes.WrongNodeKind, $"'{key.Value}' must be a GUID, but found a mapping. A GUID in braces must be quoted: \"{{{ExampleGuid}}}\".");
+            cursor.SkipNode();
             value = default;
             return false;
         }
@@ -107,7 +113,7 @@ internal sealed partial class DesiredStateReader
         return TryParseGuid(scalar, key.Value, out value);
     }
 
-    private bool TryParseGuid(Scalar scalar, string key, out Guid value)
+    public bool TryParseGuid(Scalar scalar, string key, out Guid value)
     {
         if (TryParseGuid(scalar.Value, out value))
         {
@@ -127,7 +133,7 @@ internal sealed partial class DesiredStateReader
     }
 
     /// <summary>GUIDs in format "D" (hyphens) or "B" (hyphens in braces), any case, nothing else: no "N", "P", "X", no whitespace.</summary>
-    internal static bool TryParseGuid(string text, out Guid value)
+    public static bool TryParseGuid(string text, out Guid value)
     {
         // The length checks also exclude surrounding whitespace, which TryParseExact would otherwise trim.
         switch (text.Length)
@@ -161,23 +167,23 @@ internal sealed partial class DesiredStateReader
     }
 
     /// <summary>Consumes the value; true with the scalar if it is a non-empty scalar, else reports why not.</summary>
-    private bool TryReadScalar(in YamlKey key, string expected, out Scalar scalar)
+    public bool TryReadScalar(in YamlKey key, string expected, out Scalar scalar)
     {
-        if (_cursor.Current is Scalar s)
+        if (cursor.Current is Scalar s)
         {
-            _cursor.Next();
+            cursor.Next();
             if (!YamlEventCursor.IsNull(s))
             {
                 scalar = s;
                 return true;
             }
 
-            _diagnostics.Add(key.Line, key.Column, DiagnosticCodes.EmptyValue, $"'{key.Value}' has no value: expected {expected}.");
+            diagnostics.Add(key.Line, key.Column, DiagnosticCodes.EmptyValue, $"'{key.Value}' has no value: expected {expected}.");
         }
         else
         {
-            _diagnostics.Add(_cursor.Line, _cursor.Column, DiagnosticCodes.WrongNodeKind, $"'{key.Value}' must be {expected}, but found {_cursor.KindName}.");
-            _cursor.SkipNode();
+            diagnostics.Add(cursor.Line, cursor.Column, DiagnosticCodes.WrongNodeKind, $"'{key.Value}' must be {expected}, but found {cursor.KindName}.");
+            cursor.SkipNode();
         }
 
         scalar = null!;
@@ -185,28 +191,28 @@ internal sealed partial class DesiredStateReader
     }
 
     /// <summary>On a list: moves into it (to its first item or its end) and returns true. Otherwise consumes the value and reports.</summary>
-    private bool TryBeginSequence(in YamlKey key, string expected)
+    public bool TryBeginSequence(in YamlKey key, string expected)
     {
-        switch (_cursor.Current)
+        switch (cursor.Current)
         {
             case SequenceStart:
-                _cursor.Next();
+                cursor.Next();
                 return true;
             case Scalar s when YamlEventCursor.IsNull(s):
-                _diagnostics.Add(key.Line, key.Column, DiagnosticCodes.EmptyValue, $"'{key.Value}' has no value: expected {expected} (write '[]' for an empty list).");
-                _cursor.Next();
+                diagnostics.Add(key.Line, key.Column, DiagnosticCodes.EmptyValue, $"'{key.Value}' has no value: expected {expected} (write '[]' for an empty list).");
+                cursor.Next();
                 return false;
             default:
-                _diagnostics.Add(_cursor.Line, _cursor.Column, DiagnosticCodes.WrongNodeKind, $"'{key.Value}' must be {expected}, but found {_cursor.KindName}.");
-                _cursor.SkipNode();
+                diagnostics.Add(cursor.Line, cursor.Column, DiagnosticCodes.WrongNodeKind, $"'{key.Value}' must be {expected}, but found {cursor.KindName}.");
+                cursor.SkipNode();
                 return false;
         }
     }
 
     /// <summary>Reports an unknown key (with a "did you mean" when one is close) and skips its value.</summary>
-    private void Unknown(in YamlKey key, IReadOnlyList<string> knownKeys, string where, ref List<string>? suggested)
+    public void Unknown(in YamlKey key, IReadOnlyList<string> knownKeys, string where, ref List<string>? suggested)
     {
-        _cursor.SkipNode();
+        cursor.SkipNode();
         var suggestion = KeySuggester.Suggest(key.Value, knownKeys);
         string message;
         if (suggestion is not null)
@@ -219,14 +225,14 @@ internal sealed partial class DesiredStateReader
             message = $"Unknown key '{Text.Quote(key.Value)}' {where}. Expected one of: {string.Join(", ", knownKeys)}.";
         }
 
-        _diagnostics.Add(key.Line, key.Column, DiagnosticCodes.UnknownKey, message);
+        diagnostics.Add(key.Line, key.Column, DiagnosticCodes.UnknownKey, message);
     }
 
     /// <summary>
     /// Reports a missing required key at the mapping, unless an unknown key was already reported with a
     /// "did you mean" for it (one mistake, one diagnostic).
     /// </summary>
-    private bool RequireKey(bool present, string key, int line, int column, string what, List<string>? suggested)
+    public bool RequireKey(bool present, string key, int line, int column, string what, List<string>? suggested)
     {
         if (present)
         {
@@ -235,16 +241,16 @@ internal sealed partial class DesiredStateReader
 
         if (!WasSuggested(suggested, key))
         {
-            _diagnostics.Add(line, column, DiagnosticCodes.MissingKey, $"The {what} has no '{key}' key, which is required.");
+            diagnostics.Add(line, column, DiagnosticCodes.MissingKey, $"The {what} has no '{key}' key, which is required.");
         }
 
         return false;
     }
 
-    private void AddAt(Scalar scalar, string code, string message) =>
-        _diagnostics.Add(ToInt(scalar.Start.Line), ToInt(scalar.Start.Column), code, message);
+    public void AddAt(Scalar scalar, string code, string message) =>
+        diagnostics.Add(ToInt(scalar.Start.Line), ToInt(scalar.Start.Column), code, message);
 
     private static int ToInt(long value) => value < 1 ? 1 : value > int.MaxValue ? int.MaxValue : (int)value;
 
-    private static bool WasSuggested(List<string>? suggested, string key) => suggested is not null && suggested.Contains(key);
+    public static bool WasSuggested(List<string>? suggested, string key) => suggested is not null && suggested.Contains(key);
 }
