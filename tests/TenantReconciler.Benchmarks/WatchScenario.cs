@@ -232,11 +232,12 @@ public static class WatchScenario
 
         public Uri BaseUri { get; }
 
-        public static async Task<EmulatorProcess> StartAsync(string statePath, string certOut, int pageSize)
+        public static async Task<EmulatorProcess> StartAsync(string statePath, string certOut, int pageSize, params string[] extra)
         {
             var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
             var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "tenant-reconciler.dll"), "emulator", "--state", statePath, "--cert-out", certOut, "--page-size", pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            string[] arguments = [Path.Combine(AppContext.BaseDirectory, "tenant-reconciler.dll"), "emulator", "--state", statePath, "--cert-out", certOut, "--page-size", pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture), .. extra];
+            foreach (var argument in arguments)
             {
                 start.ArgumentList.Add(argument);
             }
