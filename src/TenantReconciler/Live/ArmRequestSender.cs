@@ -194,7 +194,7 @@ public sealed class ArmRequestSender
     }
 
     /// <summary>The innermost message of a transport failure, e.g. "Connection refused" or the certificate rejection.</summary>
-    private static string Describe(Exception exception)
+    internal static string Describe(Exception exception)
     {
         var current = exception;
         while (true)

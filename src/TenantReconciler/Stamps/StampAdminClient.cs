@@ -21,7 +21,6 @@ public sealed class StampAdminClient : IStampAdminClient
     /// <summary>The most pages one read may have before it is refused (<c>TooManyPages</c>).</summary>
     public const int DefaultMaxPages = 10_000;
 
-    private const string RequestIdHeader = "x-ms-request-id";
     private const string CorrelationIdHeader = "x-ms-correlation-request-id";
 
     private readonly HttpPipeline _pipeline;
@@ -261,32 +260,12 @@ public sealed class StampAdminClient : IStampAdminClient
     private static ArmRequestException Refused(string code, string text, Response lastResponse, string correlationId) =>
         new($"{text}.{Ids(lastResponse, correlationId)}", 0, code, RequestId(lastResponse), CorrelationId(lastResponse, correlationId));
 
-    private static string? RequestId(Response response) =>
-        response.Headers.TryGetValue(RequestIdHeader, out var value) ? OutsideText.Sanitize(value) : null;
+    // The ids and the transport failure are told as ARM's own requests tell them: one rule for both.
+    private static string? RequestId(Response response) => ArmRequestSender.RequestId(response);
 
-    private static string CorrelationId(Response response, string sent) =>
-        response.Headers.TryGetValue(CorrelationIdHeader, out var value) && !string.IsNullOrEmpty(value) ? OutsideText.Sanitize(value) : sent;
+    private static string CorrelationId(Response response, string sent) => ArmRequestSender.CorrelationId(response, sent);
 
-    private static string Ids(Response response, string correlationId) =>
-        $" ({RequestIdHeader}: {RequestId(response) ?? "none"}, {CorrelationIdHeader}: {CorrelationId(response, correlationId)})";
+    private static string Ids(Response response, string correlationId) => ArmRequestSender.Ids(response, correlationId);
 
-    private static string Describe(Exception exception)
-    {
-        var current = exception;
-        while (true)
-        {
-            if (current is AggregateException { InnerExceptions.Count: > 0 } aggregate)
-            {
-                current = aggregate.InnerExceptions[^1];
-            }
-            else if (current.InnerException is not null)
-            {
-                current = current.InnerException;
-            }
-            else
-            {
-                return OutsideText.Sanitize(current.Message);
-            }
-        }
-    }
+    private static string Describe(Exception exception) => ArmRequestSender.Describe(exception);
 }
