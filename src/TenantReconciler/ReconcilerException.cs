@@ -10,14 +10,25 @@ namespace TenantReconciler;
 public class ReconcilerException : Exception
 {
     public ReconcilerException(string message)
-        : base(message)
+        : this(OptionText.Plain(message), null)
     {
     }
 
     public ReconcilerException(string message, Exception? innerException)
-        : base(message, innerException)
+        : this(OptionText.Plain(message), innerException)
     {
     }
+
+    /// <summary>A failure whose sentence names settings as data (<see cref="UserOption"/>); <see cref="Exception.Message"/> spells them neutrally.</summary>
+    public ReconcilerException(OptionText text, Exception? innerException = null)
+        : base(text?.ToString(), innerException)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        Text = text;
+    }
+
+    /// <summary>The sentence, its settings as data: the host spells them (<see cref="OptionText.Spell"/>) when it prints it.</summary>
+    public OptionText Text { get; }
 
     /// <summary>Every problem found, when the failure is a list of them (validation). Empty otherwise.</summary>
     public IReadOnlyList<Desired.Diagnostic> Diagnostics { get; init; } = [];

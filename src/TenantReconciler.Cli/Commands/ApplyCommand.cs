@@ -109,7 +109,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         await using var session = await sessions.OpenAsync(desired, arguments.Connection, settings, cancellationToken);
         if (saved is not null && saved.Target != session.Target)
         {
-            throw new ReconcilerException($"the plan was made against {saved.Target}, but this apply targets {session.Target}. Nothing was changed; run plan again against the right target.");
+            throw new ReconcilerException($"the plan was made against {OptionNames.Spell(saved.Target.Describe())}, but this apply targets {OptionNames.Spell(session.Target.Describe())}. Nothing was changed; run plan again against the right target.");
         }
 
         StampSessionFactory.Check(desired, session, arguments.Stamps);

@@ -60,7 +60,7 @@ public sealed class CheckCommand(IOContext io, ArmSessionFactory sessions, Crede
         {
             report.Write(new CheckResult(CheckKind.Token, CheckStatus.Failed, tokenText)
             {
-                Detail = $"The connection cannot be set up: {e.Message}",
+                Detail = $"The connection cannot be set up: {OptionNames.Text(e)}",
                 Fix = "Correct the connection options (--emulator, --auth, --arm-endpoint, --ca-cert).",
             });
             Skip(report, names, "no connection", token: false);
@@ -105,7 +105,7 @@ public sealed class CheckCommand(IOContext io, ArmSessionFactory sessions, Crede
         {
             report.Write(new CheckResult(CheckKind.File, CheckStatus.Failed, $"{file} is valid: {e.Diagnostics.Count} problem(s)")
             {
-                Detail = string.Join('\n', e.Diagnostics.Select(d => d.ToString())),
+                Detail = string.Join('\n', e.Diagnostics.Select(d => d.ToString(OptionNames.Instance))),
                 Fix = $"Correct the problems above (each with its line and column); 'tenant-reconciler validate -f {file}' checks the file alone.",
             });
             return null;

@@ -35,7 +35,7 @@ public static class CommandBoundary
         {
             foreach (var diagnostic in e.Diagnostics)
             {
-                error.WriteLine(diagnostic);
+                error.WriteLine(diagnostic.ToString(Options.OptionNames.Instance));
             }
 
             var files = e.Diagnostics.Select(d => OutsideText.Sanitize(d.Location.File)).Distinct().ToArray();
@@ -43,7 +43,7 @@ public static class CommandBoundary
             return;
         }
 
-        error.WriteLine($"Error: {e.Message}");
+        error.WriteLine($"Error: {Options.OptionNames.Text(e)}");
         if (verbosity == Verbosity.Diagnostic && CredentialFailureIn(e) is { Details: { } details })
         {
             error.WriteLine(details);

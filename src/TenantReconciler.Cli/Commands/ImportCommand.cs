@@ -86,7 +86,7 @@ public sealed class ImportCommand(IOContext io, ArmSessionFactory sessions)
                     return endpoint;
                 }
 
-                r.AddError($"--stamp-endpoint must be an https URL without user-info, query or fragment, but it {problem}.");
+                r.AddError($"--stamp-endpoint must be an https URL without user-info, query or fragment, but it {OptionNames.Spell(problem)}.");
                 return null;
             },
         };

@@ -22,7 +22,7 @@ public sealed record PlanArguments(IReadOnlyList<string> Files, string Output, b
     public bool Force { get; init; }
 
     /// <summary>The guard overrides the pipeline's apply will pass (<c>--allow-empty</c>, <c>--max-removals</c>, <c>--confirm-removals</c>).</summary>
-    public Planning.GuardOverrides Guards { get; init; } = new();
+    public Planning.GuardOverrides Guards { get; init; } = OptionNames.NoGuardOverrides;
 
     /// <summary><c>--ignore-suspend</c>, as apply will be given it.</summary>
     public bool IgnoreSuspend { get; init; }
@@ -116,7 +116,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
         GuardViolation[] verdicts =
         [
             .. outcome.Violations,
-            .. suspended ? [PruneGuards.Suspend(CommonOptions.Describe(arguments.Files), plan.Registrations.Sum(r => r.PendingChanges.Count()))] : Array.Empty<GuardViolation>(),
+            .. suspended ? [PruneGuards.Suspend(CommonOptions.Describe(arguments.Files), plan.Registrations.Sum(r => r.PendingChanges.Count()), OptionNames.Instance)] : Array.Empty<GuardViolation>(),
             .. lockWarnings,
         ];
         var applyWillRefuse = verdicts.Any(v => v.RefusesApply);

@@ -36,7 +36,7 @@ public sealed class ShowCommand(IOContext io)
 
         io.Error.WriteLine(
             $"Plan {saved.PlanId:D}{(saved.Source.IsUndo ? $" (undo of apply {saved.Source.UndoOf:D})" : string.Empty)}, made {saved.CreatedAt:u} by tenant-reconciler {OutsideText.Sanitize(saved.ToolVersion)} " +
-            $"against {OutsideText.Sanitize(saved.Target.ToString())} from {string.Join(", ", saved.Source.Files.Select(f => OutsideText.Sanitize(f.Path)))}. " +
+            $"against {OutsideText.Sanitize(Options.OptionNames.Spell(saved.Target.Describe()))} from {string.Join(", ", saved.Source.Files.Select(f => OutsideText.Sanitize(f.Path)))}. " +
             "Shown as saved: apply re-derives it and applies it only if identical.");
         if (renderer is JsonPlanRenderer)
         {

@@ -59,7 +59,7 @@ public sealed class TenantsCommand(IOContext io, ArmSessionFactory sessions, Com
     public async Task<int> RunAsync(TenantsArguments arguments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        var renderer = FleetRenderers.Get(arguments.Output);
+        var renderer = FleetRenderers.Get(arguments.Output, OptionNames.Instance);
         var desired = RegistrationOption.Limit(DesiredStateLoader.LoadAll(arguments.Files), arguments.Registrations);
         IReadOnlyList<LiveRegistration>? listings = null;
         if (arguments.Live)

@@ -68,7 +68,7 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, Creden
 
         await using var session = await sessions.OpenAsync(template, arguments.Connection, cancellationToken);
         var request = UndoRequests.ForLastApply(template, contents, journal.Describe(), JournalRecorder.EndpointOf(session), JournalFactory.EndpointOption);
-        var outcome = await new Reconciler(session.Client).ReconcileAsync(request, new ReconcilePolicy { Scope = WriteScope.None }, cancellationToken);
+        var outcome = await new Reconciler(session.Client).ReconcileAsync(request, new ReconcilePolicy { Scope = WriteScope.None, Guards = OptionNames.NoGuardOverrides }, cancellationToken);
         if (outcome.Plan is not { } plan)
         {
             if (outcome.Error is { } error and not Live.ArmRequestException)

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
+using TenantReconciler.Cli.Commands.Options;
 using TenantReconciler.Desired;
 using TenantReconciler.Emulator;
 using TenantReconciler.Live;
@@ -80,7 +81,7 @@ public sealed class ArmSessionFactory
             trusted = emulator.Certificate;
         }
 
-        var connection = ArmConnections.ForCloud(desired.Cloud, desired.ApiVersion, endpoint, trusted);
+        var connection = ArmConnections.ForCloud(desired.Cloud, desired.ApiVersion, endpoint, trusted) with { OptionNames = OptionNames.Instance };
         var credential = _credentials.Create(auth, desired.Cloud, connection.Endpoint);
         if (arguments.Auth is null && credential is ExplainedCredential explained && ArmConnections.IsLoopback(connection.Endpoint))
         {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Azure.Core;
 using Microsoft.Extensions.Logging;
+using TenantReconciler.Cli.Commands.Options;
 using TenantReconciler.Desired;
 using TenantReconciler.Live;
 using TenantReconciler.Stamps;
@@ -104,7 +105,7 @@ public sealed class StampSessionFactory(ILogger<StampSessionFactory> logger, Cre
             return (AuthKind.Emulator, null, [.. stamped.Select(r => new StampTarget(
                 new Uri(emulator.BaseUri, $"stamps/{r.Stamp!.ProviderSubscriptionId:D}"),
                 r.Stamp.ProviderSubscriptionId,
-                emulator.Certificate))]);
+                emulator.Certificate) { OptionNames = OptionNames.Instance })]);
         }
 
         var auth = arguments.Auth ?? AuthKind.Default;
@@ -116,7 +117,7 @@ public sealed class StampSessionFactory(ILogger<StampSessionFactory> logger, Cre
         }
 
         var trusted = arguments.CaCertPath is null ? null : ArmSessionFactory.LoadCertificate(arguments.CaCertPath, "--stamp-ca-cert");
-        return (auth, trusted, [.. stamped.Select(r => new StampTarget(r.Stamp!.AdminEndpoint, r.Stamp.ProviderSubscriptionId, trusted))]);
+        return (auth, trusted, [.. stamped.Select(r => new StampTarget(r.Stamp!.AdminEndpoint, r.Stamp.ProviderSubscriptionId, trusted) { OptionNames = OptionNames.Instance })]);
     }
 
     private sealed class SessionUsageSource(StampSessionFactory factory, Func<Task<ArmSession>> session, StampArguments arguments, ArmPipelineSettings settings) : IUsageSource

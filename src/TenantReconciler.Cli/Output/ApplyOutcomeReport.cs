@@ -46,7 +46,7 @@ public static class ApplyOutcomeReport
                 return ExitCodes.Error;
 
             case ReconcileStatus.ClaimRefused:
-                error.WriteLine($"Error: {outcome.Error!.Message} Nothing was changed.");
+                error.WriteLine($"Error: {Commands.Options.OptionNames.Text(outcome.Error!)} Nothing was changed.");
                 return ExitCodes.Error;
 
             case ReconcileStatus.NotApproved:

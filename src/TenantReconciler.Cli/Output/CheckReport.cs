@@ -77,7 +77,7 @@ public sealed class CheckReport(TextWriter output)
 
         if (result.Fix is not null)
         {
-            output.WriteLine($"    fix: {result.Fix}");
+            output.WriteLine($"    fix: {Commands.Options.OptionNames.Spell(result.Fix)}");
         }
     }
 }

@@ -66,8 +66,8 @@ public sealed record WatchError(string Message, string? Code, int? Status, strin
 {
     public static WatchError From(Exception exception) => exception switch
     {
-        ArmRequestException arm => new WatchError(arm.Message, arm.ErrorCode, arm.Status, arm.RequestId, arm.CorrelationId, arm.IsTransient),
-        ReconcilerException expected => new WatchError(expected.Message, null, null, null, null, false),
+        ArmRequestException arm => new WatchError(Commands.Options.OptionNames.Text(arm), arm.ErrorCode, arm.Status, arm.RequestId, arm.CorrelationId, arm.IsTransient),
+        ReconcilerException expected => new WatchError(Commands.Options.OptionNames.Text(expected), null, null, null, null, false),
         _ => new WatchError($"{exception.GetType().Name}: {exception.Message}", "UnexpectedError", null, null, null, false),
     };
 }

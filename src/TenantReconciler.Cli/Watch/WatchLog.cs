@@ -16,7 +16,7 @@ public sealed partial class WatchLog(ILogger<WatchLog> logger) : IWatchObserver
     {
         if (report.Diagnostics.Count > 0)
         {
-            LogInvalid(logger, report.Number, report.File, report.Diagnostics.Count, string.Join(" | ", report.Diagnostics));
+            LogInvalid(logger, report.Number, report.File, report.Diagnostics.Count, string.Join(" | ", report.Diagnostics.Select(d => d.ToString(Commands.Options.OptionNames.Instance))));
         }
 
         if (report.Error is { } error)

@@ -120,6 +120,7 @@ public sealed class WatchTick(
                 _ => WriteScope.Full,
             },
             Suspended = arguments.Suspend,
+            Guards = Commands.Options.OptionNames.NoGuardOverrides,
             StopStarting = stopStarting.Token,
             Parallelism = arguments.Parallelism,
             Recorder = journal,

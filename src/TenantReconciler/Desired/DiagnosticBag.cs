@@ -14,6 +14,9 @@ internal sealed class DiagnosticBag(string file)
     public void Add(int line, int column, string code, string message) =>
         (_items ??= []).Add(new Diagnostic(new SourceLocation(File, line, column), code, message));
 
+    public void Add(int line, int column, string code, OptionText message) =>
+        (_items ??= []).Add(new Diagnostic(new SourceLocation(File, line, column), code, message.ToString()) { Text = message });
+
     /// <summary>File order, each distinct problem once (a problem inside an aliased node is found once per use).</summary>
     public IReadOnlyList<Diagnostic> ToSortedList()
     {

@@ -97,7 +97,7 @@ internal sealed class StampBlockReader
         }
 
         // The value is not repeated: it may hold a password before '@'.
-        _values.AddAt(scalar, DiagnosticCodes.InvalidStampEndpoint, $"'adminEndpoint' must be an https URL without user-info, query or fragment, such as {StampEndpoint.Example}, but it {problem}.");
+        _values.AddAt(scalar, DiagnosticCodes.InvalidStampEndpoint, OptionText.Of($"'adminEndpoint' must be an https URL without user-info, query or fragment, such as {StampEndpoint.Example}, but it {problem}."));
         return null;
     }
 

@@ -250,6 +250,10 @@ internal sealed class YamlValueReader(YamlEventCursor cursor, DiagnosticBag diag
     public void AddAt(Scalar scalar, string code, string message) =>
         diagnostics.Add(ToInt(scalar.Start.Line), ToInt(scalar.Start.Column), code, message);
 
+    /// <summary>As <see cref="AddAt(Scalar, string, string)"/>, for a message that names a setting (<see cref="UserOption"/>).</summary>
+    public void AddAt(Scalar scalar, string code, OptionText message) =>
+        diagnostics.Add(ToInt(scalar.Start.Line), ToInt(scalar.Start.Column), code, message);
+
     private static int ToInt(long value) => value < 1 ? 1 : value > int.MaxValue ? int.MaxValue : (int)value;
 
     public static bool WasSuggested(List<string>? suggested, string key) => suggested is not null && suggested.Contains(key);

@@ -11,4 +11,8 @@ public sealed record ArmConnection(
     Uri Endpoint,
     string ApiVersion,
     string Scope,
-    X509Certificate2? TrustedCertificate = null);
+    X509Certificate2? TrustedCertificate = null)
+{
+    /// <summary>How the host spells the settings a failure's message points to (the CLI's flags; neutral by default).</summary>
+    public IOptionNames OptionNames { get; init; } = NeutralOptionNames.Instance;
+}

@@ -100,7 +100,7 @@ public sealed class ArmRequestSender
 
     /// <summary>An error status: ARM's code and message when it sent them, a hint for the codes we know, and the ids.</summary>
     /// <param name="notFound">The sentence a 404 without a hint of its own adds.</param>
-    internal static ArmRequestException ErrorResponse(HttpMessage message, Response response, string correlationId, string notFound)
+    internal ArmRequestException ErrorResponse(HttpMessage message, Response response, string correlationId, string notFound)
     {
         var (code, text) = CustomerSubscriptionJson.ReadError(response.Content.ToMemory());
         var what = code is null
@@ -112,7 +112,7 @@ public sealed class ArmRequestSender
             : string.Empty;
         if (RetryAfterRefusal.Of(message) is { } refusal)
         {
-            hint += " " + refusal.Describe();
+            hint += " " + refusal.Describe().Spell(Connection.OptionNames);
         }
 
         return new ArmRequestException(
@@ -172,7 +172,7 @@ public sealed class ArmRequestSender
         {
             throw new ArmRequestException(
                 $"{message.Request.Method} {SafeUrl.Redact(message.Request.Uri.ToString())} failed: the TLS handshake failed ({Describe(e)}). "
-                + $"The endpoint's certificate is not trusted: pass --ca-cert FILE for this endpoint (the emulator's --cert-out, or your private CA's certificate). "
+                + OptionText.Of($"The endpoint's certificate is not trusted: pass {UserOption.CaCert} FILE for this endpoint (the emulator's {UserOption.EmulatorCertOut}, or your private CA's certificate). ").Spell(Connection.OptionNames)
                 + $"({CorrelationIdHeader}: {correlationId})",
                 0,
                 ArmRequestException.TlsFailureCode,

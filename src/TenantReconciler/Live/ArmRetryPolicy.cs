@@ -107,8 +107,8 @@ internal sealed record RetryAfterRefusal(TimeSpan RetryAfter, TimeSpan MaxRetryW
     public static RetryAfterRefusal? Of(HttpMessage message) =>
         message.TryGetProperty(typeof(RetryAfterRefusal), out var value) ? value as RetryAfterRefusal : null;
 
-    public string Describe() =>
-        $"ARM asked to retry after {Seconds(RetryAfter)}, more than --max-retry-wait {Seconds(MaxRetryWait)}; giving up on this change.";
+    public OptionText Describe() =>
+        OptionText.Of($"ARM asked to retry after {Seconds(RetryAfter)}, more than {UserOption.MaxRetryWait} {Seconds(MaxRetryWait)}; giving up on this change.");
 
     private static string Seconds(TimeSpan value) =>
         value.TotalSeconds.ToString(value.TotalSeconds >= 10 ? "0" : "0.###", CultureInfo.InvariantCulture) + " s";

@@ -28,7 +28,7 @@ internal sealed class CustomerSubscriptionListing(ArmRequestSender requests)
             var response = await requests.SendAsync(message, correlationId, cancellationToken).ConfigureAwait(false);
             if (response.Status is not (200 or 204))
             {
-                throw ArmRequestSender.ErrorResponse(message, response, correlationId, $"Registration {registration.Id} was not found; nothing will be written.");
+                throw requests.ErrorResponse(message, response, correlationId, $"Registration {registration.Id} was not found; nothing will be written.");
             }
 
             if (page > 1 && CustomerSubscriptionJson.IsEmpty(response.Content.ToMemory().Span))

@@ -22,7 +22,7 @@ internal sealed class CustomerSubscriptionWrites(ArmRequestSender requests)
         var response = await requests.SendAsync(message, correlationId, cancellationToken).ConfigureAwait(false);
         if (response.Status is not (200 or 201))
         {
-            throw ArmRequestSender.ErrorResponse(message, response, correlationId, $"Registration {registration.Id} was not found; nothing was written.");
+            throw requests.ErrorResponse(message, response, correlationId, $"Registration {registration.Id} was not found; nothing was written.");
         }
 
         string? returnedTenant;
@@ -61,7 +61,7 @@ internal sealed class CustomerSubscriptionWrites(ArmRequestSender requests)
         var response = await requests.SendAsync(message, correlationId, cancellationToken).ConfigureAwait(false);
         if (response.Status is not (200 or 204))
         {
-            throw ArmRequestSender.ErrorResponse(message, response, correlationId, $"Registration {registration.Id} was not found; nothing was deleted.");
+            throw requests.ErrorResponse(message, response, correlationId, $"Registration {registration.Id} was not found; nothing was deleted.");
         }
 
         return Written(response, correlationId);

@@ -29,7 +29,7 @@ internal sealed class RegistrationResourceReader(ArmRequestSender requests)
             var response = await requests.SendAsync(message, correlationId, cancellationToken).ConfigureAwait(false);
             if (response.Status != 200)
             {
-                throw ArmRequestSender.ErrorResponse(message, response, correlationId, $"Registration {registration.Id} was not found.");
+                throw requests.ErrorResponse(message, response, correlationId, $"Registration {registration.Id} was not found.");
             }
 
             string? nextLink;
@@ -115,7 +115,7 @@ internal sealed class RegistrationResourceReader(ArmRequestSender requests)
         var response = await requests.SendAsync(message, correlationId, cancellationToken).ConfigureAwait(false);
         if (response.Status != 200)
         {
-            throw ArmRequestSender.ErrorResponse(message, response, correlationId, $"Registration {registration.Id} was not found.");
+            throw requests.ErrorResponse(message, response, correlationId, $"Registration {registration.Id} was not found.");
         }
 
         try

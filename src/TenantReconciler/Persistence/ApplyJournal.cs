@@ -113,9 +113,9 @@ public abstract class ApplyJournal : IApplyJournal
         var planId = claim.PlanId!.Value;
         if (issue is null)
         {
-            throw new ReconcilerException(
-                $"plan {planId:D} was not issued by the journal {journal}: apply accepts only a plan that 'plan --out' (or 'undo') saved with the same --journal. " +
-                "Was its planId edited, or was it made with another journal? Run plan again with the journal that apply uses.");
+            throw new ReconcilerException(OptionText.Of(
+                $"plan {planId:D} was not issued by the journal {journal}: apply accepts only a plan that '{UserOption.PlanOut}' (or 'undo') saved with the same {UserOption.Journal}. " +
+                $"Was its planId edited, or was it made with another journal? Run plan again with the journal that apply uses."));
         }
 
         if (!string.Equals(issue.ContentHash, claim.ContentHash, StringComparison.Ordinal))

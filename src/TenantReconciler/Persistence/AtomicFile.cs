@@ -144,10 +144,12 @@ public static class AtomicFile
                 continue;
             }
 
-            var fix = what == "write" ? "Give --force to replace the link itself (never the file it points to), or choose another path." : "Give the path of the file itself.";
-            throw new ReconcilerException(final
-                ? $"{Subject(what, given)} is a symbolic link (to {target}), and nothing is written through a link. {fix} Nothing was written."
-                : $"{Subject(what, given)} lies in {current}, which is a symbolic link (to {target}), and nothing is written through a link. Nothing was written.");
+            var fix = what == "write"
+                ? OptionText.Of($"Give {UserOption.Force} to replace the link itself (never the file it points to), or choose another path.")
+                : OptionText.Plain("Give the path of the file itself.");
+            throw final
+                ? new ReconcilerException(OptionText.Of($"{Subject(what, given)} is a symbolic link (to {target}), and nothing is written through a link. {fix} Nothing was written."))
+                : new ReconcilerException($"{Subject(what, given)} lies in {current}, which is a symbolic link (to {target}), and nothing is written through a link. Nothing was written.");
         }
     }
 
@@ -159,7 +161,7 @@ public static class AtomicFile
     private static bool Exists(string full) => File.Exists(full) || Directory.Exists(full) || new FileInfo(full).LinkTarget is not null;
 
     private static ReconcilerException AlreadyThere(string path) =>
-        new($"{path} already exists; nothing was written. Give --force to replace it, or choose another file.");
+        new(OptionText.Of($"{path} already exists; nothing was written. Give {UserOption.Force} to replace it, or choose another file."));
 
     private static void TryDelete(string file)
     {

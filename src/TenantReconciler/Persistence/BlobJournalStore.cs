@@ -201,7 +201,7 @@ internal sealed class BlobApplyJournal : ApplyJournal
         catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlockCountExceedsLimit)
         {
             throw new ReconcilerException(
-                $"the apply journal {_store.Describe()} is full (an append blob holds 50,000 entries): move it aside or give a new --journal path.", e);
+                OptionText.Of($"the apply journal {_store.Describe()} is full (an append blob holds 50,000 entries): move it aside or give a new {UserOption.Journal} path."), e);
         }
         catch (Exception e) when (BlobJournalStore.IsStorageFailure(e, cancellationToken))
         {

@@ -113,7 +113,7 @@ public sealed record SavedPlan
 
             if (document.RootElement.TryGetProperty("planId", out var id) && id.ValueKind == JsonValueKind.Null)
             {
-                throw new ReconcilerException($"{shown}: not a saved plan: it has no planId, as 'plan -o json' prints it. Save a plan with 'plan --out FILE'.");
+                throw new ReconcilerException(OptionText.Of($"{shown}: not a saved plan: it has no planId, as '{UserOption.PlanJson}' prints it. Save a plan with '{UserOption.PlanOut} FILE'."));
             }
 
             plan = document.Deserialize(SavedPlanJsonContext.Default.SavedPlan);
@@ -192,7 +192,13 @@ public sealed record PlanTarget(AzureCloud Cloud, string Endpoint, string ApiVer
     public static PlanTarget Of(AzureCloud cloud, Uri endpoint, bool emulator, string apiVersion) =>
         new(cloud, emulator ? EmulatorEndpoint : endpoint.GetLeftPart(UriPartial.Authority).ToLowerInvariant(), apiVersion);
 
-    public override string ToString() => $"{(Endpoint == EmulatorEndpoint ? "the in-process emulator (--emulator)" : Endpoint)}, cloud {Cloud}, api-version {ApiVersion}";
+    /// <summary>The target for people: the endpoint (or the emulator, with the setting that chose it), the cloud and the api-version.</summary>
+    public OptionText Describe() =>
+        Endpoint == EmulatorEndpoint
+            ? OptionText.Of($"the in-process emulator ({UserOption.Emulator}), cloud {Cloud}, api-version {ApiVersion}")
+            : OptionText.Plain($"{Endpoint}, cloud {Cloud}, api-version {ApiVersion}");
+
+    public override string ToString() => Describe().ToString();
 }
 
 public sealed record SavedRegistration

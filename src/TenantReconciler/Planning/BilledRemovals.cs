@@ -41,7 +41,7 @@ public static class BilledRemovals
                 registration,
                 changes.Length,
                 $"registration {registration.Name}: {changes.Length} change(s) leave a tenant with usage unmapped ({tenants}{more}); after them that usage is billed to the registration subscription {registration.SubscriptionId:D}.",
-                $"pass --allow-billed-removals, or --confirm-billed-removals {total} (the exact number of such changes in this plan)") { Limit = 0 });
+                OptionText.Of($"pass {UserOption.AllowBilledRemovals}, or {UserOption.ConfirmBilledRemovals} {total} (the exact number of such changes in this plan)").Spell(overrides.OptionNames)) { Limit = 0 });
         }
     }
 

@@ -12,6 +12,12 @@ public sealed record GuardOverrides(bool AllowEmpty = false, int? MaxRemovals = 
 
     /// <summary><c>--confirm-billed-removals N</c>: as <see cref="AllowBilledRemovals"/>, for exactly N such changes in the plan.</summary>
     public int? ConfirmBilledRemovals { get; init; }
+
+    /// <summary>
+    /// How the host that took these overrides spells them, for the verdicts' <see cref="GuardViolation.Override"/>
+    /// (the CLI's flags; neutral by default): a verdict names the override as the user gives it.
+    /// </summary>
+    public IOptionNames OptionNames { get; init; } = NeutralOptionNames.Instance;
 }
 
 /// <summary>
@@ -57,12 +63,12 @@ public static class PruneGuards
     /// The verdict of <c>suspend: true</c> in <paramref name="source"/> on a plan with <paramref name="pending"/>
     /// changes: apply writes nothing (for the whole run, so no registration).
     /// </summary>
-    public static GuardViolation Suspend(string source, int pending) => new(
+    public static GuardViolation Suspend(string source, int pending, IOptionNames names) => new(
         Suspended,
         null,
         pending,
         $"{source} sets 'suspend: true', so apply writes none of the plan's {pending} change(s).",
-        "remove 'suspend: true', or pass --ignore-suspend for this run");
+        OptionText.Of($"remove 'suspend: true', or pass {UserOption.IgnoreSuspend} for this run").Spell(names));
 
     /// <summary>Removals plus overwrites that leave a tenant with no mapping.</summary>
     public static int Drops(RegistrationPlan plan) =>
@@ -98,7 +104,7 @@ public static class PruneGuards
                     registration,
                     drops,
                     $"registration {registration.Name} lists no tenants, so the plan would remove all {drops} live mapping(s).",
-                    "pass --allow-empty") { Limit = 0 });
+                    OptionText.Of($"pass {UserOption.AllowEmpty}").Spell(overrides.OptionNames)) { Limit = 0 });
             }
 
             var threshold = Threshold(desiredRegistration, overrides);
@@ -109,7 +115,7 @@ public static class PruneGuards
                     registration,
                     drops,
                     $"registration {registration.Name}: the plan drops {drops} mapping(s) (removals and overwrites that leave a tenant unmapped), more than the threshold of {threshold}.",
-                    $"pass --confirm-removals {totalDrops} (the exact number of dropped mappings in this plan)") { Limit = threshold });
+                    OptionText.Of($"pass {UserOption.ConfirmRemovals} {totalDrops} (the exact number of dropped mappings in this plan)").Spell(overrides.OptionNames)) { Limit = threshold });
             }
 
             foreach (var change in registrationPlan.PendingChanges)

@@ -36,8 +36,8 @@ public sealed record CheckResult(CheckKind Kind, CheckStatus Status, string Text
     /// <summary>ARM's <c>x-ms-request-id</c> of the failed request, for a support case.</summary>
     public string? RequestId { get; init; }
 
-    /// <summary>What to do about a failure.</summary>
-    public string? Fix { get; init; }
+    /// <summary>What to do about a failure; the settings it names are data, spelled by the host that prints it.</summary>
+    public OptionText? Fix { get; init; }
 
     public static CheckResult Skip(CheckKind kind, string text, string because) => new(kind, CheckStatus.Skipped, $"{text}: skipped ({because})");
 }

@@ -50,7 +50,7 @@ public static class PreflightChecks
             {
                 yield return Failed(CheckKind.Endpoint, $"ARM endpoint {endpoint} answers", unreachable) with
                 {
-                    Fix = "Check the network path to the endpoint (proxy, firewall, DNS), --arm-endpoint, and --ca-cert for a private certificate.",
+                    Fix = OptionText.Of($"Check the network path to the endpoint (proxy, firewall, DNS), {UserOption.ArmEndpoint}, and {UserOption.CaCert} for a private certificate."),
                 };
                 foreach (var skipped in SkipRegistrations(names, "the endpoint does not answer"))
                 {
@@ -252,9 +252,9 @@ public static class PreflightChecks
     private static CheckResult Failed(CheckKind kind, string text, ArmRequestException error) =>
         new(kind, CheckStatus.Failed, text) { Detail = error.Message, ErrorCode = error.ErrorCode, RequestId = error.RequestId };
 
-    private static string FixForMissing(RegistrationRef name, ArmRequestException error) => error.Status switch
+    private static OptionText FixForMissing(RegistrationRef name, ArmRequestException error) => error.Status switch
     {
-        401 => "ARM refused the token: sign in (--auth) to the tenant that holds the registration's subscription.",
+        401 => OptionText.Of($"ARM refused the token: sign in ({UserOption.Auth}) to the tenant that holds the registration's subscription."),
         403 => $"Give the identity read access (for example Reader) on {name.Id}.",
         404 => $"Check subscriptionId, resourceGroup and name of {name.Id} in the file: the registration whose Cloud ID is your Azure Stack's.",
         _ => "Run check again; if it keeps failing, quote the request id to Azure support.",

@@ -21,6 +21,7 @@ public sealed class FleetMarkdownRenderer : IFleetRenderer
     public const int MinimumCharacterLimit = 2_000;
 
     private readonly int _characterLimit;
+    private readonly IOptionNames _optionNames;
 
     public FleetMarkdownRenderer()
         : this(DefaultCharacterLimit)
@@ -29,10 +30,12 @@ public sealed class FleetMarkdownRenderer : IFleetRenderer
 
     /// <param name="characterLimit">The output is shorter than this, counted in UTF-16 code units (string length),
     /// unless the summary and the table head alone are longer.</param>
-    public FleetMarkdownRenderer(int characterLimit)
+    /// <param name="optionNames">How the host spells the settings the summary names (the CLI's flags; neutral by default).</param>
+    public FleetMarkdownRenderer(int characterLimit, IOptionNames? optionNames = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(characterLimit, MinimumCharacterLimit);
         _characterLimit = characterLimit;
+        _optionNames = optionNames ?? NeutralOptionNames.Instance;
     }
 
     public string Format => "markdown";
@@ -42,7 +45,7 @@ public sealed class FleetMarkdownRenderer : IFleetRenderer
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(writer);
 
-        var head = $"{Marker}\n### Tenants by registration\n\n{MarkdownText.EscapeProse(FleetText.Summary(view))}\n";
+        var head = $"{Marker}\n### Tenants by registration\n\n{MarkdownText.EscapeProse(FleetText.Summary(view).Spell(_optionNames))}\n";
         var legend = view.IsLive ? $"\nLegend: {MarkdownText.EscapeProse(FleetText.Legend)}.\n" : string.Empty;
         var tableHead = TableHead(view);
         var moreReserve = MoreFlags(int.MaxValue).Length + MoreTenants(int.MaxValue, int.MaxValue).Length;

@@ -14,17 +14,17 @@ public interface IFleetRenderer
 /// <summary>The tenant × registration renderers by format name.</summary>
 public static class FleetRenderers
 {
-    private static readonly IFleetRenderer[] All = [new FleetTextRenderer(), new FleetJsonRenderer(), new FleetMarkdownRenderer()];
-
     /// <summary>"text", "json", "markdown".</summary>
-    public static IReadOnlyList<string> Formats { get; } = Array.AsReadOnly(All.Select(r => r.Format).ToArray());
+    public static IReadOnlyList<string> Formats { get; } = Array.AsReadOnly(All(null).Select(r => r.Format).ToArray());
 
-    /// <summary>The renderer for <paramref name="format"/> (case-insensitive).</summary>
+    /// <summary>The renderer for <paramref name="format"/> (case-insensitive), naming settings as <paramref name="optionNames"/> spells them.</summary>
     /// <exception cref="ArgumentException">The format is unknown.</exception>
-    public static IFleetRenderer Get(string format)
+    public static IFleetRenderer Get(string format, IOptionNames? optionNames = null)
     {
         ArgumentNullException.ThrowIfNull(format);
-        return All.FirstOrDefault(r => string.Equals(r.Format, format, StringComparison.OrdinalIgnoreCase))
+        return All(optionNames).FirstOrDefault(r => string.Equals(r.Format, format, StringComparison.OrdinalIgnoreCase))
             ?? throw new ArgumentException($"Unknown output format '{OutsideText.Sanitize(format)}'. Expected one of: {string.Join(", ", Formats)}.", nameof(format));
     }
+
+    private static IFleetRenderer[] All(IOptionNames? optionNames) => [new FleetTextRenderer(optionNames), new FleetJsonRenderer(), new FleetMarkdownRenderer(FleetMarkdownRenderer.DefaultCharacterLimit, optionNames)];
 }

@@ -38,7 +38,8 @@ internal static class FleetText
         string.Create(CultureInfo.InvariantCulture, $"{count} {(count == 1 ? one : many)}");
 
     /// <summary>"3 tenants in 2 registrations, compared with the live state: 1 in place, …" or, without it, "…: 4 desired mappings (desired state only, no request sent)."</summary>
-    public static string Summary(FleetView view)
+    /// <remarks>The desired-only sentence names the setting that adds the live state as data (<see cref="UserOption.Live"/>).</remarks>
+    public static OptionText Summary(FleetView view)
     {
         var s = view.Summary;
         var head = $"{Plural(s.Tenants, "tenant", "tenants")} in {Plural(s.Registrations, "registration", "registrations")}";
@@ -46,7 +47,7 @@ internal static class FleetText
             ? string.Create(
                 CultureInfo.InvariantCulture,
                 $"{head}, compared with the live state: {s.InPlace} in place, {s.Different} on a different subscription, {s.DesiredNotLive} desired and not live, {s.LiveNotDesired} live and not desired.")
-            : $"{head}: {Plural(s.Desired, "desired mapping", "desired mappings")} (desired state only, no request sent; --live compares with ARM).";
+            : OptionText.Of($"{head}: {Plural(s.Desired, "desired mapping", "desired mappings")} (desired state only, no request sent; {UserOption.Live} compares with ARM).");
     }
 
     /// <summary>

@@ -7,7 +7,8 @@ namespace TenantReconciler.Rendering;
 /// The tenant × registration table for a terminal: the summary, the registrations, one aligned row per tenant and one
 /// column per registration, then the information flags. Labels are sanitised and cut at <see cref="MaxLabelWidth"/>.
 /// </summary>
-public sealed class FleetTextRenderer : IFleetRenderer
+/// <param name="optionNames">How the host spells the settings the summary names (the CLI's flags; neutral by default).</param>
+public sealed class FleetTextRenderer(IOptionNames? optionNames = null) : IFleetRenderer
 {
     public const int MaxLabelWidth = 40;
 
@@ -21,7 +22,7 @@ public sealed class FleetTextRenderer : IFleetRenderer
         ArgumentNullException.ThrowIfNull(writer);
 
         var names = FleetText.ColumnNames(view.Registrations);
-        writer.Write($"Tenants by registration: {FleetText.Summary(view)}\n");
+        writer.Write($"Tenants by registration: {FleetText.Summary(view).Spell(optionNames ?? NeutralOptionNames.Instance)}\n");
         if (view.IsLive)
         {
             writer.Write($"Legend: {FleetText.Legend}\n");

@@ -44,15 +44,18 @@ public sealed class StampAdminClient : IStampAdminClient
         _provider = providerSubscriptionId;
     }
 
+    /// <summary>How the host spells the settings a failure's message points to (the CLI's flags; neutral by default).</summary>
+    public IOptionNames OptionNames { get; init; } = NeutralOptionNames.Instance;
+
     /// <summary>The page cap of a read; lowered by tests.</summary>
     internal int MaxPages { get; init; } = DefaultMaxPages;
 
     /// <summary>Reads the metadata document without a token (<paramref name="pipeline"/> has no authentication policy).</summary>
-    public static async Task<StampMetadata> ReadMetadataAsync(HttpPipeline pipeline, Uri adminEndpoint, CancellationToken cancellationToken)
+    public static async Task<StampMetadata> ReadMetadataAsync(HttpPipeline pipeline, Uri adminEndpoint, IOptionNames optionNames, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(adminEndpoint);
-        var client = new StampAdminClient(pipeline, adminEndpoint, Guid.Empty);
+        var client = new StampAdminClient(pipeline, adminEndpoint, Guid.Empty) { OptionNames = optionNames };
         var uri = new Uri($"{client._base}/metadata/endpoints?api-version={MetadataApiVersion}");
         return await client.GetOneAsync(uri, "the stamp's metadata document", StampJson.ReadMetadata, cancellationToken).ConfigureAwait(false);
     }
@@ -213,7 +216,7 @@ public sealed class StampAdminClient : IStampAdminClient
         {
             throw new ArmRequestException(
                 $"GET {SafeUrl.Redact(message.Request.Uri.ToString())} failed: the TLS handshake failed ({Describe(e)}). "
-                + "The stamp's certificate is not trusted: pass --stamp-ca-cert FILE with the certificate of the CA that issued it "
+                + OptionText.Of($"The stamp's certificate is not trusted: pass {UserOption.StampCaCert} FILE with the certificate of the CA that issued it ").Spell(OptionNames)
                 + $"(stamps usually have an internal CA). ({CorrelationIdHeader}: {correlationId})",
                 0,
                 ArmRequestException.TlsFailureCode,

@@ -6,7 +6,11 @@ using TenantReconciler.Live;
 namespace TenantReconciler.Stamps;
 
 /// <summary>Where one stamp is reached: its admin endpoint (the emulator's, with <c>--emulator</c>) and the one extra certificate trusted for it.</summary>
-public sealed record StampTarget(Uri AdminEndpoint, Guid ProviderSubscriptionId, X509Certificate2? TrustedCertificate);
+public sealed record StampTarget(Uri AdminEndpoint, Guid ProviderSubscriptionId, X509Certificate2? TrustedCertificate)
+{
+    /// <summary>How the host spells the settings a failure's message points to (the CLI's flags; neutral by default).</summary>
+    public IOptionNames OptionNames { get; init; } = NeutralOptionNames.Instance;
+}
 
 /// <summary>The stamp's credential (<c>--stamp-auth</c>): chosen by the composition root, from the stamp's metadata when it needs it.</summary>
 public interface IStampCredentials
@@ -34,14 +38,14 @@ public static class StampConnector
         StampMetadata? metadata = null;
         if (credentials.NeedsMetadata)
         {
-            metadata = await StampAdminClient.ReadMetadataAsync(CreateAnonymousPipeline(target, settings, time), target.AdminEndpoint, cancellationToken).ConfigureAwait(false);
+            metadata = await StampAdminClient.ReadMetadataAsync(CreateAnonymousPipeline(target, settings, time), target.AdminEndpoint, target.OptionNames, cancellationToken).ConfigureAwait(false);
         }
 
         var credential = credentials.Create(target.AdminEndpoint, metadata);
         var scope = metadata?.Scope ?? ArmConnections.ScopeForAudience(StampEndpoint.Base(target.AdminEndpoint));
         var connection = new ArmConnection(new Uri(StampEndpoint.Base(target.AdminEndpoint) + "/"), StampAdminClient.UsageApiVersion, scope, target.TrustedCertificate);
         var pipeline = ArmPipeline.Create(credential, connection, settings, time);
-        return new StampAdminClient(pipeline, target.AdminEndpoint, target.ProviderSubscriptionId);
+        return new StampAdminClient(pipeline, target.AdminEndpoint, target.ProviderSubscriptionId) { OptionNames = target.OptionNames };
     }
 
     /// <summary>

@@ -14,7 +14,7 @@ public static class StampEndpoint
     /// True with the URL when <paramref name="text"/> follows the rules; otherwise false with what is wrong, as the end
     /// of a sentence ("has a query (…)"). The problem never repeats a user-info part (it may hold a password).
     /// </summary>
-    public static bool TryParse(string? text, out Uri endpoint, out string problem)
+    public static bool TryParse(string? text, out Uri endpoint, out OptionText problem)
     {
         endpoint = null!;
         if (string.IsNullOrEmpty(text))
@@ -46,7 +46,7 @@ public static class StampEndpoint
 
         if (uri.UserInfo.Length > 0)
         {
-            problem = "has user-info before '@' (never put a name or password in tenants.yaml: sign in with --stamp-auth)";
+            problem = OptionText.Of($"has user-info before '@' (never put a name or password in tenants.yaml: sign in with {UserOption.StampAuth})");
             return false;
         }
 

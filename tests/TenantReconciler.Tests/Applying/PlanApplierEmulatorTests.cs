@@ -282,7 +282,7 @@ public sealed class PlanApplierEmulatorTests
         var failed = Assert.Single(result.Results, r => r.Outcome == ChangeOutcome.Failed);
         Assert.Equal(throttled, failed.Change.CustomerSubscriptionId);
         Assert.Equal("SubscriptionRequestsThrottled", failed.ErrorCode);
-        Assert.Contains("ARM asked to retry after 3600 s, more than --max-retry-wait 60 s; giving up on this change.", failed.Error, StringComparison.Ordinal);
+        Assert.Contains("ARM asked to retry after 3600 s, more than {MaxRetryWait} 60 s; giving up on this change.", failed.Error, StringComparison.Ordinal);
         Assert.Equal(4, result.Count(ChangeOutcome.Done));
         Assert.Single(emulator.Requests, r => r.Status == 429);
     }

@@ -28,7 +28,7 @@ public class FleetRendererSnapshotTests
         var view = FleetViewBuilder.Build(FleetDesired(), live: null);
 
         // Act
-        var output = Render(new FleetTextRenderer(), view);
+        var output = Render(new FleetTextRenderer(global::TenantReconciler.Cli.Commands.Options.OptionNames.Instance), view);
 
         // Assert
         Snapshot.Match(output);

@@ -28,7 +28,7 @@ public sealed class RetryAfterLimitTests
         Assert.Equal(429, exception.Status);
         Assert.Equal("SubscriptionRequestsThrottled", exception.ErrorCode);
         Assert.NotNull(exception.RequestId);
-        Assert.Contains("ARM asked to retry after 3600 s, more than --max-retry-wait 60 s; giving up on this change.", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("ARM asked to retry after 3600 s, more than {MaxRetryWait} 60 s; giving up on this change.", exception.Message, StringComparison.Ordinal);
         Assert.Contains(exception.RequestId!, exception.Message, StringComparison.Ordinal);
         Assert.Single(emulator.Requests);
     }
@@ -46,7 +46,7 @@ public sealed class RetryAfterLimitTests
 
         // Assert
         Assert.Equal(503, exception.Status);
-        Assert.Matches(@"ARM asked to retry after 7\d{3} s, more than --max-retry-wait 60 s", exception.Message);
+        Assert.Matches(@"ARM asked to retry after 7\d{3} s, more than \{MaxRetryWait} 60 s", exception.Message);
         Assert.Single(emulator.Requests);
     }
 
@@ -64,7 +64,7 @@ public sealed class RetryAfterLimitTests
         var exception = await Assert.ThrowsAsync<ArmRequestException>(() => client.PutAsync(RegistrationA, Subscription.ToString(), Tenant, CancellationToken.None));
 
         // Assert
-        Assert.Contains($"ARM asked to retry after {said}, more than --max-retry-wait 1 s", exception.Message, StringComparison.Ordinal);
+        Assert.Contains($"ARM asked to retry after {said}, more than {{MaxRetryWait}} 1 s", exception.Message, StringComparison.Ordinal);
         Assert.Single(emulator.Requests);
     }
 

@@ -86,7 +86,7 @@ internal static class RenderingFixtures
 
         var desired = State(DesiredOf(Stack1, adds), DesiredOf(Stack2), DesiredOf(Stack3, wanted));
         var plan = Planner.Compute(desired, [LiveOf(Stack1), LiveOf(Stack2, removals), LiveOf(Stack3, live)]);
-        return (plan, PruneGuards.Evaluate(plan, desired, new GuardOverrides(AllowEmpty: false)));
+        return (plan, PruneGuards.Evaluate(plan, desired, new GuardOverrides(AllowEmpty: false) { OptionNames = global::TenantReconciler.Cli.Commands.Options.OptionNames.Instance }));
     }
 
     /// <summary>
@@ -97,7 +97,7 @@ internal static class RenderingFixtures
         PruneGuards.Evaluate(
             plan,
             State(DesiredOf(Stack2, Want(S(7), T(7))), DesiredOf(Stack1, Want(S(1), T(1)))) with { Protect = [T(6)] },
-            new GuardOverrides(MaxRemovals: 1));
+            new GuardOverrides(MaxRemovals: 1) { OptionNames = global::TenantReconciler.Cli.Commands.Options.OptionNames.Instance });
 
     public static string Render(IPlanRenderer renderer, Plan plan, IReadOnlyList<GuardViolation>? warnings = null)
     {

@@ -220,7 +220,7 @@ public sealed class StampDesiredStateTests
 
         // Assert
         Assert.Equal(valid, accepted);
-        Assert.Equal(valid, problem.Length == 0);
+        Assert.Equal(valid, problem.ToString().Length == 0);
     }
 
     [Fact]

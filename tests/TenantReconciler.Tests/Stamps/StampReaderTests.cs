@@ -289,7 +289,7 @@ public sealed class StampReaderTests
         // Assert
         Assert.Equal(StampReadStatus.Unknown, report.Status);
         Assert.Contains("TLS handshake failed", report.Problem, StringComparison.Ordinal);
-        Assert.Contains("--stamp-ca-cert FILE", report.Problem, StringComparison.Ordinal);
+        Assert.Contains("{StampCaCert} FILE", report.Problem, StringComparison.Ordinal);
         Assert.Empty(emulator.Requests);
     }
 

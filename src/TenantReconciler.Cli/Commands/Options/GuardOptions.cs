@@ -57,6 +57,7 @@ public sealed class GuardOptions
         {
             AllowBilledRemovals = parseResult.GetValue(_allowBilledRemovals),
             ConfirmBilledRemovals = parseResult.GetValue(_confirmBilledRemovals),
+            OptionNames = OptionNames.Instance,
         };
 
     public bool IgnoreSuspend(ParseResult parseResult) => parseResult.GetValue(_ignoreSuspend);

@@ -36,7 +36,7 @@ public sealed class TransitionDetector
             if (!_invalid || !string.Equals(_invalidGeneration, tick.DesiredSha256, StringComparison.Ordinal))
             {
                 var health = RegistrationHealth.InvalidFile(tick.File, tick.Diagnostics.Count);
-                found.Add(FileEvent(tick, now, NotificationKind.FileInvalid, health.Reason, health.Message, tick.Diagnostics.Select(d => d.ToString()).ToArray()));
+                found.Add(FileEvent(tick, now, NotificationKind.FileInvalid, health.Reason, health.Message, tick.Diagnostics.Select(d => d.ToString(Commands.Options.OptionNames.Instance)).ToArray()));
             }
 
             _invalid = true;
