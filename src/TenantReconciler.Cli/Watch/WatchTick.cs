@@ -37,9 +37,11 @@ public sealed class WatchTick(
             Suspended = arguments.Suspend ? SuspendSource.Flag : SuspendSource.None,
         };
 
-        // The term is taken once: a write of this tick never belongs to a later term.
-        var term = leadership.Term;
-        var leader = !term.IsCancellationRequested;
+        // The term is taken once: a write of this tick never belongs to a later term. A follower's term has ended
+        // before it began; it writes nothing (its scope is none), so its listings must not be bound to it.
+        var leaderTerm = leadership.Term;
+        var leader = !leaderTerm.IsCancellationRequested;
+        var term = leader ? leaderTerm : CancellationToken.None;
         report = report with { Leader = leader };
 
         DesiredState desired;

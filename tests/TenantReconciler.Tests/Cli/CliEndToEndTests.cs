@@ -138,23 +138,6 @@ public sealed class CliEndToEndTests : IDisposable
     }
 
     [Fact]
-    public async Task Apply_RegistrationNotFound_ExitsOneWithZeroWrites()
-    {
-        // Arrange: the emulator knows only the first registration; the second answers 404.
-        var seed = CliTestBed.ExampleState();
-        seed.Registrations.RemoveAt(1);
-        await using var bed = await CliTestBed.StartAsync(seed);
-
-        // Act
-        var result = await bed.RunAsync("apply", "-f", RepoFiles.Path("tenants.yaml"), "--auto-approve");
-
-        // Assert
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("ResourceNotFound", result.Stderr);
-        Assert.Equal(0, bed.Writes);
-    }
-
-    [Fact]
     public async Task Plan_EmulatorAuthForNonLoopbackEndpoint_IsRefused()
     {
         // Act

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using TenantReconciler.Cli.Composition;
 using TenantReconciler.Cli.Watch;
 using TenantReconciler.Desired;
+using TenantReconciler.Tests.Support;
 using TenantReconciler.Tests.Watch;
 
 namespace TenantReconciler.Tests.Cli;
@@ -13,7 +14,7 @@ namespace TenantReconciler.Tests.Cli;
 /// <summary>
 /// <c>watch -f DIRECTORY</c>: every tick re-reads every file of the directory, a file added to it wakes the loop, and
 /// the tick's generation is the hash over the set. The watch loop runs in a real host on a fake clock (as
-/// <see cref="WatchHarness"/>), against <see cref="FakeArm"/>.
+/// <see cref="WatchHarness"/>), against <see cref="InMemoryArm"/>.
 /// </summary>
 public sealed class MultiFileWatchTests
 {
@@ -100,9 +101,9 @@ public sealed class MultiFileWatchTests
         files, WatchMode.Apply, WatchHarness.Interval, false, new ListenAddress(null, 0), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), "test",
         new ConnectionArguments(null, null, null, null), null);
 
-    private static async Task<(IHost Host, FakeArm Arm, RecordingObserver Events, FakeTimeProvider Time)> StartAsync(IReadOnlyList<string> files)
+    private static async Task<(IHost Host, InMemoryArm Arm, RecordingObserver Events, FakeTimeProvider Time)> StartAsync(IReadOnlyList<string> files)
     {
-        var arm = new FakeArm();
+        var arm = new InMemoryArm();
         arm.Set(WatchHarness.A, (WatchHarness.Extra, WatchHarness.ExtraTenant));
         arm.Set(WatchHarness.B, (WatchHarness.SubscriptionB, WatchHarness.TenantB));
         var events = new RecordingObserver();

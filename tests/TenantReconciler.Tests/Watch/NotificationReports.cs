@@ -2,6 +2,7 @@ using TenantReconciler.Applying;
 using TenantReconciler.Cli.Watch;
 using TenantReconciler.Desired;
 using TenantReconciler.Planning;
+using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Watch;
 
@@ -67,7 +68,7 @@ internal static class NotificationReports
     {
         Registration = registration,
         Result = RegistrationResult.ListFailed,
-        Error = WatchError.From(FakeArm.Failure(status)),
+        Error = WatchError.From(InMemoryArm.Failure(status)),
     };
 
     public static RegistrationReport GuardRefused(RegistrationRef registration, params PlannedChange[] pending) => new()

@@ -1,13 +1,14 @@
 using System.Text.Json;
+using A = TenantReconciler.Tests.Watch.WatchHarness;
 using Microsoft.Extensions.DependencyInjection;
 using TenantReconciler.Cli.Watch;
 using TenantReconciler.Cli.Watch.Notifications;
+using TenantReconciler.Tests.Support;
 using Xunit;
-using A = TenantReconciler.Tests.Watch.WatchHarness;
 
 namespace TenantReconciler.Tests.Watch;
 
-/// <summary><c>watch --notify</c> over the real loop (fake clock, <see cref="FakeArm"/>) to a real HTTP receiver on loopback.</summary>
+/// <summary><c>watch --notify</c> over the real loop (fake clock, <see cref="InMemoryArm"/>) to a real HTTP receiver on loopback.</summary>
 public sealed class NotificationScriptTests
 {
     [Fact]
@@ -35,7 +36,7 @@ public sealed class NotificationScriptTests
         }
 
         var queuedWhileConverged = notifier.Queued;
-        watch.Arm.BeforeList = r => r == A.A ? Task.FromException(FakeArm.Failure(503)) : Task.CompletedTask;
+        watch.Arm.BeforeList = r => r == A.A ? Task.FromException(InMemoryArm.Failure(503)) : Task.CompletedTask;
         var failure = await watch.NextTickAsync();
         watch.Arm.BeforeList = null;
         var recovered = await watch.NextTickAsync();

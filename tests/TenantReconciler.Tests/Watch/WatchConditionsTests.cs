@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TenantReconciler.Cli.Watch;
+using TenantReconciler.Tests.Support;
 using Xunit;
 using static TenantReconciler.Tests.Watch.NotificationReports;
 
@@ -60,7 +61,7 @@ public sealed class WatchConditionsTests
     {
         // Arrange
         await using var watch = await WatchHarness.StartAsync(
-            arrange: arm => arm.BeforeList = r => r == WatchHarness.A ? Task.FromException(FakeArm.Failure(403)) : Task.CompletedTask);
+            arrange: arm => arm.BeforeList = r => r == WatchHarness.A ? Task.FromException(InMemoryArm.Failure(403)) : Task.CompletedTask);
 
         // Act
         var tick = await watch.Events.NextAsync<TickReport>();

@@ -1,4 +1,5 @@
 using TenantReconciler.Cli.Watch;
+using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Watch;
 
@@ -117,7 +118,7 @@ public sealed class WatchServiceTests
         // Arrange: A's listing answers 503 three times, then works.
         var failures = 0;
         await using var watch = await WatchHarness.StartAsync(arrange: arm => arm.BeforeList = registration =>
-            registration == WatchHarness.A && Interlocked.Increment(ref failures) <= 3 ? Task.FromException(FakeArm.Failure(503)) : Task.CompletedTask);
+            registration == WatchHarness.A && Interlocked.Increment(ref failures) <= 3 ? Task.FromException(InMemoryArm.Failure(503)) : Task.CompletedTask);
         var first = await watch.Events.NextAsync<TickReport>();
         var waits = new List<TimeSpan>();
         var retries = new List<TickReport>();
@@ -147,7 +148,7 @@ public sealed class WatchServiceTests
     {
         // Arrange: A's listing is forbidden (403) every time.
         await using var watch = await WatchHarness.StartAsync(arrange: arm => arm.BeforeList = registration =>
-            registration == WatchHarness.A ? Task.FromException(FakeArm.Failure(403)) : Task.CompletedTask);
+            registration == WatchHarness.A ? Task.FromException(InMemoryArm.Failure(403)) : Task.CompletedTask);
 
         // Act
         var first = await watch.Events.NextAsync<TickReport>();

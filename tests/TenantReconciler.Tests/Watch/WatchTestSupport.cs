@@ -8,6 +8,7 @@ using TenantReconciler.Cli.Composition;
 using TenantReconciler.Cli.Watch;
 using TenantReconciler.Desired;
 using TenantReconciler.Live;
+using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Watch;
 
@@ -59,116 +60,8 @@ public sealed class RecordingObserver : IWatchObserver
 }
 
 /// <summary>
-/// An in-memory ARM for the loop's scheduling tests (no HTTP: the end-to-end tests use the real emulator). Counts
-/// every call, and lets a test block or fail a listing.
-/// </summary>
-public sealed class FakeArm : ICustomerSubscriptionClient, IWatchArmClientSource
-{
-    private readonly Lock _lock = new();
-    private readonly Dictionary<RegistrationRef, Dictionary<Guid, Guid>> _state = [];
-    private int _listing;
-
-    public int Lists { get; private set; }
-
-    public int Puts { get; private set; }
-
-    public int Deletes { get; private set; }
-
-    public int MaxConcurrentListings { get; private set; }
-
-    /// <summary>Runs before each listing: await to block it, throw to fail it.</summary>
-    public Func<RegistrationRef, Task>? BeforeList { get; set; }
-
-    /// <summary>Runs before each PUT or DELETE is applied.</summary>
-    public Func<RegistrationRef, Task>? BeforeWrite { get; set; }
-
-    public void Set(RegistrationRef registration, params (Guid Subscription, Guid Tenant)[] mappings)
-    {
-        lock (_lock)
-        {
-            _state[registration] = mappings.ToDictionary(m => m.Subscription, m => m.Tenant);
-        }
-    }
-
-    public IReadOnlyDictionary<Guid, Guid> Get(RegistrationRef registration)
-    {
-        lock (_lock)
-        {
-            return new Dictionary<Guid, Guid>(_state[registration]);
-        }
-    }
-
-    public Task<ICustomerSubscriptionClient> GetClientAsync(DesiredState desired, CancellationToken cancellationToken) =>
-        Task.FromResult<ICustomerSubscriptionClient>(this);
-
-    public async Task<LiveRegistration> ListAsync(RegistrationRef registration, CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            Lists++;
-            MaxConcurrentListings = Math.Max(MaxConcurrentListings, ++_listing);
-        }
-
-        try
-        {
-            if (BeforeList is { } before)
-            {
-                await before(registration).WaitAsync(cancellationToken);
-            }
-
-            lock (_lock)
-            {
-                return new LiveRegistration(registration, _state[registration].Select(m => new LiveMapping(m.Key.ToString("D"), m.Key, m.Value)).ToArray());
-            }
-        }
-        finally
-        {
-            lock (_lock)
-            {
-                _listing--;
-            }
-        }
-    }
-
-    public async Task<ArmWriteResult> PutAsync(RegistrationRef registration, string customerSubscriptionName, Guid tenantId, CancellationToken cancellationToken)
-    {
-        if (BeforeWrite is { } before)
-        {
-            await before(registration);
-        }
-
-        lock (_lock)
-        {
-            Puts++;
-            _state[registration][Guid.Parse(customerSubscriptionName)] = tenantId;
-        }
-
-        return new ArmWriteResult(200, Guid.NewGuid().ToString(), null);
-    }
-
-    public async Task<ArmWriteResult> DeleteAsync(RegistrationRef registration, string customerSubscriptionName, CancellationToken cancellationToken)
-    {
-        if (BeforeWrite is { } before)
-        {
-            await before(registration);
-        }
-
-        lock (_lock)
-        {
-            Deletes++;
-            _state[registration].Remove(Guid.Parse(customerSubscriptionName));
-        }
-
-        return new ArmWriteResult(200, Guid.NewGuid().ToString(), null);
-    }
-
-    public static ArmRequestException Failure(int status) =>
-        new($"GET failed: {status}.", status, status == 403 ? "AuthorizationFailed" : "ServerBusy", "req-" + status, "corr-" + status);
-}
-
-/// <summary>
 /// The watch loop in a real generic host (the production registrations of <see cref="WatchHost.AddWatchServices"/>),
-/// on a fake clock, a seeded <see cref="Random"/> and <see cref="FakeArm"/>. No listener.
+/// on a fake clock, a seeded <see cref="Random"/> and <see cref="InMemoryArm"/>. No listener.
 /// </summary>
 public sealed class WatchHarness : IAsyncDisposable
 {
@@ -195,7 +88,7 @@ public sealed class WatchHarness : IAsyncDisposable
 
     public FakeTimeProvider Time => (FakeTimeProvider)_host.Services.GetRequiredService<TimeProvider>();
 
-    public FakeArm Arm => (FakeArm)_host.Services.GetRequiredService<IWatchArmClientSource>();
+    public InMemoryArm Arm => (InMemoryArm)_host.Services.GetRequiredService<IWatchArmClientSource>();
 
     public RecordingObserver Events => _host.Services.GetServices<IWatchObserver>().OfType<RecordingObserver>().Single();
 
@@ -230,7 +123,7 @@ public sealed class WatchHarness : IAsyncDisposable
         bool suspend = false,
         string? yaml = null,
         IWriteLeadership? leadership = null,
-        Action<FakeArm>? arrange = null,
+        Action<InMemoryArm>? arrange = null,
         int parallelism = 4,
         Func<WatchArguments, WatchArguments>? configure = null)
     {
@@ -243,7 +136,7 @@ public sealed class WatchHarness : IAsyncDisposable
             Parallelism = parallelism,
         };
         arguments = configure?.Invoke(arguments) ?? arguments;
-        var arm = new FakeArm();
+        var arm = new InMemoryArm();
 
         // Drift everywhere: A lacks its mapping and has an extra one; B is right.
         arm.Set(A, (Extra, ExtraTenant));
