@@ -1,82 +1,72 @@
-using Microsoft.AspNetCore.Http;
 using TenantReconciler.Live;
-using static TenantReconciler.Tests.Applying.ApplyTestSupport;
+using TenantReconciler.Tests.Support;
+using static TenantReconciler.Tests.Support.Scenario;
 
 namespace TenantReconciler.Tests.Live;
 
-/// <summary>Registrations are listed side by side, fail-closed, and in the order a sequential read gives.</summary>
+/// <summary>
+/// Registrations are listed side by side, fail-closed, and in the order a sequential read gives: the reader's logic, on
+/// the in-memory ARM (that a cancelled listing aborts its HTTP request is the client's, in the emulator tests).
+/// </summary>
 public sealed class LiveReaderParallelTests
 {
     [Fact]
     public async Task ReadAsync_ParallelListings_SameResultAndOrderAsSequential()
     {
         // Arrange: A's listing is held until B's has been answered, so the two are in flight together.
-        var bAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var emulator = await StartEmulatorAsync(
-            new Dictionary<RegistrationRef, IReadOnlyDictionary<Guid, Guid>> { [RegistrationA] = Mappings(3), [RegistrationB] = Mappings(2) },
-            async (context, next) =>
+        var arm = new Scenario()
+            .Have(A, (Id("30000000", 1), Id("40000000", 1)), (Id("30000000", 2), Id("40000000", 2)), (Id("30000000", 3), Id("40000000", 3)))
+            .Have(B, (Id("30000000", 4), Id("40000000", 4)), (Id("30000000", 5), Id("40000000", 5)))
+            .Arm();
+        var bListed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        arm.BeforeList = r =>
+        {
+            if (r == B)
             {
-                var isB = context.Request.Path.Value!.Contains(RegistrationB.Name, StringComparison.OrdinalIgnoreCase);
-                if (context.Request.Method == "GET" && !isB)
-                {
-                    await bAnswered.Task;
-                }
+                bListed.TrySetResult();
+                return Task.CompletedTask;
+            }
 
-                await next(context);
-                if (isB)
-                {
-                    bAnswered.TrySetResult();
-                }
-            });
-        var client = CreateClient(emulator);
+            return bListed.Task;
+        };
 
         // Act
-        var parallel = await LiveReader.ReadAsync(client, [RegistrationA, RegistrationB], 4, CancellationToken.None);
-        bAnswered.TrySetResult();
-        var sequential = await LiveReader.ReadAsync(client, [RegistrationA, RegistrationB], 1, CancellationToken.None);
+        var parallel = await LiveReader.ReadAsync(arm, [A, B], 4, CancellationToken.None);
+        var sequential = await LiveReader.ReadAsync(arm, [A, B], 1, CancellationToken.None);
 
         // Assert
-        Assert.Equal([RegistrationA, RegistrationB], parallel.Select(l => l.Registration));
+        Assert.Equal(2, arm.MaxConcurrentListings);
+        Assert.Equal([A, B], parallel.Select(l => l.Registration));
         Assert.Equal(sequential.Select(l => LiveFingerprint.Of(l)), parallel.Select(l => LiveFingerprint.Of(l)));
     }
 
     [Fact]
     public async Task ReadAsync_OneListingFails_CancelsTheListingsStillRunningAndThrowsTheFailure()
     {
-        // Arrange: A's listing reaches the emulator and hangs until its request is aborted; B's is refused, but only once
-        // A's is in flight (otherwise A might be cancelled before it was ever sent).
-        var aArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var aAborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var emulator = await StartEmulatorAsync(
-            new Dictionary<RegistrationRef, IReadOnlyDictionary<Guid, Guid>> { [RegistrationA] = Mappings(1), [RegistrationB] = Mappings(1) },
-            async (context, next) =>
+        // Arrange: A's listing hangs until it is cancelled; B's is refused, but only once A's is running (otherwise A
+        // might be cancelled before it ever started).
+        var arm = new Scenario().Have(A, (Id("30000000", 1), Id("40000000", 1))).Have(B, (Id("30000000", 2), Id("40000000", 2))).Arm();
+        var aStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var never = new TaskCompletionSource();
+        arm.BeforeList = async r =>
+        {
+            if (r == B)
             {
-                if (context.Request.Path.Value!.Contains(RegistrationB.Name, StringComparison.OrdinalIgnoreCase))
-                {
-                    await aArrived.Task;
-                    await WriteErrorAsync(context, StatusCodes.Status403Forbidden, "AuthorizationFailed");
-                    return;
-                }
+                await aStarted.Task;
+                throw InMemoryArm.Failure(403);
+            }
 
-                aArrived.TrySetResult();
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
-                }
-                catch (OperationCanceledException)
-                {
-                    aAborted.TrySetResult();
-                    throw;
-                }
-            });
-        var client = CreateClient(emulator);
+            aStarted.TrySetResult();
+            await never.Task;
+        };
+        var listing = LiveReader.ReadAsync(arm, [A, B], 4, CancellationToken.None);
 
         // Act
-        var failure = await Assert.ThrowsAsync<ArmRequestException>(() => LiveReader.ReadAsync(client, [RegistrationA, RegistrationB], 4, CancellationToken.None));
-        await aAborted.Task.WaitAsync(TimeSpan.FromSeconds(60)); // a hang guard only: the abort must have happened
+        var failure = await Assert.ThrowsAsync<ArmRequestException>(() => listing);
 
-        // Assert
+        // Assert: the failure is B's, and A's listing ended (it was cancelled, not left running).
         Assert.Equal("AuthorizationFailed", failure.ErrorCode);
-        Assert.True(aAborted.Task.IsCompletedSuccessfully);
+        Assert.Equal(2, arm.Lists);
+        Assert.Equal(0, arm.RunningListings);
     }
 }

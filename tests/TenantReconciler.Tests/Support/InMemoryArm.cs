@@ -46,6 +46,18 @@ public sealed class InMemoryArm : ICustomerSubscriptionClient, IWatchArmClientSo
 
     public int MaxConcurrentListings { get; private set; }
 
+    /// <summary>Listings started and not yet ended (returned, failed or cancelled).</summary>
+    public int RunningListings
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _listing;
+            }
+        }
+    }
+
     /// <summary>Runs before each listing: await to block it, throw to fail it.</summary>
     public Func<RegistrationRef, Task>? BeforeList { get; set; }
 
