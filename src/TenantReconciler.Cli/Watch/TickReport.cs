@@ -101,6 +101,9 @@ public sealed record RegistrationReport
 
     public TimeSpan Duration { get; init; }
 
+    /// <summary>Who pays, for a registration with a <c>stamp:</c> (null without one).</summary>
+    public BillingLeakState? Billing { get; init; }
+
     public PlanSummary PendingSummary => PlanSummary.Of(Pending);
 
     public int Count(ChangeOutcome outcome) => Writes.Count(w => w.Outcome == outcome);

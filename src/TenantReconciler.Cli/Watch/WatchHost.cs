@@ -107,6 +107,8 @@ public static class WatchHost
         services.AddSingleton<IWatchObserver>(sp => sp.GetRequiredService<WatchStatus>());
         services.AddSingleton<IWatchObserver>(sp => sp.GetRequiredService<WatchMetrics>());
         services.AddSingleton<IWatchObserver, WatchLog>();
+        services.AddSingleton<BillingLeakMonitor>();
+        services.AddSingleton<IWatchObserver>(sp => sp.GetRequiredService<BillingLeakMonitor>());
 
         // Before the loop: hosted services stop in reverse order, so the last tick's notifications are still sent.
         if (arguments.Notify.Targets.Count > 0)
@@ -145,7 +147,8 @@ public static class WatchHost
             var service = context.RequestServices.GetRequiredService<WatchService>();
             var time = context.RequestServices.GetRequiredService<TimeProvider>();
             var started = service.CurrentTickStarted;
-            var document = context.RequestServices.GetRequiredService<WatchStatus>().Snapshot(started == 0 ? null : time.GetElapsedTime(started));
+            var document = context.RequestServices.GetRequiredService<BillingLeakMonitor>().AddTo(
+                context.RequestServices.GetRequiredService<WatchStatus>().Snapshot(started == 0 ? null : time.GetElapsedTime(started)));
             context.Response.ContentType = "application/json; charset=utf-8";
             await JsonSerializer.SerializeAsync(context.Response.Body, document, WatchJsonContext.Default.StatusDocument, context.RequestAborted);
         });

@@ -132,7 +132,8 @@ public sealed class WatchTick(
         RegistrationReport report;
         try
         {
-            report = Report(registration, await engine.ReconcileAsync(desired, policy, abort.Token), leader);
+            var outcome = await engine.ReconcileAsync(desired, policy, abort.Token);
+            report = Report(registration, outcome, leader) with { Billing = BillingLeakState.Of(desired.Registrations[0], outcome) };
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

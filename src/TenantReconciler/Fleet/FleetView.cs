@@ -1,3 +1,5 @@
+using TenantReconciler.Stamps;
+
 namespace TenantReconciler.Fleet;
 
 /// <summary>How one tenant stands on one registration, when the live state was read.</summary>
@@ -47,6 +49,9 @@ public sealed record FleetCell(Guid? DesiredSubscriptionId, string? Label, IRead
 /// <param name="IsDesired">True when at least one registration desires the tenant.</param>
 public sealed record FleetRow(Guid TenantId, string? Label, IReadOnlyList<FleetCell> Present, bool IsDesired, int Columns, bool IsLive)
 {
+    /// <summary>The tenant's usage on the stamps of the view (<see cref="FleetView.Usage"/>); null when the view has none.</summary>
+    public FleetRowUsage? Usage { get; init; }
+
     /// <summary>Every registration's cell, by column; the registrations where the tenant is neither desired nor live give the shared empty cell.</summary>
     public IReadOnlyList<FleetCell> Cells => new DenseCells(this);
 
@@ -125,4 +130,36 @@ public sealed record FleetView(
     IReadOnlyList<FleetRow> Rows,
     IReadOnlyList<FleetFlag> Flags,
     FleetSummary Summary,
-    bool IsLive);
+    bool IsLive)
+{
+    /// <summary>
+    /// The stamps read with the live state (<c>tenants --live</c> with a <c>stamp:</c> block): the window and how each
+    /// stamp's read ended. Null without any stamp, or without the live state: then no row has a usage either.
+    /// </summary>
+    public FleetUsage? Usage { get; init; }
+}
+
+/// <summary>The usage window of the view and each stamped registration's read, in column order.</summary>
+public sealed record FleetUsage(UsageWindow Window, IReadOnlyList<FleetStampRead> Stamps)
+{
+    /// <summary>Rows whose usage is known and above zero, and rows whose usage is unknown.</summary>
+    public int WithUsage { get; init; }
+
+    public int Unknown { get; init; }
+}
+
+/// <summary>
+/// How one registration's stamp read ended. <see cref="Problem"/> is the stamp's one sentence for
+/// <see cref="StampReadStatus.Unknown"/> and <see cref="StampReadStatus.Mismatch"/>, else null.
+/// </summary>
+public sealed record FleetStampRead(int Column, RegistrationRef Registration, StampReadStatus Status, string? Problem, int Subscriptions, long Records);
+
+/// <summary>
+/// One tenant's usage in the window: <see cref="Total"/> over every stamped registration (unknown, fail-closed, when
+/// any of them is: its reason names the registrations), and <see cref="ByRegistration"/> per stamped registration in
+/// column order.
+/// </summary>
+public sealed record FleetRowUsage(TenantUsage Total, IReadOnlyList<FleetCellUsage> ByRegistration);
+
+/// <summary>A tenant's usage on one stamped registration (<see cref="FleetView.Registrations"/>[<see cref="Column"/>]).</summary>
+public sealed record FleetCellUsage(int Column, TenantUsage Usage);

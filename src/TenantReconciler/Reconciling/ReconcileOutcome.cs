@@ -2,6 +2,7 @@ using TenantReconciler.Applying;
 using TenantReconciler.Desired;
 using TenantReconciler.Live;
 using TenantReconciler.Planning;
+using TenantReconciler.Stamps;
 
 namespace TenantReconciler.Reconciling;
 
@@ -56,6 +57,12 @@ public sealed record ReconcileOutcome
 
     /// <summary>The listings the plan was made from (empty when listing failed).</summary>
     public IReadOnlyList<LiveRegistration> Live { get; init; } = [];
+
+    /// <summary>The stamps' reports the plan's usage came from (empty without a usage source or a <c>stamp:</c> block).</summary>
+    public IReadOnlyList<StampReport> Usage { get; init; } = [];
+
+    /// <summary>The fresh listings after the writes (null when nothing was written, or the re-listing failed).</summary>
+    public IReadOnlyList<LiveRegistration>? Relisted { get; init; }
 
     /// <summary>The full plan (null when listing failed).</summary>
     public Plan? Plan { get; init; }

@@ -59,9 +59,9 @@ public sealed class Reconciler(ICustomerSubscriptionClient client, IUsageSource?
 
         // 2. Plan (with the usage of every tenant a change leaves unmapped), and hold it against the approved plan.
         var plan = Planner.Compute(desired, live);
+        IReadOnlyList<StampReport> reports = [];
         if (usage is not null && PlanUsage.AnyStamp(desired))
         {
-            IReadOnlyList<StampReport> reports;
             if (usageRead is not null && ReferenceEquals(desired, request.KnownDesired))
             {
                 reports = await usageRead;
@@ -87,6 +87,7 @@ public sealed class Reconciler(ICustomerSubscriptionClient client, IUsageSource?
             Status = ReconcileStatus.InSync,
             Desired = desired,
             Live = live,
+            Usage = reports,
             Plan = plan,
             Permitted = permitted,
             Withheld = withheld,
@@ -157,6 +158,7 @@ public sealed class Reconciler(ICustomerSubscriptionClient client, IUsageSource?
         {
             Status = converged ? ReconcileStatus.Applied : ReconcileStatus.WriteFailed,
             After = remaining,
+            Relisted = after.Live,
             Transient = transient,
             RequeueAfter = transient ? policy.TransientRequeueAfter : null,
         };

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TenantReconciler.Fleet;
+using TenantReconciler.Stamps;
 
 namespace TenantReconciler.Rendering;
 
@@ -15,6 +16,9 @@ public sealed class FleetJsonRenderer : IFleetRenderer
 {
     public const string FormatVersion = "2.0";
 
+    /// <summary>With stamps (<c>tenants --live</c> and a <c>stamp:</c> block): 2.0 plus <c>usage</c> at the top and on every tenant.</summary>
+    public const string UsageFormatVersion = "2.1";
+
     public string Format => "json";
 
     public void Render(FleetView view, TextWriter writer)
@@ -28,9 +32,13 @@ public sealed class FleetJsonRenderer : IFleetRenderer
     private static void Write(Utf8JsonWriter json, FleetView view)
     {
         json.WriteStartObject();
-        json.WriteString("formatVersion", FormatVersion);
+        json.WriteString("formatVersion", view.Usage is null ? FormatVersion : UsageFormatVersion);
         json.WriteBoolean("live", view.IsLive);
         WriteSummary(json, view.Summary);
+        if (view.Usage is { } usage)
+        {
+            WriteUsage(json, usage);
+        }
 
         json.WriteStartArray("registrations");
         foreach (var registration in view.Registrations)
@@ -49,6 +57,11 @@ public sealed class FleetJsonRenderer : IFleetRenderer
             json.WriteString("tenantId", PlanText.Id(row.TenantId));
             json.WriteString("label", row.Label);
             json.WriteBoolean("desired", row.IsDesired);
+            if (view.Usage is not null)
+            {
+                WriteRowUsage(json, row.Usage!);
+            }
+
             json.WriteStartArray("cells");
             foreach (var cell in row.Present)
             {
@@ -87,6 +100,55 @@ public sealed class FleetJsonRenderer : IFleetRenderer
 
         json.WriteEndArray();
         json.WriteEndObject();
+    }
+
+    private static void WriteUsage(Utf8JsonWriter json, FleetUsage usage)
+    {
+        json.WriteStartObject("usage");
+        json.WriteString("windowStart", UsageWindow.QueryTime(usage.Window.Start));
+        json.WriteString("windowEnd", UsageWindow.QueryTime(usage.Window.End));
+        json.WriteNumber("days", usage.Window.Days);
+        json.WriteNumber("tenantsWithUsage", usage.WithUsage);
+        json.WriteNumber("tenantsUnknown", usage.Unknown);
+        json.WriteStartArray("stamps");
+        foreach (var read in usage.Stamps)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("registration", read.Column);
+            json.WriteString("status", JsonNamingPolicy.CamelCase.ConvertName(read.Status.ToString()));
+            json.WriteString("problem", read.Problem is null ? null : OutsideText.Sanitize(read.Problem));
+            json.WriteNumber("userSubscriptions", read.Subscriptions);
+            json.WriteNumber("usageRecords", read.Records);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteRowUsage(Utf8JsonWriter json, FleetRowUsage usage)
+    {
+        json.WriteStartObject("usage");
+        WriteTenantUsage(json, usage.Total);
+        json.WriteStartArray("registrations");
+        foreach (var cell in usage.ByRegistration)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("registration", cell.Column);
+            WriteTenantUsage(json, cell.Usage);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteTenantUsage(Utf8JsonWriter json, TenantUsage usage)
+    {
+        json.WriteString("kind", JsonNamingPolicy.CamelCase.ConvertName(usage.Kind.ToString()));
+        json.WriteNumber("quantity", usage.Quantity);
+        json.WriteNumber("subscriptions", usage.Subscriptions);
+        json.WriteString("reason", usage.Reason is null ? null : OutsideText.Sanitize(usage.Reason));
     }
 
     private static void WriteCell(Utf8JsonWriter json, FleetCell cell)

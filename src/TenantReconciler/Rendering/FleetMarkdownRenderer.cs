@@ -45,7 +45,8 @@ public sealed class FleetMarkdownRenderer : IFleetRenderer
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(writer);
 
-        var head = $"{Marker}\n### Tenants by registration\n\n{MarkdownText.EscapeProse(FleetText.Summary(view).Spell(_optionNames))}\n";
+        var head = $"{Marker}\n### Tenants by registration\n\n{MarkdownText.EscapeProse(FleetText.Summary(view).Spell(_optionNames))}\n"
+            + (FleetText.UsageSummary(view) is { } usageSummary ? $"\n{MarkdownText.EscapeProse(usageSummary)}\n" + StampReads(view) : string.Empty);
         var legend = view.IsLive ? $"\nLegend: {MarkdownText.EscapeProse(FleetText.Legend)}.\n" : string.Empty;
         var tableHead = TableHead(view);
         var moreReserve = MoreFlags(int.MaxValue).Length + MoreTenants(int.MaxValue, int.MaxValue).Length;
@@ -164,11 +165,26 @@ public sealed class FleetMarkdownRenderer : IFleetRenderer
     private static string MoreTenants(int count, int drift) =>
         $"\n… {FleetText.Plural(count, "more tenant", "more tenants")}{(drift == 0 ? " (none with drift: every ~ and − row is listed)" : $" ({drift} of them with drift)")}, to stay within GitHub's comment limit: see `tenant-reconciler tenants -o json`.\n";
 
+    /// <summary>Each stamp's read, one list item each (the problem of a stamp that could not be read is its own sentence).</summary>
+    private static string StampReads(FleetView view)
+    {
+        var names = FleetText.ColumnNames(view.Registrations);
+        var builder = new StringBuilder();
+        foreach (var read in view.Usage!.Stamps)
+        {
+            builder.Append("- `").Append(names[read.Column]).Append("`: ").Append(MarkdownText.EscapeProse(FleetText.StampRead(read))).Append('\n');
+        }
+
+        return builder.ToString();
+    }
+
     private static string TableHead(FleetView view)
     {
         if (!FleetText.IsMatrix(view))
         {
-            return "| Tenant | Label | Registration | Cell |\n| --- | --- | --- | --- |\n";
+            return view.Usage is null
+                ? "| Tenant | Label | Registration | Cell |\n| --- | --- | --- | --- |\n"
+                : "| Tenant | Label | Registration | Cell | Usage |\n| --- | --- | --- | --- | --- |\n";
         }
 
         var names = FleetText.ColumnNames(view.Registrations);
@@ -178,8 +194,18 @@ public sealed class FleetMarkdownRenderer : IFleetRenderer
             builder.Append(" `").Append(name).Append("` |");
         }
 
+        if (view.Usage is not null)
+        {
+            builder.Append(" Usage |");
+        }
+
         builder.Append("\n| --- | --- |");
         foreach (var _ in names)
+        {
+            builder.Append(" --- |");
+        }
+
+        if (view.Usage is not null)
         {
             builder.Append(" --- |");
         }
@@ -204,6 +230,11 @@ public sealed class FleetMarkdownRenderer : IFleetRenderer
                 builder.Append(' ').Append(Cell(cell)).Append(" |");
             }
 
+            if (row.Usage is { } rowUsage)
+            {
+                builder.Append(' ').Append(Usage(rowUsage)).Append(" |");
+            }
+
             return builder.Append('\n').ToString();
         }
 
@@ -211,12 +242,26 @@ public sealed class FleetMarkdownRenderer : IFleetRenderer
         foreach (var cell in row.Present)
         {
             builder.Append(first ? $"| `{PlanText.Id(row.TenantId)}` | {label} |" : "|  |  |")
-                .Append(" `").Append(names[cell.Column]).Append("` | ").Append(Cell(cell)).Append(" |\n");
+                .Append(" `").Append(names[cell.Column]).Append("` | ").Append(Cell(cell)).Append(" |");
+            if (row.Usage is { } rowUsage)
+            {
+                builder.Append(' ').Append(first ? Usage(rowUsage) : string.Empty).Append(" |");
+            }
+
+            builder.Append('\n');
             first = false;
+        }
+
+        if (first && row.Usage is { } only)
+        {
+            // Usage on a stamp and no cell anywhere: neither desired nor live.
+            builder.Append($"| `{PlanText.Id(row.TenantId)}` | {label} |  |  | ").Append(Usage(only)).Append(" |\n");
         }
 
         return builder.ToString();
     }
+
+    private static string Usage(FleetRowUsage usage) => MarkdownText.EscapeProse(FleetText.Usage(usage));
 
     private static string Cell(FleetCell cell)
     {

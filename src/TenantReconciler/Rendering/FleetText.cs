@@ -1,5 +1,6 @@
 using System.Globalization;
 using TenantReconciler.Fleet;
+using TenantReconciler.Stamps;
 
 namespace TenantReconciler.Rendering;
 
@@ -111,4 +112,31 @@ internal static class FleetText
             _ => $"− {live}",
         };
     }
+
+    /// <summary>"Usage between 2026-11-24 and 2026-12-01 (UTC), from 1 stamp: 2 tenants with usage, 1 unknown." (null without stamps).</summary>
+    public static string? UsageSummary(FleetView view)
+    {
+        if (view.Usage is not { } usage)
+        {
+            return null;
+        }
+
+        var unreadable = usage.Stamps.Count(s => s.Status != StampReadStatus.Complete);
+        return $"Usage {usage.Window.Between}, from {Plural(usage.Stamps.Count, "stamp", "stamps")}"
+            + (unreadable == 0 ? string.Empty : $" ({unreadable} could not be read)")
+            + $": {Plural(usage.WithUsage, "tenant", "tenants")} with usage, {usage.Unknown} unknown.";
+    }
+
+    /// <summary>How a stamp's read ended: "4 user subscriptions, 5 usage records" or "usage unknown: …" (sanitised).</summary>
+    public static string StampRead(FleetStampRead read) => read.Status == StampReadStatus.Complete
+        ? string.Create(CultureInfo.InvariantCulture, $"{Plural(read.Subscriptions, "user subscription", "user subscriptions")}, {read.Records} usage record{(read.Records == 1 ? "" : "s")}")
+        : "usage unknown: " + OutsideText.Sanitize(read.Problem ?? "not read");
+
+    /// <summary>A row's usage as a cell: "412.5", "none", or "unknown: reason" (sanitised; never "none" when not known).</summary>
+    public static string Usage(FleetRowUsage usage) => usage.Total.Kind switch
+    {
+        UsageKind.Used => StampReport.Units(usage.Total.Quantity),
+        UsageKind.None => "none",
+        _ => "unknown: " + OutsideText.Sanitize(usage.Total.Reason ?? "not known"),
+    };
 }

@@ -14,6 +14,8 @@ public sealed class FleetTextRenderer(IOptionNames? optionNames = null) : IFleet
 
     private const string Gap = "  ";
 
+    private const string UsageHead = "USAGE";
+
     public string Format => "text";
 
     public void Render(FleetView view, TextWriter writer)
@@ -23,6 +25,11 @@ public sealed class FleetTextRenderer(IOptionNames? optionNames = null) : IFleet
 
         var names = FleetText.ColumnNames(view.Registrations);
         writer.Write($"Tenants by registration: {FleetText.Summary(view).Spell(optionNames ?? NeutralOptionNames.Instance)}\n");
+        if (FleetText.UsageSummary(view) is { } usageSummary)
+        {
+            writer.Write($"{usageSummary}\n");
+        }
+
         if (view.IsLive)
         {
             writer.Write($"Legend: {FleetText.Legend}\n");
@@ -36,6 +43,16 @@ public sealed class FleetTextRenderer(IOptionNames? optionNames = null) : IFleet
             {
                 var r = view.Registrations[j];
                 writer.Write($"  {names[j].PadRight(width)}{Gap}subscription {PlanText.Id(r.SubscriptionId)}, resource group {r.ResourceGroup}\n");
+            }
+        }
+
+        if (view.Usage is { } usage)
+        {
+            writer.Write("\nStamps:\n");
+            var width = usage.Stamps.Max(s => names[s.Column].Length);
+            foreach (var read in usage.Stamps)
+            {
+                writer.Write($"  {names[read.Column].PadRight(width)}{Gap}{FleetText.StampRead(read)}\n");
             }
         }
 
@@ -66,27 +83,34 @@ public sealed class FleetTextRenderer(IOptionNames? optionNames = null) : IFleet
 
     private static void WriteTable(FleetView view, string[] names, TextWriter writer)
     {
-        var columns = names.Length;
+        var usage = view.Usage is not null;
+        var columns = names.Length + (usage ? 1 : 0);
         var labels = new string[view.Rows.Count];
         var cells = new string[view.Rows.Count][];
         var labelWidth = "LABEL".Length;
-        var widths = names.Select(n => n.Length).ToArray();
+        string[] heads = usage ? [.. names, UsageHead] : names;
+        var widths = heads.Select(n => n.Length).ToArray();
         for (var i = 0; i < view.Rows.Count; i++)
         {
             var row = view.Rows[i];
             labels[i] = Label(row.Label);
             labelWidth = Math.Max(labelWidth, labels[i].Length);
             cells[i] = new string[columns];
-            for (var j = 0; j < columns; j++)
+            for (var j = 0; j < names.Length; j++)
             {
                 var text = FleetText.Cell(row.Cells[j], PlanText.Id);
                 cells[i][j] = text;
                 widths[j] = Math.Max(widths[j], text.Length);
             }
+
+            if (usage)
+            {
+                cells[i][^1] = row.Usage is { } rowUsage ? FleetText.Usage(rowUsage) : string.Empty;
+            }
         }
 
         var line = new StringBuilder(256);
-        WriteLine(writer, line, "TENANT", "LABEL", labelWidth, names, widths);
+        WriteLine(writer, line, "TENANT", "LABEL", labelWidth, heads, widths);
         for (var i = 0; i < view.Rows.Count; i++)
         {
             WriteLine(writer, line, PlanText.Id(view.Rows[i].TenantId), labels[i], labelWidth, cells[i], widths);
@@ -110,11 +134,15 @@ public sealed class FleetTextRenderer(IOptionNames? optionNames = null) : IFleet
             }
         }
 
+        var usage = view.Usage is not null;
+        var cellWidth = usage ? Math.Max("CELL".Length, view.Rows.SelectMany(r => r.Present).Select(c => FleetText.Cell(c, PlanText.Id).Length).DefaultIfEmpty(0).Max()) : 0;
+        int[] widths = usage ? [nameWidth, cellWidth, 0] : [nameWidth, 0];
         var line = new StringBuilder(256);
-        WriteLine(writer, line, "TENANT", "LABEL", labelWidth, ["REGISTRATION", "CELL"], [nameWidth, 0]);
+        WriteLine(writer, line, "TENANT", "LABEL", labelWidth, usage ? ["REGISTRATION", "CELL", UsageHead] : ["REGISTRATION", "CELL"], widths);
         foreach (var row in view.Rows)
         {
             var first = true;
+            var rowUsage = row.Usage is { } known ? FleetText.Usage(known) : string.Empty;
             foreach (var cell in row.Present)
             {
                 WriteLine(
@@ -123,9 +151,15 @@ public sealed class FleetTextRenderer(IOptionNames? optionNames = null) : IFleet
                     first ? PlanText.Id(row.TenantId) : string.Empty,
                     first ? Label(row.Label) : string.Empty,
                     labelWidth,
-                    [names[cell.Column], FleetText.Cell(cell, PlanText.Id)],
-                    [nameWidth, 0]);
+                    usage ? [names[cell.Column], FleetText.Cell(cell, PlanText.Id), first ? rowUsage : string.Empty] : [names[cell.Column], FleetText.Cell(cell, PlanText.Id)],
+                    widths);
                 first = false;
+            }
+
+            if (first && usage)
+            {
+                // A tenant with usage on a stamp and no cell anywhere: neither desired nor live (billed to the registration subscription).
+                WriteLine(writer, line, PlanText.Id(row.TenantId), Label(row.Label), labelWidth, [string.Empty, string.Empty, rowUsage], widths);
             }
         }
     }

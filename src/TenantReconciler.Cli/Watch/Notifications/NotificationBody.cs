@@ -75,6 +75,7 @@ public sealed class NotificationBody(NotificationFormat format, string replica)
         NotificationKind.Recovered => "Recovered",
         NotificationKind.Stalled => "Stalled",
         NotificationKind.GuardRefused => "Guard refused",
+        NotificationKind.BillingLeak => "Billing leak",
         _ => "Desired-state file invalid",
     };
 

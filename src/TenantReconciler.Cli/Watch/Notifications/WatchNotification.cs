@@ -10,6 +10,9 @@ public enum NotificationKind
     Stalled,
     GuardRefused,
     FileInvalid,
+
+    /// <summary>A tenant became unbilled: usage on the registration's stamp and no mapping (<see cref="BillingLeakTransitions"/>).</summary>
+    BillingLeak,
 }
 
 /// <summary>One notification: what changed, for which registration (or for the file), at which generation of the file.</summary>
@@ -59,6 +62,7 @@ public sealed record WatchNotification
         NotificationKind.Recovered => "recovered",
         NotificationKind.Stalled => "stalled",
         NotificationKind.GuardRefused => "guard.refused",
+        NotificationKind.BillingLeak => "billing.leak",
         _ => "file.invalid",
     };
 }

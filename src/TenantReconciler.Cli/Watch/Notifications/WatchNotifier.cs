@@ -13,6 +13,7 @@ namespace TenantReconciler.Cli.Watch.Notifications;
 public sealed partial class WatchNotifier : IWatchObserver, IHostedService, IDisposable
 {
     private readonly TransitionDetector _detector = new();
+    private readonly BillingLeakTransitions _billing = new();
     private readonly NotificationSink[] _sinks;
     private readonly HttpClient _http;
     private readonly TimeProvider _time;
@@ -49,7 +50,8 @@ public sealed partial class WatchNotifier : IWatchObserver, IHostedService, IDis
 
     public void OnTickCompleted(TickReport report)
     {
-        foreach (var notification in _detector.Next(report, _time.GetUtcNow()))
+        var now = _time.GetUtcNow();
+        foreach (var notification in _detector.Next(report, now).Concat(_billing.Next(report, now)))
         {
             Interlocked.Increment(ref _queued);
             LogQueued(_logger, WatchNotification.KindText(notification.Kind), notification.Subject, notification.Tick, string.Join(", ", _sinks.Select(s => s.Target.Redacted)));

@@ -1,0 +1,187 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using TenantReconciler.Desired;
+using TenantReconciler.Live;
+using TenantReconciler.Reconciling;
+using TenantReconciler.Stamps;
+
+namespace TenantReconciler.Cli.Watch;
+
+/// <summary>
+/// Who pays, as one tick saw it for one registration with a <c>stamp:</c>: the tenants whose usage in the window is
+/// billed to the registration subscription while nobody meant it (<c>audit</c>'s leak: unbilled tenants, and desired
+/// tenants the registration does not map yet), or why that cannot be known. Built from the engine's outcome with
+/// <see cref="AuditBuilder"/>, the computation <c>audit</c> uses, on the listing after the tick's writes.
+/// </summary>
+/// <param name="Unbilled">Largest usage first; null when <see cref="UnknownReason"/> says why it is not known.</param>
+public sealed record BillingLeakState(RegistrationRef Registration, UsageWindow? Window, IReadOnlyList<AuditTenant>? Unbilled, string? UnknownReason)
+{
+    public const string ConditionType = "BillingLeak";
+
+    public bool IsKnown => Unbilled is not null;
+
+    public decimal Usage => Unbilled?.Sum(t => t.Quantity) ?? 0;
+
+    /// <summary>Null when <paramref name="registration"/> has no stamp: then nothing about billing is said.</summary>
+    public static BillingLeakState? Of(DesiredRegistration registration, ReconcileOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (registration.Stamp is null)
+        {
+            return null;
+        }
+
+        var id = registration.Registration;
+
+        // The mappings as they are after this tick: the re-listing after writes, else the listing the plan was made from.
+        var live = outcome.Applied is null ? outcome.Live : outcome.Relisted;
+        if (outcome.Desired is not { } desired || live is null || !live.Any(l => l.Registration.Equals(id)))
+        {
+            return Unknown(outcome.Applied is null
+                ? "the live mappings were not listed" + (outcome.Error is { } error ? ": " + OutsideText.Sanitize(error.Message) : string.Empty)
+                : "the live mappings were not listed again after the writes");
+        }
+
+        var report = outcome.Usage.FirstOrDefault(r => r.Registration.Equals(id));
+        if (report is null)
+        {
+            return Unknown("the stamp's usage was not read");
+        }
+
+        if (!report.IsComplete)
+        {
+            return Unknown(OutsideText.Sanitize(report.Problem ?? "the stamp could not be read"));
+        }
+
+        var audit = AuditBuilder.Build(desired, live, [report], report.Window).Registrations.Single();
+        AuditTenant[] unbilled = [.. audit.Unbilled.Concat(audit.DesiredNotRegistered)
+            .OrderByDescending(t => t.Quantity)
+            .ThenBy(t => t.TenantId.ToString("D"), StringComparer.Ordinal)];
+        return new BillingLeakState(id, report.Window, unbilled, null);
+
+        BillingLeakState Unknown(string reason) => new(id, null, null, reason);
+    }
+
+    /// <summary>The <c>BillingLeak</c> condition: True with the tenants, False when none, Unknown when usage cannot be read.</summary>
+    public StatusCondition Condition(DateTimeOffset since)
+    {
+        if (Unbilled is not { } unbilled)
+        {
+            return new StatusCondition(ConditionType, "Unknown", "UsageUnknown", "usage unknown: " + UnknownReason, since);
+        }
+
+        if (unbilled.Count == 0)
+        {
+            return new StatusCondition(ConditionType, "False", "NoUnbilledTenants", $"no tenant used this stamp {Window!.Between} without a mapping on {Registration.Name}", since);
+        }
+
+        return new StatusCondition(
+            ConditionType,
+            "True",
+            "UnbilledTenants",
+            string.Create(CultureInfo.InvariantCulture, $"{unbilled.Count} tenant(s) used {StampReport.Units(Usage)} units of this stamp {Window!.Between} with no mapping on {Registration.Name}: ")
+                + $"their usage is billed to the registration subscription {Registration.SubscriptionId:D} ({string.Join(", ", unbilled.Take(5).Select(t => t.TenantId.ToString("D")))}{(unbilled.Count > 5 ? ", …" : string.Empty)})",
+            since);
+    }
+}
+
+/// <summary>
+/// The service's view of who pays, per registration with a stamp, kept from tick to tick: the gauges
+/// <c>tenant_reconciler_unbilled_tenants</c> and <c>tenant_reconciler_unbilled_usage</c> (only while the usage is
+/// known: a series that is absent is unknown, never zero) and the <c>BillingLeak</c> condition of <c>/status</c>, which
+/// keeps its <c>lastTransitionTime</c> while its status stays the same. Registrations not due on a tick keep theirs.
+/// An observer of the loop; read by any request thread.
+/// </summary>
+public sealed class BillingLeakMonitor : IWatchObserver
+{
+    private readonly Lock _lock = new();
+    private readonly TimeProvider _time;
+    private Dictionary<RegistrationRef, (BillingLeakState State, StatusCondition Condition)> _registrations = [];
+
+    public BillingLeakMonitor(IMeterFactory meters, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        _time = time;
+        var meter = meters.Create(WatchMetrics.MeterName, ToolInfo.Version);
+        meter.CreateObservableGauge(
+            "tenant_reconciler_unbilled_tenants",
+            () => Known().Select(s => new Measurement<long>(s.Unbilled!.Count, new KeyValuePair<string, object?>("registration", s.Registration.Name))),
+            description: "Tenants with usage on the registration's stamp in the window and no mapping (billed to the registration subscription), as audit counts them; absent while the usage is unknown.");
+        meter.CreateObservableGauge(
+            "tenant_reconciler_unbilled_usage",
+            () => Known().Select(s => new Measurement<double>((double)s.Usage, new KeyValuePair<string, object?>("registration", s.Registration.Name))),
+            description: "Those tenants' usage in the window, every meter summed; absent while the usage is unknown.");
+    }
+
+    /// <summary>Each registration's last state, in no particular order.</summary>
+    public IReadOnlyList<BillingLeakState> States
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _registrations.Values.Select(v => v.State)];
+            }
+        }
+    }
+
+    public void OnTickCompleted(TickReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            var next = report.Desired is { } desired
+                ? _registrations.Where(p => desired.Contains(p.Key)).ToDictionary()
+                : new Dictionary<RegistrationRef, (BillingLeakState State, StatusCondition Condition)>(_registrations);
+            foreach (var registration in report.Registrations)
+            {
+                if (registration.Billing is not { } state)
+                {
+                    next.Remove(registration.Registration);
+                    continue;
+                }
+
+                var condition = state.Condition(now);
+                if (next.TryGetValue(registration.Registration, out var previous) && previous.Condition.Status == condition.Status)
+                {
+                    condition = condition with { LastTransitionTime = previous.Condition.LastTransitionTime };
+                }
+
+                next[registration.Registration] = (state, condition);
+            }
+
+            _registrations = next;
+        }
+    }
+
+    /// <summary><paramref name="document"/> with the <c>BillingLeak</c> condition on each registration that has a stamp.</summary>
+    public StatusDocument AddTo(StatusDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        Dictionary<string, StatusCondition> conditions;
+        lock (_lock)
+        {
+            if (_registrations.Count == 0)
+            {
+                return document;
+            }
+
+            conditions = _registrations.ToDictionary(p => p.Key.Id.ToString(), p => p.Value.Condition, StringComparer.OrdinalIgnoreCase);
+        }
+
+        return document with
+        {
+            Registrations = [.. document.Registrations.Select(r => conditions.TryGetValue(r.Id, out var condition) ? r with { Conditions = [.. r.Conditions, condition] } : r)],
+        };
+    }
+
+    private BillingLeakState[] Known()
+    {
+        lock (_lock)
+        {
+            return [.. _registrations.Values.Select(v => v.State).Where(s => s.IsKnown)];
+        }
+    }
+}
