@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TenantReconciler.Applying;
 using TenantReconciler.Cli.Commands.Options;
 using TenantReconciler.Cli.Composition;
 using TenantReconciler.Cli.Output;
@@ -129,8 +130,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
 
         // With --lock, the lease is held from before the live state is read until the last write.
         await using var applyLock = arguments.Limits.Lock is { } lease ? await AcquireLockAsync(lease, arguments, cancellationToken) : null;
-        await using var recorder = new JournalRecorder(journal, JournalRecorder.EndpointOf(session), time);
-        var shown = false;
+        await using var journalObserver = new JournalObserver(journal, JournalFactory.EndpointOf(session), time);
 
         // Ctrl+C: the first press during the writes finishes those in flight and starts nothing new (as a lost lock does).
         using var stopStarting = CancellationTokenSource.CreateLinkedTokenSource(applyLock?.Lost ?? CancellationToken.None, io.Interrupts.StopStarting);
@@ -141,20 +141,12 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
             IgnoreSuspend = arguments.IgnoreSuspend,
             Approved = saved is null ? null : new ApprovedPlan(saved.PlanId, saved.ContentHash(), saved.ToPlan(), saved.Fingerprints()),
             Parallelism = arguments.Limits.Parallelism,
-            StopStarting = stopStarting.Token,
-            Recorder = recorder,
-            Approve = async (review, _) =>
-            {
-                PlanOutput.Text(io, review.Plan);
-                shown = true;
-                return saved is not null || await ConfirmAsync(arguments);
-            },
         };
+        var caller = new Caller(this, io, arguments, saved is not null, new ApplyObservers(journalObserver, ApplyProgress.For(io, time)), stopStarting.Token);
 
-        policy = ApplyProgress.Attach(policy, io, time);
         var usage = StampSessionFactory.AnyStamp(desired) ? stamps.UsageSource(session, arguments.Stamps, settings) : null;
-        var outcome = await new Reconciler(session.Client, usage).ReconcileAsync(request, policy, cancellationToken);
-        if (!shown && outcome.Plan is { } plan && outcome.Status != ReconcileStatus.PlanMismatch)
+        var outcome = await new Reconciler(session.Client, usage).ReconcileAsync(request, policy, caller, cancellationToken);
+        if (!caller.Shown && outcome.Plan is { } plan && outcome.Status != ReconcileStatus.PlanMismatch)
         {
             PlanOutput.Text(io, plan);
         }
@@ -179,7 +171,7 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
         }
 
         var contents = await JournalFactory.ReadAsync(journal, io.Error, cancellationToken);
-        return UndoRequests.ForSavedPlan(saved, desired, contents, journal.Describe(), JournalRecorder.EndpointOf(session), JournalFactory.EndpointOption);
+        return UndoRequests.ForSavedPlan(saved, desired, contents, journal.Describe(), JournalFactory.EndpointOf(session), JournalFactory.EndpointOption);
     }
 
     private async Task<ApplyLock> AcquireLockAsync(LeaseArguments lease, ApplyArguments arguments, CancellationToken cancellationToken)
@@ -229,6 +221,25 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
 
         io.Error.WriteLine("Apply cancelled. Nothing was changed.");
         return false;
+    }
+
+    /// <summary>What apply does while the engine runs: show the plan and ask (terraform's prompt), the journal and the progress.</summary>
+    private sealed class Caller(ApplyCommand command, IOContext io, ApplyArguments arguments, bool savedPlan, IApplyObserver observer, CancellationToken stopStarting)
+        : IReconcileCaller
+    {
+        /// <summary>The plan was shown (at the confirmation).</summary>
+        public bool Shown { get; private set; }
+
+        public CancellationToken StopStarting => stopStarting;
+
+        public IApplyObserver Observer => observer;
+
+        public async ValueTask<bool> ConfirmAsync(ReconcileReview review, CancellationToken cancellationToken)
+        {
+            PlanOutput.Text(io, review.Plan);
+            Shown = true;
+            return savedPlan || await command.ConfirmAsync(arguments);
+        }
     }
 
     private static bool SameNames(IReadOnlyList<string> given, IReadOnlyList<string>? recorded) =>

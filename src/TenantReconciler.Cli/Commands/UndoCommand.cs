@@ -67,7 +67,7 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, Creden
         var applyId = UndoRequests.LastApplyId(contents, journal.Describe());
 
         await using var session = await sessions.OpenAsync(template, arguments.Connection, cancellationToken);
-        var request = UndoRequests.ForLastApply(template, contents, journal.Describe(), JournalRecorder.EndpointOf(session), JournalFactory.EndpointOption);
+        var request = UndoRequests.ForLastApply(template, contents, journal.Describe(), JournalFactory.EndpointOf(session), JournalFactory.EndpointOption);
         var outcome = await new Reconciler(session.Client).ReconcileAsync(request, new ReconcilePolicy { Scope = WriteScope.None, Guards = OptionNames.NoGuardOverrides }, cancellationToken);
         if (outcome.Plan is not { } plan)
         {

@@ -44,6 +44,10 @@ public static partial class JournalFactory
     }
 
     /// <summary>The option that targets an endpoint a journal recorded: <c>--emulator</c>, or <c>--arm-endpoint URL</c>.</summary>
+    /// <summary>What the journal records as the endpoint of a session: the ARM endpoint, or <c>emulator</c>.</summary>
+    public static string EndpointOf(ArmSession session) =>
+        session.Emulator is not null ? JournalOpenOptions.EmulatorEndpoint : session.Connection.Endpoint.GetLeftPart(UriPartial.Authority);
+
     public static string EndpointOption(string endpoint) =>
         endpoint == JournalOpenOptions.EmulatorEndpoint ? "--emulator" : "--arm-endpoint " + endpoint;
 

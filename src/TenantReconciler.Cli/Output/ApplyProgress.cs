@@ -11,96 +11,60 @@ namespace TenantReconciler.Cli.Output;
 /// per finished change and a "still applying" line when nothing has finished for a while. Its window is also the one
 /// in which Ctrl+C is graceful (<see cref="Interrupts.Graceful"/>): the first press finishes the requests in flight.
 /// </summary>
-public static class ApplyProgress
+public sealed class ApplyProgress : IApplyObserver
 {
-    /// <summary>
-    /// The policy with the progress attached. It lives exactly as long as the write phase: it wraps the
-    /// <see cref="ReconcilePolicy.Recorder"/> (the journal), whose <see cref="IApplyRecorder.BeginAsync"/> gives the plan
-    /// to be written (the total) and whose <see cref="IApplyRecorder.EndAsync"/> comes when the last request is done. The
-    /// journal is always told first, and its failures propagate unchanged; <see cref="ReconcilePolicy.Observer"/> is left
-    /// to the caller.
-    /// </summary>
-    public static ReconcilePolicy Attach(ReconcilePolicy policy, IOContext io, TimeProvider time)
+    private readonly IProgressView _view;
+    private readonly Interrupts _interrupts;
+    private int _inFlight;
+    private IDisposable? _graceful;
+
+    private ApplyProgress(IProgressView view, Interrupts interrupts)
     {
-        ArgumentNullException.ThrowIfNull(policy);
+        _view = view;
+        _interrupts = interrupts;
+    }
+
+    /// <summary>
+    /// The progress of one apply: it lives exactly as long as the write phase, from <see cref="BeginAsync"/> (the plan
+    /// to be written: the total) to <see cref="EndAsync"/>. Told after the journal (<see cref="ApplyObservers"/>), so a
+    /// refused claim draws nothing, and a failing journal ends it at once: the terminal is given back.
+    /// </summary>
+    public static ApplyProgress For(IOContext io, TimeProvider time)
+    {
         ArgumentNullException.ThrowIfNull(io);
         ArgumentNullException.ThrowIfNull(time);
         IProgressView view = io is { Style: OutputStyle.Rich, ErrorTerminal: { } terminal }
             ? new ApplyProgressDisplay(terminal, time)
             : new ApplyProgressLog(io.Error, time);
-        return policy with { Recorder = new ProgressRecorder(policy.Recorder, view, io.Interrupts) };
+        return new ApplyProgress(view, io.Interrupts);
     }
 
-    /// <summary>The journal (if any) first, then the view; the requests in flight, for Ctrl+C's message.</summary>
-    private sealed class ProgressRecorder(IApplyRecorder? inner, IProgressView view, Interrupts interrupts) : IApplyRecorder
+    public async Task BeginAsync(Plan plan, PlanClaim? claim, CancellationToken cancellationToken)
     {
-        private int _inFlight;
-        private IDisposable? _graceful;
+        await _view.StartAsync(plan);
+        _graceful = _interrupts.Graceful(() => Volatile.Read(ref _inFlight), _view.Say);
+    }
 
-        public async Task BeginAsync(Plan plan, ApprovedPlan? approved, CancellationToken cancellationToken)
-        {
-            if (inner is not null)
-            {
-                await inner.BeginAsync(plan, approved, cancellationToken);
-            }
+    public ValueTask OnStartingAsync(RegistrationRef registration, PlannedOperation operation, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _inFlight);
+        _view.Starting();
+        return ValueTask.CompletedTask;
+    }
 
-            await view.StartAsync(plan);
-            _graceful = interrupts.Graceful(() => Volatile.Read(ref _inFlight), view.Say);
-        }
+    public ValueTask OnCompletedAsync(
+        RegistrationRef registration, PlannedOperation operation, ArmWriteResult? result, ArmRequestException? error, CancellationToken cancellationToken)
+    {
+        Interlocked.Decrement(ref _inFlight);
+        _view.Completed(registration, operation, result, error);
+        return ValueTask.CompletedTask;
+    }
 
-        public async ValueTask OnStartingAsync(RegistrationRef registration, PlannedOperation operation, CancellationToken cancellationToken)
-        {
-            if (inner is not null)
-            {
-                await StopOnFailureAsync(() => inner.OnStartingAsync(registration, operation, cancellationToken));
-            }
-
-            Interlocked.Increment(ref _inFlight);
-            view.Starting();
-        }
-
-        public async ValueTask OnCompletedAsync(
-            RegistrationRef registration, PlannedOperation operation, ArmWriteResult? result, ArmRequestException? error, CancellationToken cancellationToken)
-        {
-            Interlocked.Decrement(ref _inFlight);
-            if (inner is not null)
-            {
-                await StopOnFailureAsync(() => inner.OnCompletedAsync(registration, operation, result, error, cancellationToken));
-            }
-
-            view.Completed(registration, operation, result, error);
-        }
-
-        public async Task EndAsync(ApplyResult result, CancellationToken cancellationToken)
-        {
-            _graceful?.Dispose();
-            try
-            {
-                if (inner is not null)
-                {
-                    await inner.EndAsync(result, cancellationToken);
-                }
-            }
-            finally
-            {
-                await view.StopAsync();
-            }
-        }
-
-        /// <summary>A failing journal stops the apply (it propagates): take the view down first, so the terminal is usable.</summary>
-        private async ValueTask StopOnFailureAsync(Func<ValueTask> call)
-        {
-            try
-            {
-                await call();
-            }
-            catch
-            {
-                _graceful?.Dispose();
-                await view.StopAsync();
-                throw;
-            }
-        }
+    /// <summary>Idempotent: the last line stays, the terminal is given back, Ctrl+C is no longer graceful.</summary>
+    public async Task EndAsync(ApplyResult? result, CancellationToken cancellationToken)
+    {
+        _graceful?.Dispose();
+        await _view.StopAsync();
     }
 }
 

@@ -2,6 +2,7 @@ using TenantReconciler.Applying;
 using TenantReconciler.Desired;
 using TenantReconciler.Live;
 using TenantReconciler.Planning;
+using TenantReconciler.Reconciling;
 
 namespace TenantReconciler.Cli.Watch;
 
@@ -111,8 +112,11 @@ public sealed record RegistrationReport
     /// <summary>The registration was reconciled as intended (even if drift remains because writes are not allowed).</summary>
     public bool Succeeded => Result is RegistrationResult.InSync or RegistrationResult.Applied or RegistrationResult.Drift;
 
+    /// <summary>The engine's requeue hint (<see cref="ReconcileOutcome.Requeue"/>); the schedule decides when.</summary>
+    public Requeue Requeue { get; init; }
+
     /// <summary>Worth retrying soon: a transient ARM failure (throttling, server error, no response).</summary>
-    public bool Transient => Error?.Transient == true;
+    public bool Transient => Requeue == Requeue.Retry;
 }
 
 /// <summary>One tick: the file as read, the registrations that were due, and what happened to each.</summary>

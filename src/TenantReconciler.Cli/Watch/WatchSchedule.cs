@@ -1,3 +1,5 @@
+using TenantReconciler.Reconciling;
+
 namespace TenantReconciler.Cli.Watch;
 
 /// <summary>
@@ -8,8 +10,9 @@ namespace TenantReconciler.Cli.Watch;
 /// next interval tick is due <see cref="Jittered"/> later: the interval plus up to 10% of it.</item>
 /// <item>A registration that succeeded, or failed for a permanent reason (400, 403, invalid input), waits for that next
 /// interval tick (or an earlier change of the file): it does not hammer ARM.</item>
-/// <item>A registration that failed for a transient reason (429, 5xx, no response) is retried on its own after an
-/// exponential <see cref="Backoff"/> with jitter, without moving the interval of the others.</item>
+/// <item>A registration whose outcome says <see cref="Requeue.Retry"/> (the engine's requeue hint: a transient failure,
+/// 429, 5xx, no response) is retried on its own after an exponential <see cref="Backoff"/> with jitter, without moving
+/// the interval of the others. The engine says whether; the schedule says when.</item>
 /// </list>
 /// </summary>
 public sealed class WatchSchedule
@@ -105,17 +108,17 @@ public sealed class WatchSchedule
     /// Records the outcome of the tick begun last, at its end (<paramref name="now"/>). <paramref name="current"/>: the
     /// registrations of the file read in this tick (null when it could not be read: the known ones are kept).
     /// </summary>
-    public void Complete(DateTimeOffset now, IEnumerable<(RegistrationRef Registration, bool Transient)> outcomes, IReadOnlyCollection<RegistrationRef>? current)
+    public void Complete(DateTimeOffset now, IEnumerable<(RegistrationRef Registration, Requeue Requeue)> outcomes, IReadOnlyCollection<RegistrationRef>? current)
     {
         if (_tickForced || _tickStart + Tolerance >= _intervalDueAt)
         {
             _intervalDueAt = now + Jittered(_interval, _jitterFraction, _random.NextDouble());
         }
 
-        foreach (var (registration, transient) in outcomes)
+        foreach (var (registration, requeue) in outcomes)
         {
             var entry = _entries.TryGetValue(registration, out var known) ? known : new Entry();
-            if (transient)
+            if (requeue == Requeue.Retry)
             {
                 entry.TransientFailures++;
                 entry.DueAt = now + Backoff(entry.TransientFailures, _backoffBase, _backoffMax, _random.NextDouble());

@@ -124,7 +124,7 @@ public sealed partial class WatchService(
         }
 
         _lastHash = report.DesiredSha256;
-        schedule.Complete(time.GetUtcNow(), report.Registrations.Select(r => (r.Registration, r.Transient)), report.Desired?.ToArray());
+        schedule.Complete(time.GetUtcNow(), report.Registrations.Select(r => (r.Registration, r.Requeue)), report.Desired?.ToArray());
         Notify(o => o.OnTickCompleted(report));
         memory.AfterTick();
         stoppingToken.ThrowIfCancellationRequested();

@@ -112,7 +112,7 @@ public sealed class WatchTick(
         var registration = desired.Registrations[0].Registration;
         using var stopStarting = CancellationTokenSource.CreateLinkedTokenSource(gate.Closed, term);
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(gate.AbortToken, term);
-        await using var journal = arguments.Journal is { } path ? new JournalRecorder(new FileJournalStore(path), JournalEndpoint(desired), time) : null;
+        await using var journal = arguments.Journal is { } path ? new JournalObserver(new FileJournalStore(path), JournalEndpoint(desired), time) : null;
         var policy = new ReconcilePolicy
         {
             Scope = !leader ? WriteScope.None : arguments.Mode switch
@@ -123,16 +123,14 @@ public sealed class WatchTick(
             },
             Suspended = arguments.Suspend,
             Guards = Commands.Options.OptionNames.NoGuardOverrides,
-            StopStarting = stopStarting.Token,
             Parallelism = arguments.Parallelism,
-            Recorder = journal,
-            Observer = gate.Observer,
         };
+        var caller = new UnattendedCaller { StopStarting = stopStarting.Token, Observer = new ApplyObservers(journal, gate.Observer) };
 
         RegistrationReport report;
         try
         {
-            var outcome = await engine.ReconcileAsync(desired, policy, abort.Token);
+            var outcome = await engine.ReconcileAsync(desired, policy, caller, abort.Token);
             report = Report(registration, outcome, leader) with { Billing = BillingLeakState.Of(desired.Registrations[0], outcome) };
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -144,7 +142,7 @@ public sealed class WatchTick(
         return report with { Duration = time.GetElapsedTime(started) };
     }
 
-    /// <summary>What the journal records as the endpoint: as <see cref="JournalRecorder.EndpointOf"/> does for a session.</summary>
+    /// <summary>What the journal records as the endpoint: as <see cref="JournalFactory.EndpointOf"/> does for a session.</summary>
     private string JournalEndpoint(DesiredState desired) =>
         arguments.Connection.UseEmulator
             ? JournalOpenOptions.EmulatorEndpoint
@@ -194,6 +192,7 @@ public sealed class WatchTick(
                 : failed is not null ? new WatchError(failed.Error ?? "the write failed", failed.ErrorCode, null, failed.RequestId, null, failed.Transient)
                 : null,
             RequestIds = outcome.RequestIds,
+            Requeue = outcome.Requeue,
         };
     }
 }

@@ -57,7 +57,7 @@ public sealed class PlanApplier
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Parallelism, 1, nameof(options));
         this.client = client;
         this.options = options;
-        this.observer = observer ?? NullApplyObserver.Instance;
+        this.observer = observer ?? Unobserved.Instance;
     }
 
     /// <summary>One result per pending change, in plan order.</summary>
@@ -339,5 +339,16 @@ public sealed class PlanApplier
                         : "interrupted after the PUT; the old subscription was not deleted")
                 : new ChangeResult(registration, change, ChangeOutcome.NotAttempted, runs.FirstOrDefault(o => o.SkipReason is not null)?.SkipReason);
         }
+    }
+
+    /// <summary>Observes nothing.</summary>
+    private sealed class Unobserved : IApplyObserver
+    {
+        public static Unobserved Instance { get; } = new();
+
+        public ValueTask OnStartingAsync(RegistrationRef registration, PlannedOperation operation, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask OnCompletedAsync(RegistrationRef registration, PlannedOperation operation, ArmWriteResult? result, ArmRequestException? error, CancellationToken cancellationToken) =>
+            ValueTask.CompletedTask;
     }
 }

@@ -46,6 +46,16 @@ public enum ReconcileStatus
     Interrupted,
 }
 
+/// <summary>When to reconcile again.</summary>
+public enum Requeue
+{
+    /// <summary>At the next regular run: nothing failed, or it failed for a reason a retry would meet again.</summary>
+    AtInterval,
+
+    /// <summary>Soon: the failure was transient.</summary>
+    Retry,
+}
+
 /// <summary>
 /// The outcome of one reconcile, as data: the engine never throws to signal drift, refusal or an ARM failure.
 /// </summary>
@@ -66,9 +76,6 @@ public sealed record ReconcileOutcome
 
     /// <summary>The full plan (null when listing failed).</summary>
     public Plan? Plan { get; init; }
-
-    /// <summary>What the scope permits of <see cref="Plan"/>.</summary>
-    public Plan? Permitted { get; init; }
 
     /// <summary>Pending changes that the scope withholds (they count for the guards all the same).</summary>
     public IReadOnlyList<(RegistrationRef Registration, PlannedChange Change)> Withheld { get; init; } = [];
@@ -91,14 +98,15 @@ public sealed record ReconcileOutcome
     /// <summary>The failure behind <see cref="ReconcileStatus.ListFailed"/>, <see cref="ReconcileStatus.ClaimRefused"/> or a failed re-listing.</summary>
     public ReconcilerException? Error { get; init; }
 
-    /// <summary>Worth retrying soon: the failure was transient (throttling, a server error, no response).</summary>
-    public bool Transient { get; init; }
-
-    /// <summary>The suggested delay before the next attempt, after a transient failure.</summary>
-    public TimeSpan? RequeueAfter { get; init; }
-
-    /// <summary>Nothing the scope permits is left to do.</summary>
-    public bool Converged => Status is ReconcileStatus.InSync or ReconcileStatus.Applied;
+    /// <summary>
+    /// The engine's requeue hint: <see cref="Requeue.Retry"/> when the failure is worth retrying soon (throttling, a
+    /// server error, no response): the <see cref="Error"/> if there is one, else a failed write. When the retry comes is
+    /// the caller's (watch backs off exponentially).
+    /// </summary>
+    public Requeue Requeue =>
+        Error is not null
+            ? Error is ArmRequestException { IsTransient: true } ? Requeue.Retry : Requeue.AtInterval
+            : Applied?.Results.Any(r => r.Outcome == ChangeOutcome.Failed && r.Transient) == true ? Requeue.Retry : Requeue.AtInterval;
 
     /// <summary>The ARM request ids of the writes and of the failure, for the logs and a support case.</summary>
     public IReadOnlyList<string> RequestIds =>

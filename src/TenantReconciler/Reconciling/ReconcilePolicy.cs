@@ -49,38 +49,40 @@ public sealed record ReconcilePolicy
     public ApprovedPlan? Approved { get; init; }
 
     public int Parallelism { get; init; } = ApplyOptions.DefaultParallelism;
+}
 
+/// <summary>
+/// What the caller does while a run is under way, the one thing the engine calls back: confirm the plan, be told about
+/// the writes, and say when no new write may start. It never decides what is written: that is the
+/// <see cref="ReconcilePolicy"/>'s, and data.
+/// </summary>
+public interface IReconcileCaller
+{
     /// <summary>
-    /// "Start nothing new": the service is stopping, or a lease is about to lapse. Requests in flight finish; what was
-    /// not started is reported as not attempted.
+    /// "Start nothing new": the service is stopping, a lease is about to lapse, or Ctrl+C. Requests in flight finish;
+    /// what was not started is reported as not attempted.
     /// </summary>
+    CancellationToken StopStarting { get; }
+
+    /// <summary>Told about the writes (the journal first, then progress or logs: <see cref="ApplyObservers"/>), or null.</summary>
+    IApplyObserver? Observer { get; }
+
+    /// <summary>Asked, once the plan passed every check and before the first write, whether to write it (a prompt).</summary>
+    ValueTask<bool> ConfirmAsync(ReconcileReview review, CancellationToken cancellationToken);
+}
+
+/// <summary>A caller that confirms every plan by itself (<c>watch</c>, a saved plan, tests).</summary>
+public sealed class UnattendedCaller : IReconcileCaller
+{
+    /// <summary>Nothing observed, never stopped early.</summary>
+    public static UnattendedCaller None { get; } = new();
+
     public CancellationToken StopStarting { get; init; }
 
-    /// <summary>Records the apply (the journal): it claims the approved plan's id before the first request.</summary>
-    public IApplyRecorder? Recorder { get; init; }
-
-    /// <summary>Asked, once the plan passed every check, whether to write it (an interactive confirmation). Null: yes.</summary>
-    public Func<ReconcileReview, CancellationToken, ValueTask<bool>>? Approve { get; init; }
-
-    /// <summary>Told about each request as it starts and ends (progress, logs), besides the <see cref="Recorder"/>.</summary>
     public IApplyObserver? Observer { get; init; }
 
-    /// <summary>The requeue delay suggested after a transient failure.</summary>
-    public TimeSpan TransientRequeueAfter { get; init; } = TimeSpan.FromSeconds(5);
+    public ValueTask<bool> ConfirmAsync(ReconcileReview review, CancellationToken cancellationToken) => ValueTask.FromResult(true);
 }
 
 /// <summary>What the approval is asked about: the full plan, and what of it this run writes.</summary>
 public sealed record ReconcileReview(DesiredState Desired, Plan Plan, Plan Permitted);
-
-/// <summary>The journal's side of an apply, as the engine drives it.</summary>
-public interface IApplyRecorder : IApplyObserver
-{
-    /// <summary>
-    /// Before the first request. With <paramref name="approved"/>, records with a conditional write that the saved plan
-    /// is being applied; throws <see cref="ReconcilerException"/> when it was not issued with that content, or was
-    /// applied before, from any machine.
-    /// </summary>
-    Task BeginAsync(Plan plan, ApprovedPlan? approved, CancellationToken cancellationToken);
-
-    Task EndAsync(ApplyResult result, CancellationToken cancellationToken);
-}

@@ -18,25 +18,37 @@ namespace TenantReconciler.Reconciling;
 /// or not approved;</item>
 /// <item>re-lists and reports convergence.</item>
 /// </list>
-/// What differs between callers is only the <see cref="ReconcilePolicy"/>. The outcome is data: drift, refusals and ARM
+/// What differs between callers is only the <see cref="ReconcilePolicy"/> (data: how a run may write) and the
+/// <see cref="IReconcileCaller"/> (what the caller does meanwhile: confirm, observe). The outcome is data: drift, refusals and ARM
 /// failures are statuses, not exceptions. Only a bug propagates.
 /// </summary>
 public sealed class Reconciler(ICustomerSubscriptionClient client, IUsageSource? usage = null)
 {
     public Task<ReconcileOutcome> ReconcileAsync(DesiredState desired, ReconcilePolicy policy, CancellationToken cancellationToken) =>
-        ReconcileAsync(ReconcileRequest.For(desired), policy, cancellationToken);
+        ReconcileAsync(ReconcileRequest.For(desired), policy, UnattendedCaller.None, cancellationToken);
 
-    public async Task<ReconcileOutcome> ReconcileAsync(ReconcileRequest request, ReconcilePolicy policy, CancellationToken cancellationToken)
+    public Task<ReconcileOutcome> ReconcileAsync(ReconcileRequest request, ReconcilePolicy policy, CancellationToken cancellationToken) =>
+        ReconcileAsync(request, policy, UnattendedCaller.None, cancellationToken);
+
+    public Task<ReconcileOutcome> ReconcileAsync(DesiredState desired, ReconcilePolicy policy, IReconcileCaller caller, CancellationToken cancellationToken) =>
+        ReconcileAsync(ReconcileRequest.For(desired), policy, caller, cancellationToken);
+
+    /// <summary>
+    /// One run. <paramref name="caller"/> is what the caller does meanwhile (confirm, observe the writes, stop starting);
+    /// <paramref name="cancellationToken"/> also cancels the requests in flight.
+    /// </summary>
+    public async Task<ReconcileOutcome> ReconcileAsync(ReconcileRequest request, ReconcilePolicy policy, IReconcileCaller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(caller);
 
         // 1. List, and read the stamps' usage side by side. The first listing failure ends the run before anything is planned.
         using var usageStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var usageRead = usage is not null && request.KnownDesired is { } known && PlanUsage.AnyStamp(known)
             ? ReadUsageAsync(known, usageStop.Token)
             : null;
-        var listed = await ListAsync(request.Registrations, policy, cancellationToken);
+        var listed = await ListAsync(request.Registrations, policy, caller.StopStarting, cancellationToken);
         if (listed.Failure is { } failure)
         {
             await usageStop.CancelAsync();
@@ -89,12 +101,11 @@ public sealed class Reconciler(ICustomerSubscriptionClient client, IUsageSource?
             Live = live,
             Usage = reports,
             Plan = plan,
-            Permitted = permitted,
             Withheld = withheld,
         };
         if (policy.Approved is { } approved && Compare(approved, plan, live) is { } mismatch)
         {
-            return mismatch with { Desired = desired, Live = live, Plan = plan, Permitted = permitted, Withheld = withheld };
+            return mismatch with { Desired = desired, Live = live, Plan = plan, Withheld = withheld };
         }
 
         // 3. The guards, once, on the full plan.
@@ -120,20 +131,20 @@ public sealed class Reconciler(ICustomerSubscriptionClient client, IUsageSource?
             return outcome with { Status = ReconcileStatus.GuardRefused };
         }
 
-        if (policy.Approve is { } approve && !await approve(new ReconcileReview(desired, plan, permitted), cancellationToken))
+        if (!await caller.ConfirmAsync(new ReconcileReview(desired, plan, permitted), cancellationToken))
         {
             return outcome with { Status = ReconcileStatus.NotApproved };
         }
 
         // 4. Write what the scope permits.
-        var applied = await WriteAsync(permitted, policy, cancellationToken);
+        var applied = await WriteAsync(permitted, policy, caller, cancellationToken);
         if (applied.Result is null)
         {
             return outcome with { Status = ReconcileStatus.ClaimRefused, Error = applied.Refusal };
         }
 
         outcome = outcome with { Applied = applied.Result };
-        if (cancellationToken.IsCancellationRequested || (policy.StopStarting.IsCancellationRequested && applied.Result.Count(ChangeOutcome.NotAttempted) > 0))
+        if (cancellationToken.IsCancellationRequested || (caller.StopStarting.IsCancellationRequested && applied.Result.Count(ChangeOutcome.NotAttempted) > 0))
         {
             return outcome with { Status = ReconcileStatus.Interrupted };
         }
@@ -145,30 +156,27 @@ public sealed class Reconciler(ICustomerSubscriptionClient client, IUsageSource?
         }
 
         // 5. Re-list and report convergence.
-        var after = await ListAsync(request.Registrations, policy, cancellationToken);
+        var after = await ListAsync(request.Registrations, policy, caller.StopStarting, cancellationToken);
         if (after.Failure is { } relist)
         {
-            return outcome with { Status = ReconcileStatus.WriteFailed, Error = relist.Error, Transient = relist.Transient, RequeueAfter = relist.RequeueAfter };
+            return outcome with { Status = ReconcileStatus.WriteFailed, Error = relist.Error };
         }
 
         var remaining = Planner.Compute(desired, after.Live!);
         var converged = applied.Result.Succeeded && !PlanScope.Narrow(remaining, policy.Scope).Permitted.HasChanges;
-        var transient = applied.Result.Results.Any(r => r.Transient);
         return outcome with
         {
             Status = converged ? ReconcileStatus.Applied : ReconcileStatus.WriteFailed,
             After = remaining,
             Relisted = after.Live,
-            Transient = transient,
-            RequeueAfter = transient ? policy.TransientRequeueAfter : null,
         };
     }
 
     private async Task<(IReadOnlyList<LiveRegistration>? Live, ReconcileOutcome? Failure)> ListAsync(
-        IReadOnlyList<RegistrationRef> registrations, ReconcilePolicy policy, CancellationToken cancellationToken)
+        IReadOnlyList<RegistrationRef> registrations, ReconcilePolicy policy, CancellationToken stopStarting, CancellationToken cancellationToken)
     {
         // A listing is read-only, but one that is still running when no write may start any more is of no use.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, policy.StopStarting);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopStarting);
         try
         {
             return (await LiveReader.ReadAsync(client, registrations, policy.Parallelism, stop.Token), null);
@@ -179,14 +187,7 @@ public sealed class Reconciler(ICustomerSubscriptionClient client, IUsageSource?
         }
         catch (ReconcilerException e)
         {
-            var transient = e is ArmRequestException { IsTransient: true };
-            return (null, new ReconcileOutcome
-            {
-                Status = ReconcileStatus.ListFailed,
-                Error = e,
-                Transient = transient,
-                RequeueAfter = transient ? policy.TransientRequeueAfter : null,
-            });
+            return (null, new ReconcileOutcome { Status = ReconcileStatus.ListFailed, Error = e });
         }
     }
 
@@ -245,14 +246,17 @@ public sealed class Reconciler(ICustomerSubscriptionClient client, IUsageSource?
             : new ReconcileOutcome { Status = ReconcileStatus.PlanMismatch, Mismatch = delta, Stale = stale };
     }
 
-    private async Task<(ApplyResult? Result, ReconcilerException? Refusal)> WriteAsync(Plan permitted, ReconcilePolicy policy, CancellationToken cancellationToken)
+    /// <summary>The writes, told to the caller's observer: begun (a saved plan's claim may refuse them all), each request, ended.</summary>
+    private async Task<(ApplyResult? Result, ReconcilerException? Refusal)> WriteAsync(
+        Plan permitted, ReconcilePolicy policy, IReconcileCaller caller, CancellationToken cancellationToken)
     {
-        var recorder = policy.Recorder;
-        if (recorder is not null)
+        var observer = caller.Observer;
+        if (observer is not null)
         {
             try
             {
-                await recorder.BeginAsync(permitted, policy.Approved, cancellationToken);
+                var claim = policy.Approved is { } approved ? new PlanClaim(approved.PlanId, approved.ContentHash) : null;
+                await observer.BeginAsync(permitted, claim, cancellationToken);
             }
             catch (ReconcilerException e)
             {
@@ -260,18 +264,22 @@ public sealed class Reconciler(ICustomerSubscriptionClient client, IUsageSource?
             }
         }
 
-        var observer = (recorder, policy.Observer) switch
-        {
-            (null, null) => null,
-            (null, { } o) => o,
-            ({ } r, null) => r,
-            ({ } r, { } o) => new ApplyObservers(r, o),
-        };
         var applier = new PlanApplier(client, new ApplyOptions { Parallelism = policy.Parallelism }, observer);
-        var result = await applier.ApplyAsync(permitted, policy.StopStarting, cancellationToken);
-        if (recorder is not null)
+        ApplyResult result;
+        try
         {
-            await recorder.EndAsync(result, CancellationToken.None);
+            result = await applier.ApplyAsync(permitted, caller.StopStarting, cancellationToken);
+        }
+        catch when (observer is not null)
+        {
+            // Unexpected (an observer failed, say): it propagates; the others are ended first, with no result.
+            await observer.EndAsync(null, CancellationToken.None);
+            throw;
+        }
+
+        if (observer is not null)
+        {
+            await observer.EndAsync(result, CancellationToken.None);
         }
 
         return (result, null);

@@ -3,7 +3,6 @@ using TenantReconciler.Applying;
 using TenantReconciler.Cli.Output;
 using TenantReconciler.Live;
 using TenantReconciler.Planning;
-using TenantReconciler.Reconciling;
 using static TenantReconciler.Tests.Rendering.RenderingFixtures;
 
 namespace TenantReconciler.Tests.Cli;
@@ -67,12 +66,12 @@ public sealed class ApplyProgressLogTests
         Assert.Equal(after, stderr.ToString());
     }
 
-    private static (IApplyRecorder Recorder, StringWriter Stderr, FakeTimeProvider Time, Plan Plan) Start()
+    private static (IApplyObserver Recorder, StringWriter Stderr, FakeTimeProvider Time, Plan Plan) Start()
     {
         var stderr = new StringWriter();
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var io = new TenantReconciler.Cli.IOContext(new StringWriter(), stderr, TextReader.Null, IsInteractive: false);
-        var recorder = ApplyProgress.Attach(new ReconcilePolicy(), io, time).Recorder!;
+        IApplyObserver recorder = ApplyProgress.For(io, time);
         return (recorder, stderr, time, Representative());
     }
 }

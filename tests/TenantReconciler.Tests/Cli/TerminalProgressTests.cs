@@ -10,7 +10,7 @@ using static TenantReconciler.Tests.Rendering.RenderingFixtures;
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary>
-/// The apply's progress bar, driven the way the engine drives its recorder, on Spectre's test console and a fake clock:
+/// The apply's progress bar, driven the way the engine drives its observer, on Spectre's test console and a fake clock:
 /// done, failed and left per change, and "waiting" while requests are in flight and none finishes.
 /// </summary>
 public sealed class TerminalProgressTests
@@ -28,7 +28,7 @@ public sealed class TerminalProgressTests
         var change = Changes(plan)[0];
 
         // Act
-        var recorder = ApplyProgress.Attach(new ReconcilePolicy(), noErrorTerminal, TimeProvider.System).Recorder!;
+        IApplyObserver recorder = ApplyProgress.For(noErrorTerminal, TimeProvider.System);
         await recorder.BeginAsync(plan, null, CancellationToken.None);
         await CompleteAsync(recorder, change, error: null);
         await recorder.EndAsync(new ApplyResult([]), CancellationToken.None);
@@ -153,22 +153,21 @@ public sealed class TerminalProgressTests
         journal.RefuseBegin = true;
 
         // Act
-        await Assert.ThrowsAsync<ReconcilerException>(() => bar.BeginAsync(plan, new ApprovedPlan(Guid.NewGuid(), "sha256:aa", plan, new Dictionary<RegistrationRef, string>()), CancellationToken.None));
+        await Assert.ThrowsAsync<ReconcilerException>(() => bar.BeginAsync(plan, new PlanClaim(Guid.NewGuid(), "sha256:aa"), CancellationToken.None));
 
         // Assert
         Assert.Equal(string.Empty, terminal.Output);
     }
 
-    private static (IApplyRecorder Bar, Spectre.Console.Testing.TestConsole Terminal, FakeTimeProvider Time, RecordingJournal Journal) Start(out Plan plan)
+    /// <summary>The journal and the bar, as apply tells them (<see cref="ApplyObservers"/>: the journal first).</summary>
+    private static (IApplyObserver Bar, Spectre.Console.Testing.TestConsole Terminal, FakeTimeProvider Time, RecordingJournal Journal) Start(out Plan plan)
     {
         plan = Representative();
         var terminal = Terminal(width: 100);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var journal = new RecordingJournal();
         var io = RichIO(new StringWriter(), new StringWriter(), Terminal(), terminal);
-        var policy = ApplyProgress.Attach(new ReconcilePolicy { Recorder = journal }, io, time);
-        Assert.NotSame(journal, policy.Recorder);
-        return (policy.Recorder!, terminal, time, journal);
+        return (new ApplyObservers(journal, ApplyProgress.For(io, time)), terminal, time, journal);
     }
 
     private sealed record Change(RegistrationRef Registration, IReadOnlyList<PlannedOperation> Operations);
@@ -177,7 +176,7 @@ public sealed class TerminalProgressTests
         .SelectMany(r => r.Operations().GroupBy(o => o.Change).Select(g => new Change(r.Registration, g.ToArray())))
         .ToList();
 
-    private static async Task CompleteAsync(IApplyRecorder bar, Change change, ArmRequestException? error)
+    private static async Task CompleteAsync(IApplyObserver bar, Change change, ArmRequestException? error)
     {
         foreach (var operation in change.Operations)
         {
@@ -199,7 +198,7 @@ public sealed class TerminalProgressTests
     /// <summary>The description column: what follows the percentage.</summary>
     private static string Description(string frame) => frame[(frame.IndexOf('%', StringComparison.Ordinal) + 2)..];
 
-    private sealed class RecordingJournal : IApplyRecorder
+    private sealed class RecordingJournal : IApplyObserver
     {
         public List<string> Calls { get; } = [];
 
@@ -209,7 +208,7 @@ public sealed class TerminalProgressTests
 
         public bool RefuseBegin { get; set; }
 
-        public Task BeginAsync(Plan plan, ApprovedPlan? approved, CancellationToken cancellationToken)
+        public Task BeginAsync(Plan plan, PlanClaim? claim, CancellationToken cancellationToken)
         {
             if (RefuseBegin)
             {
@@ -237,7 +236,7 @@ public sealed class TerminalProgressTests
             return ValueTask.CompletedTask;
         }
 
-        public Task EndAsync(ApplyResult result, CancellationToken cancellationToken)
+        public Task EndAsync(ApplyResult? result, CancellationToken cancellationToken)
         {
             Calls.Add("end");
             return Task.CompletedTask;

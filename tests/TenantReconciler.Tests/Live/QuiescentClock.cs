@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using TenantReconciler.Applying;
 using TenantReconciler.Live;
 using TenantReconciler.Planning;
+using TenantReconciler.Reconciling;
 
 namespace TenantReconciler.Tests.Live;
 
@@ -36,7 +37,7 @@ internal sealed class QuiescentClock : FakeTimeProvider, IAsyncDisposable
     public int Jumps { get; private set; }
 
     /// <summary>Counts running operations for the driver, then passes every event on to <paramref name="inner"/>.</summary>
-    public IApplyObserver Observer(IApplyObserver? inner = null) => new Counting(this, inner ?? NullApplyObserver.Instance);
+    public IApplyObserver Observer(IApplyObserver? inner = null) => new Counting(this, inner ?? new ApplyObservers());
 
     /// <summary>Counts every <see cref="ICustomerSubscriptionClient.ListAsync"/> of <paramref name="inner"/> (all its pages) as one running operation.</summary>
     public ICustomerSubscriptionClient Listings(ICustomerSubscriptionClient inner) => new CountingListings(this, inner);
@@ -178,6 +179,10 @@ internal sealed class QuiescentClock : FakeTimeProvider, IAsyncDisposable
 
     private sealed class Counting(QuiescentClock clock, IApplyObserver inner) : IApplyObserver
     {
+        public Task BeginAsync(Plan plan, PlanClaim? claim, CancellationToken cancellationToken) => inner.BeginAsync(plan, claim, cancellationToken);
+
+        public Task EndAsync(ApplyResult? result, CancellationToken cancellationToken) => inner.EndAsync(result, cancellationToken);
+
         public ValueTask OnStartingAsync(RegistrationRef registration, PlannedOperation operation, CancellationToken cancellationToken)
         {
             clock.Update(() => clock.running++);

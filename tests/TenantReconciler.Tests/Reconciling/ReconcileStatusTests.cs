@@ -281,7 +281,7 @@ public sealed class ReconcileStatusTests
         var asked = 0;
 
         // Act
-        var outcome = await ReconcileAsync(world.Arm(), world.Desired(), Policy() with { Approve = (_, _) => { asked++; return ValueTask.FromResult(true); } });
+        var outcome = await ReconcileAsync(world.Arm(), world.Desired(), Policy(), new Confirming(_ => { asked++; return true; }));
 
         // Assert
         Assert.Equal(ReconcileStatus.GuardRefused, outcome.Status);
@@ -369,7 +369,7 @@ public sealed class ReconcileStatusTests
         var arm = world.Arm();
 
         // Act
-        var outcome = await ReconcileAsync(arm, world.Desired(), Policy() with { Recorder = new RefusingRecorder("plan was already applied.") });
+        var outcome = await ReconcileAsync(arm, world.Desired(), Policy(), new UnattendedCaller { Observer = new RefusingJournal("plan was already applied.") });
 
         // Assert
         Assert.Equal(ReconcileStatus.ClaimRefused, outcome.Status);
@@ -389,7 +389,7 @@ public sealed class ReconcileStatusTests
         ReconcileReview? review = null;
 
         // Act
-        var outcome = await ReconcileAsync(arm, world.Desired(), Policy(WriteScope.NoRemovals) with { Approve = (r, _) => { review = r; return ValueTask.FromResult(false); } });
+        var outcome = await ReconcileAsync(arm, world.Desired(), Policy(WriteScope.NoRemovals), new Confirming(r => { review = r; return false; }));
 
         // Assert: asked about the full plan and what of it this run writes.
         Assert.Equal(ReconcileStatus.NotApproved, outcome.Status);
@@ -598,7 +598,7 @@ public sealed class ReconcileStatusTests
         using var stop = new CancellationTokenSource();
 
         // Act
-        var outcome = await ReconcileAsync(arm, world.Desired(), Policy() with { StopStarting = stop.Token, Parallelism = 1, Observer = new StopOnFirstStart(stop) });
+        var outcome = await ReconcileAsync(arm, world.Desired(), Policy() with { Parallelism = 1 }, new UnattendedCaller { StopStarting = stop.Token, Observer = new StopOnFirstStart(stop) });
 
         // Assert
         Assert.Equal(ReconcileStatus.Interrupted, outcome.Status);
@@ -621,7 +621,7 @@ public sealed class ReconcileStatusTests
         };
 
         // Act
-        var outcome = await ReconcileAsync(arm, world.Desired(), Policy() with { StopStarting = stop.Token });
+        var outcome = await ReconcileAsync(arm, world.Desired(), Policy(), new UnattendedCaller { StopStarting = stop.Token });
 
         // Assert
         Assert.Equal(ReconcileStatus.Interrupted, outcome.Status);
@@ -652,8 +652,8 @@ public sealed class ReconcileStatusTests
         Assert.Empty(arm.Writes);
     }
 
-    private static Task<ReconcileOutcome> ReconcileAsync(InMemoryArm arm, DesiredState desired, ReconcilePolicy policy) =>
-        new Reconciler(arm).ReconcileAsync(desired, policy, CancellationToken.None);
+    private static Task<ReconcileOutcome> ReconcileAsync(InMemoryArm arm, DesiredState desired, ReconcilePolicy policy, IReconcileCaller? caller = null) =>
+        new Reconciler(arm).ReconcileAsync(desired, policy, caller ?? UnattendedCaller.None, CancellationToken.None);
 
     private static ReconcilePolicy Policy(WriteScope? scope = null, GuardOverrides? guards = null) =>
         new() { Scope = scope ?? WriteScope.Full, Guards = guards ?? new GuardOverrides() };
@@ -677,15 +677,24 @@ public sealed class ReconcileStatusTests
             ValueTask.CompletedTask;
     }
 
-    private sealed class RefusingRecorder(string reason) : IApplyRecorder
+    /// <summary>A journal whose claim is refused (a saved plan applied before).</summary>
+    private sealed class RefusingJournal(string reason) : IApplyObserver
     {
-        public Task BeginAsync(Plan plan, ApprovedPlan? approved, CancellationToken cancellationToken) => throw new ReconcilerException(reason);
-
-        public Task EndAsync(ApplyResult result, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task BeginAsync(Plan plan, PlanClaim? claim, CancellationToken cancellationToken) => throw new ReconcilerException(reason);
 
         public ValueTask OnStartingAsync(RegistrationRef registration, PlannedOperation operation, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
         public ValueTask OnCompletedAsync(RegistrationRef registration, PlannedOperation operation, ArmWriteResult? result, ArmRequestException? error, CancellationToken cancellationToken) =>
             ValueTask.CompletedTask;
+    }
+
+    /// <summary>A caller that answers the confirmation with <paramref name="answer"/>.</summary>
+    private sealed class Confirming(Func<ReconcileReview, bool> answer) : IReconcileCaller
+    {
+        public CancellationToken StopStarting => CancellationToken.None;
+
+        public IApplyObserver? Observer => null;
+
+        public ValueTask<bool> ConfirmAsync(ReconcileReview review, CancellationToken cancellationToken) => ValueTask.FromResult(answer(review));
     }
 }

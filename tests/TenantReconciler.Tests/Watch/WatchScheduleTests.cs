@@ -1,3 +1,4 @@
+using TenantReconciler.Reconciling;
 using TenantReconciler.Cli.Watch;
 
 namespace TenantReconciler.Tests.Watch;
@@ -34,7 +35,7 @@ public sealed class WatchScheduleTests
         for (var i = 0; i < 200; i++)
         {
             schedule.Begin(now, forced: i == 0);
-            schedule.Complete(now, [(A, false)], [A]);
+            schedule.Complete(now, [(A, Requeue.AtInterval)], [A]);
             delays.Add(schedule.NextWake - now);
             now = schedule.NextWake;
         }
@@ -54,9 +55,9 @@ public sealed class WatchScheduleTests
 
         // Act
         first.Begin(T0, forced: true);
-        first.Complete(T0, [(A, false)], [A]);
+        first.Complete(T0, [(A, Requeue.AtInterval)], [A]);
         second.Begin(T0, forced: true);
-        second.Complete(T0, [(A, false)], [A]);
+        second.Complete(T0, [(A, Requeue.AtInterval)], [A]);
 
         // Assert
         Assert.Equal(first.NextWake, second.NextWake);
@@ -88,7 +89,7 @@ public sealed class WatchScheduleTests
         // Arrange
         var schedule = New(seed: 1);
         schedule.Begin(T0, forced: true);
-        schedule.Complete(T0, [(A, true), (B, false)], [A, B]);
+        schedule.Complete(T0, [(A, Requeue.Retry), (B, Requeue.AtInterval)], [A, B]);
         var intervalTick = schedule.DueAt(B)!.Value;
 
         // Act: the retry tick.
@@ -96,7 +97,7 @@ public sealed class WatchScheduleTests
         schedule.Begin(retryAt, forced: false);
         var aDue = schedule.IsDue(A);
         var bDue = schedule.IsDue(B);
-        schedule.Complete(retryAt, [(A, true)], [A, B]);
+        schedule.Complete(retryAt, [(A, Requeue.Retry)], [A, B]);
 
         // Assert
         Assert.InRange(retryAt - T0, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(5));
@@ -113,12 +114,12 @@ public sealed class WatchScheduleTests
         // Arrange
         var schedule = New(seed: 3);
         schedule.Begin(T0, forced: true);
-        schedule.Complete(T0, [(A, true), (B, false)], [A, B]);
+        schedule.Complete(T0, [(A, Requeue.Retry), (B, Requeue.AtInterval)], [A, B]);
         var retryAt = schedule.NextWake;
 
         // Act
         schedule.Begin(retryAt, forced: false);
-        schedule.Complete(retryAt, [(A, false)], [A, B]);
+        schedule.Complete(retryAt, [(A, Requeue.AtInterval)], [A, B]);
 
         // Assert
         Assert.Equal(0, schedule.TransientFailures(A));
@@ -132,7 +133,7 @@ public sealed class WatchScheduleTests
         // Arrange
         var schedule = New(seed: 5);
         schedule.Begin(T0, forced: true);
-        schedule.Complete(T0, [(A, false)], [A]);
+        schedule.Complete(T0, [(A, Requeue.AtInterval)], [A]);
         var next = schedule.NextWake;
 
         // Act: the interval tick finds the file invalid: no registration ran.
@@ -150,7 +151,7 @@ public sealed class WatchScheduleTests
         // Arrange
         var schedule = New(seed: 9);
         schedule.Begin(T0, forced: true);
-        schedule.Complete(T0, [(A, true)], [A]);
+        schedule.Complete(T0, [(A, Requeue.Retry)], [A]);
 
         // Act
         schedule.Begin(T0 + TimeSpan.FromSeconds(1), forced: true);
