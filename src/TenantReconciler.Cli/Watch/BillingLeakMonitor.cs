@@ -1,8 +1,5 @@
 using System.Diagnostics.Metrics;
-using System.Globalization;
-using TenantReconciler.Desired;
 using TenantReconciler.Live;
-using TenantReconciler.Reconciling;
 using TenantReconciler.Stamps;
 
 namespace TenantReconciler.Cli.Watch;
@@ -10,8 +7,8 @@ namespace TenantReconciler.Cli.Watch;
 /// <summary>
 /// Who pays, as one tick saw it for one registration with a <c>stamp:</c>: the tenants whose usage in the window is
 /// billed to the registration subscription while nobody meant it (<c>audit</c>'s leak: unbilled tenants, and desired
-/// tenants the registration does not map yet), or why that cannot be known. Built from the engine's outcome with
-/// <see cref="AuditBuilder"/>, the computation <c>audit</c> uses, on the listing after the tick's writes.
+/// tenants the registration does not map yet), or why that cannot be known. Built from the engine's outcome by
+/// <see cref="OutcomeMapping.BillingLeak"/> (<c>audit</c>'s computation, on the listing after the tick's writes).
 /// </summary>
 /// <param name="Unbilled">Largest usage first; null when <see cref="UnknownReason"/> says why it is not known.</param>
 public sealed record BillingLeakState(RegistrationRef Registration, UsageWindow? Window, IReadOnlyList<AuditTenant>? Unbilled, string? UnknownReason)
@@ -21,69 +18,6 @@ public sealed record BillingLeakState(RegistrationRef Registration, UsageWindow?
     public bool IsKnown => Unbilled is not null;
 
     public decimal Usage => Unbilled?.Sum(t => t.Quantity) ?? 0;
-
-    /// <summary>Null when <paramref name="registration"/> has no stamp: then nothing about billing is said.</summary>
-    public static BillingLeakState? Of(DesiredRegistration registration, ReconcileOutcome outcome)
-    {
-        ArgumentNullException.ThrowIfNull(registration);
-        ArgumentNullException.ThrowIfNull(outcome);
-        if (registration.Stamp is null)
-        {
-            return null;
-        }
-
-        var id = registration.Registration;
-
-        // The mappings as they are after this tick: the re-listing after writes, else the listing the plan was made from.
-        var live = outcome.Applied is null ? outcome.Live : outcome.Relisted;
-        if (outcome.Desired is not { } desired || live is null || !live.Any(l => l.Registration.Equals(id)))
-        {
-            return Unknown(outcome.Applied is null
-                ? "the live mappings were not listed" + (outcome.Error is { } error ? ": " + OutsideText.Sanitize(error.Message) : string.Empty)
-                : "the live mappings were not listed again after the writes");
-        }
-
-        var report = outcome.Usage.FirstOrDefault(r => r.Registration.Equals(id));
-        if (report is null)
-        {
-            return Unknown("the stamp's usage was not read");
-        }
-
-        if (!report.IsComplete)
-        {
-            return Unknown(OutsideText.Sanitize(report.Problem ?? "the stamp could not be read"));
-        }
-
-        var audit = AuditBuilder.Build(desired, live, [report], report.Window).Registrations.Single();
-        AuditTenant[] unbilled = [.. audit.Unbilled.Concat(audit.DesiredNotRegistered)
-            .OrderByDescending(t => t.Quantity)
-            .ThenBy(t => t.TenantId.ToString("D"), StringComparer.Ordinal)];
-        return new BillingLeakState(id, report.Window, unbilled, null);
-
-        BillingLeakState Unknown(string reason) => new(id, null, null, reason);
-    }
-
-    /// <summary>The <c>BillingLeak</c> condition: True with the tenants, False when none, Unknown when usage cannot be read.</summary>
-    public StatusCondition Condition(DateTimeOffset since)
-    {
-        if (Unbilled is not { } unbilled)
-        {
-            return new StatusCondition(ConditionType, "Unknown", "UsageUnknown", "usage unknown: " + UnknownReason, since);
-        }
-
-        if (unbilled.Count == 0)
-        {
-            return new StatusCondition(ConditionType, "False", "NoUnbilledTenants", $"no tenant used this stamp {Window!.Between} without a mapping on {Registration.Name}", since);
-        }
-
-        return new StatusCondition(
-            ConditionType,
-            "True",
-            "UnbilledTenants",
-            string.Create(CultureInfo.InvariantCulture, $"{unbilled.Count} tenant(s) used {StampReport.Units(Usage)} units of this stamp {Window!.Between} with no mapping on {Registration.Name}: ")
-                + $"their usage is billed to the registration subscription {Registration.SubscriptionId:D} ({string.Join(", ", unbilled.Take(5).Select(t => t.TenantId.ToString("D")))}{(unbilled.Count > 5 ? ", …" : string.Empty)})",
-            since);
-    }
 }
 
 /// <summary>
@@ -143,7 +77,7 @@ public sealed class BillingLeakMonitor : IWatchObserver
                     continue;
                 }
 
-                var condition = state.Condition(now);
+                var condition = OutcomeMapping.BillingLeakCondition(state, now);
                 if (next.TryGetValue(registration.Registration, out var previous) && previous.Condition.Status == condition.Status)
                 {
                     condition = condition with { LastTransitionTime = previous.Condition.LastTransitionTime };

@@ -21,7 +21,7 @@ public sealed record RegistrationStatus(
     int ConsecutiveFailures,
     bool Listed = false)
 {
-    /// <summary>What the last judged tick means (see <see cref="RegistrationHealth.Judge"/>).</summary>
+    /// <summary>What the last judged tick means (see <see cref="OutcomeMapping.Judge"/>).</summary>
     public RegistrationHealth Health { get; init; } = RegistrationHealth.NotYetReconciled;
 
     /// <summary>Ready, plus Reconciling and Stalled when true.</summary>
@@ -36,14 +36,14 @@ public sealed record RegistrationStatus(
     public static RegistrationStatus New(RegistrationRef registration, DateTimeOffset at) =>
         new(registration, null, null, null, [], WriteBlock.None, 0, [], null, null, null, 0)
         {
-            Conditions = StatusConditions.Next([], RegistrationHealth.NotYetReconciled, at),
+            Conditions = OutcomeMapping.Conditions([], RegistrationHealth.NotYetReconciled, at),
         };
 
     /// <summary>The health a tick judged, with the conditions it implies and the generation it used.</summary>
     public RegistrationStatus Judged(RegistrationHealth health, string? generation, DateTimeOffset now) => this with
     {
         Health = health,
-        Conditions = StatusConditions.Next(Conditions, health, now),
+        Conditions = OutcomeMapping.Conditions(Conditions, health, now),
         ObservedGeneration = generation ?? ObservedGeneration,
     };
 

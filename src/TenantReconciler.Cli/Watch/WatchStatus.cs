@@ -96,7 +96,7 @@ public sealed class WatchStatus(WatchArguments arguments, IWriteLeadership leade
                 }
             }
 
-            foreach (var (registration, health, _) in RegistrationHealth.Judge(report, _order))
+            foreach (var (registration, health, _) in OutcomeMapping.Judge(report, _order))
             {
                 if (_registrations.TryGetValue(registration, out var known))
                 {
@@ -149,7 +149,7 @@ public sealed class WatchStatus(WatchArguments arguments, IWriteLeadership leade
         };
         if (_desired is { Valid: false } desired)
         {
-            var health = RegistrationHealth.InvalidFile(OutsideText.Sanitize(desired.File), desired.Diagnostics.Count);
+            var health = OutcomeMapping.InvalidFile(OutsideText.Sanitize(desired.File), desired.Diagnostics.Count);
             next.Add(new StatusCondition(StatusConditions.Stalled, "True", health.Reason, health.Message, now));
         }
 

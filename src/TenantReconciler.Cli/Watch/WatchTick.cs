@@ -1,9 +1,7 @@
-using TenantReconciler.Applying;
 using TenantReconciler.Cli.Composition;
 using TenantReconciler.Desired;
 using TenantReconciler.Live;
 using TenantReconciler.Persistence;
-using TenantReconciler.Planning;
 using TenantReconciler.Reconciling;
 
 namespace TenantReconciler.Cli.Watch;
@@ -11,7 +9,7 @@ namespace TenantReconciler.Cli.Watch;
 /// <summary>
 /// One tick, in its own DI scope: read and validate the file; then, for each registration that is due and on its own
 /// (one failing registration never stops the others; at most <c>--parallelism</c> side by side), call the <see cref="Reconciler"/> with the policy of the mode
-/// and of this replica's leadership, and map its outcome to the <see cref="TickReport"/>. The engine judges the guards
+/// and of this replica's leadership, and map its outcome to the <see cref="TickReport"/> (<see cref="OutcomeMapping.Report"/>, the only place that says what an outcome means). The engine judges the guards
 /// on the full plan in every mode, so <c>--mode apply</c> refuses what <c>apply</c> refuses. Never throws for an
 /// expected failure. Stops between registrations when the service stops; writes in flight finish.
 /// </summary>
@@ -131,12 +129,11 @@ public sealed class WatchTick(
         try
         {
             var outcome = await engine.ReconcileAsync(desired, policy, caller, abort.Token);
-            report = Report(registration, outcome, leader) with { Billing = BillingLeakState.Of(desired.Registrations[0], outcome) };
+            report = OutcomeMapping.Report(desired.Registrations[0], outcome, arguments.Mode, leader);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // A bug: contained to this registration, reported, and the others still run.
-            report = new RegistrationReport { Registration = registration, Result = RegistrationResult.Error, Error = WatchError.From(e) };
+            report = OutcomeMapping.Bug(registration, e);
         }
 
         return report with { Duration = time.GetElapsedTime(started) };
@@ -147,52 +144,4 @@ public sealed class WatchTick(
         arguments.Connection.UseEmulator
             ? JournalOpenOptions.EmulatorEndpoint
             : ArmConnections.ForCloud(desired.Cloud, desired.ApiVersion, arguments.Connection.ArmEndpoint, null).Endpoint.GetLeftPart(UriPartial.Authority);
-
-    private RegistrationReport Report(RegistrationRef registration, ReconcileOutcome outcome, bool leader)
-    {
-        var pending = outcome.Plan?.Registrations.SelectMany(r => r.PendingChanges).ToArray() ?? [];
-        var withheld = arguments.Mode == WatchMode.Full ? [] : pending.Where(c => c.Action == ChangeAction.Remove).ToArray();
-        // What was written, as the full plan has it: in apply mode a move is written without its DELETE (withheld), and
-        // is still a move, not an add, in the metrics, the notifications and /status.
-        var planned = pending.ToDictionary(c => c.CustomerSubscriptionId);
-        IReadOnlyList<ChangeResult> writes = (outcome.Applied?.Results ?? [])
-            .Select(w => planned.TryGetValue(w.Change.CustomerSubscriptionId, out var change) ? w with { Change = change } : w)
-            .ToArray();
-        var notDone = writes.Where(w => w.Outcome != ChangeOutcome.Done).Select(w => w.Change);
-        var failed = writes.Where(w => w.Outcome == ChangeOutcome.Failed).OrderByDescending(w => w.Transient).FirstOrDefault();
-        return new RegistrationReport
-        {
-            Registration = registration,
-            Result = outcome.Status switch
-            {
-                ReconcileStatus.InSync => RegistrationResult.InSync,
-                ReconcileStatus.Applied => RegistrationResult.Applied,
-                ReconcileStatus.Drift or ReconcileStatus.Suspended => RegistrationResult.Drift,
-                ReconcileStatus.GuardRefused => RegistrationResult.GuardRefused,
-                ReconcileStatus.ListFailed => RegistrationResult.ListFailed,
-                ReconcileStatus.WriteFailed => RegistrationResult.WriteFailed,
-                ReconcileStatus.Interrupted => RegistrationResult.Interrupted,
-                _ => RegistrationResult.Error,
-            },
-            Detected = outcome.Plan?.Summary,
-            Pending = outcome.Applied is null ? pending : [.. notDone, .. withheld],
-            Blocked = outcome.Status switch
-            {
-                ReconcileStatus.InSync => WriteBlock.None,
-                _ when arguments.Mode == WatchMode.Observe && outcome.Plan is not null => WriteBlock.ObserveMode,
-                ReconcileStatus.Suspended => WriteBlock.Suspended,
-                _ when !leader && outcome.Plan is not null => WriteBlock.NotLeader,
-                ReconcileStatus.GuardRefused => WriteBlock.Guard,
-                _ => WriteBlock.None,
-            },
-            Withheld = withheld,
-            Violations = outcome.Violations,
-            Writes = writes,
-            Error = outcome.Error is { } error ? WatchError.From(error)
-                : failed is not null ? new WatchError(failed.Error ?? "the write failed", failed.ErrorCode, null, failed.RequestId, null, failed.Transient)
-                : null,
-            RequestIds = outcome.RequestIds,
-            Requeue = outcome.Requeue,
-        };
-    }
 }

@@ -15,11 +15,11 @@ public sealed class WatchConditionsTests
         var t0 = Start;
         var t1 = Start.AddMinutes(5);
         var t2 = Start.AddMinutes(10);
-        var inSync = StatusConditions.Next([], RegistrationHealth.Of(InSync(WatchHarness.A)), t0);
+        var inSync = OutcomeMapping.Conditions([], OutcomeMapping.Health(InSync(WatchHarness.A)), t0);
 
         // Act
-        var applied = StatusConditions.Next(inSync, RegistrationHealth.Of(Applied(WatchHarness.A, Add(WatchHarness.SubscriptionA))), t1);
-        var failing = StatusConditions.Next(applied, RegistrationHealth.Of(ListFailed(WatchHarness.A, 503)), t2);
+        var applied = OutcomeMapping.Conditions(inSync, OutcomeMapping.Health(Applied(WatchHarness.A, Add(WatchHarness.SubscriptionA))), t1);
+        var failing = OutcomeMapping.Conditions(applied, OutcomeMapping.Health(ListFailed(WatchHarness.A, 503)), t2);
 
         // Assert
         var ready = Assert.Single(applied);
@@ -35,7 +35,7 @@ public sealed class WatchConditionsTests
     public void Of_ListFailed_PermanentStallsTransientReconciles(int status, string condition, string reason)
     {
         // Act
-        var conditions = StatusConditions.Next([], RegistrationHealth.Of(ListFailed(WatchHarness.A, status)), Start);
+        var conditions = OutcomeMapping.Conditions([], OutcomeMapping.Health(ListFailed(WatchHarness.A, status)), Start);
 
         // Assert
         Assert.Equal([StatusConditions.Ready, condition], conditions.Select(c => c.Type));
@@ -46,8 +46,8 @@ public sealed class WatchConditionsTests
     public void Of_GuardRefusedAndInvalidFile_Stalled()
     {
         // Act
-        var guard = RegistrationHealth.Of(GuardRefused(WatchHarness.A, Add(WatchHarness.SubscriptionA)));
-        var judged = RegistrationHealth.Judge(Invalid(1, "sha256:bad"), [WatchHarness.A, WatchHarness.B]);
+        var guard = OutcomeMapping.Health(GuardRefused(WatchHarness.A, Add(WatchHarness.SubscriptionA)));
+        var judged = OutcomeMapping.Judge(Invalid(1, "sha256:bad"), [WatchHarness.A, WatchHarness.B]);
 
         // Assert
         Assert.Equal((HealthPhase.Stalled, "GuardRefused"), (guard.Phase, guard.Reason));

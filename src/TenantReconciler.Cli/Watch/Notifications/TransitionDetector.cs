@@ -6,7 +6,8 @@ namespace TenantReconciler.Cli.Watch.Notifications;
 
 /// <summary>
 /// Turns the loop's tick reports into notifications on transitions only: it remembers each registration's last
-/// <see cref="RegistrationHealth"/> (and the drift it left) and the file's validity, and says what changed. A converged
+/// <see cref="RegistrationHealth"/> (and the drift it left) and the file's validity; which change is worth which
+/// notification is <see cref="OutcomeMapping.Notification"/>'s. A converged
 /// tick after a converged tick, the same drift seen again, the same failure again: nothing. Only the leader notifies
 /// (every replica ticks, one speaks), but every replica keeps track, so a new leader does not repeat the past.
 /// Pure and single-threaded: called on the loop.
@@ -35,7 +36,7 @@ public sealed class TransitionDetector
         {
             if (!_invalid || !string.Equals(_invalidGeneration, tick.DesiredSha256, StringComparison.Ordinal))
             {
-                var health = RegistrationHealth.InvalidFile(tick.File, tick.Diagnostics.Count);
+                var health = OutcomeMapping.InvalidFile(tick.File, tick.Diagnostics.Count);
                 found.Add(FileEvent(tick, now, NotificationKind.FileInvalid, health.Reason, health.Message, tick.Diagnostics.Select(d => d.ToString(Commands.Options.OptionNames.Instance)).ToArray()));
             }
 
@@ -50,7 +51,7 @@ public sealed class TransitionDetector
             found.Add(FileEvent(tick, now, NotificationKind.Recovered, "DesiredStateValid", $"{tick.File} is valid again", []));
         }
 
-        foreach (var (registration, health, report) in RegistrationHealth.Judge(tick, _known))
+        foreach (var (registration, health, report) in OutcomeMapping.Judge(tick, _known))
         {
             var drift = health.Phase == HealthPhase.Drifted && report is not null ? Fingerprint(report.Pending) : null;
             var previous = _seen.GetValueOrDefault(registration);
@@ -83,22 +84,8 @@ public sealed class TransitionDetector
         }
     }
 
-    private static NotificationKind? Transition(Seen? previous, RegistrationHealth health, string? drift, RegistrationReport? report)
-    {
-        var failing = previous?.Phase is HealthPhase.Retrying or HealthPhase.Stalled;
-        var wrote = report?.Count(ChangeOutcome.Done) > 0;
-        return health.Phase switch
-        {
-            HealthPhase.Converged or HealthPhase.Drifted when failing => NotificationKind.Recovered,
-            HealthPhase.Converged or HealthPhase.Drifted when wrote => NotificationKind.DriftCorrected,
-            HealthPhase.Converged when previous?.Phase == HealthPhase.Drifted => NotificationKind.DriftCorrected,
-            HealthPhase.Drifted when previous?.Phase != HealthPhase.Drifted || previous.Drift != drift => NotificationKind.DriftDetected,
-            HealthPhase.Retrying when previous?.Phase != HealthPhase.Retrying => NotificationKind.ApplyFailed,
-            HealthPhase.Stalled when previous?.Phase != HealthPhase.Stalled || previous.Reason != health.Reason =>
-                health.Reason == "GuardRefused" ? NotificationKind.GuardRefused : NotificationKind.Stalled,
-            _ => null,
-        };
-    }
+    private static NotificationKind? Transition(Seen? previous, RegistrationHealth health, string? drift, RegistrationReport? report) =>
+        OutcomeMapping.Notification(previous is null ? null : (previous.Phase, previous.Reason, previous.Drift), health, drift, wrote: report?.Count(ChangeOutcome.Done) > 0);
 
     private static WatchNotification RegistrationEvent(
         TickReport tick, DateTimeOffset now, NotificationKind kind, RegistrationRef registration, RegistrationHealth health, RegistrationReport? report)
