@@ -13,7 +13,8 @@ namespace TenantReconciler.Cli.Watch;
 /// at each exit of <c>Reconcile</c>. Pure. From a <see cref="ReconcileOutcome"/> it decides, here and nowhere else:
 /// <list type="bullet">
 /// <item>the registration's result and why no write was made (<see cref="Report"/>): the <c>result</c> label of the
-/// metrics, the log's level, <c>/status</c>'s <c>lastResult</c> and <c>blocked</c>;</item>
+/// metrics and the log, <c>/status</c>'s <c>lastResult</c> and <c>blocked</c>, and whether it counts as a success
+/// (<see cref="Succeeded"/>: readiness, <c>lastSuccessAt</c>, consecutive failures);</item>
 /// <item>the next run (<see cref="RegistrationReport.Requeue"/>, the engine's hint; the schedule backs off on it);</item>
 /// <item>its health (<see cref="Health"/>): a phase, a reason and a message, and so the conditions
 /// (<see cref="Conditions"/>: Ready, Reconciling, Stalled), the <c>stalled</c> gauge and the notifications
@@ -78,6 +79,10 @@ public static class OutcomeMapping
             Billing = BillingLeak(registration, outcome),
         };
     }
+
+    /// <summary>The registration was reconciled as intended (even if drift remains because writes are not allowed).</summary>
+    public static bool Succeeded(RegistrationResult result) =>
+        result is RegistrationResult.InSync or RegistrationResult.Applied or RegistrationResult.Drift;
 
     /// <summary>A bug in one registration's tick: contained, reported, and the others still run.</summary>
     public static RegistrationReport Bug(RegistrationRef registration, Exception exception) =>

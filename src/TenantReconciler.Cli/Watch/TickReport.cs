@@ -110,7 +110,7 @@ public sealed record RegistrationReport
     public int Count(ChangeOutcome outcome) => Writes.Count(w => w.Outcome == outcome);
 
     /// <summary>The registration was reconciled as intended (even if drift remains because writes are not allowed).</summary>
-    public bool Succeeded => Result is RegistrationResult.InSync or RegistrationResult.Applied or RegistrationResult.Drift;
+    public bool Succeeded => OutcomeMapping.Succeeded(Result);
 
     /// <summary>The engine's requeue hint (<see cref="ReconcileOutcome.Requeue"/>); the schedule decides when.</summary>
     public Requeue Requeue { get; init; }
