@@ -1,4 +1,5 @@
 using TenantReconciler.Applying;
+using TenantReconciler.Live;
 using TenantReconciler.Planning;
 
 namespace TenantReconciler.Persistence;
@@ -39,10 +40,10 @@ public sealed record JournalOpenOptions(string Endpoint, TimeProvider Time)
 }
 
 /// <summary>
-/// One apply's journal. The <see cref="IApplyObserver"/> callbacks write their entry durably before they return, so a
-/// request is journalled before it is sent and its outcome is journalled before the next step. Thread-safe.
+/// One apply's journal, written by <see cref="JournalObserver"/>. Each request's entries are written durably before
+/// the call returns, so a request is journalled before it is sent and its outcome before the next step. Thread-safe.
 /// </summary>
-public interface IApplyJournal : IApplyObserver, IAsyncDisposable
+public interface IApplyJournal : IAsyncDisposable
 {
     /// <summary>The id of this apply, on every entry it writes.</summary>
     Guid ApplyId { get; }
@@ -61,4 +62,10 @@ public interface IApplyJournal : IApplyObserver, IAsyncDisposable
 
     /// <summary>Records the apply's outcome.</summary>
     Task FinishedAsync(ApplyResult result, CancellationToken cancellationToken);
+
+    /// <summary>Records that the request is about to be sent.</summary>
+    ValueTask OnStartingAsync(RegistrationRef registration, PlannedOperation operation, CancellationToken cancellationToken);
+
+    /// <summary>Records how the request finished: <paramref name="result"/> on success, <paramref name="error"/> on failure.</summary>
+    ValueTask OnCompletedAsync(RegistrationRef registration, PlannedOperation operation, ArmWriteResult? result, ArmRequestException? error, CancellationToken cancellationToken);
 }
