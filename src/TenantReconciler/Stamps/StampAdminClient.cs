@@ -71,7 +71,7 @@ public sealed class StampAdminClient : IStampAdminClient
     {
         ArgumentNullException.ThrowIfNull(onSubscription);
         var collection = new Uri($"{_base}/subscriptions/{_provider:D}/providers/Microsoft.Subscriptions.Admin/subscriptions?api-version={SubscriptionsApiVersion}");
-        return ReadPagesAsync(collection, SubscriptionsApiVersion, "user subscriptions", body => StampJson.ReadSubscriptionsPage(body, onSubscription), cancellationToken);
+        return ReadPagesAsync(collection, SubscriptionsApiVersion, "user subscriptions", body => StampPageJson.ReadSubscriptionsPage(body, onSubscription), cancellationToken);
     }
 
     public async Task<long> ReadUsageAsync(UsageWindow window, Action<Guid, decimal> onRecord, CancellationToken cancellationToken)
@@ -84,7 +84,7 @@ public sealed class StampAdminClient : IStampAdminClient
             + $"&reportedEndTime={Uri.EscapeDataString(UsageWindow.QueryTime(window.End))}"
             + $"&aggregationGranularity=Daily&api-version={UsageApiVersion}");
         var records = 0L;
-        await ReadPagesAsync(collection, UsageApiVersion, "usage records", body => StampJson.ReadUsagePage(body, onRecord, ref records), cancellationToken).ConfigureAwait(false);
+        await ReadPagesAsync(collection, UsageApiVersion, "usage records", body => StampPageJson.ReadUsagePage(body, onRecord, ref records), cancellationToken).ConfigureAwait(false);
         return records;
     }
 
