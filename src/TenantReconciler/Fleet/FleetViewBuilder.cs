@@ -215,21 +215,14 @@ public static class FleetViewBuilder
                 return _cells[^1];
             }
 
-            int low = 0, high = _cells.Count - 1;
-            while (low <= high)
+            var index = ColumnSearch.IndexOf(_cells, column, static c => c.Column);
+            if (index >= 0)
             {
-                var middle = (low + high) / 2;
-                var at = _cells[middle].Column;
-                if (at == column)
-                {
-                    return _cells[middle];
-                }
-
-                (low, high) = at < column ? (middle + 1, high) : (low, middle - 1);
+                return _cells[index];
             }
 
             var cell = new CellBuilder(column);
-            _cells.Insert(low, cell);
+            _cells.Insert(~index, cell);
             return cell;
         }
 
