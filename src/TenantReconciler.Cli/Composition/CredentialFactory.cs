@@ -191,33 +191,15 @@ public partial class CredentialFactory
     /// <summary>On every kind of options that has the setting (the credentials that talk to Entra ID themselves).</summary>
     private static void DisableInstanceDiscovery(TokenCredentialOptions options)
     {
-        if (options is DefaultAzureCredentialOptions defaults)
+        switch (options)
         {
-            defaults.DisableInstanceDiscovery = true;
-        }
-        else if (options is EnvironmentCredentialOptions environment)
-        {
-            environment.DisableInstanceDiscovery = true;
-        }
-        else if (options is WorkloadIdentityCredentialOptions workload)
-        {
-            workload.DisableInstanceDiscovery = true;
-        }
-        else if (options is ClientAssertionCredentialOptions assertion)
-        {
-            assertion.DisableInstanceDiscovery = true;
-        }
-        else if (options is AzurePipelinesCredentialOptions pipelines)
-        {
-            pipelines.DisableInstanceDiscovery = true;
-        }
-        else if (options is ClientSecretCredentialOptions secret)
-        {
-            secret.DisableInstanceDiscovery = true;
-        }
-        else if (options is ClientCertificateCredentialOptions certificate)
-        {
-            certificate.DisableInstanceDiscovery = true;
+            case DefaultAzureCredentialOptions defaults: defaults.DisableInstanceDiscovery = true; break;
+            case EnvironmentCredentialOptions environment: environment.DisableInstanceDiscovery = true; break;
+            case WorkloadIdentityCredentialOptions workload: workload.DisableInstanceDiscovery = true; break;
+            case ClientAssertionCredentialOptions assertion: assertion.DisableInstanceDiscovery = true; break;
+            case AzurePipelinesCredentialOptions pipelines: pipelines.DisableInstanceDiscovery = true; break;
+            case ClientSecretCredentialOptions secret: secret.DisableInstanceDiscovery = true; break;
+            case ClientCertificateCredentialOptions certificate: certificate.DisableInstanceDiscovery = true; break;
         }
     }
 }
