@@ -34,9 +34,6 @@ internal sealed class RateLimitBucket
 
     internal const double LearningMinimum = 2;
 
-    /// <summary>The lowest refill rate ever estimated (<see cref="RefillRateEstimate.MinPerSecond"/>).</summary>
-    internal const double MinRefillPerSecond = RefillRateEstimate.MinPerSecond;
-
     /// <summary>With nothing in flight and no news for this long, one request may go to learn the state (it may get a 429).</summary>
     internal static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(5);
 
