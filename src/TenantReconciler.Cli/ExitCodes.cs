@@ -16,8 +16,9 @@ public static class ExitCodes
     public const int Interrupted = 130;
 
     /// <summary>
-    /// A bug: an unexpected exception reached the command boundary (EX_SOFTWARE of sysexits.h). Expected failures,
-    /// cancellation included, are <see cref="Error"/>.
+    /// An unexpected exception reached the command boundary (EX_SOFTWARE of sysexits.h): a bug, or a failure of the
+    /// machine the tool does not expect (out of memory, say). Expected failures are <see cref="Error"/>; a
+    /// cancellation the command was asked for (Ctrl+C, SIGTERM) is <see cref="Interrupted"/>.
     /// </summary>
     public const int InternalError = 70;
 }

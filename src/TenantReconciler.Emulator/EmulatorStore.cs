@@ -1,43 +1,6 @@
+using static TenantReconciler.Emulator.StoredRegistrations;
+
 namespace TenantReconciler.Emulator;
-
-/// <summary>A registration as addressed by a request (the caller's casing).</summary>
-internal sealed record RegistrationAddress(string SubscriptionId, string ResourceGroup, string Name);
-
-/// <summary>A registration as stored (the casing it was first written with), used to build resource ids.</summary>
-internal sealed record RegistrationPath(string SubscriptionId, string ResourceGroup, string Name);
-
-/// <summary>A registration resource as stored: what <c>GET …/registrations/{name}</c> serves and what writes are checked against.</summary>
-internal sealed record RegistrationView(
-    RegistrationPath Path,
-    string BillingModel,
-    string? CloudId,
-    string? ObjectId,
-    IReadOnlyList<EmulatorCustomerSubscriptionError> Errors)
-{
-    /// <summary>The locks that hold for the registration: its own, and those on its resource group and subscription.</summary>
-    public IReadOnlyList<HeldLock> Locks { get; init; } = [];
-
-    public bool LocksUnreadable { get; init; }
-}
-
-/// <summary>A lock and the id of the scope it sits on.</summary>
-internal sealed record HeldLock(EmulatorLock Lock, string ScopeId)
-{
-    public string Id => $"{ScopeId}/providers/Microsoft.Authorization/locks/{Lock.Name}";
-}
-
-/// <summary>One customer subscription: <see cref="Key"/> is the subscription GUID in upper case, as ARM shows it.</summary>
-internal sealed record StoredMapping(string Key, string TenantId);
-
-/// <summary>One page of a listing; <see cref="HasMore"/> when mappings after the last one remain.</summary>
-internal sealed record ListPage(RegistrationPath Registration, IReadOnlyList<StoredMapping> Items, bool HasMore);
-
-internal enum DeleteOutcome
-{
-    RegistrationNotFound,
-    Deleted,
-    Absent,
-}
 
 /// <summary>
 /// The emulator's state behind one lock. Every write builds the next state, persists it (atomically: a temporary file
@@ -260,66 +223,11 @@ internal sealed class EmulatorStore
         }
     }
 
-    /// <summary>The upper-case "D" form ARM shows in ids and names (a hand-edited non-GUID is just upper-cased).</summary>
-    internal static string Key(string subscriptionId) =>
-        Guid.TryParse(subscriptionId, out var id) ? id.ToString("D").ToUpperInvariant() : subscriptionId.ToUpperInvariant();
-
-    private static bool SameGuid(string text, Guid value) => Guid.TryParse(text, out var parsed) && parsed == value;
-
-    private static bool SameSubscription(string a, string b) =>
-        Guid.TryParse(a, out var left) && Guid.TryParse(b, out var right)
-            ? left == right
-            : string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
-
-    private static EmulatorRegistration? Find(EmulatorState state, RegistrationAddress address) =>
-        state.Registrations.Find(r =>
-            SameSubscription(r.SubscriptionId, address.SubscriptionId)
-            && string.Equals(r.ResourceGroup, address.ResourceGroup, StringComparison.OrdinalIgnoreCase)
-            && string.Equals(r.Name, address.Name, StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>
-    /// The registration's own locks, and the resource-group and subscription locks that any registration of the state
-    /// declares for its resource group or subscription (a parent's lock holds for all its children), once each.
-    /// </summary>
-    private static List<HeldLock> HeldLocks(EmulatorState state, EmulatorRegistration registration)
-    {
-        var held = new List<HeldLock>();
-        foreach (var other in state.Registrations)
-        {
-            var sameSubscription = SameSubscription(other.SubscriptionId, registration.SubscriptionId);
-            var sameGroup = sameSubscription && string.Equals(other.ResourceGroup, registration.ResourceGroup, StringComparison.OrdinalIgnoreCase);
-            foreach (var declared in other.Locks ?? [])
-            {
-                var scope = declared.Scope ?? EmulatorLock.RegistrationScope;
-                string? scopeId =
-                    string.Equals(scope, EmulatorLock.SubscriptionScope, StringComparison.OrdinalIgnoreCase) && sameSubscription
-                        ? $"/subscriptions/{other.SubscriptionId}"
-                    : string.Equals(scope, EmulatorLock.ResourceGroupScope, StringComparison.OrdinalIgnoreCase) && sameGroup
-                        ? $"/subscriptions/{other.SubscriptionId}/resourceGroups/{other.ResourceGroup}"
-                    : string.Equals(scope, EmulatorLock.RegistrationScope, StringComparison.OrdinalIgnoreCase) && ReferenceEquals(other, registration)
-                        ? RegistrationId(registration)
-                    : null;
-                if (scopeId is not null && !held.Exists(h => string.Equals(h.Id, $"{scopeId}/providers/Microsoft.Authorization/locks/{declared.Name}", StringComparison.OrdinalIgnoreCase)))
-                {
-                    held.Add(new HeldLock(declared, scopeId));
-                }
-            }
-        }
-
-        return held;
-    }
-
-    private static string RegistrationId(EmulatorRegistration registration) =>
-        $"/subscriptions/{registration.SubscriptionId}/resourceGroups/{registration.ResourceGroup}/providers/Microsoft.AzureStack/registrations/{registration.Name}";
-
-    private static RegistrationPath PathOf(EmulatorRegistration registration) =>
-        new(registration.SubscriptionId, registration.ResourceGroup, registration.Name);
-
     /// <summary>Caller holds <see cref="gate"/>, so the log is in commit order.</summary>
     private void Record(string method, EmulatorRegistration registration, string customerSubscription, string? tenant) =>
         writes.Enqueue(new CommittedWrite(method, Key(customerSubscription), tenant, time.GetUtcNow())
         {
-            RegistrationId = $"/subscriptions/{registration.SubscriptionId}/resourceGroups/{registration.ResourceGroup}/providers/Microsoft.AzureStack/registrations/{registration.Name}",
+            RegistrationId = RegistrationId(registration),
         });
 
     /// <summary>Caller holds <see cref="gate"/>. Persist first, so a failed write leaves the current state untouched.</summary>

@@ -4,8 +4,9 @@ namespace TenantReconciler;
 /// The one exception type for expected failures: invalid input, an ARM error, a refused listing.
 /// The command boundary turns it into a message on stderr and exit 1. Where a failure is data it is caught earlier
 /// and becomes part of a result: the engine's outcome status (<c>Reconciler</c>), a watch tick's registration result,
-/// a line of <c>check</c> or <c>tenants</c>, and a credential failure's own kind (<c>TokenUnavailableException</c>).
-/// Anything else is a bug and propagates.
+/// a line of <c>check</c>, <c>tenants</c> or <c>audit</c>, a stamp report's problem (<c>StampReader</c>), and a
+/// credential failure's own kind (<c>TokenUnavailableException</c>); a saved plan's reader wraps one in its own
+/// sentence. Anything else is a bug and propagates.
 /// </summary>
 public class ReconcilerException : Exception
 {

@@ -34,7 +34,7 @@ public sealed record ApplyArguments(
 /// reviewed: applying it is the approval, as with terraform, but it is re-derived and must come out identical).
 /// Exit 0 only when every change is done and a fresh plan is empty.
 /// </summary>
-public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time, CommandVerbosity verbosity, StampSessionFactory stamps)
+public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time, CommandVerbosity verbosity, StampSessionFactory stamps) : ICommandHandler<ApplyArguments>
 {
     public static Command Create(CliContext cli)
     {
@@ -70,19 +70,16 @@ public sealed class ApplyCommand(IOContext io, ArmSessionFactory sessions, Crede
                 r.AddError("Give the saved plan either as PLANFILE or with --plan, not both.");
             }
         });
-        command.SetAction((parseResult, cancellationToken) =>
-            cli.RunAsync<ApplyCommand>(parseResult, h => h.RunAsync(
-                new ApplyArguments(
-                    parseResult.GetRequiredValue(file),
-                    parseResult.GetResult(file) is { Implicit: false },
-                    parseResult.GetValue(planFile) ?? parseResult.GetValue(planOption),
-                    parseResult.GetValue(autoApprove),
-                    guards.Parse(parseResult),
-                    guards.IgnoreSuspend(parseResult),
-                    writes.Parse(parseResult),
-                    connection.Parse(parseResult)) { Registrations = registrations.Parse(parseResult), Stamps = stampOptions.Parse(parseResult) },
-                cancellationToken),
-                cancellationToken));
+        cli.SetAction<ApplyCommand, ApplyArguments>(command, parseResult =>
+            new ApplyArguments(
+                parseResult.GetRequiredValue(file),
+                parseResult.GetResult(file) is { Implicit: false },
+                parseResult.GetValue(planFile) ?? parseResult.GetValue(planOption),
+                parseResult.GetValue(autoApprove),
+                guards.Parse(parseResult),
+                guards.IgnoreSuspend(parseResult),
+                writes.Parse(parseResult),
+                connection.Parse(parseResult)) { Registrations = registrations.Parse(parseResult), Stamps = stampOptions.Parse(parseResult) });
         return command;
     }
 

@@ -26,7 +26,7 @@ public sealed record AuditArguments(
 /// that is not certainly complete, or a stamp that reports to another registration, is an error; a stamp whose usage
 /// cannot be read is one too, unless <c>--allow-partial</c>, which reports the rest and says what is missing.
 /// </summary>
-public sealed class AuditCommand(IOContext io, ArmSessionFactory sessions, StampSessionFactory stamps, CommandVerbosity verbosity)
+public sealed class AuditCommand(IOContext io, ArmSessionFactory sessions, StampSessionFactory stamps, CommandVerbosity verbosity) : ICommandHandler<AuditArguments>
 {
     public static Command Create(CliContext cli)
     {
@@ -51,17 +51,14 @@ public sealed class AuditCommand(IOContext io, ArmSessionFactory sessions, Stamp
         };
         connection.AddTo(command);
         stampOptions.AddTo(command);
-        command.SetAction((parseResult, cancellationToken) =>
-            cli.RunAsync<AuditCommand>(parseResult, h => h.RunAsync(
-                new AuditArguments(
-                    parseResult.GetRequiredValue(file),
-                    parseResult.GetRequiredValue(output),
-                    parseResult.GetValue(detailed),
-                    parseResult.GetValue(allowPartial),
-                    connection.Parse(parseResult),
-                    stampOptions.Parse(parseResult)) { Parallelism = parseResult.GetValue(parallelism) },
-                cancellationToken),
-                cancellationToken));
+        cli.SetAction<AuditCommand, AuditArguments>(command, parseResult =>
+            new AuditArguments(
+                parseResult.GetRequiredValue(file),
+                parseResult.GetRequiredValue(output),
+                parseResult.GetValue(detailed),
+                parseResult.GetValue(allowPartial),
+                connection.Parse(parseResult),
+                stampOptions.Parse(parseResult)) { Parallelism = parseResult.GetValue(parallelism) });
         return command;
     }
 

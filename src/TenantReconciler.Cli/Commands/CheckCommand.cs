@@ -18,7 +18,7 @@ public sealed record CheckArguments(IReadOnlyList<string> Files, ConnectionArgum
 /// subscriptions and can be listed, and the management locks that hold for it (<see cref="PreflightChecks"/>). A check whose premise failed is shown as skipped.
 /// Exit 0 when every check passed, 1 otherwise.
 /// </summary>
-public sealed class CheckCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials)
+public sealed class CheckCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials) : ICommandHandler<CheckArguments>
 {
     public static Command Create(CliContext cli)
     {
@@ -29,11 +29,8 @@ public sealed class CheckCommand(IOContext io, ArmSessionFactory sessions, Crede
             file,
         };
         connection.AddTo(command);
-        command.SetAction((parseResult, cancellationToken) =>
-            cli.RunAsync<CheckCommand>(parseResult, h => h.RunAsync(
-                new CheckArguments(parseResult.GetRequiredValue(file), connection.Parse(parseResult)),
-                cancellationToken),
-                cancellationToken));
+        cli.SetAction<CheckCommand, CheckArguments>(command, parseResult =>
+            new CheckArguments(parseResult.GetRequiredValue(file), connection.Parse(parseResult)));
         return command;
     }
 

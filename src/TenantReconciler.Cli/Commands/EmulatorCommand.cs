@@ -56,23 +56,20 @@ public static class EmulatorCommand
         {
             port, state, certOut, pageSize, semantics, putStatus, faults, latencyMs, throttleReads, throttleWrites, throttleDeletes, seed,
         };
-        command.SetAction((parseResult, cancellationToken) =>
-            cli.RunAsync<EmulatorHandler>(parseResult, h => h.RunAsync(
-                new EmulatorArguments(
-                    parseResult.GetValue(port),
-                    parseResult.GetValue(state),
-                    parseResult.GetValue(certOut),
-                    parseResult.GetValue(pageSize),
-                    parseResult.GetRequiredValue(semantics) == "independent" ? Emulator.OverwriteSemantics.Independent : Emulator.OverwriteSemantics.Replace,
-                    parseResult.GetValue(putStatus),
-                    parseResult.GetValue(faults),
-                    parseResult.GetValue(latencyMs),
-                    parseResult.GetValue(throttleReads),
-                    parseResult.GetValue(throttleWrites),
-                    parseResult.GetValue(throttleDeletes),
-                    parseResult.GetValue(seed)),
-                cancellationToken),
-                cancellationToken));
+        cli.SetAction<EmulatorHandler, EmulatorArguments>(command, parseResult =>
+            new EmulatorArguments(
+                parseResult.GetValue(port),
+                parseResult.GetValue(state),
+                parseResult.GetValue(certOut),
+                parseResult.GetValue(pageSize),
+                parseResult.GetRequiredValue(semantics) == "independent" ? Emulator.OverwriteSemantics.Independent : Emulator.OverwriteSemantics.Replace,
+                parseResult.GetValue(putStatus),
+                parseResult.GetValue(faults),
+                parseResult.GetValue(latencyMs),
+                parseResult.GetValue(throttleReads),
+                parseResult.GetValue(throttleWrites),
+                parseResult.GetValue(throttleDeletes),
+                parseResult.GetValue(seed)));
         return command;
     }
 

@@ -6,7 +6,7 @@ namespace TenantReconciler.Cli.Commands;
 /// <c>emulator</c>: the local ARM emulator on its own, for <c>az rest</c>, scripts or another tool. The first line of
 /// stdout is its base URL; it runs until SIGINT or SIGTERM.
 /// </summary>
-public sealed class EmulatorHandler(IOContext io)
+public sealed class EmulatorHandler(IOContext io) : ICommandHandler<EmulatorArguments>
 {
     public async Task<int> RunAsync(EmulatorArguments arguments, CancellationToken cancellationToken)
     {

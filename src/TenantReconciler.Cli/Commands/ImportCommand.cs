@@ -32,7 +32,7 @@ public sealed record ImportArguments(
 /// manages them as they are. Fail-closed like <c>plan</c>: the text is built only once every page of every
 /// registration was read, so a failure leaves no output at all.
 /// </summary>
-public sealed class ImportCommand(IOContext io, ArmSessionFactory sessions)
+public sealed class ImportCommand(IOContext io, ArmSessionFactory sessions) : ICommandHandler<ImportArguments>
 {
     private const string IdShape = "/subscriptions/S/resourceGroups/G/providers/Microsoft.AzureStack/registrations/R";
 
@@ -154,19 +154,16 @@ public sealed class ImportCommand(IOContext io, ArmSessionFactory sessions)
                 r.AddError("--force only applies with --output FILE.");
             }
         });
-        command.SetAction((parseResult, cancellationToken) =>
-            cli.RunAsync<ImportCommand>(parseResult, h => h.RunAsync(
-                new ImportArguments(
-                    parseResult.GetValue(subscription) is { } s
-                        ? [new RegistrationRef(s, parseResult.GetRequiredValue(resourceGroup)!, parseResult.GetRequiredValue(registration)!)]
-                        : parseResult.GetRequiredValue(ids),
-                    parseResult.GetValue(cloud),
-                    parseResult.GetRequiredValue(apiVersion),
-                    parseResult.GetValue(output),
-                    parseResult.GetValue(force),
-                    connection.Parse(parseResult)) { Parallelism = parseResult.GetValue(parallelism), Stamp = StampOf(parseResult.GetValue(stampEndpoint), parseResult.GetValue(stampProvider)) },
-                cancellationToken),
-                cancellationToken));
+        cli.SetAction<ImportCommand, ImportArguments>(command, parseResult =>
+            new ImportArguments(
+                parseResult.GetValue(subscription) is { } s
+                    ? [new RegistrationRef(s, parseResult.GetRequiredValue(resourceGroup)!, parseResult.GetRequiredValue(registration)!)]
+                    : parseResult.GetRequiredValue(ids),
+                parseResult.GetValue(cloud),
+                parseResult.GetRequiredValue(apiVersion),
+                parseResult.GetValue(output),
+                parseResult.GetValue(force),
+                connection.Parse(parseResult)) { Parallelism = parseResult.GetValue(parallelism), Stamp = StampOf(parseResult.GetValue(stampEndpoint), parseResult.GetValue(stampProvider)) });
         return command;
     }
 

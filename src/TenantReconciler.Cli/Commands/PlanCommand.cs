@@ -39,7 +39,7 @@ public sealed record PlanArguments(IReadOnlyList<string> Files, string Output, b
 /// request, and so do the management locks that would refuse a planned change (read for the registrations with changes). With <c>--out</c>, also a saved plan for <c>apply PLANFILE</c>, issued in the journal (<c>--journal</c>, the
 /// one apply uses) with the SHA-256 of its content, so that apply accepts exactly that file, once.
 /// </summary>
-public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time, CommandVerbosity verbosity, StampSessionFactory stamps)
+public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time, CommandVerbosity verbosity, StampSessionFactory stamps) : ICommandHandler<PlanArguments>
 {
     public static Command Create(CliContext cli)
     {
@@ -66,24 +66,21 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
         journal.AddTo(command);
         connection.AddTo(command);
         stampOptions.AddTo(command);
-        command.SetAction((parseResult, cancellationToken) =>
-            cli.RunAsync<PlanCommand>(parseResult, h => h.RunAsync(
-                new PlanArguments(
-                    parseResult.GetRequiredValue(file),
-                    parseResult.GetRequiredValue(output),
-                    parseResult.GetValue(detailed),
-                    parseResult.GetValue(outFile),
-                    connection.Parse(parseResult)) {
-                        Parallelism = parseResult.GetValue(parallelism),
-                        Journal = journal.Parse(parseResult),
-                        Force = parseResult.GetValue(force),
-                        Guards = guards.Parse(parseResult),
-                        IgnoreSuspend = guards.IgnoreSuspend(parseResult),
-                        Registrations = registrations.Parse(parseResult),
-                        Stamps = stampOptions.Parse(parseResult),
-                    },
-                cancellationToken),
-                cancellationToken));
+        cli.SetAction<PlanCommand, PlanArguments>(command, parseResult =>
+            new PlanArguments(
+                parseResult.GetRequiredValue(file),
+                parseResult.GetRequiredValue(output),
+                parseResult.GetValue(detailed),
+                parseResult.GetValue(outFile),
+                connection.Parse(parseResult)) {
+                    Parallelism = parseResult.GetValue(parallelism),
+                    Journal = journal.Parse(parseResult),
+                    Force = parseResult.GetValue(force),
+                    Guards = guards.Parse(parseResult),
+                    IgnoreSuspend = guards.IgnoreSuspend(parseResult),
+                    Registrations = registrations.Parse(parseResult),
+                    Stamps = stampOptions.Parse(parseResult),
+                });
         return command;
     }
 

@@ -28,7 +28,7 @@ public sealed record TenantsArguments(IReadOnlyList<string> Files, bool Live, st
 /// <c>stamp:</c> block, each stamp is read side by side with the listings and every tenant gets its usage in the window
 /// (unknown, never "none", when a stamp cannot be read).
 /// </summary>
-public sealed class TenantsCommand(IOContext io, ArmSessionFactory sessions, StampSessionFactory stamps, CommandVerbosity verbosity)
+public sealed class TenantsCommand(IOContext io, ArmSessionFactory sessions, StampSessionFactory stamps, CommandVerbosity verbosity) : ICommandHandler<TenantsArguments>
 {
     public static Command Create(CliContext cli)
     {
@@ -52,20 +52,17 @@ public sealed class TenantsCommand(IOContext io, ArmSessionFactory sessions, Sta
         registrations.AddTo(command);
         connection.AddTo(command);
         stampOptions.AddTo(command);
-        command.SetAction((parseResult, cancellationToken) =>
-            cli.RunAsync<TenantsCommand>(parseResult, h => h.RunAsync(
-                new TenantsArguments(
-                    parseResult.GetRequiredValue(file),
-                    parseResult.GetValue(live),
-                    parseResult.GetRequiredValue(output),
-                    connection.Parse(parseResult))
-                {
-                    Parallelism = parseResult.GetValue(parallelism),
-                    Registrations = registrations.Parse(parseResult),
-                    Stamps = stampOptions.Parse(parseResult),
-                },
-                cancellationToken),
-                cancellationToken));
+        cli.SetAction<TenantsCommand, TenantsArguments>(command, parseResult =>
+            new TenantsArguments(
+                parseResult.GetRequiredValue(file),
+                parseResult.GetValue(live),
+                parseResult.GetRequiredValue(output),
+                connection.Parse(parseResult))
+            {
+                Parallelism = parseResult.GetValue(parallelism),
+                Registrations = registrations.Parse(parseResult),
+                Stamps = stampOptions.Parse(parseResult),
+            });
         return command;
     }
 

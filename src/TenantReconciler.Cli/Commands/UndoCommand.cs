@@ -20,7 +20,7 @@ public sealed record UndoArguments(IReadOnlyList<string> Files, JournalArguments
 /// the same checks as any plan. An apply made against another endpoint (the embedded emulator, say) is never undone
 /// against this one.
 /// </summary>
-public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time, CommandVerbosity verbosity)
+public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time, CommandVerbosity verbosity) : ICommandHandler<UndoArguments>
 {
     public static Command Create(CliContext cli)
     {
@@ -40,17 +40,14 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, Creden
         };
         journal.AddTo(command);
         connection.AddTo(command);
-        command.SetAction((parseResult, cancellationToken) =>
-            cli.RunAsync<UndoCommand>(parseResult, h => h.RunAsync(
-                new UndoArguments(
-                    parseResult.GetRequiredValue(file),
-                    journal.Parse(parseResult),
-                    parseResult.GetRequiredValue(outFile),
-                    parseResult.GetRequiredValue(output),
-                    connection.Parse(parseResult),
-                    parseResult.GetValue(force)),
-                cancellationToken),
-                cancellationToken));
+        cli.SetAction<UndoCommand, UndoArguments>(command, parseResult =>
+            new UndoArguments(
+                parseResult.GetRequiredValue(file),
+                journal.Parse(parseResult),
+                parseResult.GetRequiredValue(outFile),
+                parseResult.GetRequiredValue(output),
+                connection.Parse(parseResult),
+                parseResult.GetValue(force)));
         return command;
     }
 

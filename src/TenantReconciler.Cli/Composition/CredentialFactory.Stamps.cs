@@ -79,7 +79,7 @@ public partial class CredentialFactory
 
         if (missing.Count > 0)
         {
-            return new UnavailableCredential(AuthKind.Environment, cloud, $"{string.Join(", ", missing)} {(missing.Count == 1 ? "is" : "are")} not set");
+            return NotSet(AuthKind.Environment, cloud, missing);
         }
 
         return string.IsNullOrWhiteSpace(secret)
@@ -90,29 +90,6 @@ public partial class CredentialFactory
     private static UnavailableCredential? ReadAll(IReadOnlyList<string> names, AuthKind auth, AzureCloud cloud)
     {
         var absent = names.Where(name => string.IsNullOrWhiteSpace(ToolEnvironment.Read(name)) && name != "AZURE_TENANT_ID").ToArray();
-        return absent.Length == 0 ? null : new UnavailableCredential(auth, cloud, $"{string.Join(", ", absent)} {(absent.Length == 1 ? "is" : "are")} not set");
-    }
-
-    /// <summary>The options at <paramref name="authority"/>: instance discovery off unless it is a public cloud's Entra ID.</summary>
-    private T At<T>(T options, Uri authority)
-        where T : TokenCredentialOptions
-    {
-        options.AuthorityHost = authority;
-        if (!IsKnownAuthority(authority))
-        {
-            DisableInstanceDiscovery(options);
-            switch (options)
-            {
-                case ClientSecretCredentialOptions secret:
-                    secret.DisableInstanceDiscovery = true;
-                    break;
-                case ClientCertificateCredentialOptions certificate:
-                    certificate.DisableInstanceDiscovery = true;
-                    break;
-            }
-        }
-
-        ConfigureOptions?.Invoke(options);
-        return options;
+        return absent.Length == 0 ? null : NotSet(auth, cloud, absent);
     }
 }

@@ -117,9 +117,7 @@ public partial class CredentialFactory
     {
         var values = names.ToDictionary(name => name, ToolEnvironment.Read);
         var absent = values.Where(pair => string.IsNullOrWhiteSpace(pair.Value)).Select(pair => pair.Key).ToArray();
-        missing = absent.Length == 0
-            ? null
-            : new UnavailableCredential(auth, cloud, $"{string.Join(", ", absent)} {(absent.Length == 1 ? "is" : "are")} not set");
+        missing = absent.Length == 0 ? null : NotSet(auth, cloud, absent);
         return values;
     }
 
@@ -167,43 +165,41 @@ public partial class CredentialFactory
         return new ClientAssertionCredential(values["AZURE_TENANT_ID"], values["AZURE_CLIENT_ID"], oidc.GetTokenAsync, options);
     }
 
+    /// <summary>The options at the cloud's authority (<see cref="AuthorityHostFor"/>).</summary>
     private T Configure<T>(T options, AzureCloud cloud)
+        where T : TokenCredentialOptions => At(options, AuthorityHostFor(cloud));
+
+    /// <summary>The options at <paramref name="authority"/>: instance discovery off unless it is a public cloud's Entra ID.</summary>
+    private T At<T>(T options, Uri authority)
         where T : TokenCredentialOptions
     {
-        options.AuthorityHost = AuthorityHostFor(cloud);
-        if (!IsKnownAuthority(options.AuthorityHost))
+        options.AuthorityHost = authority;
+        if (!IsKnownAuthority(authority))
         {
             // Instance discovery asks login.microsoftonline.com about the authority: not for one of our own choosing.
             DisableInstanceDiscovery(options);
         }
 
         ConfigureOptions?.Invoke(options);
-
         return options;
     }
+
+    /// <summary>A credential that says which of the variables it needs are not set.</summary>
+    private static UnavailableCredential NotSet(AuthKind auth, AzureCloud cloud, IReadOnlyCollection<string> absent) =>
+        new(auth, cloud, $"{string.Join(", ", absent)} {(absent.Count == 1 ? "is" : "are")} not set");
 
     /// <summary>On every kind of options that has the setting (the credentials that talk to Entra ID themselves).</summary>
     private static void DisableInstanceDiscovery(TokenCredentialOptions options)
     {
-        if (options is DefaultAzureCredentialOptions defaults)
+        switch (options)
         {
-            defaults.DisableInstanceDiscovery = true;
-        }
-        else if (options is EnvironmentCredentialOptions environment)
-        {
-            environment.DisableInstanceDiscovery = true;
-        }
-        else if (options is WorkloadIdentityCredentialOptions workload)
-        {
-            workload.DisableInstanceDiscovery = true;
-        }
-        else if (options is ClientAssertionCredentialOptions assertion)
-        {
-            assertion.DisableInstanceDiscovery = true;
-        }
-        else if (options is AzurePipelinesCredentialOptions pipelines)
-        {
-            pipelines.DisableInstanceDiscovery = true;
+            case DefaultAzureCredentialOptions defaults: defaults.DisableInstanceDiscovery = true; break;
+            case EnvironmentCredentialOptions environment: environment.DisableInstanceDiscovery = true; break;
+            case WorkloadIdentityCredentialOptions workload: workload.DisableInstanceDiscovery = true; break;
+            case ClientAssertionCredentialOptions assertion: assertion.DisableInstanceDiscovery = true; break;
+            case AzurePipelinesCredentialOptions pipelines: pipelines.DisableInstanceDiscovery = true; break;
+            case ClientSecretCredentialOptions secret: secret.DisableInstanceDiscovery = true; break;
+            case ClientCertificateCredentialOptions certificate: certificate.DisableInstanceDiscovery = true; break;
         }
     }
 }

@@ -9,19 +9,11 @@ namespace TenantReconciler.Cli.Composition;
 /// pipeline's bearer token policy and the ARM client unchanged, and the command boundary prints it as one paragraph.
 /// Cancellation and anything else propagate as they are.
 /// </summary>
-public sealed class ExplainedCredential : TokenCredential
+public sealed class ExplainedCredential(TokenCredential inner, AuthKind auth, AzureCloud cloud) : TokenCredential
 {
-    private readonly TokenCredential _inner;
-    private readonly AuthKind _auth;
-    private readonly AzureCloud _cloud;
-
-    public ExplainedCredential(TokenCredential inner, AuthKind auth, AzureCloud cloud)
-    {
-        ArgumentNullException.ThrowIfNull(inner);
-        _inner = inner;
-        _auth = auth;
-        _cloud = cloud;
-    }
+    private readonly TokenCredential _inner = inner ?? throw new ArgumentNullException(nameof(inner));
+    private readonly AuthKind _auth = auth;
+    private readonly AzureCloud _cloud = cloud;
 
     /// <summary>The endpoint, when it is on loopback and the credential was not chosen for it: the paragraph then starts with <c>--auth emulator</c>.</summary>
     public string? LoopbackEndpoint { get; private init; }

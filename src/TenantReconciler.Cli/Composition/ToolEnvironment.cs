@@ -1,10 +1,11 @@
 namespace TenantReconciler.Cli.Composition;
 
 /// <summary>
-/// The one place where the tool reads the environment variables that are defaults of its options: the option given on
-/// the command line always wins. Besides these, <c>Program</c> reads <c>NO_COLOR</c>, <c>TERM</c> and <c>CI</c> to
-/// choose the output style (<see cref="Output.OutputStyles"/>), and the credentials' own variables (AZURE_*,
-/// SYSTEM_ACCESSTOKEN, …) are read by Azure.Identity, and by <see cref="CredentialFactory"/> only to say which are missing.
+/// The one reader of environment variables in the tool's own code but <c>Program</c>: the defaults of its options (the
+/// option given on the command line always wins), and the credentials' variables that <see cref="CredentialFactory"/>
+/// reads to build a credential, to say which are missing, or to name the CI it runs on (<see cref="CredentialErrors"/>).
+/// Besides, <c>Program</c> reads <c>NO_COLOR</c>, <c>TERM</c> and <c>CI</c> to choose the output style
+/// (<see cref="Output.OutputStyles"/>), and Azure.Identity reads its own (AZURE_*, …).
 /// </summary>
 public static class ToolEnvironment
 {

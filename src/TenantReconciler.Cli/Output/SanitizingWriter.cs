@@ -65,33 +65,28 @@ public sealed class SanitizingWriter : TextWriter
     public override void WriteLine(char[] buffer, int index, int count) => WriteLine(buffer.AsSpan(index, count));
 
     public override void WriteLine(char value) => WriteLine(new ReadOnlySpan<char>(in value));
-    public override Task WriteAsync(char value)
-    {
-        Write(value);
-        return Task.CompletedTask;
-    }
+    // The writes are synchronous (a console, a pipe, a buffer): each task is complete when it is returned.
+    public override Task WriteAsync(char value) => Written(new ReadOnlySpan<char>(in value), line: false);
 
-    public override Task WriteAsync(string? value)
-    {
-        Write(value);
-        return Task.CompletedTask;
-    }
+    public override Task WriteAsync(string? value) => Written(value.AsSpan(), line: false);
 
-    public override Task WriteAsync(ReadOnlyMemory<char> buffer, CancellationToken cancellationToken = default)
-    {
-        Write(buffer.Span);
-        return Task.CompletedTask;
-    }
+    public override Task WriteAsync(ReadOnlyMemory<char> buffer, CancellationToken cancellationToken = default) => Written(buffer.Span, line: false);
 
-    public override Task WriteLineAsync(string? value)
-    {
-        WriteLine(value);
-        return Task.CompletedTask;
-    }
+    public override Task WriteLineAsync(string? value) => Written(value.AsSpan(), line: true);
 
-    public override Task WriteLineAsync(ReadOnlyMemory<char> buffer, CancellationToken cancellationToken = default)
+    public override Task WriteLineAsync(ReadOnlyMemory<char> buffer, CancellationToken cancellationToken = default) => Written(buffer.Span, line: true);
+
+    private Task Written(ReadOnlySpan<char> buffer, bool line)
     {
-        WriteLine(buffer.Span);
+        if (line)
+        {
+            WriteLine(buffer);
+        }
+        else
+        {
+            Write(buffer);
+        }
+
         return Task.CompletedTask;
     }
 

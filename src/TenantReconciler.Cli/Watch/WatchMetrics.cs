@@ -24,18 +24,10 @@ public sealed class WatchMetrics : IWatchObserver
     {
         var meter = meters.Create(MeterName, ToolInfo.Version);
         _ticks = meter.CreateCounter<long>("tenant_reconciler_ticks_total", description: "Ticks run, by outcome: ok, invalid (the desired-state file), error.");
-        _tickDuration = meter.CreateHistogram(
-            "tenant_reconciler_tick_duration_seconds",
-            unit: "s",
-            description: "How long a tick took: read, list, plan and write every due registration.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _tickDuration = Seconds(meter, "tenant_reconciler_tick_duration_seconds", "How long a tick took: read, list, plan and write every due registration.");
         _changes = meter.CreateCounter<long>("tenant_reconciler_changes_total", description: "Changes written, by action (add, overwrite, remove) and result (done, failed, not_attempted).");
         _results = meter.CreateCounter<long>("tenant_reconciler_registration_ticks_total", description: "Registrations reconciled, by registration and result.");
-        _reconcileDuration = meter.CreateHistogram(
-            "tenant_reconciler_reconcile_duration_seconds",
-            unit: "s",
-            description: "How long one registration's reconcile took (list, plan, guards, writes), by registration.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _reconcileDuration = Seconds(meter, "tenant_reconciler_reconcile_duration_seconds", "How long one registration's reconcile took (list, plan, guards, writes), by registration.");
         meter.CreateObservableGauge(
             "tenant_reconciler_drift_changes",
             () => status.Registrations.Where(r => r.Listed).SelectMany(DriftByAction),
@@ -69,6 +61,10 @@ public sealed class WatchMetrics : IWatchObserver
             () => status.Desired is { } desired ? [new Measurement<int>(desired.Valid ? 1 : 0)] : Array.Empty<Measurement<int>>(),
             description: "1 when the last read of the desired-state file was valid.");
     }
+
+    /// <summary>A duration histogram in seconds, on <see cref="DurationBuckets"/>.</summary>
+    private static Histogram<double> Seconds(Meter meter, string name, string description) =>
+        meter.CreateHistogram(name, unit: "s", description: description, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
 
     public void OnTickCompleted(TickReport report)
     {

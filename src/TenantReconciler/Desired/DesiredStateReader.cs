@@ -4,34 +4,30 @@ namespace TenantReconciler.Desired;
 
 /// <summary>
 /// Reads a <see cref="DesiredState"/> from parser events in one pass, checking the schema and every value and adding
-/// every problem to the <see cref="DiagnosticBag"/>. Returns null when anything is wrong.
+/// every problem to the <see cref="DiagnosticBag"/>. Returns null when anything is wrong. This class reads the
+/// document and its top level; the registrations are <see cref="RegistrationListReader"/>'s.
 /// Hot paths (one call per tenant) do no LINQ and build no strings unless there is a problem; nothing but the result
 /// outlives its tenant, so a large file costs little more than YamlDotNet's own parse.
 /// </summary>
 internal sealed class DesiredStateReader
 {
     private static readonly string[] TopLevelKeys = ["cloud", "apiVersion", "registrations", "protect", "suspend"];
-    private static readonly string[] RegistrationKeys = ["name", "subscriptionId", "resourceGroup", "tenants", "maxRemovals", "stamp"];
 
     private readonly YamlEventCursor _cursor;
     private readonly DiagnosticBag _diagnostics;
     private readonly YamlValueReader _values;
-    private readonly TenantListReader _tenants;
-    private readonly StampBlockReader _stamps;
+    private readonly RegistrationListReader _registrations;
 
     // One reusable mapping reader per level of the format: the nesting is fixed, aliases and merges don't deepen it.
     private readonly MappingReader _topKeys;
-    private readonly MappingReader _registrationKeys;
 
     public DesiredStateReader(YamlEventCursor cursor, DiagnosticBag diagnostics)
     {
         _cursor = cursor;
         _diagnostics = diagnostics;
         _values = new YamlValueReader(cursor, diagnostics);
-        _tenants = new TenantListReader(cursor, diagnostics, _values);
-        _stamps = new StampBlockReader(cursor, diagnostics, _values);
+        _registrations = new RegistrationListReader(cursor, diagnostics, _values);
         _topKeys = new MappingReader(cursor, diagnostics);
-        _registrationKeys = new MappingReader(cursor, diagnostics);
     }
 
     /// <exception cref="YamlDotNet.Core.YamlException">The text is not well-formed YAML.</exception>
@@ -113,7 +109,7 @@ internal sealed class DesiredStateReader
                     break;
                 case "registrations":
                     hasRegistrations = true;
-                    registrations = ReadRegistrations(key);
+                    registrations = _registrations.ReadRegistrations(key);
                     break;
                 default:
                     _values.Unknown(key, TopLevelKeys, "at the top level", ref suggested);
@@ -160,160 +156,5 @@ internal sealed class DesiredStateReader
 
         _cursor.Next(); // past SequenceEnd
         return result;
-    }
-
-    private List<DesiredRegistration>? ReadRegistrations(in YamlKey key)
-    {
-        int line = _cursor.Line, column = _cursor.Column;
-        if (!_values.TryBeginSequence(key, "a list of registrations"))
-        {
-            return null;
-        }
-
-        if (_cursor.Current is SequenceEnd)
-        {
-            _diagnostics.Add(line, column, DiagnosticCodes.NoRegistrations, "'registrations' is empty: list at least one registration (name, subscriptionId, resourceGroup, tenants).");
-            _cursor.Next();
-            return null;
-        }
-
-        var result = new List<DesiredRegistration>();
-        var seen = new Dictionary<RegistrationRef, SourceLocation>();
-        while (_cursor.Current is not SequenceEnd and not null)
-        {
-            var registration = ReadRegistration();
-            if (registration is null)
-            {
-                continue;
-            }
-
-            if (!seen.TryAdd(registration.Registration, registration.Location))
-            {
-                var first = seen[registration.Registration];
-                var r = registration.Registration;
-                _diagnostics.Add(
-                    registration.Location.Line,
-                    registration.Location.Column,
-                    DiagnosticCodes.DuplicateRegistration,
-                    $"Registration '{r.Name}' (resource group '{r.ResourceGroup}', subscription {r.SubscriptionId:D}) is listed twice; the first is at line {first.Line}. Names compare case-insensitively.");
-                continue;
-            }
-
-            if (DesiredStamps.FirstWithSameStamp(registration, result) is { } sameStamp)
-            {
-                _diagnostics.Add(
-                    registration.Stamp!.Location.Line,
-                    registration.Stamp.Location.Column,
-                    DiagnosticCodes.DuplicateStamp,
-                    DesiredStamps.DuplicateMessage(registration.Stamp, sameStamp, $"line {sameStamp.Stamp!.Location.Line}"));
-                continue;
-            }
-
-            result.Add(registration);
-        }
-
-        _cursor.Next(); // past SequenceEnd
-        return result;
-    }
-
-    /// <summary>Reads one item of <c>registrations</c>; null if it is invalid (the problems are reported).</summary>
-    private DesiredRegistration? ReadRegistration()
-    {
-        int line = _cursor.NodeLine, column = _cursor.NodeColumn;
-        if (_cursor.Current is not MappingStart)
-        {
-            _diagnostics.Add(line, column, DiagnosticCodes.WrongNodeKind, $"Each item of 'registrations' must be a mapping with name, subscriptionId, resourceGroup and tenants, but found {_cursor.KindName}.");
-            _cursor.SkipNode();
-            return null;
-        }
-
-        string? name = null;
-        string? resourceGroup = null;
-        Guid subscriptionId = default;
-        int? maxRemovals = null;
-        List<DesiredTenant>? tenants = null;
-        StampBlockReader.StampRead? stamp = null;
-        bool hasName = false, hasSubscription = false, hasResourceGroup = false, hasTenants = false;
-        bool subscriptionOk = false, maxRemovalsOk = true, hasStamp = false;
-        List<string>? suggested = null;
-
-        var keys = _registrationKeys;
-        keys.Begin();
-        while (keys.MoveNextKey(out var key))
-        {
-            switch (key.Value)
-            {
-                case "name":
-                    hasName = true;
-                    if (_values.TryReadScalar(key, "a registration name", out var nameScalar))
-                    {
-                        if (ArmNames.IsValidRegistrationName(nameScalar.Value))
-                        {
-                            name = nameScalar.Value;
-                        }
-                        else
-                        {
-                            _values.AddAt(nameScalar, DiagnosticCodes.InvalidRegistrationName, NameRules.ExplainRegistrationName(nameScalar.Value));
-                        }
-                    }
-
-                    break;
-                case "subscriptionId":
-                    hasSubscription = true;
-                    subscriptionOk = _values.TryReadGuid(key, out subscriptionId, out _, out _);
-                    break;
-                case "resourceGroup":
-                    hasResourceGroup = true;
-                    if (_values.TryReadScalar(key, "a resource group name", out var groupScalar))
-                    {
-                        if (ArmNames.IsValidResourceGroupName(groupScalar.Value))
-                        {
-                            resourceGroup = groupScalar.Value;
-                        }
-                        else
-                        {
-                            _values.AddAt(groupScalar, DiagnosticCodes.InvalidResourceGroupName, NameRules.ExplainResourceGroupName(groupScalar.Value));
-                        }
-                    }
-
-                    break;
-                case "tenants":
-                    hasTenants = true;
-                    tenants = _tenants.ReadTenants(key);
-                    break;
-                case "maxRemovals":
-                    maxRemovals = _values.ReadNonNegativeInteger(key);
-                    maxRemovalsOk = maxRemovals is not null;
-                    break;
-                case "stamp":
-                    hasStamp = true;
-                    stamp = _stamps.ReadStamp(key);
-                    break;
-                default:
-                    _values.Unknown(key, RegistrationKeys, "in a registration", ref suggested);
-                    break;
-            }
-        }
-
-        var complete = _values.RequireKey(hasName, "name", line, column, "registration", suggested)
-            & _values.RequireKey(hasSubscription, "subscriptionId", line, column, "registration", suggested)
-            & _values.RequireKey(hasResourceGroup, "resourceGroup", line, column, "registration", suggested)
-            & _values.RequireKey(hasTenants, "tenants", line, column, "registration", suggested);
-
-        if (stamp is not null && tenants is not null)
-        {
-            _stamps.CheckBilledTenants(stamp, tenants);
-        }
-
-        if (!complete || !subscriptionOk || !maxRemovalsOk || name is null || resourceGroup is null || tenants is null || (hasStamp && stamp is null))
-        {
-            return null;
-        }
-
-        return new DesiredRegistration(
-            new RegistrationRef(subscriptionId, resourceGroup, name),
-            tenants,
-            _diagnostics.At(line, column),
-            maxRemovals) { Stamp = stamp?.Stamp };
     }
 }

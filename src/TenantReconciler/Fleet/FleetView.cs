@@ -56,23 +56,7 @@ public sealed record FleetRow(Guid TenantId, string? Label, IReadOnlyList<FleetC
     public IReadOnlyList<FleetCell> Cells => new DenseCells(this);
 
     /// <summary>The cell of <paramref name="column"/>, or null when the tenant is neither desired nor live there.</summary>
-    public FleetCell? CellAt(int column)
-    {
-        int low = 0, high = Present.Count - 1;
-        while (low <= high)
-        {
-            var middle = (low + high) / 2;
-            var at = Present[middle].Column;
-            if (at == column)
-            {
-                return Present[middle];
-            }
-
-            (low, high) = at < column ? (middle + 1, high) : (low, middle - 1);
-        }
-
-        return null;
-    }
+    public FleetCell? CellAt(int column) => ColumnSearch.IndexOf(Present, column, static c => c.Column) is >= 0 and var i ? Present[i] : null;
 
     private sealed class DenseCells(FleetRow row) : IReadOnlyList<FleetCell>
     {

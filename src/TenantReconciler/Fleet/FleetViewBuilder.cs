@@ -64,119 +64,18 @@ public static class FleetViewBuilder
             AddLive(live, columnOf, rows, columns);
         }
 
-        FleetStampRead[]? reads = null;
-        StampReport?[]? reports = null;
+        FleetUsageJoin? usage = null;
         if (live is not null && stamps is not null && window is not null && registrations.Any(r => r.Stamp is not null))
         {
-            (reads, reports) = StampReads(registrations, stamps, window);
-            foreach (var report in reports)
+            usage = FleetUsageJoin.Create(registrations, stamps, window);
+            foreach (var tenantId in usage.TenantsToShow())
             {
-                foreach (var tenant in report is { IsComplete: true } ? report.Tenants.Values : [])
-                {
-                    // Usage, or subscriptions under a reseller whose usage the operator cannot see: never dropped silently.
-                    if (tenant.Quantity > 0 || tenant.NotVisible.Count > 0)
-                    {
-                        RowOf(rows, tenant.TenantId);
-                    }
-                }
+                RowOf(rows, tenantId);
             }
         }
 
         var view = Assemble(registrations.Select(r => r.Registration).ToArray(), rows.Values, live is not null);
-        return reads is null ? view : WithUsage(view, reads, reports!, window!);
-    }
-
-    /// <summary>Each stamped registration's read, in column order, and the report of every column (null without a stamp).</summary>
-    private static (FleetStampRead[] Reads, StampReport?[] Reports) StampReads(DesiredRegistration[] registrations, IReadOnlyList<StampReport> stamps, UsageWindow window)
-    {
-        var byRegistration = new Dictionary<RegistrationRef, StampReport>();
-        foreach (var report in stamps)
-        {
-            byRegistration.TryAdd(report.Registration, report);
-        }
-
-        var reads = new List<FleetStampRead>();
-        var reports = new StampReport?[registrations.Length];
-        for (var j = 0; j < registrations.Length; j++)
-        {
-            var registration = registrations[j];
-            if (registration.Stamp is null)
-            {
-                continue;
-            }
-
-            var report = byRegistration.GetValueOrDefault(registration.Registration) ?? new StampReport
-            {
-                Registration = registration.Registration,
-                Stamp = registration.Stamp,
-                Window = window,
-                Status = StampReadStatus.Unknown,
-                Problem = "the stamp's usage was not read",
-            };
-            reports[j] = report;
-            reads.Add(new FleetStampRead(j, registration.Registration, report.Status, report.Problem, report.SubscriptionCount, report.UsageRecords));
-        }
-
-        return ([.. reads], reports);
-    }
-
-    private static FleetView WithUsage(FleetView view, FleetStampRead[] reads, StampReport?[] reports, UsageWindow window)
-    {
-        var rows = new FleetRow[view.Rows.Count];
-        int withUsage = 0, unknown = 0;
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var row = view.Rows[i];
-            var byRegistration = new FleetCellUsage[reads.Length];
-            for (var k = 0; k < reads.Length; k++)
-            {
-                var read = reads[k];
-                var report = reports[read.Column]!;
-                var usage = report.IsComplete
-                    ? report.UsageOf(row.TenantId)
-                    : TenantUsage.Unknown(read.Status == StampReadStatus.Mismatch
-                        ? $"the stamp of {read.Registration.Name} reports to another registration"
-                        : $"the stamp of {read.Registration.Name} could not be read");
-                byRegistration[k] = new FleetCellUsage(read.Column, usage);
-            }
-
-            var total = Total(byRegistration, reads.Length > 1 ? reads : null);
-            withUsage += total.Kind == UsageKind.Used ? 1 : 0;
-            unknown += total.Kind == UsageKind.Unknown ? 1 : 0;
-            rows[i] = row with { Usage = new FleetRowUsage(total, byRegistration) };
-        }
-
-        return view with
-        {
-            Rows = Array.AsReadOnly(rows),
-            Usage = new FleetUsage(window, Array.AsReadOnly(reads)) { WithUsage = withUsage, Unknown = unknown },
-        };
-    }
-
-    /// <summary>
-    /// The sum over the stamped registrations; unknown when any is (what is known so far is its quantity), its reason the
-    /// unknown ones' reasons, each after its registration's name when there are several.
-    /// </summary>
-    private static TenantUsage Total(FleetCellUsage[] byRegistration, FleetStampRead[]? named)
-    {
-        var quantity = 0m;
-        var subscriptions = 0;
-        List<string>? reasons = null;
-        for (var k = 0; k < byRegistration.Length; k++)
-        {
-            var usage = byRegistration[k].Usage;
-            quantity += usage.Quantity;
-            subscriptions += usage.Subscriptions;
-            if (usage.Kind == UsageKind.Unknown)
-            {
-                var reason = usage.Reason ?? "not known";
-                (reasons ??= []).Add(named is null || reason.Contains(named[k].Registration.Name, StringComparison.Ordinal) ? reason : $"on {named[k].Registration.Name}, {reason}");
-            }
-        }
-
-        return reasons is not null ? new TenantUsage(UsageKind.Unknown, quantity, subscriptions, string.Join("; ", reasons))
-            : quantity > 0 ? new TenantUsage(UsageKind.Used, quantity, subscriptions, null)
-            : TenantUsage.NoUsage;
+        return usage is null ? view : usage.Join(view);
     }
 
     private static void AddLive(IReadOnlyList<LiveRegistration> live, Dictionary<RegistrationRef, int> columnOf, Dictionary<Guid, RowBuilder> rows, int columns)
@@ -316,21 +215,14 @@ public static class FleetViewBuilder
                 return _cells[^1];
             }
 
-            int low = 0, high = _cells.Count - 1;
-            while (low <= high)
+            var index = ColumnSearch.IndexOf(_cells, column, static c => c.Column);
+            if (index >= 0)
             {
-                var middle = (low + high) / 2;
-                var at = _cells[middle].Column;
-                if (at == column)
-                {
-                    return _cells[middle];
-                }
-
-                (low, high) = at < column ? (middle + 1, high) : (low, middle - 1);
+                return _cells[index];
             }
 
             var cell = new CellBuilder(column);
-            _cells.Insert(low, cell);
+            _cells.Insert(~index, cell);
             return cell;
         }
 

@@ -84,13 +84,6 @@ public sealed class BlobLeaseLock
         return new BlobLeaseLock(new BlobClient(connectionString, container, blob, options ?? CreateClientOptions()));
     }
 
-    /// <summary>A lock on a blob client the caller built (any credential, any transport).</summary>
-    public static BlobLeaseLock FromClient(BlobClient blob)
-    {
-        ArgumentNullException.ThrowIfNull(blob);
-        return new BlobLeaseLock(blob);
-    }
-
     /// <summary>
     /// Takes the lease for <paramref name="duration"/> (15 to 60 seconds) if nobody holds it, creating the container and
     /// the blob when they are missing. Returns null when another holder has it; throws on any other failure. The handle

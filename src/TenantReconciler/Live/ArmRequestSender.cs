@@ -16,6 +16,7 @@ public sealed class ArmRequestSender
     private const string CorrelationIdHeader = "x-ms-correlation-request-id";
 
     private readonly HttpPipeline _pipeline;
+    private readonly Func<string> _tlsHint;
 
     public ArmRequestSender(HttpPipeline pipeline, ArmConnection connection)
     {
@@ -29,6 +30,7 @@ public sealed class ArmRequestSender
         ArgumentException.ThrowIfNullOrWhiteSpace(connection.ApiVersion, nameof(connection));
         _pipeline = pipeline;
         Connection = connection;
+        _tlsHint = () => OptionText.Of($"The endpoint's certificate is not trusted: pass {UserOption.CaCert} FILE for this endpoint (the emulator's {UserOption.EmulatorCertOut}, or your private CA's certificate). ").Spell(Connection.OptionNames);
     }
 
     public ArmConnection Connection { get; }
@@ -145,9 +147,12 @@ public sealed class ArmRequestSender
         return builder;
     }
 
-    internal HttpMessage CreateMessage(RequestMethod method, Uri uri, string correlationId)
+    internal HttpMessage CreateMessage(RequestMethod method, Uri uri, string correlationId) => CreateMessage(_pipeline, method, uri, correlationId);
+
+    /// <summary>A JSON request on <paramref name="pipeline"/>, with our correlation id.</summary>
+    internal static HttpMessage CreateMessage(HttpPipeline pipeline, RequestMethod method, Uri uri, string correlationId)
     {
-        var message = _pipeline.CreateMessage();
+        var message = pipeline.CreateMessage();
         message.Request.Method = method;
         message.Request.Uri.Reset(uri);
         message.Request.Headers.Add(HttpHeader.Common.JsonAccept);
@@ -160,19 +165,32 @@ public sealed class ArmRequestSender
     {
         try
         {
-            await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-            return message.Response;
+            return await SendAsync(_pipeline, message, correlationId, _tlsHint, cancellationToken).ConfigureAwait(false);
         }
         catch (TokenUnavailableException e) when (message.ProcessingContext.RetryNumber > 0 && !e.EarlierAttemptSent)
         {
             // A retry needed a new token: the attempts before it were sent.
             throw new TokenUnavailableException(e.CredentialFailure, earlierAttemptSent: true);
         }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="message"/> on <paramref name="pipeline"/>: its response whatever the status, or an
+    /// <see cref="ArmRequestException"/> when none came back (a failed TLS handshake says what <paramref name="tlsHint"/>
+    /// tells, a sentence that ends in a space). A stamp's requests are told alike.
+    /// </summary>
+    internal static async Task<Response> SendAsync(HttpPipeline pipeline, HttpMessage message, string correlationId, Func<string> tlsHint, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            return message.Response;
+        }
         catch (Exception e) when (IsTlsFailure(e))
         {
             throw new ArmRequestException(
                 $"{message.Request.Method} {SafeUrl.Redact(message.Request.Uri.ToString())} failed: the TLS handshake failed ({Describe(e)}). "
-                + OptionText.Of($"The endpoint's certificate is not trusted: pass {UserOption.CaCert} FILE for this endpoint (the emulator's {UserOption.EmulatorCertOut}, or your private CA's certificate). ").Spell(Connection.OptionNames)
+                + tlsHint()
                 + $"({CorrelationIdHeader}: {correlationId})",
                 0,
                 ArmRequestException.TlsFailureCode,

@@ -34,17 +34,13 @@ internal static class CustomerSubscriptionJson
     /// </summary>
     public static string? ReadListPage(ReadOnlyMemory<byte> body, RegistrationRef registration, List<LiveMapping> mappings)
     {
-        if (IsEmpty(body.Span))
+        using var document = ParseObject(body, "the listing");
+        if (document is null)
         {
             return null;
         }
 
-        using var document = Parse(body);
         var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw new ArmResponseFormatException("InvalidResponse", $"the listing is a JSON {root.ValueKind}, not an object");
-        }
 
         if (!root.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Array)
         {
@@ -76,17 +72,13 @@ internal static class CustomerSubscriptionJson
     /// <summary><c>properties.tenantId</c> of a PUT response body, or null when the body is empty or does not carry one.</summary>
     public static string? ReadTenantId(ReadOnlyMemory<byte> body)
     {
-        if (IsEmpty(body.Span))
+        using var document = ParseObject(body, "the response");
+        if (document is null)
         {
             return null;
         }
 
-        using var document = Parse(body);
         var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw new ArmResponseFormatException("InvalidResponse", $"the response is a JSON {root.ValueKind}, not an object");
-        }
 
         return root.TryGetProperty("properties", out var properties)
             && properties.ValueKind == JsonValueKind.Object
@@ -196,7 +188,27 @@ internal static class CustomerSubscriptionJson
         return (name, customerSubscriptionId);
     }
 
-    private static JsonDocument Parse(ReadOnlyMemory<byte> body)
+    /// <summary>The body as a JSON object; null when it is empty; else an <see cref="ArmResponseFormatException"/> that says what (<paramref name="what"/>) it is.</summary>
+    private static JsonDocument? ParseObject(ReadOnlyMemory<byte> body, string what)
+    {
+        if (IsEmpty(body.Span))
+        {
+            return null;
+        }
+
+        var document = Parse(body);
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            var kind = document.RootElement.ValueKind;
+            document.Dispose();
+            throw new ArmResponseFormatException("InvalidResponse", $"{what} is a JSON {kind}, not an object");
+        }
+
+        return document;
+    }
+
+    /// <summary>The body as JSON, or an <see cref="ArmResponseFormatException"/> that says it is not (every reader of ARM's bodies).</summary>
+    internal static JsonDocument Parse(ReadOnlyMemory<byte> body)
     {
         try
         {

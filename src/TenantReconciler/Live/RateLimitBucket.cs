@@ -4,11 +4,9 @@ namespace TenantReconciler.Live;
 /// What we know of one ARM throttling bucket (one subscription, one category: writes, deletes or reads), learnt from the
 /// <c>x-ms-ratelimit-remaining-subscription-*</c> header of every response. Thread-safe.
 /// <para>
-/// ARM does not announce the refill rate, so it is estimated: between two observations <c>A</c> and <c>B</c> the bucket
-/// went from <c>R_A</c> to <c>R_B</c> while <c>n</c> counted requests were answered, so it refilled
-/// <c>R_B - R_A + n</c> tokens in <c>t_B - t_A</c>. The window is up to <see cref="Window"/> long. A full bucket stops
-/// refilling, so a window that ends with the bucket full only gives a lower bound (it may raise the estimate, never
-/// lower it), and the window then restarts. Until a rate has been measured, finding the bucket full doubles the guess.
+/// ARM does not announce the refill rate, so it is estimated from the remaining counts (<see cref="RefillRateEstimate"/>):
+/// a window that ends with the bucket full only gives a lower bound, and until a rate has been measured, finding the
+/// bucket full doubles the guess.
 /// </para>
 /// <para>
 /// The tokens now are predicted as <c>R + rate × (now − t) − in flight</c> from the newest observation (newest by send
@@ -24,21 +22,6 @@ namespace TenantReconciler.Live;
 /// </summary>
 internal sealed class RateLimitBucket
 {
-    /// <summary>The rate assumed until one is measured: slower than any ARM bucket refills, so the guess errs on the safe side.</summary>
-    internal const double InitialRefillPerSecond = 1;
-
-    internal const double MinRefillPerSecond = 0.05;
-
-    internal const double MaxRefillPerSecond = 10_000;
-
-    internal static readonly TimeSpan Window = TimeSpan.FromSeconds(30);
-
-    /// <summary>The shortest span a rate is measured over when the bucket was not seen full (shorter ones are mostly rounding noise).</summary>
-    internal static readonly TimeSpan MinSpan = TimeSpan.FromSeconds(0.5);
-
-    /// <summary>The shortest span a lower bound is taken from (it is corrected for rounding, so it may be short).</summary>
-    internal static readonly TimeSpan MinLowerBoundSpan = TimeSpan.FromSeconds(0.05);
-
     /// <summary>The longest single wait before the prediction is made again.</summary>
     internal static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(1);
 
@@ -57,7 +40,7 @@ internal sealed class RateLimitBucket
     private readonly Lock gate = new();
     private readonly TimeProvider time;
     private readonly int reserve;
-    private readonly Queue<Observation> history = new();
+    private readonly RefillRateEstimate estimate;
     private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private long nextSequence;
@@ -70,8 +53,6 @@ internal sealed class RateLimitBucket
     private long lastObservationTimestamp;
     private long counted;
     private int maxObserved;
-    private double rate = InitialRefillPerSecond;
-    private bool measuredOnce;
     private long? blockedUntil;
 
     public RateLimitBucket(int reserve, TimeProvider time)
@@ -80,6 +61,7 @@ internal sealed class RateLimitBucket
         ArgumentNullException.ThrowIfNull(time);
         this.reserve = reserve;
         this.time = time;
+        estimate = new RefillRateEstimate(time);
     }
 
     /// <summary>The estimated refill rate, tokens per second.</summary>
@@ -89,7 +71,7 @@ internal sealed class RateLimitBucket
         {
             lock (gate)
             {
-                return rate;
+                return estimate.PerSecond;
             }
         }
     }
@@ -181,7 +163,7 @@ internal sealed class RateLimitBucket
             var predicted = Predict(now);
             var needed = Reserve() + 1 - predicted;
             var quiet = time.GetElapsedTime(lastObservationTimestamp, now);
-            var learning = !measuredOnce && inFlight == 0 && predicted >= LearningMinimum;
+            var learning = !estimate.IsMeasured && inFlight == 0 && predicted >= LearningMinimum;
             if (needed <= 0
                 || (learning && quiet >= LearningInterval)
                 || (inFlight == 0 && quiet >= ProbeInterval))
@@ -189,7 +171,7 @@ internal sealed class RateLimitBucket
                 return Grant(out sequence, out wait);
             }
 
-            wait = Clamp(TimeSpan.FromSeconds(needed / rate));
+            wait = Clamp(TimeSpan.FromSeconds(needed / estimate.PerSecond));
             if (learning && LearningInterval - quiet < wait)
             {
                 wait = Clamp(LearningInterval - quiet);
@@ -232,7 +214,9 @@ internal sealed class RateLimitBucket
                     maxObserved = Math.Max(maxObserved, value);
                 }
 
-                Observe(now, value, full);
+                observed = true;
+                lastObservationTimestamp = now;
+                estimate.Observe(now, value, counted, full);
                 if (throttled || sequence > baseSequence)
                 {
                     SetBase(Math.Max(sequence, baseSequence), value, now);
@@ -264,7 +248,7 @@ internal sealed class RateLimitBucket
     private int Reserve() => Math.Min(reserve, Math.Max(1, (maxObserved + 1) / 2));
 
     private double Predict(long now) =>
-        baseRemaining + (rate * time.GetElapsedTime(baseTimestamp, now).TotalSeconds) - inFlight;
+        baseRemaining + (estimate.PerSecond * time.GetElapsedTime(baseTimestamp, now).TotalSeconds) - inFlight;
 
     private void SetBase(long sequence, int remaining, long now)
     {
@@ -272,47 +256,6 @@ internal sealed class RateLimitBucket
         baseSequence = sequence;
         baseRemaining = remaining;
         baseTimestamp = now;
-    }
-
-    /// <summary>
-    /// Records an observation and measures the rate since the window's start. A bucket as full as it has been seen may
-    /// have stopped refilling before, so such an observation only gives a lower bound (it may raise the estimate, never
-    /// lower it), and the window restarts there.
-    /// </summary>
-    private void Observe(long now, int remaining, bool full)
-    {
-        observed = true;
-        lastObservationTimestamp = now;
-        var observation = new Observation(now, remaining, counted);
-        history.Enqueue(observation);
-        while (history.Count > 2 && time.GetElapsedTime(history.Peek().Timestamp, now) > Window)
-        {
-            history.Dequeue();
-        }
-
-        var anchor = history.Peek();
-        var span = time.GetElapsedTime(anchor.Timestamp, now);
-        var refilled = remaining - anchor.Remaining + (counted - anchor.Counted);
-        if (full)
-        {
-            if (span >= MinLowerBoundSpan)
-            {
-                // A lower bound, less one token for the rounding of the two counts: safe to learn from at once. Until a
-                // rate has been measured, a bucket found full after a wait means the waits are too long: double the
-                // guess. (An overestimate costs at most one wait's worth of tokens, which the reserve covers, and every
-                // response corrects the prediction.)
-                var bound = (refilled - 1) / span.TotalSeconds;
-                rate = Math.Min(MaxRefillPerSecond, Math.Max(measuredOnce ? rate : rate * 2, bound));
-            }
-
-            history.Clear();
-            history.Enqueue(observation);
-        }
-        else if (span >= MinSpan)
-        {
-            rate = Math.Clamp(refilled / span.TotalSeconds, MinRefillPerSecond, MaxRefillPerSecond);
-            measuredOnce = true;
-        }
     }
 
     private void Signal()
@@ -324,6 +267,4 @@ internal sealed class RateLimitBucket
 
     private static TimeSpan Clamp(TimeSpan wait) =>
         wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait > MaxWait ? MaxWait : wait;
-
-    private readonly record struct Observation(long Timestamp, int Remaining, long Counted);
 }

@@ -68,7 +68,7 @@ internal sealed class RegistrationResourceReader(ArmRequestSender requests)
     /// </summary>
     private static string? ReadLocks(ReadOnlyMemory<byte> body, RegistrationRef registration, List<ManagementLock> locks)
     {
-        using (var document = Parse(body))
+        using (var document = CustomerSubscriptionJson.Parse(body))
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("value", out var value) || value.ValueKind != JsonValueKind.Array)
@@ -132,7 +132,7 @@ internal sealed class RegistrationResourceReader(ArmRequestSender requests)
     /// <summary>The spec's Registration: a tracked resource whose <c>properties</c> hold <c>billingModel</c>, <c>cloudId</c>, <c>objectId</c>.</summary>
     private static RegistrationInfo ReadRegistration(ReadOnlyMemory<byte> body, RegistrationRef registration)
     {
-        using (var document = Parse(body))
+        using (var document = CustomerSubscriptionJson.Parse(body))
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object
@@ -149,19 +149,6 @@ internal sealed class RegistrationResourceReader(ArmRequestSender requests)
             }
 
             return new RegistrationInfo(registration, billingModel, StringOf(properties, "cloudId"), StringOf(properties, "objectId"));
-        }
-    }
-
-    /// <summary>The body as JSON, or an <see cref="ArmResponseFormatException"/> that says it is not.</summary>
-    private static JsonDocument Parse(ReadOnlyMemory<byte> body)
-    {
-        try
-        {
-            return JsonDocument.Parse(body);
-        }
-        catch (JsonException e)
-        {
-            throw new ArmResponseFormatException("InvalidResponse", $"the body is not valid JSON ({OutsideText.Sanitize(e.Message)})", e);
         }
     }
 

@@ -1,5 +1,4 @@
 using TenantReconciler.Live;
-using TenantReconciler.Rendering;
 
 namespace TenantReconciler.Planning;
 

@@ -14,12 +14,7 @@ public sealed class AuditJsonRenderer : IAuditRenderer
 
     public string Format => "json";
 
-    public void Render(AuditReport report, TextWriter writer)
-    {
-        ArgumentNullException.ThrowIfNull(report);
-        ArgumentNullException.ThrowIfNull(writer);
-        JsonContract.Write(writer, json => Write(json, report));
-    }
+    public void Render(AuditReport report, TextWriter writer) => JsonContract.Write(writer, report, Write);
 
     private static void Write(Utf8JsonWriter json, AuditReport report)
     {

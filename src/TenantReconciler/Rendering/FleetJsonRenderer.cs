@@ -21,13 +21,7 @@ public sealed class FleetJsonRenderer : IFleetRenderer
 
     public string Format => "json";
 
-    public void Render(FleetView view, TextWriter writer)
-    {
-        ArgumentNullException.ThrowIfNull(view);
-        ArgumentNullException.ThrowIfNull(writer);
-
-        JsonContract.Write(writer, json => Write(json, view));
-    }
+    public void Render(FleetView view, TextWriter writer) => JsonContract.Write(writer, view, Write);
 
     private static void Write(Utf8JsonWriter json, FleetView view)
     {
@@ -155,14 +149,7 @@ public sealed class FleetJsonRenderer : IFleetRenderer
     {
         json.WriteStartObject();
         json.WriteNumber("registration", cell.Column);
-        if (cell.DesiredSubscriptionId is { } desired)
-        {
-            json.WriteString("desiredSubscriptionId", PlanText.Id(desired));
-        }
-        else
-        {
-            json.WriteNull("desiredSubscriptionId");
-        }
+        JsonContract.WriteId(json, "desiredSubscriptionId", cell.DesiredSubscriptionId);
 
         json.WriteString("label", cell.Label);
         if (cell.LiveSubscriptionIds is { } live)
@@ -190,22 +177,10 @@ public sealed class FleetJsonRenderer : IFleetRenderer
         json.WriteNumber("tenants", summary.Tenants);
         json.WriteNumber("registrations", summary.Registrations);
         json.WriteNumber("desired", summary.Desired);
-        WriteCount(json, "inPlace", summary.InPlace);
-        WriteCount(json, "different", summary.Different);
-        WriteCount(json, "desiredNotLive", summary.DesiredNotLive);
-        WriteCount(json, "liveNotDesired", summary.LiveNotDesired);
+        JsonContract.WriteNumber(json, "inPlace", summary.InPlace);
+        JsonContract.WriteNumber(json, "different", summary.Different);
+        JsonContract.WriteNumber(json, "desiredNotLive", summary.DesiredNotLive);
+        JsonContract.WriteNumber(json, "liveNotDesired", summary.LiveNotDesired);
         json.WriteEndObject();
-    }
-
-    private static void WriteCount(Utf8JsonWriter json, string name, int? count)
-    {
-        if (count is { } value)
-        {
-            json.WriteNumber(name, value);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -6,7 +7,7 @@ using TenantReconciler.Planning;
 
 namespace TenantReconciler.Rendering;
 
-/// <summary>What the JSON contracts (the plan and the tenant view) share: the writer settings and a registration's identity.</summary>
+/// <summary>What the JSON contracts (the plan, the tenant view, the audit) share: the writer settings, a registration's identity, and values that are <c>null</c> when absent.</summary>
 internal static class JsonContract
 {
     private static readonly JsonWriterOptions Options = new()
@@ -32,6 +33,18 @@ internal static class JsonContract
         writer.Write('\n');
     }
 
+    /// <summary>
+    /// A renderer's whole document: <paramref name="value"/> (not null) written by <paramref name="write"/> to
+    /// <paramref name="writer"/> (see <see cref="Write(TextWriter, Action{Utf8JsonWriter})"/>).
+    /// </summary>
+    public static void Write<T>(TextWriter writer, T value, Action<Utf8JsonWriter, T> write, [CallerArgumentExpression(nameof(value))] string? valueName = null)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(value, valueName);
+        ArgumentNullException.ThrowIfNull(writer);
+        Write(writer, json => write(json, value));
+    }
+
     /// <summary>Hands what <paramref name="json"/> holds to the writer once it is more than a small buffer's worth.</summary>
     public static void FlushIfLarge(Utf8JsonWriter json)
     {
@@ -49,6 +62,32 @@ internal static class JsonContract
         json.WriteString("subscriptionId", PlanText.Id(registration.SubscriptionId));
         json.WriteString("resourceGroup", registration.ResourceGroup);
         json.WriteString("name", registration.Name);
+    }
+
+    /// <summary>The number, or <c>null</c> (never omitted).</summary>
+    public static void WriteNumber(Utf8JsonWriter json, string name, int? value)
+    {
+        if (value is { } number)
+        {
+            json.WriteNumber(name, number);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    /// <summary>The GUID, lower-case "D", or <c>null</c> (never omitted).</summary>
+    public static void WriteId(Utf8JsonWriter json, string name, Guid? id)
+    {
+        if (id is { } value)
+        {
+            json.WriteString(name, PlanText.Id(value));
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
     }
 }
 

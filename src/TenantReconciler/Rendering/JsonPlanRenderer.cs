@@ -36,7 +36,7 @@ public sealed class JsonPlanRenderer : IPlanRenderer
         json.WriteStartObject();
         json.WriteString("formatVersion", FormatVersion);
         json.WriteString("toolVersion", header?.ToolVersion);
-        WriteId(json, "planId", header?.PlanId);
+        JsonContract.WriteId(json, "planId", header?.PlanId);
         if (header?.CreatedAt is { } createdAt)
         {
             json.WriteString("createdAt", createdAt);
@@ -57,7 +57,7 @@ public sealed class JsonPlanRenderer : IPlanRenderer
             json.WriteString("guard", guard.Guard);
             json.WriteString("registration", guard.Registration);
             json.WriteNumber("count", guard.Count);
-            WriteNumber(json, "limit", guard.Limit);
+            JsonContract.WriteNumber(json, "limit", guard.Limit);
             json.WriteString("override", guard.Override);
             json.WriteBoolean("refusesApply", guard.RefusesApply);
             json.WriteString("message", guard.Message);
@@ -80,12 +80,12 @@ public sealed class JsonPlanRenderer : IPlanRenderer
                 json.WriteString("action", PlanText.ActionWord(change.Action));
                 json.WriteString("customerSubscriptionId", PlanText.Id(change.CustomerSubscriptionId));
                 json.WriteString("customerSubscriptionName", change.CustomerSubscriptionName);
-                WriteId(json, "tenantId", change.TenantId);
-                WriteId(json, "previousTenantId", change.PreviousTenantId);
-                WriteId(json, "movedFromSubscriptionId", change.MovedFromSubscriptionId);
+                JsonContract.WriteId(json, "tenantId", change.TenantId);
+                JsonContract.WriteId(json, "previousTenantId", change.PreviousTenantId);
+                JsonContract.WriteId(json, "movedFromSubscriptionId", change.MovedFromSubscriptionId);
                 json.WriteString("movedFromSubscriptionName", change.MovedFromSubscriptionName);
                 json.WriteString("label", change.Label);
-                WriteId(json, "billingFallbackTenantId", change.BillingFallbackTenantId);
+                JsonContract.WriteId(json, "billingFallbackTenantId", change.BillingFallbackTenantId);
                 json.WriteString(
                     "billingNote",
                     change.BillingFallbackTenantId is { } billed ? PlanText.BillingNote(billed, reference) : null);
@@ -161,7 +161,7 @@ public sealed class JsonPlanRenderer : IPlanRenderer
             json.WriteNull("inputs");
         }
 
-        WriteId(json, "undoOf", source.UndoOf);
+        JsonContract.WriteId(json, "undoOf", source.UndoOf);
         json.WriteString("journal", source.Journal);
         if (source.Registrations is { } registrations)
         {
@@ -203,29 +203,5 @@ public sealed class JsonPlanRenderer : IPlanRenderer
         json.WriteNumber("remove", summary.Remove);
         json.WriteNumber("unchanged", summary.Unchanged);
         json.WriteEndObject();
-    }
-
-    private static void WriteNumber(Utf8JsonWriter json, string name, int? value)
-    {
-        if (value is { } number)
-        {
-            json.WriteNumber(name, number);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
-    }
-
-    private static void WriteId(Utf8JsonWriter json, string name, Guid? id)
-    {
-        if (id is { } value)
-        {
-            json.WriteString(name, PlanText.Id(value));
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
     }
 }

@@ -23,7 +23,7 @@ internal sealed class MarkdownLayout
     private static readonly int MoreWarningsReserve = MarkdownText.MoreWarnings(int.MaxValue).Length;
 
     private readonly List<string> _warnings = [];
-    private readonly List<Block> _blocks = [];
+    private readonly List<MarkdownBlock> _blocks = [];
     private string _head = string.Empty;
     private int _omittedWarnings;
     private int _foldedRegistrations;
@@ -40,12 +40,12 @@ internal sealed class MarkdownLayout
     public static MarkdownLayout Fit(Plan plan, IReadOnlyList<GuardViolation> warnings, int maxLength)
     {
         var layout = new MarkdownLayout();
-        var candidates = new List<Block>();
+        var candidates = new List<MarkdownBlock>();
         var summary = new PlanSummary(0, 0, 0, 0);
         var billed = 0;
         foreach (var registration in plan.Registrations)
         {
-            var block = Block.Of(registration);
+            var block = MarkdownBlock.Of(registration);
             summary += block.Summary;
             billed += block.Billed;
             if (block.Pending > 0)
@@ -155,9 +155,9 @@ internal sealed class MarkdownLayout
 
     /// <summary>
     /// Keeps the blocks (without rows) that fit: first every registration with a removal or an overwrite, then the
-    /// add-only ones, each group in plan order; the rest are folded whole. Blocks are written in plan order.
+    /// add-only ones, each group in plan order; the rest are folded whole. MarkdownBlocks are written in plan order.
     /// </summary>
-    private int FitRegistrations(List<Block> candidates, int budget)
+    private int FitRegistrations(List<MarkdownBlock> candidates, int budget)
     {
         var full = false;
         foreach (var block in candidates.Where(b => b.Priority.Count > 0).Concat(candidates.Where(b => b.Priority.Count == 0)))
@@ -227,10 +227,10 @@ internal sealed class MarkdownLayout
     /// registration stops at its first row that does not fit: the rows shown are always a prefix. A registration whose
     /// every change is shown gives its fold note's reserve back.
     /// </summary>
-    private int Share(int budget, Func<Block, IReadOnlyList<PlannedChange>> changes, Func<Block, List<string>> rows, Func<PlannedChange, string> form)
+    private int Share(int budget, Func<MarkdownBlock, IReadOnlyList<PlannedChange>> changes, Func<MarkdownBlock, List<string>> rows, Func<PlannedChange, string> form)
     {
-        var active = _blocks.Select(b => (Block: b, Next: 0)).ToList();
-        var next = new List<(Block Block, int Next)>(active.Count);
+        var active = _blocks.Select(b => (MarkdownBlock: b, Next: 0)).ToList();
+        var next = new List<(MarkdownBlock MarkdownBlock, int Next)>(active.Count);
         while (active.Count > 0)
         {
             foreach (var (block, index) in active)
@@ -263,74 +263,5 @@ internal sealed class MarkdownLayout
         }
 
         return budget;
-    }
-
-    private sealed class Block
-    {
-        private Block(RegistrationPlan registration, PlanSummary summary, int billed, IReadOnlyList<PlannedChange> priority, IReadOnlyList<PlannedChange> adds)
-        {
-            Registration = registration;
-            Summary = summary;
-            Billed = billed;
-            Priority = priority;
-            Adds = adds;
-            Pending = summary.Add + summary.Overwrite + summary.Remove;
-            Open = Pending > 0 ? MarkdownText.Open(registration.Registration, summary, billed) : string.Empty;
-            FoldReserve = MarkdownText.MoreChanges(Pending, Priority.Count).Length;
-        }
-
-        public RegistrationPlan Registration { get; }
-
-        public PlanSummary Summary { get; }
-
-        /// <summary>Changes that leave a tenant with no mapping in the registration (their usage is billed to the registration subscription).</summary>
-        public int Billed { get; }
-
-        public int Pending { get; }
-
-        /// <summary>The removals, then the overwrites, each in plan order: the rows that are never folded before an add.</summary>
-        public IReadOnlyList<PlannedChange> Priority { get; }
-
-        public IReadOnlyList<PlannedChange> Adds { get; }
-
-        public string Open { get; }
-
-        /// <summary>The fold note at its longest (all changes folded).</summary>
-        public int FoldReserve { get; }
-
-        /// <summary>What the block costs without rows: opening, closing and the fold note.</summary>
-        public int Cost => Open.Length + MarkdownText.Close.Length + FoldReserve;
-
-        public List<string> PriorityRows { get; } = [];
-
-        public List<string> AddRows { get; } = [];
-
-        public bool AllShown => PriorityRows.Count == Priority.Count && AddRows.Count == Adds.Count;
-
-        public static Block Of(RegistrationPlan registration)
-        {
-            int add = 0, overwrite = 0, remove = 0, unchanged = 0, billed = 0;
-            var removals = new List<PlannedChange>();
-            var overwrites = new List<PlannedChange>();
-            var adds = new List<PlannedChange>();
-            foreach (var change in registration.Changes)
-            {
-                switch (change.Action)
-                {
-                    case ChangeAction.Add: add++; adds.Add(change); break;
-                    case ChangeAction.Overwrite: overwrite++; overwrites.Add(change); break;
-                    case ChangeAction.Remove: remove++; removals.Add(change); break;
-                    default: unchanged++; break;
-                }
-
-                if (change.BillingFallbackTenantId is not null)
-                {
-                    billed++;
-                }
-            }
-
-            removals.AddRange(overwrites);
-            return new Block(registration, new PlanSummary(add, overwrite, remove, unchanged), billed, removals, adds);
-        }
     }
 }

@@ -21,9 +21,8 @@ public sealed class StampAdminClient : IStampAdminClient
     /// <summary>The most pages one read may have before it is refused (<c>TooManyPages</c>).</summary>
     public const int DefaultMaxPages = 10_000;
 
-    private const string CorrelationIdHeader = "x-ms-correlation-request-id";
-
     private readonly HttpPipeline _pipeline;
+    private readonly Func<string> _tlsHint;
     private readonly Uri _endpoint;
     private readonly string _base;
     private readonly Guid _provider;
@@ -39,6 +38,8 @@ public sealed class StampAdminClient : IStampAdminClient
         }
 
         _pipeline = pipeline;
+        _tlsHint = () => OptionText.Of($"The stamp's certificate is not trusted: pass {UserOption.StampCaCert} FILE with the certificate of the CA that issued it ").Spell(OptionNames)
+            + "(stamps usually have an internal CA). ";
         _endpoint = adminEndpoint;
         _base = StampEndpoint.Base(adminEndpoint);
         _provider = providerSubscriptionId;
@@ -71,7 +72,7 @@ public sealed class StampAdminClient : IStampAdminClient
     {
         ArgumentNullException.ThrowIfNull(onSubscription);
         var collection = new Uri($"{_base}/subscriptions/{_provider:D}/providers/Microsoft.Subscriptions.Admin/subscriptions?api-version={SubscriptionsApiVersion}");
-        return ReadPagesAsync(collection, SubscriptionsApiVersion, "user subscriptions", body => StampJson.ReadSubscriptionsPage(body, onSubscription), cancellationToken);
+        return ReadPagesAsync(collection, SubscriptionsApiVersion, "user subscriptions", body => StampPageJson.ReadSubscriptionsPage(body, onSubscription), cancellationToken);
     }
 
     public async Task<long> ReadUsageAsync(UsageWindow window, Action<Guid, decimal> onRecord, CancellationToken cancellationToken)
@@ -84,7 +85,7 @@ public sealed class StampAdminClient : IStampAdminClient
             + $"&reportedEndTime={Uri.EscapeDataString(UsageWindow.QueryTime(window.End))}"
             + $"&aggregationGranularity=Daily&api-version={UsageApiVersion}");
         var records = 0L;
-        await ReadPagesAsync(collection, UsageApiVersion, "usage records", body => StampJson.ReadUsagePage(body, onRecord, ref records), cancellationToken).ConfigureAwait(false);
+        await ReadPagesAsync(collection, UsageApiVersion, "usage records", body => StampPageJson.ReadUsagePage(body, onRecord, ref records), cancellationToken).ConfigureAwait(false);
         return records;
     }
 
@@ -195,46 +196,10 @@ public sealed class StampAdminClient : IStampAdminClient
         return builder.ToUri();
     }
 
-    private HttpMessage CreateMessage(Uri uri, string correlationId)
-    {
-        var message = _pipeline.CreateMessage();
-        message.Request.Method = RequestMethod.Get;
-        message.Request.Uri.Reset(uri);
-        message.Request.Headers.Add(HttpHeader.Common.JsonAccept);
-        message.Request.Headers.Add(CorrelationIdHeader, correlationId);
-        return message;
-    }
+    private HttpMessage CreateMessage(Uri uri, string correlationId) => ArmRequestSender.CreateMessage(_pipeline, RequestMethod.Get, uri, correlationId);
 
-    private async Task<Response> SendAsync(HttpMessage message, string correlationId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-            return message.Response;
-        }
-        catch (Exception e) when (ArmRequestSender.IsTlsFailure(e))
-        {
-            throw new ArmRequestException(
-                $"GET {SafeUrl.Redact(message.Request.Uri.ToString())} failed: the TLS handshake failed ({Describe(e)}). "
-                + OptionText.Of($"The stamp's certificate is not trusted: pass {UserOption.StampCaCert} FILE with the certificate of the CA that issued it ").Spell(OptionNames)
-                + $"(stamps usually have an internal CA). ({CorrelationIdHeader}: {correlationId})",
-                0,
-                ArmRequestException.TlsFailureCode,
-                null,
-                correlationId,
-                e);
-        }
-        catch (Exception e) when (ArmRequestSender.IsTransportFailure(e, cancellationToken))
-        {
-            throw new ArmRequestException(
-                $"GET {SafeUrl.Redact(message.Request.Uri.ToString())} failed: no response ({Describe(e)}). ({CorrelationIdHeader}: {correlationId})",
-                0,
-                null,
-                null,
-                correlationId,
-                e);
-        }
-    }
+    private Task<Response> SendAsync(HttpMessage message, string correlationId, CancellationToken cancellationToken) =>
+        ArmRequestSender.SendAsync(_pipeline, message, correlationId, _tlsHint, cancellationToken);
 
     private static ArmRequestException ErrorResponse(HttpMessage message, Response response, string correlationId, string what)
     {
@@ -269,6 +234,4 @@ public sealed class StampAdminClient : IStampAdminClient
     private static string CorrelationId(Response response, string sent) => ArmRequestSender.CorrelationId(response, sent);
 
     private static string Ids(Response response, string correlationId) => ArmRequestSender.Ids(response, correlationId);
-
-    private static string Describe(Exception exception) => ArmRequestSender.Describe(exception);
 }

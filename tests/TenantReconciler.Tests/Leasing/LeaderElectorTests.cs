@@ -164,7 +164,7 @@ public sealed class LeaderElectorTests(AzuriteFixture azurite) : IClassFixture<A
         var options = new BlobClientOptions();
         options.AddPolicy(hang, HttpPipelinePosition.PerCall);
         var time = new TimerRecordingTimeProvider();
-        var elector = new LeaderElector(BlobLeaseLock.FromClient(await azurite.BlobAsync(container, options)), FakeClockOptions, time);
+        var elector = new LeaderElector(BlobLeaseLock.FromConnectionString(await azurite.GetConnectionStringAsync(), container, AzuriteFixture.BlobName, options), FakeClockOptions, time);
         var stepsDown = LeadershipAsync(elector, false);
         using var stop = new CancellationTokenSource();
         var run = elector.RunAsync(stop.Token);

@@ -224,7 +224,7 @@ public sealed class PacingRateLimitBucketTests(ITestOutputHelper output)
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.True(bucket.TryAcquire(out sequence, out _, out _));
         bucket.Complete(sequence, 0, throttled: false, retryAfter: null);
-        Assert.Equal(RateLimitBucket.MinRefillPerSecond, bucket.RefillPerSecond);
+        Assert.Equal(RefillRateEstimate.MinPerSecond, bucket.RefillPerSecond);
         time.Advance(RateLimitBucket.ProbeInterval - TimeSpan.FromMilliseconds(1));
         var beforeTheInterval = bucket.TryAcquire(out _, out _, out _);
         time.Advance(TimeSpan.FromMilliseconds(1));

@@ -127,7 +127,7 @@ public class TenantsSchemaTests
 
         // Assert
         Assert.Equal(LoaderKeys("TopLevelKeys"), PropertyNames(root));
-        Assert.Equal(LoaderKeys("RegistrationKeys"), PropertyNames(definitions.GetProperty("registration")));
+        Assert.Equal(LoaderKeys("RegistrationKeys", "RegistrationListReader"), PropertyNames(definitions.GetProperty("registration")));
         Assert.Equal(LoaderKeys("TenantKeys", "TenantListReader"), PropertyNames(definitions.GetProperty("tenant")));
         Assert.Equal(LoaderKeys("StampKeys", "StampBlockReader"), PropertyNames(definitions.GetProperty("stamp")));
         Assert.Equal(ApiVersions.Supported, root.GetProperty("properties").GetProperty("apiVersion").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));

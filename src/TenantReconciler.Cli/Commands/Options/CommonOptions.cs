@@ -182,4 +182,17 @@ public static class CommonOptions
     /// <summary>An https URL with nothing a request must not carry or hide: no user-info, query or fragment.</summary>
     public static bool IsPlainHttps(System.Uri uri) =>
         uri.Scheme == System.Uri.UriSchemeHttps && string.IsNullOrEmpty(uri.UserInfo) && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment);
+
+    /// <summary>Adds <paramref name="options"/> to <paramref name="command"/> in this order (the help lists them so), skipping the null ones.</summary>
+    public static void Add(Command command, params ReadOnlySpan<Option?> options)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        foreach (var option in options)
+        {
+            if (option is not null)
+            {
+                command.Options.Add(option);
+            }
+        }
+    }
 }

@@ -43,11 +43,7 @@ public sealed class ConnectionOptions
 
     public void AddTo(Command command)
     {
-        command.Options.Add(_emulator);
-        command.Options.Add(_emulatorReset);
-        command.Options.Add(_auth);
-        command.Options.Add(_armEndpoint);
-        command.Options.Add(_caCert);
+        CommonOptions.Add(command, _emulator, _emulatorReset, _auth, _armEndpoint, _caCert);
         command.Validators.Add(r =>
         {
             if (r.GetResult(_emulatorReset) is { Implicit: false } && (r.GetResult(_emulator) is not { } emulator || emulator.Tokens.Count > 0))

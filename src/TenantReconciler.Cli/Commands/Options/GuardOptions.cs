@@ -44,12 +44,7 @@ public sealed class GuardOptions
 
     public void AddTo(Command command)
     {
-        command.Options.Add(_allowEmpty);
-        command.Options.Add(_maxRemovals);
-        command.Options.Add(_confirmRemovals);
-        command.Options.Add(_ignoreSuspend);
-        command.Options.Add(_allowBilledRemovals);
-        command.Options.Add(_confirmBilledRemovals);
+        CommonOptions.Add(command, _allowEmpty, _maxRemovals, _confirmRemovals, _ignoreSuspend, _allowBilledRemovals, _confirmBilledRemovals);
     }
 
     public GuardOverrides Parse(ParseResult parseResult) =>

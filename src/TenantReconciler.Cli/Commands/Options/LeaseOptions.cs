@@ -75,20 +75,7 @@ public sealed class LeaseOptions
 
     public void AddTo(Command command)
     {
-        ArgumentNullException.ThrowIfNull(command);
-        command.Options.Add(_url);
-        command.Options.Add(_connectionString);
-        command.Options.Add(_container);
-        command.Options.Add(_blobName);
-        if (_wait is not null)
-        {
-            command.Options.Add(_wait);
-        }
-
-        if (_duration is not null)
-        {
-            command.Options.Add(_duration);
-        }
+        CommonOptions.Add(command, _url, _connectionString, _container, _blobName, _wait, _duration);
 
         command.Validators.Add(r =>
         {

@@ -38,9 +38,7 @@ public sealed class StampOptions
 
     public void AddTo(Command command)
     {
-        command.Options.Add(_auth);
-        command.Options.Add(_caCert);
-        command.Options.Add(_usageDays);
+        CommonOptions.Add(command, _auth, _caCert, _usageDays);
     }
 
     public StampArguments Parse(ParseResult parseResult)
