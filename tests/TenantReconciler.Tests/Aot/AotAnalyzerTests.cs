@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using TenantReconciler.Tests.Cli;
+using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Aot;
 

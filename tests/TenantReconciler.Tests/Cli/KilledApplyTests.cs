@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using TenantReconciler.Applying;
 using TenantReconciler.Emulator;
 using TenantReconciler.Persistence;
+using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Cli;
 
@@ -50,26 +50,24 @@ public sealed class KilledApplyTests
             Volatile.Write(ref killAt, Volatile.Read(ref writes) + random.Next(1, 30));
             reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             using var process = Start(bed, yaml);
-            var finished = await Task.WhenAny(reached.Task, process.WaitForExitAsync());
+            var finished = await Task.WhenAny(reached.Task, process.ExitedAsync());
             if (finished == reached.Task)
             {
-                process.Kill(entireProcessTree: true);
+                process.Kill();
                 killed++;
             }
 
-            await process.WaitForExitAsync();
+            await process.ExitAsync();
             var journal = JournalReader.Read(bed.Journal);
             Assert.True(journal.SkippedLines <= kill + 1, $"{journal.SkippedLines} unreadable journal lines after {kill + 1} kills");
             Assert.NotEmpty(journal.Entries);
         }
 
-        using var final = Start(bed, yaml);
-        var stdout = await final.StandardOutput.ReadToEndAsync();
-        await final.WaitForExitAsync();
+        var final = await Start(bed, yaml).ExitAsync();
         var plan = await bed.RunAsync("plan", "-f", yaml, "--detailed-exitcode");
 
         Assert.True(killed >= Kills / 2, $"only {killed} of {Kills} runs were killed mid-apply");
-        Assert.True(final.ExitCode == 0, stdout + await final.StandardError.ReadToEndAsync());
+        Assert.True(final.ExitCode == 0, final.ToString());
         Assert.True(plan.ExitCode == 0, plan.ToString());
         var live = bed.Emulator.Snapshot().Registrations[0].CustomerSubscriptions
             .Select(c => (Guid.Parse(c.SubscriptionId), Guid.Parse(c.TenantId)))
@@ -78,23 +76,8 @@ public sealed class KilledApplyTests
         Assert.Equal(DesiredPairs().Order().ToArray(), live);
     }
 
-    private static Process Start(CliTestBed bed, string yaml)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in (string[])[
-            Path.Combine(AppContext.BaseDirectory, "tenant-reconciler.dll"), "apply", "-f", yaml, "--auto-approve",
-            "--max-removals", "1000", "--journal", bed.Journal, .. bed.Connection])
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        return Process.Start(info)!;
-    }
+    private static ChildProcess Start(CliTestBed bed, string yaml) =>
+        ChildProcess.StartCli(["apply", "-f", yaml, "--auto-approve", "--max-removals", "1000", "--journal", bed.Journal, .. bed.Connection]);
 
     private static string S(int i) => $"5d000000-0000-0000-0000-{i:D12}";
 

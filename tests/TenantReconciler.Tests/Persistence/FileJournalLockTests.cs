@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using TenantReconciler.Emulator;
 using TenantReconciler.Persistence;
 using TenantReconciler.Tests.Cli;
 using static TenantReconciler.Tests.Persistence.JournalTestSupport;
+using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Persistence;
 
@@ -47,19 +47,14 @@ public sealed class FileJournalLockTests : IDisposable
         var path = _temp.File("journal.jsonl");
         var store = new FileJournalStore(path) { LockWait = TimeSpan.Zero };
         await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
-        var info = new ProcessStartInfo("flock") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in new[] { path, "-c", "echo locked; read line" })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var holder = Process.Start(info)!;
-        Assert.Equal("locked", await holder.StandardOutput.ReadLineAsync());
+        using var holder = ChildProcess.Start("flock", [path, "-c", "echo locked; read line"], new ChildOptions { KeepInput = true });
+        await holder.PrintedAsync("locked\n");
+        Assert.Equal("locked\n", holder.Stdout);
 
         // Act
         var refused = await Assert.ThrowsAsync<ReconcilerException>(() => journal.StartedAsync(AddsPlan(1), CancellationToken.None));
-        await holder.StandardInput.WriteLineAsync("done");
-        await holder.WaitForExitAsync();
+        await holder.TypeAsync("done\n");
+        await holder.ExitAsync();
         await journal.StartedAsync(AddsPlan(1), CancellationToken.None);
 
         // Assert
@@ -97,11 +92,11 @@ public sealed class FileJournalLockTests : IDisposable
         // Act
         using var a = Start(bed, files[0]);
         using var b = Start(bed, files[1]);
-        var outputs = await Task.WhenAll(FinishAsync(a), FinishAsync(b));
+        var results = await Task.WhenAll(a.ExitAsync(), b.ExitAsync());
 
         // Assert
-        Assert.True(a.ExitCode == 0, outputs[0]);
-        Assert.True(b.ExitCode == 0, outputs[1]);
+        Assert.True(results[0].ExitCode == 0, results[0].ToString());
+        Assert.True(results[1].ExitCode == 0, results[1].ToString());
         var contents = JournalReader.Read(bed.Journal);
         Assert.Equal(0, contents.SkippedLines);
         var applies = contents.Entries.Select(e => e.ApplyId).Distinct().ToArray();
@@ -119,25 +114,8 @@ public sealed class FileJournalLockTests : IDisposable
 
     private static TaskCompletionSource NewGate() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private static Process Start(CliTestBed bed, string yaml)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])[
-            Path.Combine(AppContext.BaseDirectory, "tenant-reconciler.dll"), "apply", "-f", yaml, "--auto-approve", "--journal", bed.Journal, .. bed.Connection])
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        return Process.Start(info)!;
-    }
-
-    private static async Task<string> FinishAsync(Process process)
-    {
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return $"exit {process.ExitCode}\n{await stdout}\n{await stderr}";
-    }
+    private static ChildProcess Start(CliTestBed bed, string yaml) =>
+        ChildProcess.StartCli(["apply", "-f", yaml, "--auto-approve", "--journal", bed.Journal, .. bed.Connection]);
 
     private static string Name(int registration) => $"azurestack-journal-{registration}";
 
