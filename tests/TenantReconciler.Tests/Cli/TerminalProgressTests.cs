@@ -28,7 +28,7 @@ public sealed class TerminalProgressTests
         var change = Changes(plan)[0];
 
         // Act
-        var recorder = ApplyProgress.Attach(new ReconcilePolicy(), noErrorTerminal, TimeProvider.System).Recorder!;
+        var recorder = ApplyProgress.Attach(new ReconcilePolicy(), noErrorTerminal, new FakeTimeProvider()).Recorder!;
         await recorder.BeginAsync(plan, null, CancellationToken.None);
         await CompleteAsync(recorder, change, error: null);
         await recorder.EndAsync(new ApplyResult([]), CancellationToken.None);

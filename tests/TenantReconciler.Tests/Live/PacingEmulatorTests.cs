@@ -4,6 +4,7 @@ using TenantReconciler.Emulator;
 using TenantReconciler.Live;
 using TenantReconciler.Planning;
 using TenantReconciler.Tests.Applying;
+using TenantReconciler.Tests.Support;
 using Xunit.Abstractions;
 using static TenantReconciler.Tests.Applying.ApplyTestSupport;
 

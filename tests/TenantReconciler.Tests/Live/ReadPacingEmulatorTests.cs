@@ -5,6 +5,7 @@ using Azure.Core.Pipeline;
 using Microsoft.Extensions.Time.Testing;
 using TenantReconciler.Emulator;
 using TenantReconciler.Live;
+using TenantReconciler.Tests.Support;
 using Xunit.Abstractions;
 using static TenantReconciler.Tests.Applying.ApplyTestSupport;
 

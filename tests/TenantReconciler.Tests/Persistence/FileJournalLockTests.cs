@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
 using TenantReconciler.Emulator;
 using TenantReconciler.Persistence;
 using TenantReconciler.Tests.Cli;
@@ -21,7 +22,7 @@ public sealed class FileJournalLockTests : IDisposable
         // Arrange: a store that does not wait, and another writer in the middle of its append.
         var path = _temp.File("journal.jsonl");
         var store = new FileJournalStore(path) { LockWait = TimeSpan.Zero };
-        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
+        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, new FakeTimeProvider()), CancellationToken.None);
         var plan = AddsPlan(1);
         var other = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
 
@@ -46,7 +47,7 @@ public sealed class FileJournalLockTests : IDisposable
         // Arrange: flock(1) from util-linux takes flock(LOCK_EX) on the journal and holds it until we say.
         var path = _temp.File("journal.jsonl");
         var store = new FileJournalStore(path) { LockWait = TimeSpan.Zero };
-        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
+        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, new FakeTimeProvider()), CancellationToken.None);
         using var holder = ChildProcess.Start("flock", [path, "-c", "echo locked; read line"], new ChildOptions { KeepInput = true });
         await holder.PrintedAsync("locked\n");
         Assert.Equal("locked\n", holder.Stdout);

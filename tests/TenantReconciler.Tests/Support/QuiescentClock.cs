@@ -3,7 +3,7 @@ using TenantReconciler.Applying;
 using TenantReconciler.Live;
 using TenantReconciler.Planning;
 
-namespace TenantReconciler.Tests.Live;
+namespace TenantReconciler.Tests.Support;
 
 /// <summary>
 /// A fake clock for an apply whose requests wait on it (pacing), shared with the emulator's token buckets. Time stands
