@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using TenantReconciler.Tests.Cli;
-using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Aot;
 

@@ -1,6 +1,4 @@
-using System.Text;
 using CsCheck;
-using TenantReconciler.Emulator;
 
 namespace TenantReconciler.Tests.Cli;
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using TenantReconciler.Tests.Leasing;
 
 namespace TenantReconciler.Tests.Cli;

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using TenantReconciler.Cli;
-using TenantReconciler.Emulator;
 
 namespace TenantReconciler.Tests.Cli;
 

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
 
 namespace TenantReconciler.Tests.Cli;
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using CsCheck;
 using Microsoft.Extensions.Hosting;
 using TenantReconciler.Cli;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using TenantReconciler.Cli;
 using TenantReconciler.Cli.Composition;
-using TenantReconciler.Live;
 
 namespace TenantReconciler.Tests.Cli;
 

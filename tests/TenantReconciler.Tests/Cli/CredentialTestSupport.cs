@@ -2,7 +2,6 @@ using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using TenantReconciler.Cli.Composition;
-using TenantReconciler.Live;
 
 namespace TenantReconciler.Tests.Cli;
 

@@ -1,4 +1,3 @@
-using System.Text;
 using TenantReconciler.Cli;
 
 namespace TenantReconciler.Tests.Cli;

@@ -1,4 +1,3 @@
-using TenantReconciler.Emulator;
 using TenantReconciler.Tests.Applying;
 
 namespace TenantReconciler.Tests.Cli;

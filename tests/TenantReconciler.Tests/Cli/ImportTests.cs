@@ -1,7 +1,5 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
-using TenantReconciler.Desired;
-using TenantReconciler.Emulator;
 using TenantReconciler.Schema;
 using TenantReconciler.Tests.Schema;
 

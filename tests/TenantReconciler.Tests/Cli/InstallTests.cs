@@ -1,6 +1,4 @@
-using System.Text.Json;
 using TenantReconciler.Cli;
-using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Cli;
 

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using TenantReconciler.Cli;
-using TenantReconciler.Emulator;
 using TenantReconciler.Tests.Watch;
-using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Cli;
 

@@ -1,9 +1,4 @@
-using System.Text;
 using Microsoft.AspNetCore.Http;
-using TenantReconciler.Applying;
-using TenantReconciler.Emulator;
-using TenantReconciler.Persistence;
-using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Cli;
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using TenantReconciler.Emulator;
 
 namespace TenantReconciler.Tests.Cli;
 

@@ -1,6 +1,4 @@
 using TenantReconciler.Cli;
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
 
 namespace TenantReconciler.Tests.Cli;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Xml.Linq;
 using TenantReconciler.Tests.Watch;
 using YamlDotNet.RepresentationModel;
-using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Cli;
 

@@ -1,6 +1,5 @@
 using TenantReconciler.Cli;
 using TenantReconciler.Schema;
-using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Cli;
 

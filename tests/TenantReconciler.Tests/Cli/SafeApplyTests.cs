@@ -1,6 +1,3 @@
-using System.Text;
-using TenantReconciler.Emulator;
-
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary>Saved plans, prune guards, the journal and undo: each a real run of the CLI against the emulator over HTTPS.</summary>

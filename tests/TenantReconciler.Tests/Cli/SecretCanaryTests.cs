@@ -1,7 +1,6 @@
 using Azure.Core;
 using Microsoft.Extensions.DependencyInjection;
 using TenantReconciler.Cli.Composition;
-using TenantReconciler.Emulator;
 
 namespace TenantReconciler.Tests.Cli;
 

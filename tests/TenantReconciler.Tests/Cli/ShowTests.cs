@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using TenantReconciler.Cli;
-using TenantReconciler.Emulator;
 
 namespace TenantReconciler.Tests.Cli;
 

@@ -1,6 +1,5 @@
 using Azure.Core;
 using TenantReconciler.Cli.Composition;
-using TenantReconciler.Live;
 
 namespace TenantReconciler.Tests.Cli;
 

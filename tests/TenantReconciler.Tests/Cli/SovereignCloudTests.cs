@@ -1,9 +1,6 @@
 using Azure.Core;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using TenantReconciler.Cli.Composition;
-using TenantReconciler.Desired;
-using TenantReconciler.Live;
 
 namespace TenantReconciler.Tests.Cli;
 

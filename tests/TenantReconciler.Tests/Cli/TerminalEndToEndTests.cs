@@ -1,6 +1,5 @@
 using TenantReconciler.Cli;
 using static TenantReconciler.Tests.Cli.TerminalTestSupport;
-using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Cli;
 

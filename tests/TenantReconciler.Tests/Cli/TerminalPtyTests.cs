@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using static TenantReconciler.Tests.Cli.TerminalTestSupport;
-using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Cli;
 

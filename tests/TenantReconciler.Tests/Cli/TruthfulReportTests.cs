@@ -1,6 +1,5 @@
 using TenantReconciler.Cli;
 using TenantReconciler.Cli.Output;
-using TenantReconciler.Emulator;
 
 namespace TenantReconciler.Tests.Cli;
 

@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using TenantReconciler.Cli;
 using TenantReconciler.Cli.Commands;
 using TenantReconciler.Cli.Commands.Options;
-using TenantReconciler.Tests.Cli;
 
 namespace TenantReconciler.Tests.Core;
 

@@ -1,8 +1,5 @@
 using Azure;
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Emulator;
 using TenantReconciler.Tests.Leasing;
-using TenantReconciler.Tests.Support;
 using static TenantReconciler.Tests.Emulator.ArmCalls;
 
 namespace TenantReconciler.Tests.Emulator;

@@ -3,8 +3,6 @@ using System.Security.Cryptography.X509Certificates;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.ResourceManager;
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
 
 namespace TenantReconciler.Tests.Emulator;
 

@@ -1,7 +1,4 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using TenantReconciler.Emulator;
-using TenantReconciler.Tests.Cli;
 
 namespace TenantReconciler.Tests.Fleet;
 

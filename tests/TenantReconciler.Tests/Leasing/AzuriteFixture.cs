@@ -6,7 +6,6 @@ using System.Text.RegularExpressions;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using TenantReconciler.Leasing;
-using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Leasing;
 

@@ -1,8 +1,6 @@
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
-using Microsoft.Extensions.Time.Testing;
 using TenantReconciler.Leasing;
-using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Leasing;
 

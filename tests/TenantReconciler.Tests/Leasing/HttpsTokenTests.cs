@@ -1,7 +1,4 @@
-using System.Text;
-using System.Text.Json;
 using Azure.Core;
-using Microsoft.Extensions.Time.Testing;
 using TenantReconciler.Leasing;
 
 namespace TenantReconciler.Tests.Leasing;

@@ -2,9 +2,7 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
-using Microsoft.Extensions.Time.Testing;
 using TenantReconciler.Leasing;
-using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Leasing;
 

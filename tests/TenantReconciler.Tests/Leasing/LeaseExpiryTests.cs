@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using TenantReconciler.Leasing;
 
 namespace TenantReconciler.Tests.Leasing;

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using TenantReconciler.Cli.Composition;
 using TenantReconciler.Leasing;
-using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Leasing;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using TenantReconciler.Leasing;
-using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Leasing;
 

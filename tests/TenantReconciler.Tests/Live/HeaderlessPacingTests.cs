@@ -1,10 +1,4 @@
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Applying;
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
-using TenantReconciler.Planning;
 using TenantReconciler.Tests.Applying;
-using TenantReconciler.Tests.Support;
 using Xunit.Abstractions;
 using static TenantReconciler.Tests.Applying.ApplyTestSupport;
 

@@ -2,10 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using Azure.Core;
 using Azure.Core.Pipeline;
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
-using TenantReconciler.Tests.Support;
 using Xunit.Abstractions;
 using static TenantReconciler.Tests.Applying.ApplyTestSupport;
 

@@ -2,8 +2,6 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Persistence;
 using TenantReconciler.Tests.Leasing;
 using static TenantReconciler.Tests.Persistence.JournalTestSupport;
 

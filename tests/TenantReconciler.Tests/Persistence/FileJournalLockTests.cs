@@ -1,11 +1,5 @@
-using System.Text;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Emulator;
-using TenantReconciler.Persistence;
-using TenantReconciler.Tests.Cli;
 using static TenantReconciler.Tests.Persistence.JournalTestSupport;
-using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Persistence;
 

@@ -1,7 +1,3 @@
-using System.Text;
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Persistence;
-using TenantReconciler.Tests.Cli;
 using static TenantReconciler.Tests.Persistence.JournalTestSupport;
 
 namespace TenantReconciler.Tests.Persistence;

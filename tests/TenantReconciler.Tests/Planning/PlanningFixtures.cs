@@ -1,6 +1,4 @@
 using System.Globalization;
-using TenantReconciler.Desired;
-using TenantReconciler.Live;
 
 namespace TenantReconciler.Tests.Planning;
 

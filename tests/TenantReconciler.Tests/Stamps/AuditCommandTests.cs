@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Snapshooter.Xunit;
-using TenantReconciler.Emulator;
 using static TenantReconciler.Tests.Stamps.StampFixtures;
 
 namespace TenantReconciler.Tests.Stamps;

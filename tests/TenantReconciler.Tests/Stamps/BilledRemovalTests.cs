@@ -1,8 +1,3 @@
-using System.Text.Json;
-using TenantReconciler.Desired;
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
-using TenantReconciler.Planning;
 using TenantReconciler.Reconciling;
 using TenantReconciler.Stamps;
 using static TenantReconciler.Tests.Stamps.StampFixtures;

@@ -1,7 +1,6 @@
 using Azure.Core;
 using TenantReconciler.Cli.Composition;
 using TenantReconciler.Stamps;
-using TenantReconciler.Tests.Cli;
 
 namespace TenantReconciler.Tests.Stamps;
 

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Emulator;
-
 namespace TenantReconciler.Tests.Stamps;
 
 /// <summary>

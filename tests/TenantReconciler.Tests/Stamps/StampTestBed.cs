@@ -1,7 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Emulator;
-using TenantReconciler.Tests.Cli;
 
 namespace TenantReconciler.Tests.Stamps;
 

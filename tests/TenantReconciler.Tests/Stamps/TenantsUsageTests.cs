@@ -1,8 +1,5 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Snapshooter.Xunit;
-using TenantReconciler.Emulator;
-using TenantReconciler.Tests.Cli;
 using static TenantReconciler.Tests.Stamps.StampFixtures;
 
 namespace TenantReconciler.Tests.Stamps;

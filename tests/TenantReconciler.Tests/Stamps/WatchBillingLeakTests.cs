@@ -1,5 +1,3 @@
-using System.Text.Json;
-using TenantReconciler.Emulator;
 using TenantReconciler.Tests.Watch;
 using static TenantReconciler.Tests.Stamps.StampFixtures;
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Text;
-using TenantReconciler.Tests.Cli;
 
 namespace TenantReconciler.Tests.Support;
 

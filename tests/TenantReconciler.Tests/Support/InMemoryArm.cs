@@ -1,7 +1,4 @@
-using TenantReconciler.Applying;
 using TenantReconciler.Cli.Watch;
-using TenantReconciler.Desired;
-using TenantReconciler.Live;
 
 namespace TenantReconciler.Tests.Support;
 

@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Applying;
-using TenantReconciler.Live;
-using TenantReconciler.Planning;
-
 namespace TenantReconciler.Tests.Support;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Net.Mime;
-using System.Text.Json;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
 using CsCheck;

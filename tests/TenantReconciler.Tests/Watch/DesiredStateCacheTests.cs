@@ -1,5 +1,4 @@
 using TenantReconciler.Cli.Watch;
-using TenantReconciler.Desired;
 
 namespace TenantReconciler.Tests.Watch;
 

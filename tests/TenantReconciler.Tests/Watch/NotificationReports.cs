@@ -1,8 +1,4 @@
-using TenantReconciler.Applying;
 using TenantReconciler.Cli.Watch;
-using TenantReconciler.Desired;
-using TenantReconciler.Planning;
-using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Watch;
 

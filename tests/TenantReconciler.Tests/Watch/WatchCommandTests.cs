@@ -1,5 +1,4 @@
 using TenantReconciler.Cli.Composition;
-using TenantReconciler.Tests.Cli;
 
 namespace TenantReconciler.Tests.Watch;
 

@@ -1,10 +1,8 @@
 using System.Net;
-using System.Text.Json;
 using Azure.Core;
 using Microsoft.Extensions.DependencyInjection;
 using TenantReconciler.Cli.Composition;
 using TenantReconciler.Cli.Watch;
-using TenantReconciler.Emulator;
 
 namespace TenantReconciler.Tests.Watch;
 

@@ -1,7 +1,5 @@
 using System.Net;
-using System.Text.Json;
 using TenantReconciler.Cli.Watch;
-using TenantReconciler.Emulator;
 
 namespace TenantReconciler.Tests.Watch;
 

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Threading.Channels;
-using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Watch;
 

@@ -1,5 +1,4 @@
 using TenantReconciler.Cli.Watch;
-using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Watch;
 

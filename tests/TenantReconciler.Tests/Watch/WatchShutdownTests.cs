@@ -1,7 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using TenantReconciler.Applying;
-using TenantReconciler.Emulator;
-using TenantReconciler.Persistence;
 
 namespace TenantReconciler.Tests.Watch;
 

@@ -1,7 +1,5 @@
 using TenantReconciler.Cli;
-using TenantReconciler.Emulator;
 using Xunit.Abstractions;
-using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Cli.SignIn;
 
