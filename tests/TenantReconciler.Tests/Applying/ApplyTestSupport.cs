@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.Http;
 
 namespace TenantReconciler.Tests.Applying;
 

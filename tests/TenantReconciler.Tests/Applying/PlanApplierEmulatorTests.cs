@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using static TenantReconciler.Tests.Applying.ApplyTestSupport;
 
 namespace TenantReconciler.Tests.Applying;

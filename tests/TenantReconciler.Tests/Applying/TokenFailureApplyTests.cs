@@ -1,9 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using Azure.Core;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using TenantReconciler.Cli;
-using TenantReconciler.Cli.Composition;
 using static TenantReconciler.Tests.Applying.ApplyTestSupport;
 
 namespace TenantReconciler.Tests.Applying;

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using TenantReconciler.Cli;
-
 namespace TenantReconciler.Tests.Cli;
 
 public sealed class CancelledApplyTests

@@ -1,7 +1,5 @@
 using Azure;
-using Azure.Core;
 using Azure.Core.Pipeline;
-using TenantReconciler.Cli.Composition;
 
 namespace TenantReconciler.Tests.Cli;
 

@@ -1,8 +1,6 @@
-using System.Globalization;
 using CsCheck;
 using TenantReconciler.Cli.Output;
 using TenantReconciler.Fleet;
-using TenantReconciler.Rendering;
 using TenantReconciler.Tests.Live;
 using static TenantReconciler.Tests.Cli.TerminalTestSupport;
 

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Http;
 using TenantReconciler.Schema;
 using TenantReconciler.Tests.Schema;
 

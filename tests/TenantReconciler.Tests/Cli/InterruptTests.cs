@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using TenantReconciler.Cli;
 using TenantReconciler.Tests.Watch;
 
 namespace TenantReconciler.Tests.Cli;

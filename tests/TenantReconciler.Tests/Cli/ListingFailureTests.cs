@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary>A failed, partial or 404 listing is never "no tenants": it is an error and zero writes, in every registration.</summary>

@@ -1,5 +1,3 @@
-using TenantReconciler.Cli;
-
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using TenantReconciler.Cli;
 using TenantReconciler.Schema;
 
 namespace TenantReconciler.Tests.Cli;

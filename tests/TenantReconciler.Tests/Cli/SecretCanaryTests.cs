@@ -1,7 +1,3 @@
-using Azure.Core;
-using Microsoft.Extensions.DependencyInjection;
-using TenantReconciler.Cli.Composition;
-
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Azure.Core;
-using TenantReconciler.Cli.Composition;
-
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using Azure.Core;
 using Microsoft.Extensions.Logging.Abstractions;
-using TenantReconciler.Cli.Composition;
 
 namespace TenantReconciler.Tests.Cli;
 

@@ -1,4 +1,3 @@
-using TenantReconciler.Cli;
 using static TenantReconciler.Tests.Cli.TerminalTestSupport;
 
 namespace TenantReconciler.Tests.Cli;

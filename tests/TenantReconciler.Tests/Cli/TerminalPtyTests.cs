@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using static TenantReconciler.Tests.Cli.TerminalTestSupport;
 
 namespace TenantReconciler.Tests.Cli;

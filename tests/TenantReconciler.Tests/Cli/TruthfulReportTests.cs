@@ -1,4 +1,3 @@
-using TenantReconciler.Cli;
 using TenantReconciler.Cli.Output;
 
 namespace TenantReconciler.Tests.Cli;

@@ -1,5 +1,4 @@
 using Azure;
-using Azure.Core;
 using Azure.Core.Pipeline;
 
 namespace TenantReconciler.Tests.Emulator;

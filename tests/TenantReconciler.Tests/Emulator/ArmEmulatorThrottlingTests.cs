@@ -1,5 +1,3 @@
-using System.Globalization;
-using Azure.Core;
 using static TenantReconciler.Tests.Emulator.ArmCalls;
 
 namespace TenantReconciler.Tests.Emulator;

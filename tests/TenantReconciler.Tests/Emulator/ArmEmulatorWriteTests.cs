@@ -1,4 +1,3 @@
-using Azure.Core;
 using static TenantReconciler.Tests.Emulator.ArmCalls;
 
 namespace TenantReconciler.Tests.Emulator;

@@ -1,7 +1,5 @@
-using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.ResourceManager;
-using TenantReconciler.Cli;
 using static TenantReconciler.Tests.Emulator.ArmCalls;
 
 namespace TenantReconciler.Tests.Emulator;

@@ -1,6 +1,5 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.ResourceManager;
 

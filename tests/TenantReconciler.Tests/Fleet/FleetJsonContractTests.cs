@@ -1,6 +1,4 @@
-using System.Text.RegularExpressions;
 using TenantReconciler.Fleet;
-using TenantReconciler.Rendering;
 using static TenantReconciler.Tests.Fleet.FleetFixtures;
 
 namespace TenantReconciler.Tests.Fleet;

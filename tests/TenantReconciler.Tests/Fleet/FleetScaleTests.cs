@@ -1,6 +1,4 @@
-using System.Globalization;
 using TenantReconciler.Fleet;
-using TenantReconciler.Rendering;
 using static TenantReconciler.Tests.Planning.PlanningFixtures;
 
 namespace TenantReconciler.Tests.Fleet;

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace TenantReconciler.Tests.Fleet;
 
 /// <summary><c>tenants</c> end to end: the whole CLI in process against the emulator over HTTPS.</summary>

@@ -1,11 +1,8 @@
-using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.RegularExpressions;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
-using TenantReconciler.Leasing;
 
 namespace TenantReconciler.Tests.Leasing;
 

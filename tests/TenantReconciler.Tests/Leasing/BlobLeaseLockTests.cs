@@ -1,6 +1,5 @@
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
-using TenantReconciler.Leasing;
 
 namespace TenantReconciler.Tests.Leasing;
 

@@ -1,6 +1,3 @@
-using Azure.Core;
-using TenantReconciler.Leasing;
-
 namespace TenantReconciler.Tests.Leasing;
 
 /// <summary>

@@ -1,8 +1,6 @@
-using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
-using TenantReconciler.Leasing;
 
 namespace TenantReconciler.Tests.Leasing;
 

@@ -1,5 +1,3 @@
-using TenantReconciler.Leasing;
-
 namespace TenantReconciler.Tests.Leasing;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using static TenantReconciler.Tests.Live.LiveTestSupport;
 
 namespace TenantReconciler.Tests.Live;

@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using Azure.Core;
 using Azure.ResourceManager;
 
 namespace TenantReconciler.Tests.Live;

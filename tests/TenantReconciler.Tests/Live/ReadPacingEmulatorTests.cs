@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
-using Azure.Core;
 using Azure.Core.Pipeline;
 using Xunit.Abstractions;
 using static TenantReconciler.Tests.Applying.ApplyTestSupport;

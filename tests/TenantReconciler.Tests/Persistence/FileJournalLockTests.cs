@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using static TenantReconciler.Tests.Persistence.JournalTestSupport;
 
 namespace TenantReconciler.Tests.Persistence;

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using TenantReconciler.Cli;
 using TenantReconciler.Cli.Commands.Options;
-using TenantReconciler.Cli.Composition;
 using TenantReconciler.Tests.Leasing;
 
 namespace TenantReconciler.Tests.Persistence;

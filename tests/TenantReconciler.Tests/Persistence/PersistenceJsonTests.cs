@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using TenantReconciler.Rendering;
 
 namespace TenantReconciler.Tests.Persistence;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace TenantReconciler.Tests.Planning;
 
 /// <summary>Readable GUIDs and builders for planner and renderer tests.</summary>

@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using TenantReconciler.Fleet;
-using TenantReconciler.Rendering;
 using static TenantReconciler.Tests.Fleet.FleetFixtures;
 using static TenantReconciler.Tests.Planning.PlanningFixtures;
 

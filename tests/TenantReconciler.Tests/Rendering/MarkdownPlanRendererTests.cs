@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
-using TenantReconciler.Rendering;
 using static TenantReconciler.Tests.Planning.PlanningFixtures;
 using static TenantReconciler.Tests.Rendering.RenderingFixtures;
 

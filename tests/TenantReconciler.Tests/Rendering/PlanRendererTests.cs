@@ -1,4 +1,3 @@
-using TenantReconciler.Rendering;
 using static TenantReconciler.Tests.Planning.PlanningFixtures;
 using static TenantReconciler.Tests.Rendering.RenderingFixtures;
 

@@ -1,4 +1,3 @@
-using TenantReconciler.Rendering;
 using static TenantReconciler.Tests.Planning.PlanningFixtures;
 
 namespace TenantReconciler.Tests.Rendering;

@@ -1,4 +1,3 @@
-using TenantReconciler.Rendering;
 using TenantReconciler.Tests.Schema;
 
 namespace TenantReconciler.Tests.Rendering;

@@ -3,7 +3,6 @@ extern alias JsonSchemaNet;
 using System.CommandLine;
 using System.Reflection;
 using JsonSchemaNet::Json.Schema;
-using TenantReconciler.Cli;
 using TenantReconciler.Cli.Commands;
 using TenantReconciler.Schema;
 

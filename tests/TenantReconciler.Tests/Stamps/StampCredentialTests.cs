@@ -1,5 +1,3 @@
-using Azure.Core;
-using TenantReconciler.Cli.Composition;
 using TenantReconciler.Stamps;
 
 namespace TenantReconciler.Tests.Stamps;

@@ -1,5 +1,3 @@
-using Azure.Core;
-using Microsoft.AspNetCore.Http;
 using TenantReconciler.Stamps;
 using static TenantReconciler.Tests.Stamps.StampFixtures;
 

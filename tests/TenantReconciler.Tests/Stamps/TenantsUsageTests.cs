@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Snapshooter.Xunit;
 using static TenantReconciler.Tests.Stamps.StampFixtures;
 

@@ -3,6 +3,7 @@ using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
 using CsCheck;
 using TenantReconciler.Cli.Watch.Notifications;
+using ContentType = System.Net.Mime.ContentType;
 
 namespace TenantReconciler.Tests.Watch;
 

@@ -1,5 +1,3 @@
-using TenantReconciler.Cli.Watch;
-
 namespace TenantReconciler.Tests.Watch;
 
 /// <summary>Tick reports as the loop makes them, for the observers' pure tests.</summary>

@@ -1,6 +1,4 @@
 using A = TenantReconciler.Tests.Watch.WatchHarness;
-using Microsoft.Extensions.DependencyInjection;
-using TenantReconciler.Cli.Watch;
 using TenantReconciler.Cli.Watch.Notifications;
 using Xunit;
 

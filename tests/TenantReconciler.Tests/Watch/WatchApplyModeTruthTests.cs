@@ -1,4 +1,3 @@
-using TenantReconciler.Cli.Watch;
 using TenantReconciler.Cli.Watch.Notifications;
 using static TenantReconciler.Tests.Watch.NotificationReports;
 

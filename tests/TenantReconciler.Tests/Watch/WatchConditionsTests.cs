@@ -1,4 +1,3 @@
-using TenantReconciler.Cli.Watch;
 using Xunit;
 using static TenantReconciler.Tests.Watch.NotificationReports;
 

@@ -1,9 +1,3 @@
-using System.Net;
-using Azure.Core;
-using Microsoft.Extensions.DependencyInjection;
-using TenantReconciler.Cli.Composition;
-using TenantReconciler.Cli.Watch;
-
 namespace TenantReconciler.Tests.Watch;
 
 /// <summary>

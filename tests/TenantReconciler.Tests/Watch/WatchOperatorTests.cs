@@ -1,6 +1,3 @@
-using System.Net;
-using TenantReconciler.Cli.Watch;
-
 namespace TenantReconciler.Tests.Watch;
 
 /// <summary>

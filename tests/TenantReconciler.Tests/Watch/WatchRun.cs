@@ -1,10 +1,5 @@
-using System.Collections.Concurrent;
-using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using TenantReconciler.Cli;
-using TenantReconciler.Cli.Watch;
 
 namespace TenantReconciler.Tests.Watch;
 

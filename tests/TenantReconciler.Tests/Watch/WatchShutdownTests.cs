@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-
 namespace TenantReconciler.Tests.Watch;
 
 /// <summary>SIGTERM to the built CLI in the middle of a tick's writes, against the real emulator.</summary>

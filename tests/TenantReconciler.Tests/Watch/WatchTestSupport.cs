@@ -1,10 +1,6 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using TenantReconciler.Cli.Composition;
-using TenantReconciler.Cli.Watch;
 
 namespace TenantReconciler.Tests.Watch;
 

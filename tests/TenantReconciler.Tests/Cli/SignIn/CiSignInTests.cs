@@ -1,4 +1,3 @@
-using TenantReconciler.Cli;
 using Xunit.Abstractions;
 
 namespace TenantReconciler.Tests.Cli.SignIn;
