@@ -17,13 +17,10 @@ public sealed class InterruptTests
         // Arrange: three adds, one request at a time; the first PUT is held.
         var hold = new PutHold();
         await using var bed = await CliTestBed.StartAsync(FaultToleranceTests.Empty(), new EmulatorOptions { Middleware = [hold.Middleware] });
-        var yaml = bed.Temp.Write("tenants.yaml", FaultToleranceTests.Yaml(3));
-        using var child = ChildProcess.StartCli(["apply", "-f", yaml, "--auto-approve", "--parallelism", "1", "--journal", bed.Journal, .. bed.Connection], Interactive);
+        using var child = StartApplyOfThree(bed);
 
         // Act: Ctrl+C once the PUT is at the emulator; the PUT is let through once the CLI said it heard it.
-        await hold.Arrived.WaitAsync(ChildProcess.HangGuard);
-        Posix.Signal(child.Pid, Posix.SIGINT);
-        await child.SaidAsync("Interrupt received");
+        await CtrlCWhileThePutIsHeldAsync(hold, child);
         hold.Release();
         var result = await child.ExitAsync();
 
@@ -44,13 +41,10 @@ public sealed class InterruptTests
         // Arrange
         var hold = new PutHold();
         await using var bed = await CliTestBed.StartAsync(FaultToleranceTests.Empty(), new EmulatorOptions { Middleware = [hold.Middleware] });
-        var yaml = bed.Temp.Write("tenants.yaml", FaultToleranceTests.Yaml(3));
-        using var child = ChildProcess.StartCli(["apply", "-f", yaml, "--auto-approve", "--parallelism", "1", "--journal", bed.Journal, .. bed.Connection], Interactive);
+        using var child = StartApplyOfThree(bed);
 
         // Act: Ctrl+C, seen; Ctrl+C again while the PUT is still held.
-        await hold.Arrived.WaitAsync(ChildProcess.HangGuard);
-        Posix.Signal(child.Pid, Posix.SIGINT);
-        await child.SaidAsync("Interrupt received");
+        await CtrlCWhileThePutIsHeldAsync(hold, child);
         Posix.Signal(child.Pid, Posix.SIGINT);
         var result = await child.ExitAsync();
         hold.Release();
@@ -84,6 +78,21 @@ public sealed class InterruptTests
         Assert.Matches(@"Enter a value: (\^C)?\n", text[prompt..]);
         Assert.Contains("Apply cancelled.", text[prompt..], StringComparison.Ordinal);
         Assert.DoesNotContain(bed.Emulator.Requests, r => r.Method is "PUT" or "DELETE");
+    }
+
+    /// <summary>The built CLI applying three adds, one request at a time.</summary>
+    private static ChildProcess StartApplyOfThree(CliTestBed bed)
+    {
+        var yaml = bed.Temp.Write("tenants.yaml", FaultToleranceTests.Yaml(3));
+        return ChildProcess.StartCli(["apply", "-f", yaml, "--auto-approve", "--parallelism", "1", "--journal", bed.Journal, .. bed.Connection], Interactive);
+    }
+
+    /// <summary>SIGINT once the first PUT is held at the emulator; returns once the CLI said it heard it.</summary>
+    private static async Task CtrlCWhileThePutIsHeldAsync(PutHold hold, ChildProcess child)
+    {
+        await hold.Arrived.WaitAsync(ChildProcess.HangGuard);
+        Posix.Signal(child.Pid, Posix.SIGINT);
+        await child.SaidAsync("Interrupt received");
     }
 
     private static string ApplyReport() => TenantReconciler.Cli.Output.ApplyReport.UnknownLabel;

@@ -6,9 +6,9 @@ namespace TenantReconciler.Tests.Cli;
 /// </summary>
 public sealed class KilledApplyTests
 {
-    private const string RegSub = "6513270e-269e-4d37-b2a7-4de452e6b438";
-    private const string RegName = "azurestack-kill";
     private const int Kills = 6;
+
+    private static readonly RegistrationRef Registration = new(Guid.Parse("6513270e-269e-4d37-b2a7-4de452e6b438"), "azurestack", "azurestack-kill");
 
     [Fact]
     public async Task Apply_KilledAtRandomPointsThenReRun_ConvergesWithNothingLostAndAReadableJournal()
@@ -72,43 +72,23 @@ public sealed class KilledApplyTests
     private static ChildProcess Start(CliTestBed bed, string yaml) =>
         ChildProcess.StartCli(["apply", "-f", yaml, "--auto-approve", "--max-removals", "1000", "--journal", bed.Journal, .. bed.Connection]);
 
-    private static string S(int i) => $"5d000000-0000-0000-0000-{i:D12}";
+    private static Guid S(int i) => Scenario.Id("5d000000", i);
 
-    private static string T(int i) => $"8a000000-0000-0000-0000-{i:D12}";
+    private static Guid T(int i) => Scenario.Id("8a000000", i);
 
-    private static string T2(int i) => $"8b000000-0000-0000-0000-{i:D12}";
+    private static Guid T2(int i) => Scenario.Id("8b000000", i);
 
-    /// <summary>Live: subscriptions 0-119 mapped to T(i).</summary>
-    private static EmulatorState Live() => new()
-    {
-        Registrations =
-        [
-            new EmulatorRegistration
-            {
-                SubscriptionId = RegSub,
-                ResourceGroup = "azurestack",
-                Name = RegName,
-                CustomerSubscriptions = Enumerable.Range(0, 120)
-                    .Select(i => new EmulatorCustomerSubscription { SubscriptionId = S(i).ToUpperInvariant(), TenantId = T(i) })
-                    .ToList(),
-            },
-        ],
-    };
+    /// <summary>Live: subscriptions 0-119 mapped to T(i), named in upper case.</summary>
+    private static EmulatorState Live() => new Scenario()
+        .Have(Registration, [.. Enumerable.Range(0, 120).Select(i => (S(i), T(i)))])
+        .UpperCase(Registration)
+        .EmulatorState();
 
     /// <summary>Desired: 0-19 unchanged, 20-69 to new tenants, 70-119 gone, 200-299 added.</summary>
     private static IEnumerable<(Guid, Guid)> DesiredPairs() =>
-        Enumerable.Range(0, 20).Select(i => (Guid.Parse(S(i)), Guid.Parse(T(i))))
-            .Concat(Enumerable.Range(20, 50).Select(i => (Guid.Parse(S(i)), Guid.Parse(T2(i)))))
-            .Concat(Enumerable.Range(200, 100).Select(i => (Guid.Parse(S(i)), Guid.Parse(T(i)))));
+        Enumerable.Range(0, 20).Select(i => (S(i), T(i)))
+            .Concat(Enumerable.Range(20, 50).Select(i => (S(i), T2(i))))
+            .Concat(Enumerable.Range(200, 100).Select(i => (S(i), T(i))));
 
-    private static string Desired()
-    {
-        var yaml = new StringBuilder($"registrations:\n  - name: {RegName}\n    subscriptionId: {RegSub}\n    resourceGroup: azurestack\n    tenants:\n");
-        foreach (var (subscription, tenant) in DesiredPairs())
-        {
-            yaml.Append($"      - tenantId: {tenant}\n        customerSubscriptionId: {subscription}\n");
-        }
-
-        return yaml.ToString();
-    }
+    private static string Desired() => new Scenario().Want(Registration, [.. DesiredPairs()]).Yaml();
 }

@@ -111,33 +111,14 @@ public sealed class FileJournalLockTests : IDisposable
     private static ChildProcess Start(CliTestBed bed, string yaml) =>
         ChildProcess.StartCli(["apply", "-f", yaml, "--auto-approve", "--journal", bed.Journal, .. bed.Connection]);
 
+    private static RegistrationRef Registration(int registration) =>
+        new(Guid.Parse($"7a00000{registration}-0000-0000-0000-000000000000"), "azurestack", Name(registration));
+
     private static string Name(int registration) => $"azurestack-journal-{registration}";
 
-    private static string Subscription(int registration) => $"7a00000{registration}-0000-0000-0000-000000000000";
+    private static EmulatorState EmptyState() => new Scenario().Have(Registration(0)).Have(Registration(1)).EmulatorState();
 
-    private static EmulatorState EmptyState() => new()
-    {
-        Registrations =
-        [
-            .. Enumerable.Range(0, 2).Select(r => new EmulatorRegistration
-            {
-                SubscriptionId = Subscription(r),
-                ResourceGroup = "azurestack",
-                Name = Name(r),
-                CustomerSubscriptions = [],
-            }),
-        ],
-    };
-
-    private static string Desired(int registration, int adds)
-    {
-        var yaml = new StringBuilder(
-            $"registrations:\n  - name: {Name(registration)}\n    subscriptionId: {Subscription(registration)}\n    resourceGroup: azurestack\n    tenants:\n");
-        for (var i = 0; i < adds; i++)
-        {
-            yaml.Append($"      - tenantId: 8c00000{registration}-0000-0000-0000-{i:D12}\n        customerSubscriptionId: 5e00000{registration}-0000-0000-0000-{i:D12}\n");
-        }
-
-        return yaml.ToString();
-    }
+    private static string Desired(int registration, int adds) => new Scenario()
+        .Want(Registration(registration), [.. Enumerable.Range(0, adds).Select(i => (Scenario.Id($"5e00000{registration}", i), Scenario.Id($"8c00000{registration}", i)))])
+        .Yaml();
 }
