@@ -257,25 +257,9 @@ public sealed class SafeApplyTests
             .Order(StringComparer.Ordinal)
             .ToArray();
 
-    private static EmulatorState StateWith(string subscription, string name, int mappings) => new()
-    {
-        Registrations =
-        [
-            new EmulatorRegistration
-            {
-                SubscriptionId = subscription,
-                ResourceGroup = "azurestack",
-                Name = name,
-                CustomerSubscriptions = Enumerable.Range(1, mappings)
-                    .Select(i => new EmulatorCustomerSubscription
-                    {
-                        SubscriptionId = $"00000000-0000-0000-0000-{i:D12}",
-                        TenantId = $"aaaaaaaa-0000-0000-0000-{i:D12}",
-                    })
-                    .ToList(),
-            },
-        ],
-    };
+    private static EmulatorState StateWith(string subscription, string name, int mappings) => new Scenario()
+        .Have(new RegistrationRef(Guid.Parse(subscription), "azurestack", name), [.. Enumerable.Range(1, mappings).Select(i => (Scenario.Id("00000000", i), Scenario.Id("aaaaaaaa", i)))])
+        .EmulatorState();
 
     private static string Yaml(params (string Name, string Subscription, (string Tenant, string CustomerSubscription)[] Tenants)[] registrations) =>
         Yaml(registrations, maxRemovals: null);
