@@ -269,22 +269,17 @@ public sealed class SafeApplyTests
 
     private static string Yaml((string Name, string Subscription, (string Tenant, string CustomerSubscription)[] Tenants)[] registrations, string? maxRemovals)
     {
-        var yaml = new StringBuilder("registrations:\n");
+        var world = new Scenario();
         foreach (var (name, subscription, tenants) in registrations)
         {
-            yaml.Append($"  - name: {name}\n    subscriptionId: {subscription}\n    resourceGroup: azurestack\n");
+            var registration = new RegistrationRef(Guid.Parse(subscription), "azurestack", name);
+            world.Want(registration, [.. tenants.Select(t => (Guid.Parse(t.CustomerSubscription), Guid.Parse(t.Tenant)))]);
             if (maxRemovals is not null)
             {
-                yaml.Append($"    maxRemovals: {maxRemovals}\n");
-            }
-
-            yaml.Append(tenants.Length == 0 ? "    tenants: []\n" : "    tenants:\n");
-            foreach (var (tenant, customerSubscription) in tenants)
-            {
-                yaml.Append($"      - tenantId: {tenant}\n        customerSubscriptionId: {customerSubscription}\n");
+                world.MaxRemovals(registration, int.Parse(maxRemovals, CultureInfo.InvariantCulture));
             }
         }
 
-        return yaml.ToString();
+        return world.Yaml();
     }
 }
