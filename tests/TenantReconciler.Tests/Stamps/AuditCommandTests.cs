@@ -147,7 +147,7 @@ public sealed class AuditCommandTests
     {
         // Arrange
         await using var bed = await StampTestBed.StartAsync();
-        var file = bed.Temp.Write("plain.yaml", $"registrations:\n  - name: {RegistrationName}\n    subscriptionId: {RegistrationSubscription}\n    resourceGroup: azurestack\n    tenants: []\n");
+        var file = bed.Temp.Write("plain.yaml", new Scenario().Want(Registration).Yaml());
 
         // Act
         var result = await bed.RunAsync("audit", "-f", file);
