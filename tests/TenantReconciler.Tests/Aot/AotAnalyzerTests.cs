@@ -1,6 +1,3 @@
-using System.Text.RegularExpressions;
-using TenantReconciler.Tests.Cli;
-
 namespace TenantReconciler.Tests.Aot;
 
 /// <summary>

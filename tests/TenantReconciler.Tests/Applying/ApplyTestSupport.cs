@@ -1,10 +1,4 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.Http;
-using TenantReconciler.Applying;
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
-using TenantReconciler.Planning;
 
 namespace TenantReconciler.Tests.Applying;
 
@@ -38,22 +32,8 @@ internal static class ApplyTestSupport
         });
 
     /// <summary>An emulator state holding <paramref name="seeded"/>: tenant by customer subscription, per registration.</summary>
-    public static EmulatorState StateOf(IReadOnlyDictionary<RegistrationRef, IReadOnlyDictionary<Guid, Guid>> seeded) => new()
-    {
-        Registrations =
-        [
-            .. seeded.Select(r => new EmulatorRegistration
-            {
-                SubscriptionId = r.Key.SubscriptionId.ToString(),
-                ResourceGroup = r.Key.ResourceGroup,
-                Name = r.Key.Name,
-                CustomerSubscriptions =
-                [
-                    .. r.Value.Select(m => new EmulatorCustomerSubscription { SubscriptionId = m.Key.ToString(), TenantId = m.Value.ToString() }),
-                ],
-            }),
-        ],
-    };
+    public static EmulatorState StateOf(IReadOnlyDictionary<RegistrationRef, IReadOnlyDictionary<Guid, Guid>> seeded) =>
+        seeded.Aggregate(new Scenario(), (world, r) => world.Have(r.Key, [.. r.Value.Select(m => (m.Key, m.Value))])).EmulatorState();
 
     /// <summary>A client through the production pipeline built from <paramref name="settings"/>, pacing on <paramref name="time"/> (the system clock when null).</summary>
     public static ArmCustomerSubscriptionClient CreateClient(ArmEmulator emulator, ArmPipelineSettings? settings = null, TimeProvider? time = null)

@@ -1,8 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using TenantReconciler.Applying;
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
-using TenantReconciler.Planning;
 using static TenantReconciler.Tests.Applying.ApplyTestSupport;
 
 namespace TenantReconciler.Tests.Applying;

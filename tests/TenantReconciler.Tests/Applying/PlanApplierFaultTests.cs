@@ -1,7 +1,3 @@
-using TenantReconciler.Applying;
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
-using TenantReconciler.Planning;
 using static TenantReconciler.Tests.Applying.ApplyTestSupport;
 
 namespace TenantReconciler.Tests.Applying;
@@ -68,17 +64,6 @@ public sealed class PlanApplierFaultTests
         Faults = faults,
     };
 
-    private static EmulatorState State(IReadOnlyDictionary<Guid, Guid> live) => new()
-    {
-        Registrations =
-        [
-            new EmulatorRegistration
-            {
-                SubscriptionId = RegistrationA.SubscriptionId.ToString(),
-                ResourceGroup = RegistrationA.ResourceGroup,
-                Name = RegistrationA.Name,
-                CustomerSubscriptions = [.. live.Select(m => new EmulatorCustomerSubscription { SubscriptionId = m.Key.ToString(), TenantId = m.Value.ToString() })],
-            },
-        ],
-    };
+    private static EmulatorState State(IReadOnlyDictionary<Guid, Guid> live) =>
+        new Scenario().Have(RegistrationA, [.. live.Select(m => (m.Key, m.Value))]).EmulatorState();
 }

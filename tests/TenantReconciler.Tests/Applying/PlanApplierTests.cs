@@ -1,7 +1,3 @@
-using TenantReconciler.Applying;
-using TenantReconciler.Live;
-using TenantReconciler.Planning;
-using TenantReconciler.Tests.Support;
 using static TenantReconciler.Tests.Applying.ApplyTestSupport;
 using static TenantReconciler.Tests.Support.Scenario;
 

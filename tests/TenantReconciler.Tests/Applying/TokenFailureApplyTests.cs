@@ -1,14 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using Azure.Core;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using TenantReconciler.Applying;
-using TenantReconciler.Cli;
-using TenantReconciler.Cli.Composition;
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
-using TenantReconciler.Planning;
-using TenantReconciler.Tests.Cli;
 using static TenantReconciler.Tests.Applying.ApplyTestSupport;
 
 namespace TenantReconciler.Tests.Applying;

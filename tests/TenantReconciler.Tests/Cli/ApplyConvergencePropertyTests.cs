@@ -1,6 +1,4 @@
-using System.Text;
 using CsCheck;
-using TenantReconciler.Emulator;
 
 namespace TenantReconciler.Tests.Cli;
 
@@ -71,20 +69,11 @@ public sealed class ApplyConvergencePropertyTests
         ],
     };
 
+    /// <summary>tenants.yaml mapping S(i) to T(desired[i]) where that is set, each tenant once (its first subscription).</summary>
     private static string Yaml(int[] desired)
     {
         var used = new HashSet<int>();
-        var yaml = new StringBuilder($"registrations:\n  - name: {RegistrationName}\n    subscriptionId: {RegistrationSubscription}\n    resourceGroup: azurestack\n    tenants:");
-        var any = false;
-        for (var i = 0; i < Subscriptions; i++)
-        {
-            if (desired[i] >= 0 && used.Add(desired[i]))
-            {
-                yaml.Append($"\n      - tenantId: {T(desired[i])}\n        customerSubscriptionId: {S(i)}");
-                any = true;
-            }
-        }
-
-        return yaml.Append(any ? "\n" : " []\n").ToString();
+        var tenants = Enumerable.Range(0, Subscriptions).Where(i => desired[i] >= 0 && used.Add(desired[i])).Select(i => (Guid.Parse(S(i)), Guid.Parse(T(desired[i]))));
+        return new Scenario().Want(new RegistrationRef(Guid.Parse(RegistrationSubscription), "azurestack", RegistrationName), [.. tenants]).Yaml();
     }
 }

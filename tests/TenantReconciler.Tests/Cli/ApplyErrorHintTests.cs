@@ -1,6 +1,3 @@
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
-
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary>

@@ -12,7 +12,7 @@ public sealed class ApplyLockTests(AzuriteFixture azurite) : IClassFixture<Azuri
         await using var bed = await CliTestBed.StartAsync();
         var container = AzuriteFixture.NewContainer();
         var other = await azurite.LockAsync(container);
-        var held = await other.TryAcquireAsync(TimeSpan.FromSeconds(60), TimeProvider.System, CancellationToken.None);
+        var held = await other.TryAcquireAsync(TimeSpan.FromSeconds(60), new FakeTimeProvider(), CancellationToken.None);
         Assert.NotNull(held);
         string[] lockArgs = ["--lock-connection-string", await azurite.GetConnectionStringAsync(), "--lock-container", container, "--lock-blob-name", AzuriteFixture.BlobName];
 
@@ -21,7 +21,7 @@ public sealed class ApplyLockTests(AzuriteFixture azurite) : IClassFixture<Azuri
         var writesWhileBlocked = bed.Writes;
         await held!.ReleaseAsync(CancellationToken.None);
         var applied = await bed.RunAsync(["apply", "-f", RepoFiles.Path("tenants.yaml"), "--auto-approve", .. lockArgs]);
-        var reacquired = await other.TryAcquireAsync(TimeSpan.FromSeconds(15), TimeProvider.System, CancellationToken.None);
+        var reacquired = await other.TryAcquireAsync(TimeSpan.FromSeconds(15), new FakeTimeProvider(), CancellationToken.None);
 
         // Assert
         Assert.Equal(1, blocked.ExitCode);

@@ -1,8 +1,4 @@
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Applying;
 using TenantReconciler.Cli.Output;
-using TenantReconciler.Live;
-using TenantReconciler.Planning;
 using static TenantReconciler.Tests.Rendering.RenderingFixtures;
 
 namespace TenantReconciler.Tests.Cli;

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Sockets;
-using TenantReconciler.Cli;
 
 namespace TenantReconciler.Tests.Cli;
 

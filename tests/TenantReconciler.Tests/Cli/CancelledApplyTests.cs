@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using TenantReconciler.Cli;
-using TenantReconciler.Emulator;
-
 namespace TenantReconciler.Tests.Cli;
 
 public sealed class CancelledApplyTests

@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
-
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary><c>check</c> against the emulator over HTTPS: one line per check, ✔ or ✘ with a fix, skipped when a premise failed.</summary>

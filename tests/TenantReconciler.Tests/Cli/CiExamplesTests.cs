@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-using TenantReconciler.Cli;
 using TenantReconciler.Cli.Commands;
 using YamlDotNet.RepresentationModel;
 

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using TenantReconciler.Emulator;
-
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using TenantReconciler.Cli;
-
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary>The CLI's result, as a user sees it.</summary>

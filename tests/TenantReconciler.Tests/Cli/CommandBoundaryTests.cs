@@ -1,8 +1,4 @@
-using Azure.Core;
-using Microsoft.Extensions.DependencyInjection;
-using TenantReconciler.Cli;
 using TenantReconciler.Cli.Commands;
-using TenantReconciler.Cli.Composition;
 
 namespace TenantReconciler.Tests.Cli;
 

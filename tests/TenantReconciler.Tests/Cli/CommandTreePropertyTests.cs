@@ -1,8 +1,6 @@
 using System.CommandLine;
-using System.Text;
 using CsCheck;
 using Microsoft.Extensions.Hosting;
-using TenantReconciler.Cli;
 using TenantReconciler.Cli.Commands;
 
 namespace TenantReconciler.Tests.Cli;

@@ -1,8 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using TenantReconciler.Cli;
-using TenantReconciler.Cli.Composition;
-using TenantReconciler.Live;
-
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary>

@@ -1,8 +1,5 @@
 using Azure;
-using Azure.Core;
 using Azure.Core.Pipeline;
-using TenantReconciler.Cli.Composition;
-using TenantReconciler.Live;
 
 namespace TenantReconciler.Tests.Cli;
 
@@ -43,6 +40,22 @@ public sealed class CredentialEnvironment : IDisposable
     }
 
     public string Folder => _emptyPath.Path;
+
+    /// <summary>
+    /// A service principal in the environment (tenant, client, a client secret) and a federated token file: what
+    /// <c>environment</c> and <c>workload-identity</c> read.
+    /// </summary>
+    public static CredentialEnvironment WithServicePrincipal()
+    {
+        var environment = new CredentialEnvironment();
+        var tokenFile = Path.Combine(environment.Folder, "federated-token");
+        File.WriteAllText(tokenFile, "eyJhbGciOiJub25lIn0.e30.");
+        environment.Set("AZURE_TENANT_ID", "72f988bf-86f1-41af-91ab-2d7cd011db47");
+        environment.Set("AZURE_CLIENT_ID", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+        environment.Set("AZURE_CLIENT_SECRET", "not-a-real-secret");
+        environment.Set("AZURE_FEDERATED_TOKEN_FILE", tokenFile);
+        return environment;
+    }
 
     /// <summary>Sets (or with null clears) a variable; its first value is restored on dispose.</summary>
     public void Set(string name, string? value)

@@ -1,7 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using TenantReconciler.Cli;
-using TenantReconciler.Cli.Composition;
-
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary>

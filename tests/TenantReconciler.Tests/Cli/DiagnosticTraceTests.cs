@@ -1,5 +1,3 @@
-using TenantReconciler.Cli;
-
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary><c>-v diagnostic</c> adds an HTTP trace, as <c>az --debug</c> does, with no secret in it.</summary>

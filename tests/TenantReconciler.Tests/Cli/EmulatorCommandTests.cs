@@ -1,6 +1,3 @@
-using System.Text;
-using TenantReconciler.Cli;
-
 namespace TenantReconciler.Tests.Cli;
 
 public sealed class EmulatorCommandTests : IDisposable

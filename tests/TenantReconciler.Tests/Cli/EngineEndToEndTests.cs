@@ -1,4 +1,3 @@
-using TenantReconciler.Emulator;
 using TenantReconciler.Tests.Leasing;
 
 namespace TenantReconciler.Tests.Cli;

@@ -1,6 +1,3 @@
-using System.Text;
-using TenantReconciler.Emulator;
-
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary>
@@ -9,8 +6,7 @@ namespace TenantReconciler.Tests.Cli;
 /// </summary>
 public sealed class FaultToleranceTests
 {
-    private const string RegSub = "6513270e-269e-4d37-b2a7-4de452e6b438";
-    private const string RegName = "azurestack-faults";
+    private static readonly RegistrationRef Registration = new(Guid.Parse("6513270e-269e-4d37-b2a7-4de452e6b438"), "azurestack", "azurestack-faults");
 
     [Fact]
     public async Task Apply_429StormOnHalfOfAllRequests_ConvergesAndEachWriteTakesEffectOnce()
@@ -73,19 +69,13 @@ public sealed class FaultToleranceTests
 
     internal static string T(int i) => $"7f000000-0000-0000-0000-{i:D12}";
 
-    internal static EmulatorState Empty() => new()
-    {
-        Registrations = [new EmulatorRegistration { SubscriptionId = RegSub, ResourceGroup = "azurestack", Name = RegName }],
-    };
+    internal static EmulatorState Empty() => new Scenario().Have(Registration).EmulatorState();
 
-    internal static string Yaml(int tenants)
-    {
-        var yaml = new StringBuilder($"registrations:\n  - name: {RegName}\n    subscriptionId: {RegSub}\n    resourceGroup: azurestack\n    tenants:\n");
-        for (var i = 0; i < tenants; i++)
-        {
-            yaml.Append($"      - tenantId: {T(i)}\n        customerSubscriptionId: {S(i)}\n");
-        }
+    /// <summary>ARM holds <paramref name="count"/> mappings that the file of <see cref="Yaml"/> does not list (subscriptions and tenants 100, 101, …).</summary>
+    internal static EmulatorState WithUnlisted(int count) =>
+        new Scenario().Have(Registration, [.. Enumerable.Range(100, count).Select(i => (Guid.Parse(S(i)), Guid.Parse(T(i))))]).EmulatorState();
 
-        return yaml.ToString();
-    }
+    /// <summary>tenants.yaml with the first <paramref name="tenants"/> mappings (S(i), T(i)); none is <c>tenants: []</c>.</summary>
+    internal static string Yaml(int tenants) =>
+        new Scenario().Want(Registration, [.. Enumerable.Range(0, tenants).Select(i => (Guid.Parse(S(i)), Guid.Parse(T(i))))]).Yaml();
 }

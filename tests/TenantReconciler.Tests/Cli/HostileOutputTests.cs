@@ -1,12 +1,6 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using CsCheck;
 using TenantReconciler.Cli.Output;
-using TenantReconciler.Desired;
 using TenantReconciler.Fleet;
-using TenantReconciler.Planning;
-using TenantReconciler.Rendering;
 using TenantReconciler.Tests.Live;
 using static TenantReconciler.Tests.Cli.TerminalTestSupport;
 

@@ -1,4 +1,3 @@
-using TenantReconciler.Emulator;
 using TenantReconciler.Tests.Applying;
 
 namespace TenantReconciler.Tests.Cli;
@@ -72,24 +71,10 @@ public sealed class ImportParallelismTests
         $"/subscriptions/{registration.SubscriptionId}/resourceGroups/{registration.ResourceGroup}/providers/Microsoft.AzureStack/registrations/{registration.Name}";
 
     /// <summary><paramref name="count"/> registrations in one subscription, the i-th with 2 + i mappings (one to three pages).</summary>
-    private static EmulatorState State(int count) => new()
-    {
-        Registrations =
-        [
-            .. Enumerable.Range(0, count).Select(r => new EmulatorRegistration
-            {
-                SubscriptionId = Subscription,
-                ResourceGroup = "azurestack",
-                Name = $"azurestack-{r:D2}",
-                CustomerSubscriptions =
-                [
-                    .. Enumerable.Range(0, 2 + r).Select(i => new EmulatorCustomerSubscription
-                    {
-                        SubscriptionId = $"{r:x8}-0000-4000-8000-{i:x12}",
-                        TenantId = $"{r:x8}-1111-4000-8000-{i:x12}",
-                    }),
-                ],
-            }),
-        ],
-    };
+    private static EmulatorState State(int count) => Enumerable.Range(0, count).Aggregate(
+        new Scenario(),
+        (world, r) => world.Have(
+            new RegistrationRef(Guid.Parse(Subscription), "azurestack", $"azurestack-{r:D2}"),
+            [.. Enumerable.Range(0, 2 + r).Select(i => (Guid.Parse($"{r:x8}-0000-4000-8000-{i:x12}"), Guid.Parse($"{r:x8}-1111-4000-8000-{i:x12}")))]))
+        .EmulatorState();
 }

@@ -1,7 +1,3 @@
-using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Http;
-using TenantReconciler.Desired;
-using TenantReconciler.Emulator;
 using TenantReconciler.Schema;
 using TenantReconciler.Tests.Schema;
 
@@ -134,7 +130,7 @@ public sealed class ImportTests
     public async Task Import_SecondPageFails_NoOutputAndExitOne()
     {
         // Arrange: one mapping to a page, and every later page refused.
-        await using var bed = await CliTestBed.StartAsync(options: new EmulatorOptions { PageSize = 1, Middleware = [FailLaterPages] });
+        await using var bed = await CliTestBed.StartAsync(options: new EmulatorOptions { PageSize = 1, Middleware = [ArmFaults.FailLaterPages] });
         var file = bed.Temp.File("tenants.yaml");
 
         // Act
@@ -238,17 +234,4 @@ public sealed class ImportTests
             })
             .ToList(),
     };
-
-    private static async Task FailLaterPages(HttpContext context, RequestDelegate next)
-    {
-        if (context.Request.Method == "GET" && context.Request.Query.ContainsKey("$skipToken"))
-        {
-            context.Response.StatusCode = 403;
-            context.Response.ContentType = "application/json; charset=utf-8";
-            await context.Response.WriteAsync("""{"error":{"code":"AuthorizationFailed","message":"The client does not have authorization to perform action 'Microsoft.AzureStack/registrations/customerSubscriptions/read'."}}""");
-            return;
-        }
-
-        await next(context);
-    }
 }

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using TenantReconciler.Cli;
-
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary>
@@ -27,7 +24,7 @@ public sealed class InstallTests : IDisposable
         // Assert
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(ToolInfo.Version, result.Stdout.Trim());
-        Assert.Matches(ChildProcess.SemVer(), ToolInfo.Version);
+        Assert.Matches(Shipping.SemVer(), ToolInfo.Version);
     }
 
     [Fact]
@@ -58,19 +55,21 @@ public sealed class InstallTests : IDisposable
             """);
         var tools = _temp.File("tools");
         // A package folder of its own: a cached package of the same version from an earlier run cannot stand in for this one.
-        var install = await ChildProcess.RunAsync(ChildProcess.Dotnet, _temp.Path, new Dictionary<string, string> { ["NUGET_PACKAGES"] = _temp.File("packages") },
-            "tool", "install", PackageId, "--tool-path", tools, "--version", version, "--configfile", config, "--add-source", feed, "--ignore-failed-sources");
+        var install = await ChildProcess.RunAsync(
+            ChildProcess.Dotnet,
+            ["tool", "install", PackageId, "--tool-path", tools, "--version", version, "--configfile", config, "--add-source", feed, "--ignore-failed-sources"],
+            new ChildOptions { WorkingDirectory = _temp.Path, Environment = new Dictionary<string, string?> { ["NUGET_PACKAGES"] = _temp.File("packages") }, NestedDotnet = true });
         Assert.True(install.ExitCode == 0, install.ToString());
 
         var work = Directory.CreateDirectory(_temp.File("work")).FullName;
         File.Copy(RepoFiles.Path("tenants.yaml"), Path.Combine(work, "tenants.yaml"));
         File.Copy(RepoFiles.Path("examples/emulator-state.json"), Path.Combine(work, "emulator-state.json"));
         var tool = Path.Combine(tools, "tenant-reconciler");
-        var runtime = ChildProcess.DotnetRoot;
+        var runtime = new ChildOptions { WorkingDirectory = work, Environment = ChildProcess.DotnetRoot, NestedDotnet = true };
 
         // Act
-        var printed = await ChildProcess.RunAsync(tool, work, runtime, "--version");
-        var plan = await ChildProcess.RunAsync(tool, work, runtime, "plan", "--emulator", "emulator-state.json", "-f", "tenants.yaml", "--out", "plan.json");
+        var printed = await ChildProcess.RunAsync(tool, ["--version"], runtime);
+        var plan = await ChildProcess.RunAsync(tool, ["plan", "--emulator", "emulator-state.json", "-f", "tenants.yaml", "--out", "plan.json"], runtime);
 
         // Assert: the framework-dependent build was installed (its assembly, run by the dotnet host)...
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(tools, ".store"), "tenant-reconciler.dll", SearchOption.AllDirectories));
@@ -78,7 +77,7 @@ public sealed class InstallTests : IDisposable
         // ...the package's version is the one the installed tool prints, and the one its saved plan records.
         Assert.True(printed.ExitCode == 0, printed.ToString());
         Assert.Equal(version, printed.Stdout.Trim());
-        Assert.Matches(ChildProcess.SemVer(), version);
+        Assert.Matches(Shipping.SemVer(), version);
         Assert.True(plan.ExitCode == 0, plan.ToString());
         Assert.Contains("Plan: 2 to add, 2 to overwrite, 1 to remove, 2 unchanged.", plan.Stdout);
         using var saved = JsonDocument.Parse(File.ReadAllText(Path.Combine(work, "plan.json")));

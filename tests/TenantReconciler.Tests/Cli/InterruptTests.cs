@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-using Microsoft.AspNetCore.Http;
-using TenantReconciler.Cli;
-using TenantReconciler.Emulator;
 using TenantReconciler.Tests.Watch;
 
 namespace TenantReconciler.Tests.Cli;
@@ -13,19 +8,19 @@ namespace TenantReconciler.Tests.Cli;
 /// </summary>
 public sealed class InterruptTests
 {
+    /// <summary>Its stdin kept open (for a key on the terminal), as on CI.</summary>
+    private static readonly ChildOptions Interactive = new() { KeepInput = true, Environment = new Dictionary<string, string?> { ["CI"] = "true" } };
+
     [Fact]
     public async Task Apply_FirstCtrlCWhileAPutIsInFlight_ThePutFinishesAndIsReportedNothingNewStartsExit130()
     {
         // Arrange: three adds, one request at a time; the first PUT is held.
         var hold = new PutHold();
         await using var bed = await CliTestBed.StartAsync(FaultToleranceTests.Empty(), new EmulatorOptions { Middleware = [hold.Middleware] });
-        var yaml = bed.Temp.Write("tenants.yaml", FaultToleranceTests.Yaml(3));
-        using var child = CliChild.Start(["apply", "-f", yaml, "--auto-approve", "--parallelism", "1", "--journal", bed.Journal, .. bed.Connection]);
+        using var child = StartApplyOfThree(bed);
 
         // Act: Ctrl+C once the PUT is at the emulator; the PUT is let through once the CLI said it heard it.
-        await hold.Arrived.WaitAsync(CliChild.Generous);
-        Posix.Signal(child.Pid, Posix.SIGINT);
-        await child.SaidAsync("Interrupt received");
+        await CtrlCWhileThePutIsHeldAsync(hold, child);
         hold.Release();
         var result = await child.ExitAsync();
 
@@ -46,13 +41,10 @@ public sealed class InterruptTests
         // Arrange
         var hold = new PutHold();
         await using var bed = await CliTestBed.StartAsync(FaultToleranceTests.Empty(), new EmulatorOptions { Middleware = [hold.Middleware] });
-        var yaml = bed.Temp.Write("tenants.yaml", FaultToleranceTests.Yaml(3));
-        using var child = CliChild.Start(["apply", "-f", yaml, "--auto-approve", "--parallelism", "1", "--journal", bed.Journal, .. bed.Connection]);
+        using var child = StartApplyOfThree(bed);
 
         // Act: Ctrl+C, seen; Ctrl+C again while the PUT is still held.
-        await hold.Arrived.WaitAsync(CliChild.Generous);
-        Posix.Signal(child.Pid, Posix.SIGINT);
-        await child.SaidAsync("Interrupt received");
+        await CtrlCWhileThePutIsHeldAsync(hold, child);
         Posix.Signal(child.Pid, Posix.SIGINT);
         var result = await child.ExitAsync();
         hold.Release();
@@ -71,8 +63,8 @@ public sealed class InterruptTests
         // Arrange: a real terminal (script's pseudo-terminal), so apply asks.
         await using var bed = await CliTestBed.StartAsync();
         Assert.True(File.Exists("/usr/bin/script"), "util-linux 'script' (Debian's bsdutils) is needed: apt-get install bsdutils");
-        string[] args = ["dotnet", CliProcess.Dll, "apply", "-f", RepoFiles.Path("tenants.yaml"), "--journal", bed.Journal, .. bed.Connection];
-        using var child = CliChild.Start("/usr/bin/script", ["-qec", string.Join(' ', args.Select(Quote)), "/dev/null"]);
+        string[] args = ["dotnet", ChildProcess.CliDll, "apply", "-f", RepoFiles.Path("tenants.yaml"), "--journal", bed.Journal, .. bed.Connection];
+        using var child = ChildProcess.Start("/usr/bin/script", ["-qec", string.Join(' ', args.Select(Quote)), "/dev/null"], Interactive);
 
         // Act: once the prompt is up, Ctrl+C on the terminal (the line discipline sends SIGINT to the CLI).
         await child.PrintedAsync("Enter a value:");
@@ -86,6 +78,21 @@ public sealed class InterruptTests
         Assert.Matches(@"Enter a value: (\^C)?\n", text[prompt..]);
         Assert.Contains("Apply cancelled.", text[prompt..], StringComparison.Ordinal);
         Assert.DoesNotContain(bed.Emulator.Requests, r => r.Method is "PUT" or "DELETE");
+    }
+
+    /// <summary>The built CLI applying three adds, one request at a time.</summary>
+    private static ChildProcess StartApplyOfThree(CliTestBed bed)
+    {
+        var yaml = bed.Temp.Write("tenants.yaml", FaultToleranceTests.Yaml(3));
+        return ChildProcess.StartCli(["apply", "-f", yaml, "--auto-approve", "--parallelism", "1", "--journal", bed.Journal, .. bed.Connection], Interactive);
+    }
+
+    /// <summary>SIGINT once the first PUT is held at the emulator; returns once the CLI said it heard it.</summary>
+    private static async Task CtrlCWhileThePutIsHeldAsync(PutHold hold, ChildProcess child)
+    {
+        await hold.Arrived.WaitAsync(ChildProcess.HangGuard);
+        Posix.Signal(child.Pid, Posix.SIGINT);
+        await child.SaidAsync("Interrupt received");
     }
 
     private static string ApplyReport() => TenantReconciler.Cli.Output.ApplyReport.UnknownLabel;
@@ -113,117 +120,5 @@ public sealed class InterruptTests
         }
 
         public void Release() => _release.TrySetResult();
-    }
-}
-
-/// <summary>The built CLI (or a wrapper of it) as a child process, its output read as it comes, to wait for a line.</summary>
-internal sealed class CliChild : IDisposable
-{
-    public static readonly TimeSpan Generous = TimeSpan.FromMinutes(2);
-
-    private readonly Process _process;
-    private readonly StringBuilder _stdout = new();
-    private readonly StringBuilder _stderr = new();
-    private readonly List<(string Text, bool Stderr, TaskCompletionSource Seen)> _waits = [];
-    private readonly Task _reading;
-
-    private CliChild(Process process)
-    {
-        _process = process;
-        _reading = Task.WhenAll(ReadAsync(process.StandardOutput, _stdout, stderr: false), ReadAsync(process.StandardError, _stderr, stderr: true));
-    }
-
-    public int Pid => _process.Id;
-
-    public static CliChild Start(IReadOnlyList<string> cliArgs) => Start("dotnet", [CliProcess.Dll, .. cliArgs]);
-
-    public static CliChild Start(string file, IReadOnlyList<string> args)
-    {
-        var info = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["CI"] = "true";
-        return new CliChild(Process.Start(info)!);
-    }
-
-    /// <summary>Waits until stderr has shown <paramref name="text"/>.</summary>
-    public Task SaidAsync(string text) => WaitForAsync(text, stderr: true);
-
-    /// <summary>Waits until stdout has shown <paramref name="text"/>.</summary>
-    public Task PrintedAsync(string text) => WaitForAsync(text, stderr: false);
-
-    public async Task TypeAsync(string keys)
-    {
-        await _process.StandardInput.WriteAsync(keys);
-        await _process.StandardInput.FlushAsync();
-    }
-
-    public async Task<CliResult> ExitAsync()
-    {
-        await _process.WaitForExitAsync().WaitAsync(Generous);
-        await _reading.WaitAsync(Generous);
-        lock (_waits)
-        {
-            return new CliResult(_process.ExitCode, _stdout.ToString(), _stderr.ToString());
-        }
-    }
-
-    public void Dispose()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        _process.Dispose();
-    }
-
-    private async Task WaitForAsync(string text, bool stderr)
-    {
-        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_waits)
-        {
-            if ((stderr ? _stderr : _stdout).ToString().Contains(text, StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            _waits.Add((text, stderr, seen));
-        }
-
-        var done = await Task.WhenAny(seen.Task, _process.WaitForExitAsync()).WaitAsync(Generous);
-        if (done != seen.Task)
-        {
-            await _reading;
-            throw new InvalidOperationException($"the CLI exited before it wrote '{text}':\n{_stdout}\n---\n{_stderr}");
-        }
-    }
-
-    private async Task ReadAsync(StreamReader reader, StringBuilder into, bool stderr)
-    {
-        var buffer = new char[4096];
-        int read;
-        while ((read = await reader.ReadAsync(buffer)) > 0)
-        {
-            lock (_waits)
-            {
-                into.Append(buffer, 0, read);
-                var text = into.ToString();
-                foreach (var wait in _waits.Where(w => w.Stderr == stderr && text.Contains(w.Text, StringComparison.Ordinal)).ToArray())
-                {
-                    wait.Seen.TrySetResult();
-                    _waits.Remove(wait);
-                }
-            }
-        }
     }
 }

@@ -1,10 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-using Microsoft.AspNetCore.Http;
-using TenantReconciler.Applying;
-using TenantReconciler.Emulator;
-using TenantReconciler.Persistence;
-
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary>
@@ -13,9 +6,9 @@ namespace TenantReconciler.Tests.Cli;
 /// </summary>
 public sealed class KilledApplyTests
 {
-    private const string RegSub = "6513270e-269e-4d37-b2a7-4de452e6b438";
-    private const string RegName = "azurestack-kill";
     private const int Kills = 6;
+
+    private static readonly RegistrationRef Registration = new(Guid.Parse("6513270e-269e-4d37-b2a7-4de452e6b438"), "azurestack", "azurestack-kill");
 
     [Fact]
     public async Task Apply_KilledAtRandomPointsThenReRun_ConvergesWithNothingLostAndAReadableJournal()
@@ -50,26 +43,24 @@ public sealed class KilledApplyTests
             Volatile.Write(ref killAt, Volatile.Read(ref writes) + random.Next(1, 30));
             reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             using var process = Start(bed, yaml);
-            var finished = await Task.WhenAny(reached.Task, process.WaitForExitAsync());
+            var finished = await Task.WhenAny(reached.Task, process.ExitedAsync());
             if (finished == reached.Task)
             {
-                process.Kill(entireProcessTree: true);
+                process.Kill();
                 killed++;
             }
 
-            await process.WaitForExitAsync();
+            await process.ExitAsync();
             var journal = JournalReader.Read(bed.Journal);
             Assert.True(journal.SkippedLines <= kill + 1, $"{journal.SkippedLines} unreadable journal lines after {kill + 1} kills");
             Assert.NotEmpty(journal.Entries);
         }
 
-        using var final = Start(bed, yaml);
-        var stdout = await final.StandardOutput.ReadToEndAsync();
-        await final.WaitForExitAsync();
+        var final = await Start(bed, yaml).ExitAsync();
         var plan = await bed.RunAsync("plan", "-f", yaml, "--detailed-exitcode");
 
         Assert.True(killed >= Kills / 2, $"only {killed} of {Kills} runs were killed mid-apply");
-        Assert.True(final.ExitCode == 0, stdout + await final.StandardError.ReadToEndAsync());
+        Assert.True(final.ExitCode == 0, final.ToString());
         Assert.True(plan.ExitCode == 0, plan.ToString());
         var live = bed.Emulator.Snapshot().Registrations[0].CustomerSubscriptions
             .Select(c => (Guid.Parse(c.SubscriptionId), Guid.Parse(c.TenantId)))
@@ -78,61 +69,26 @@ public sealed class KilledApplyTests
         Assert.Equal(DesiredPairs().Order().ToArray(), live);
     }
 
-    private static Process Start(CliTestBed bed, string yaml)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in (string[])[
-            Path.Combine(AppContext.BaseDirectory, "tenant-reconciler.dll"), "apply", "-f", yaml, "--auto-approve",
-            "--max-removals", "1000", "--journal", bed.Journal, .. bed.Connection])
-        {
-            info.ArgumentList.Add(arg);
-        }
+    private static ChildProcess Start(CliTestBed bed, string yaml) =>
+        ChildProcess.StartCli(["apply", "-f", yaml, "--auto-approve", "--max-removals", "1000", "--journal", bed.Journal, .. bed.Connection]);
 
-        return Process.Start(info)!;
-    }
+    private static Guid S(int i) => Scenario.Id("5d000000", i);
 
-    private static string S(int i) => $"5d000000-0000-0000-0000-{i:D12}";
+    private static Guid T(int i) => Scenario.Id("8a000000", i);
 
-    private static string T(int i) => $"8a000000-0000-0000-0000-{i:D12}";
+    private static Guid T2(int i) => Scenario.Id("8b000000", i);
 
-    private static string T2(int i) => $"8b000000-0000-0000-0000-{i:D12}";
-
-    /// <summary>Live: subscriptions 0-119 mapped to T(i).</summary>
-    private static EmulatorState Live() => new()
-    {
-        Registrations =
-        [
-            new EmulatorRegistration
-            {
-                SubscriptionId = RegSub,
-                ResourceGroup = "azurestack",
-                Name = RegName,
-                CustomerSubscriptions = Enumerable.Range(0, 120)
-                    .Select(i => new EmulatorCustomerSubscription { SubscriptionId = S(i).ToUpperInvariant(), TenantId = T(i) })
-                    .ToList(),
-            },
-        ],
-    };
+    /// <summary>Live: subscriptions 0-119 mapped to T(i), named in upper case.</summary>
+    private static EmulatorState Live() => new Scenario()
+        .Have(Registration, [.. Enumerable.Range(0, 120).Select(i => (S(i), T(i)))])
+        .UpperCase(Registration)
+        .EmulatorState();
 
     /// <summary>Desired: 0-19 unchanged, 20-69 to new tenants, 70-119 gone, 200-299 added.</summary>
     private static IEnumerable<(Guid, Guid)> DesiredPairs() =>
-        Enumerable.Range(0, 20).Select(i => (Guid.Parse(S(i)), Guid.Parse(T(i))))
-            .Concat(Enumerable.Range(20, 50).Select(i => (Guid.Parse(S(i)), Guid.Parse(T2(i)))))
-            .Concat(Enumerable.Range(200, 100).Select(i => (Guid.Parse(S(i)), Guid.Parse(T(i)))));
+        Enumerable.Range(0, 20).Select(i => (S(i), T(i)))
+            .Concat(Enumerable.Range(20, 50).Select(i => (S(i), T2(i))))
+            .Concat(Enumerable.Range(200, 100).Select(i => (S(i), T(i))));
 
-    private static string Desired()
-    {
-        var yaml = new StringBuilder($"registrations:\n  - name: {RegName}\n    subscriptionId: {RegSub}\n    resourceGroup: azurestack\n    tenants:\n");
-        foreach (var (subscription, tenant) in DesiredPairs())
-        {
-            yaml.Append($"      - tenantId: {tenant}\n        customerSubscriptionId: {subscription}\n");
-        }
-
-        return yaml.ToString();
-    }
+    private static string Desired() => new Scenario().Want(Registration, [.. DesiredPairs()]).Yaml();
 }

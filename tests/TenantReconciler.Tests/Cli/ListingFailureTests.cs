@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using TenantReconciler.Emulator;
-
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary>A failed, partial or 404 listing is never "no tenants": it is an error and zero writes, in every registration.</summary>
@@ -13,7 +10,7 @@ public sealed class ListingFailureTests
         await using var bed = await CliTestBed.StartAsync(options: new EmulatorOptions
         {
             PageSize = 1,
-            Middleware = [FailLaterPages],
+            Middleware = [ArmFaults.FailLaterPages],
         });
 
         // Act
@@ -58,18 +55,5 @@ public sealed class ListingFailureTests
         // Assert
         Assert.Equal(1, apply.ExitCode);
         Assert.Equal(0, bed.Writes);
-    }
-
-    private static async Task FailLaterPages(HttpContext context, RequestDelegate next)
-    {
-        if (context.Request.Method == "GET" && context.Request.Query.ContainsKey("$skipToken"))
-        {
-            context.Response.StatusCode = 403;
-            context.Response.ContentType = "application/json; charset=utf-8";
-            await context.Response.WriteAsync("""{"error":{"code":"AuthorizationFailed","message":"The client does not have authorization to perform action 'Microsoft.AzureStack/registrations/customerSubscriptions/read'."}}""");
-            return;
-        }
-
-        await next(context);
     }
 }

@@ -1,7 +1,3 @@
-using TenantReconciler.Cli;
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
-
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary>

@@ -1,12 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Cli.Composition;
-using TenantReconciler.Cli.Watch;
-using TenantReconciler.Desired;
-using TenantReconciler.Tests.Support;
 using TenantReconciler.Tests.Watch;
 
 namespace TenantReconciler.Tests.Cli;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using TenantReconciler.Persistence;
 
 namespace TenantReconciler.Tests.Cli;
 

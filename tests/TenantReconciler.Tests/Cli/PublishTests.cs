@@ -1,4 +1,3 @@
-using System.Net;
 using System.Xml.Linq;
 using TenantReconciler.Tests.Watch;
 using YamlDotNet.RepresentationModel;

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using TenantReconciler.Cli;
 using TenantReconciler.Schema;
 
 namespace TenantReconciler.Tests.Cli;
@@ -134,16 +132,7 @@ public sealed class QuickstartTests : IDisposable
 
     private string Git(params string[] args)
     {
-        var info = new ProcessStartInfo("git") { WorkingDirectory = _clone.Path, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return output;
+        // In the constructor too, so it waits for git synchronously (the test's thread has nothing else to do).
+        return ChildProcess.RunAsync("git", args, new ChildOptions { WorkingDirectory = _clone.Path }).GetAwaiter().GetResult().Stdout;
     }
 }

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Text.RegularExpressions;
-using TenantReconciler.Cli;
 using TenantReconciler.Cli.Commands;
 
 namespace TenantReconciler.Tests.Cli;

@@ -1,6 +1,3 @@
-using System.Text;
-using TenantReconciler.Emulator;
-
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary>Saved plans, prune guards, the journal and undo: each a real run of the CLI against the emulator over HTTPS.</summary>
@@ -260,25 +257,9 @@ public sealed class SafeApplyTests
             .Order(StringComparer.Ordinal)
             .ToArray();
 
-    private static EmulatorState StateWith(string subscription, string name, int mappings) => new()
-    {
-        Registrations =
-        [
-            new EmulatorRegistration
-            {
-                SubscriptionId = subscription,
-                ResourceGroup = "azurestack",
-                Name = name,
-                CustomerSubscriptions = Enumerable.Range(1, mappings)
-                    .Select(i => new EmulatorCustomerSubscription
-                    {
-                        SubscriptionId = $"00000000-0000-0000-0000-{i:D12}",
-                        TenantId = $"aaaaaaaa-0000-0000-0000-{i:D12}",
-                    })
-                    .ToList(),
-            },
-        ],
-    };
+    private static EmulatorState StateWith(string subscription, string name, int mappings) => new Scenario()
+        .Have(new RegistrationRef(Guid.Parse(subscription), "azurestack", name), [.. Enumerable.Range(1, mappings).Select(i => (Scenario.Id("00000000", i), Scenario.Id("aaaaaaaa", i)))])
+        .EmulatorState();
 
     private static string Yaml(params (string Name, string Subscription, (string Tenant, string CustomerSubscription)[] Tenants)[] registrations) =>
         Yaml(registrations, maxRemovals: null);
@@ -288,22 +269,17 @@ public sealed class SafeApplyTests
 
     private static string Yaml((string Name, string Subscription, (string Tenant, string CustomerSubscription)[] Tenants)[] registrations, string? maxRemovals)
     {
-        var yaml = new StringBuilder("registrations:\n");
+        var world = new Scenario();
         foreach (var (name, subscription, tenants) in registrations)
         {
-            yaml.Append($"  - name: {name}\n    subscriptionId: {subscription}\n    resourceGroup: azurestack\n");
+            var registration = new RegistrationRef(Guid.Parse(subscription), "azurestack", name);
+            world.Want(registration, [.. tenants.Select(t => (Guid.Parse(t.CustomerSubscription), Guid.Parse(t.Tenant)))]);
             if (maxRemovals is not null)
             {
-                yaml.Append($"    maxRemovals: {maxRemovals}\n");
-            }
-
-            yaml.Append(tenants.Length == 0 ? "    tenants: []\n" : "    tenants:\n");
-            foreach (var (tenant, customerSubscription) in tenants)
-            {
-                yaml.Append($"      - tenantId: {tenant}\n        customerSubscriptionId: {customerSubscription}\n");
+                world.MaxRemovals(registration, int.Parse(maxRemovals, CultureInfo.InvariantCulture));
             }
         }
 
-        return yaml.ToString();
+        return world.Yaml();
     }
 }

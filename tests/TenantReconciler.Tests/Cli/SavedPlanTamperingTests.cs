@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using TenantReconciler.Emulator;
 
 namespace TenantReconciler.Tests.Cli;
 

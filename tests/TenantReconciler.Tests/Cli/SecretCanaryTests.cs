@@ -1,8 +1,3 @@
-using Azure.Core;
-using Microsoft.Extensions.DependencyInjection;
-using TenantReconciler.Cli.Composition;
-using TenantReconciler.Emulator;
-
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using TenantReconciler.Cli.Composition;
-using TenantReconciler.Cli.Watch;
-using TenantReconciler.Leasing;
-
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using TenantReconciler.Cli;
-using TenantReconciler.Emulator;
 
 namespace TenantReconciler.Tests.Cli;
 
@@ -78,13 +76,7 @@ public sealed class ShowTests
     public async Task Show_GuardTripped_WarnsOnStderrAsPlanDid()
     {
         // Arrange: six removals, over the default threshold of 5.
-        var state = FaultToleranceTests.Empty();
-        for (var i = 0; i < 6; i++)
-        {
-            state.Registrations[0].CustomerSubscriptions.Add(new EmulatorCustomerSubscription { SubscriptionId = FaultToleranceTests.S(100 + i), TenantId = FaultToleranceTests.T(100 + i) });
-        }
-
-        await using var bed = await CliTestBed.StartAsync(state);
+        await using var bed = await CliTestBed.StartAsync(FaultToleranceTests.WithUnlisted(6));
         var yaml = bed.Temp.Write("tenants.yaml", FaultToleranceTests.Yaml(1));
         var planFile = bed.Temp.File("plan.json");
         var plan = await bed.RunAsync("plan", "-f", yaml, "-o", "markdown", "--out", planFile);
@@ -140,13 +132,7 @@ public sealed class ShowTests
     {
         // Arrange: a saved plan whose label, guard message and tool version carry escape sequences and a bidi override.
         const string hostile = "x\u001b]0;pwned\u0007\u202e\r\nPlan: 0 to add";
-        var state = FaultToleranceTests.Empty();
-        for (var i = 0; i < 6; i++)
-        {
-            state.Registrations[0].CustomerSubscriptions.Add(new EmulatorCustomerSubscription { SubscriptionId = FaultToleranceTests.S(100 + i), TenantId = FaultToleranceTests.T(100 + i) });
-        }
-
-        await using var bed = await CliTestBed.StartAsync(state);
+        await using var bed = await CliTestBed.StartAsync(FaultToleranceTests.WithUnlisted(6));
         var yaml = bed.Temp.Write("tenants.yaml", FaultToleranceTests.Yaml(1));
         var planFile = bed.Temp.File("plan.json");
         var plan = await bed.RunAsync("plan", "-f", yaml, "--out", planFile);

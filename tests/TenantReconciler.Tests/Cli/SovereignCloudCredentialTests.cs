@@ -1,7 +1,3 @@
-using Azure.Core;
-using TenantReconciler.Cli.Composition;
-using TenantReconciler.Live;
-
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary>
@@ -96,13 +92,7 @@ public sealed class SovereignCloudCredentialTests
 
     private static CredentialEnvironment FullEnvironment()
     {
-        var environment = new CredentialEnvironment();
-        var tokenFile = Path.Combine(environment.Folder, "federated-token");
-        File.WriteAllText(tokenFile, "eyJhbGciOiJub25lIn0.e30.");
-        environment.Set("AZURE_TENANT_ID", "72f988bf-86f1-41af-91ab-2d7cd011db47");
-        environment.Set("AZURE_CLIENT_ID", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
-        environment.Set("AZURE_CLIENT_SECRET", "not-a-real-secret");
-        environment.Set("AZURE_FEDERATED_TOKEN_FILE", tokenFile);
+        var environment = CredentialEnvironment.WithServicePrincipal();
         environment.Set("AZURESUBSCRIPTION_TENANT_ID", "72f988bf-86f1-41af-91ab-2d7cd011db47");
         environment.Set("AZURESUBSCRIPTION_CLIENT_ID", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
         environment.Set("AZURESUBSCRIPTION_SERVICE_CONNECTION_ID", "1a2b3c4d-5e6f-4a8b-9c0d-1e2f3a4b5c6d");

@@ -1,8 +1,4 @@
-using Azure.Core;
 using Microsoft.Extensions.Logging.Abstractions;
-using TenantReconciler.Cli.Composition;
-using TenantReconciler.Desired;
-using TenantReconciler.Live;
 
 namespace TenantReconciler.Tests.Cli;
 
@@ -23,7 +19,7 @@ public sealed class SovereignCloudTests
         var desired = Desired(cloud);
         var transport = new RecordingTransport();
         var credentials = new RecordingCredentialFactory();
-        var sessions = new ArmSessionFactory(NullLogger<ArmSessionFactory>.Instance, credentials, TimeProvider.System);
+        var sessions = new ArmSessionFactory(NullLogger<ArmSessionFactory>.Instance, credentials, new FakeTimeProvider());
         var registration = desired.Registrations[0].Registration;
         var settings = ArmPipelineSettings.Default with { Transport = transport };
 

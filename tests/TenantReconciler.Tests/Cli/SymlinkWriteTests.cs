@@ -1,5 +1,3 @@
-using TenantReconciler.Persistence;
-
 namespace TenantReconciler.Tests.Cli;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using TenantReconciler.Cli;
 using static TenantReconciler.Tests.Cli.TerminalTestSupport;
 
 namespace TenantReconciler.Tests.Cli;
@@ -65,8 +63,8 @@ public sealed class TerminalEndToEndTests
         var inProcess = await CliRunner.RunAsync(["plan", "-f", tenants, .. bed.Connection]);
 
         // Act
-        var plan = await CliProcess.RunAsync(TerminalEnvironment(), ["plan", "-f", tenants, .. bed.Connection]);
-        var apply = await CliProcess.RunAsync(TerminalEnvironment(), ["apply", "-f", tenants, "--auto-approve", "--journal", bed.Journal, .. bed.Connection]);
+        var plan = await ChildProcess.RunCliAsync(["plan", "-f", tenants, .. bed.Connection], new ChildOptions { Environment = TerminalEnvironment() });
+        var apply = await ChildProcess.RunCliAsync(["apply", "-f", tenants, "--auto-approve", "--journal", bed.Journal, .. bed.Connection], new ChildOptions { Environment = TerminalEnvironment() });
 
         // Assert
         Assert.True(plan.ExitCode == 0, plan.ToString());
@@ -87,61 +85,5 @@ public sealed class TerminalEndToEndTests
         }
 
         return environment;
-    }
-}
-
-/// <summary>The built CLI (tenant-reconciler.dll next to the tests) as a child process, stdout and stderr redirected.</summary>
-internal static class CliProcess
-{
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
-
-    public static string Dll => Path.Combine(AppContext.BaseDirectory, "tenant-reconciler.dll");
-
-    public static Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string> args) =>
-        StartAsync("dotnet", [Dll, .. args], environment);
-
-    /// <summary>Runs <paramref name="file"/> and waits for it (bounded, so a hang fails the test instead of blocking it).</summary>
-    public static async Task<CliResult> StartAsync(string file, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?> environment)
-    {
-        var info = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            if (value is null)
-            {
-                info.Environment.Remove(name);
-            }
-            else
-            {
-                info.Environment[name] = value;
-            }
-        }
-
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not exit within {Timeout}.");
-        }
-
-        return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 }

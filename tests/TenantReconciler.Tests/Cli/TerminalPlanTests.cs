@@ -1,5 +1,4 @@
 using TenantReconciler.Cli.Output;
-using TenantReconciler.Rendering;
 using static TenantReconciler.Tests.Cli.TerminalTestSupport;
 using static TenantReconciler.Tests.Rendering.RenderingFixtures;
 

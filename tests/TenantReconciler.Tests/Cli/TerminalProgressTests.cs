@@ -1,8 +1,4 @@
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Applying;
 using TenantReconciler.Cli.Output;
-using TenantReconciler.Live;
-using TenantReconciler.Planning;
 using TenantReconciler.Reconciling;
 using static TenantReconciler.Tests.Cli.TerminalTestSupport;
 using static TenantReconciler.Tests.Rendering.RenderingFixtures;
@@ -28,7 +24,7 @@ public sealed class TerminalProgressTests
         var change = Changes(plan)[0];
 
         // Act
-        IApplyObserver recorder = ApplyProgress.For(noErrorTerminal, TimeProvider.System);
+        IApplyObserver recorder = ApplyProgress.For(noErrorTerminal, new FakeTimeProvider());
         await recorder.BeginAsync(plan, null, CancellationToken.None);
         await CompleteAsync(recorder, change, error: null);
         await recorder.EndAsync(new ApplyResult([]), CancellationToken.None);

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using static TenantReconciler.Tests.Cli.TerminalTestSupport;
 
 namespace TenantReconciler.Tests.Cli;
@@ -105,8 +104,8 @@ public sealed class TerminalPtyTests
     internal static Task<CliResult> UnderPtyAsync(IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string> args)
     {
         Assert.True(File.Exists("/usr/bin/script"), "util-linux 'script' (Debian's bsdutils) is needed: apt-get install bsdutils");
-        var command = string.Join(' ', new[] { "dotnet", CliProcess.Dll }.Concat(args).Select(Quote));
-        return CliProcess.StartAsync("/usr/bin/script", ["-qec", command, "/dev/null"], environment);
+        var command = string.Join(' ', new[] { "dotnet", ChildProcess.CliDll }.Concat(args).Select(Quote));
+        return ChildProcess.RunAsync("/usr/bin/script", ["-qec", command, "/dev/null"], new ChildOptions { Environment = environment });
     }
 
     private static string Quote(string arg) => "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";

@@ -1,6 +1,4 @@
-using TenantReconciler.Cli;
 using TenantReconciler.Cli.Output;
-using TenantReconciler.Rendering;
 using static TenantReconciler.Tests.Cli.TerminalTestSupport;
 using static TenantReconciler.Tests.Rendering.RenderingFixtures;
 

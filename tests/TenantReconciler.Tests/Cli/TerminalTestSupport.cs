@@ -1,7 +1,6 @@
-using System.Text.RegularExpressions;
 using Spectre.Console;
 using Spectre.Console.Testing;
-using TenantReconciler.Cli;
+using Text = Spectre.Console.Text;
 
 namespace TenantReconciler.Tests.Cli;
 

@@ -1,9 +1,6 @@
 using System.CommandLine;
-using System.Text.RegularExpressions;
-using TenantReconciler.Cli;
 using TenantReconciler.Cli.Commands;
 using TenantReconciler.Cli.Commands.Options;
-using TenantReconciler.Tests.Cli;
 
 namespace TenantReconciler.Tests.Core;
 

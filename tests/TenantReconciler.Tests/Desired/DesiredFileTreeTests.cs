@@ -1,5 +1,3 @@
-using TenantReconciler.Desired;
-using TenantReconciler.Tests.Cli;
 using TenantReconciler.Tests.Watch;
 
 namespace TenantReconciler.Tests.Desired;

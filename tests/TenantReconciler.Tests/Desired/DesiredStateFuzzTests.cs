@@ -1,6 +1,4 @@
-using System.Text;
 using CsCheck;
-using TenantReconciler.Desired;
 
 namespace TenantReconciler.Tests.Desired;
 

@@ -1,7 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
-using TenantReconciler.Desired;
-using TenantReconciler.Tests.Cli;
 using YamlDotNet.Core;
 
 namespace TenantReconciler.Tests.Desired;

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Text;
 using CsCheck;
-using TenantReconciler.Desired;
 
 namespace TenantReconciler.Tests.Desired;
 

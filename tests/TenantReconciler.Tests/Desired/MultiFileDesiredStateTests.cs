@@ -1,6 +1,3 @@
-using TenantReconciler.Desired;
-using TenantReconciler.Tests.Cli;
-
 namespace TenantReconciler.Tests.Desired;
 
 /// <summary>Several desired-state files merged into one: <see cref="DesiredStateLoader.LoadAll"/> and <see cref="DesiredSet"/>.</summary>

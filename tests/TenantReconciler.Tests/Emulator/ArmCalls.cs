@@ -1,8 +1,5 @@
-using System.Text.Json;
 using Azure;
-using Azure.Core;
 using Azure.Core.Pipeline;
-using TenantReconciler.Emulator;
 
 namespace TenantReconciler.Tests.Emulator;
 

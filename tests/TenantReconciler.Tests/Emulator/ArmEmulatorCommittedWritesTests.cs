@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Emulator;
 using static TenantReconciler.Tests.Emulator.ArmCalls;
 
 namespace TenantReconciler.Tests.Emulator;

@@ -1,6 +1,4 @@
 using Azure;
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Emulator;
 using TenantReconciler.Tests.Leasing;
 using static TenantReconciler.Tests.Emulator.ArmCalls;
 

@@ -1,6 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
 using static TenantReconciler.Tests.Emulator.ArmCalls;
 
 namespace TenantReconciler.Tests.Emulator;

@@ -1,6 +1,3 @@
-using Azure.Core;
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
 using static TenantReconciler.Tests.Emulator.ArmCalls;
 
 namespace TenantReconciler.Tests.Emulator;

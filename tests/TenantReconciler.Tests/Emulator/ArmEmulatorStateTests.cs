@@ -1,5 +1,3 @@
-using System.Text.Json;
-using TenantReconciler.Emulator;
 using static TenantReconciler.Tests.Emulator.ArmCalls;
 
 namespace TenantReconciler.Tests.Emulator;

@@ -1,7 +1,3 @@
-using System.Globalization;
-using Azure.Core;
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Emulator;
 using static TenantReconciler.Tests.Emulator.ArmCalls;
 
 namespace TenantReconciler.Tests.Emulator;

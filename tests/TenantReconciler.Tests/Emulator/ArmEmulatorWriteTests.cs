@@ -1,5 +1,3 @@
-using Azure.Core;
-using TenantReconciler.Emulator;
 using static TenantReconciler.Tests.Emulator.ArmCalls;
 
 namespace TenantReconciler.Tests.Emulator;

@@ -1,10 +1,5 @@
-using System.Text;
-using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.ResourceManager;
-using TenantReconciler.Cli;
-using TenantReconciler.Live;
-using TenantReconciler.Tests.Cli;
 using static TenantReconciler.Tests.Emulator.ArmCalls;
 
 namespace TenantReconciler.Tests.Emulator;

@@ -1,10 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.ResourceManager;
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
 
 namespace TenantReconciler.Tests.Emulator;
 

@@ -1,6 +1,3 @@
-using TenantReconciler.Emulator;
-using TenantReconciler.Tests.Cli;
-
 namespace TenantReconciler.Tests.Emulator;
 
 public sealed class FaultProfileTests

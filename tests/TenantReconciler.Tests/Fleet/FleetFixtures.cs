@@ -1,5 +1,3 @@
-using TenantReconciler.Desired;
-using TenantReconciler.Live;
 using static TenantReconciler.Tests.Planning.PlanningFixtures;
 
 namespace TenantReconciler.Tests.Fleet;

@@ -1,7 +1,4 @@
-using System.Text.RegularExpressions;
 using TenantReconciler.Fleet;
-using TenantReconciler.Rendering;
-using TenantReconciler.Tests.Cli;
 using static TenantReconciler.Tests.Fleet.FleetFixtures;
 
 namespace TenantReconciler.Tests.Fleet;

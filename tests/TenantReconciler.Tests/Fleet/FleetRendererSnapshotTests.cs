@@ -1,6 +1,5 @@
 using Snapshooter.Xunit;
 using TenantReconciler.Fleet;
-using TenantReconciler.Rendering;
 using static TenantReconciler.Tests.Fleet.FleetFixtures;
 using static TenantReconciler.Tests.Planning.PlanningFixtures;
 

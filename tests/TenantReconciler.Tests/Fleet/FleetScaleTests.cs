@@ -1,8 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
 using TenantReconciler.Fleet;
-using TenantReconciler.Rendering;
-using TenantReconciler.Tests.Cli;
 using static TenantReconciler.Tests.Planning.PlanningFixtures;
 
 namespace TenantReconciler.Tests.Fleet;

@@ -1,5 +1,4 @@
 using TenantReconciler.Fleet;
-using TenantReconciler.Live;
 using static TenantReconciler.Tests.Fleet.FleetFixtures;
 using static TenantReconciler.Tests.Planning.PlanningFixtures;
 

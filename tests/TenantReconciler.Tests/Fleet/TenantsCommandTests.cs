@@ -1,8 +1,3 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Http;
-using TenantReconciler.Emulator;
-using TenantReconciler.Tests.Cli;
-
 namespace TenantReconciler.Tests.Fleet;
 
 /// <summary><c>tenants</c> end to end: the whole CLI in process against the emulator over HTTPS.</summary>
@@ -101,7 +96,7 @@ public sealed class TenantsCommandTests
     public async Task Tenants_LiveListingPageFails_ExitsOneWithNoTable()
     {
         // Arrange: page size 1, and every later page is refused.
-        await using var bed = await CliTestBed.StartAsync(options: new EmulatorOptions { PageSize = 1, Middleware = [FailLaterPages] });
+        await using var bed = await CliTestBed.StartAsync(options: new EmulatorOptions { PageSize = 1, Middleware = [ArmFaults.FailLaterPages] });
 
         // Act
         var result = await bed.RunAsync("tenants", "-f", RepoFiles.Path("tenants.yaml"), "--live", "-o", "json");
@@ -206,17 +201,4 @@ public sealed class TenantsCommandTests
 
     private static string[] Statuses(JsonElement tenant) =>
         tenant.GetProperty("cells").EnumerateArray().Select(c => c.GetProperty("status").GetString() ?? "").ToArray();
-
-    private static async Task FailLaterPages(HttpContext context, RequestDelegate next)
-    {
-        if (context.Request.Method == "GET" && context.Request.Query.ContainsKey("$skipToken"))
-        {
-            context.Response.StatusCode = 403;
-            context.Response.ContentType = "application/json; charset=utf-8";
-            await context.Response.WriteAsync("""{"error":{"code":"AuthorizationFailed","message":"The client does not have authorization to perform action 'Microsoft.AzureStack/registrations/customerSubscriptions/read'."}}""");
-            return;
-        }
-
-        await next(context);
-    }
 }

@@ -1,13 +1,8 @@
-using System.Diagnostics;
-using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
-using System.Text.RegularExpressions;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
-using TenantReconciler.Leasing;
 
 namespace TenantReconciler.Tests.Leasing;
 
@@ -187,9 +182,9 @@ public sealed partial class AzuriteFixture : IDisposable
     /// <summary>Azurite's blob service as a child process, on a port the OS picks (it prints the one it got).</summary>
     private sealed partial class AzuriteProcess : IDisposable
     {
-        private readonly Process _process;
+        private readonly ChildProcess _process;
 
-        private AzuriteProcess(Process process, string endpoint, TlsFiles? tls)
+        private AzuriteProcess(ChildProcess process, string endpoint, TlsFiles? tls)
         {
             _process = process;
             Endpoint = endpoint;
@@ -203,72 +198,43 @@ public sealed partial class AzuriteFixture : IDisposable
 
         public static async Task<AzuriteProcess> StartAsync(string node, string mainScript, TlsFiles? tls, TimeSpan timeout)
         {
-            var start = new ProcessStartInfo(node)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                RedirectStandardInput = true,
-                UseShellExecute = false,
-                WorkingDirectory = Path.GetTempPath(),
-            };
-            foreach (var argument in new[]
-            {
+            string[] arguments =
+            [
                 mainScript, "--blobHost", "127.0.0.1", "--blobPort", "0", "--inMemoryPersistence", "--extentMemoryLimit", "64",
                 "--skipApiVersionCheck", "--loose", "--silent", "--disableTelemetry",
-            })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            if (tls is not null)
-            {
-                foreach (var argument in new[] { "--cert", tls.CertPath, "--key", tls.KeyPath, "--oauth", "basic" })
-                {
-                    start.ArgumentList.Add(argument);
-                }
-            }
-
-            var output = new StringBuilder();
+                .. tls is null ? [] : (string[])["--cert", tls.CertPath, "--key", tls.KeyPath, "--oauth", "basic"],
+            ];
             var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-            void OnLine(object sender, DataReceivedEventArgs e)
+            var process = ChildProcess.Start(node, arguments, new ChildOptions
             {
-                if (e.Data is null)
+                WorkingDirectory = Path.GetTempPath(),
+                KeepInput = true,
+                OnLine = (line, _) =>
                 {
-                    return;
-                }
-
-                lock (output)
-                {
-                    output.AppendLine(e.Data);
-                }
-
-                if (ListeningLine().Match(e.Data) is { Success: true } match)
-                {
-                    listening.TrySetResult(match.Groups["url"].Value);
-                }
-            }
-
-            process.OutputDataReceived += OnLine;
-            process.ErrorDataReceived += OnLine;
-            process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException("Azurite exited while starting:\n" + Snapshot(output)));
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
+                    if (ListeningLine().Match(line) is { Success: true } match)
+                    {
+                        listening.TrySetResult(match.Groups["url"].Value);
+                    }
+                },
+            });
             try
             {
-                var url = await listening.Task.WaitAsync(timeout);
-                return new AzuriteProcess(process, url.TrimEnd('/') + "/devstoreaccount1", tls);
+                if (await Task.WhenAny(listening.Task, process.ExitedAsync()).WaitAsync(timeout) != listening.Task)
+                {
+                    throw new InvalidOperationException($"Azurite exited while starting:\n{process.Stdout}{process.Stderr}");
+                }
+
+                return new AzuriteProcess(process, (await listening.Task).TrimEnd('/') + "/devstoreaccount1", tls);
             }
             catch (TimeoutException)
             {
-                Stop(process);
+                process.Dispose();
                 tls?.Dispose();
-                throw new InvalidOperationException($"Azurite did not start listening within {timeout}:\n" + Snapshot(output));
+                throw new InvalidOperationException($"Azurite did not start listening within {timeout}:\n{process.Stdout}{process.Stderr}");
             }
             catch
             {
-                Stop(process);
+                process.Dispose();
                 tls?.Dispose();
                 throw;
             }
@@ -277,36 +243,11 @@ public sealed partial class AzuriteFixture : IDisposable
         public void Dispose()
         {
             AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
-            Stop(_process);
+            _process.Dispose();
             Tls?.Dispose();
         }
 
-        private void OnProcessExit(object? sender, EventArgs e) => Stop(_process);
-
-        private static void Stop(Process process)
-        {
-            try
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                    process.WaitForExit(10_000);
-                }
-            }
-            catch (InvalidOperationException)
-            {
-            }
-
-            process.Dispose();
-        }
-
-        private static string Snapshot(StringBuilder output)
-        {
-            lock (output)
-            {
-                return output.ToString();
-            }
-        }
+        private void OnProcessExit(object? sender, EventArgs e) => _process.Dispose();
 
         [GeneratedRegex(@"successfully listens on (?<url>https?://\S+)")]
         private static partial Regex ListeningLine();

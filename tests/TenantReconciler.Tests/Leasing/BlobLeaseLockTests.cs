@@ -1,6 +1,5 @@
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
-using TenantReconciler.Leasing;
 
 namespace TenantReconciler.Tests.Leasing;
 
@@ -19,7 +18,7 @@ public sealed class BlobLeaseLockTests(AzuriteFixture azurite) : IClassFixture<A
         var lease = await azurite.LockAsync(container);
 
         // Act
-        await using var handle = await lease.TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
+        await using var handle = await lease.TryAcquireAsync(Duration, new FakeTimeProvider(), CancellationToken.None);
 
         // Assert
         Assert.NotNull(handle);
@@ -41,7 +40,7 @@ public sealed class BlobLeaseLockTests(AzuriteFixture azurite) : IClassFixture<A
         var lease = await azurite.LockAsync(container);
 
         // Act
-        await using var handle = await lease.TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
+        await using var handle = await lease.TryAcquireAsync(Duration, new FakeTimeProvider(), CancellationToken.None);
 
         // Assert
         Assert.NotNull(handle);
@@ -53,11 +52,11 @@ public sealed class BlobLeaseLockTests(AzuriteFixture azurite) : IClassFixture<A
     {
         // Arrange
         var container = AzuriteFixture.NewContainer();
-        await using var first = await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
+        await using var first = await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, new FakeTimeProvider(), CancellationToken.None);
         var second = await azurite.LockAsync(container);
 
         // Act
-        var handle = await second.TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
+        var handle = await second.TryAcquireAsync(Duration, new FakeTimeProvider(), CancellationToken.None);
 
         // Assert
         Assert.NotNull(first);
@@ -76,7 +75,7 @@ public sealed class BlobLeaseLockTests(AzuriteFixture azurite) : IClassFixture<A
         }
 
         // Act
-        var handles = await Task.WhenAll(contenders.Select(c => c.TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None)));
+        var handles = await Task.WhenAll(contenders.Select(c => c.TryAcquireAsync(Duration, new FakeTimeProvider(), CancellationToken.None)));
 
         // Assert
         var winner = Assert.Single(handles, h => h is not null);
@@ -90,11 +89,11 @@ public sealed class BlobLeaseLockTests(AzuriteFixture azurite) : IClassFixture<A
         var container = AzuriteFixture.NewContainer();
         var lease = await azurite.LockAsync(container);
         var leaseId = Guid.NewGuid().ToString();
-        await using var held = await lease.TryAcquireAsync(Duration, leaseId, TimeProvider.System, CancellationToken.None);
+        await using var held = await lease.TryAcquireAsync(Duration, leaseId, new FakeTimeProvider(), CancellationToken.None);
 
         // Act
-        var again = await lease.TryAcquireAsync(Duration, leaseId, TimeProvider.System, CancellationToken.None);
-        var other = await lease.TryAcquireAsync(Duration, Guid.NewGuid().ToString(), TimeProvider.System, CancellationToken.None);
+        var again = await lease.TryAcquireAsync(Duration, leaseId, new FakeTimeProvider(), CancellationToken.None);
+        var other = await lease.TryAcquireAsync(Duration, Guid.NewGuid().ToString(), new FakeTimeProvider(), CancellationToken.None);
 
         // Assert
         Assert.NotNull(held);
@@ -107,12 +106,12 @@ public sealed class BlobLeaseLockTests(AzuriteFixture azurite) : IClassFixture<A
     {
         // Arrange
         var container = AzuriteFixture.NewContainer();
-        var first = await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
+        var first = await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, new FakeTimeProvider(), CancellationToken.None);
         var second = await azurite.LockAsync(container);
 
         // Act
         await first!.ReleaseAsync(CancellationToken.None);
-        await using var handle = await second.TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
+        await using var handle = await second.TryAcquireAsync(Duration, new FakeTimeProvider(), CancellationToken.None);
 
         // Assert
         Assert.NotNull(handle);
@@ -124,7 +123,7 @@ public sealed class BlobLeaseLockTests(AzuriteFixture azurite) : IClassFixture<A
     {
         // Arrange
         var container = AzuriteFixture.NewContainer();
-        var handle = await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
+        var handle = await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, new FakeTimeProvider(), CancellationToken.None);
 
         // Act
         await handle!.ReleaseAsync(CancellationToken.None);
@@ -145,12 +144,12 @@ public sealed class BlobLeaseLockTests(AzuriteFixture azurite) : IClassFixture<A
         var lease = await azurite.LockAsync(container);
 
         // Act
-        await using (await lease.TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None))
+        await using (await lease.TryAcquireAsync(Duration, new FakeTimeProvider(), CancellationToken.None))
         {
         }
 
         // Assert
-        await using var next = await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
+        await using var next = await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, new FakeTimeProvider(), CancellationToken.None);
         Assert.NotNull(next);
     }
 
@@ -159,7 +158,7 @@ public sealed class BlobLeaseLockTests(AzuriteFixture azurite) : IClassFixture<A
     {
         // Arrange
         var container = AzuriteFixture.NewContainer();
-        await using var handle = await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
+        await using var handle = await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, new FakeTimeProvider(), CancellationToken.None);
         var other = await azurite.LockAsync(container);
 
         // Act
@@ -167,7 +166,7 @@ public sealed class BlobLeaseLockTests(AzuriteFixture azurite) : IClassFixture<A
 
         // Assert
         Assert.True(renewed);
-        Assert.Null(await other.TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None));
+        Assert.Null(await other.TryAcquireAsync(Duration, new FakeTimeProvider(), CancellationToken.None));
     }
 
     [AzuriteFact]
@@ -175,9 +174,9 @@ public sealed class BlobLeaseLockTests(AzuriteFixture azurite) : IClassFixture<A
     {
         // Arrange: an operator breaks the lease, and another writer takes it.
         var container = AzuriteFixture.NewContainer();
-        var lost = await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
+        var lost = await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, new FakeTimeProvider(), CancellationToken.None);
         await (await azurite.BlobAsync(container)).GetBlobLeaseClient().BreakAsync(TimeSpan.Zero);
-        await using var taker = await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
+        await using var taker = await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, new FakeTimeProvider(), CancellationToken.None);
 
         // Act
         var renewed = await lost!.RenewAsync(CancellationToken.None);
@@ -186,7 +185,7 @@ public sealed class BlobLeaseLockTests(AzuriteFixture azurite) : IClassFixture<A
         // Assert
         Assert.NotNull(taker);
         Assert.False(renewed);
-        Assert.Null(await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None));
+        Assert.Null(await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, new FakeTimeProvider(), CancellationToken.None));
         Assert.True(await taker.RenewAsync(CancellationToken.None));
     }
 
@@ -195,7 +194,7 @@ public sealed class BlobLeaseLockTests(AzuriteFixture azurite) : IClassFixture<A
     {
         // Arrange
         var container = AzuriteFixture.NewContainer();
-        await using var holder = await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
+        await using var holder = await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, new FakeTimeProvider(), CancellationToken.None);
         var waiter = await azurite.LockAsync(container);
         var time = new TimerRecordingTimeProvider();
 
@@ -221,7 +220,7 @@ public sealed class BlobLeaseLockTests(AzuriteFixture azurite) : IClassFixture<A
     {
         // Arrange
         var container = AzuriteFixture.NewContainer();
-        var holder = await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
+        var holder = await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, new FakeTimeProvider(), CancellationToken.None);
         var waiter = await azurite.LockAsync(container);
         var time = new TimerRecordingTimeProvider();
         var acquiring = waiter.AcquireAsync(Duration, TimeSpan.FromMinutes(1), time, CancellationToken.None);
@@ -274,7 +273,7 @@ public sealed class BlobLeaseLockTests(AzuriteFixture azurite) : IClassFixture<A
         var lease = BlobLeaseLock.FromConnectionString(OfflineConnectionString, "container", "blob");
 
         // Act
-        var act = () => lease.TryAcquireAsync(TimeSpan.FromSeconds(seconds), TimeProvider.System, CancellationToken.None);
+        var act = () => lease.TryAcquireAsync(TimeSpan.FromSeconds(seconds), new FakeTimeProvider(), CancellationToken.None);
 
         // Assert
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>("duration", act);

@@ -1,5 +1,3 @@
-using TenantReconciler.Leasing;
-
 namespace TenantReconciler.Tests.Leasing;
 
 /// <summary>
@@ -14,13 +12,14 @@ public sealed class CrashedLeaderTests(AzuriteFixture azurite) : IClassFixture<A
         // Arrange: the crashed leader is a lease taken and abandoned (no renewal, no release).
         var container = AzuriteFixture.NewContainer();
         var options = new LeaderElectionOptions { LeaseDuration = BlobLeaseLock.MinLeaseDuration, RetryInterval = TimeSpan.FromMilliseconds(500) };
-        var crashed = await (await azurite.LockAsync(container)).TryAcquireAsync(options.LeaseDuration, TimeProvider.System, CancellationToken.None);
+        var crashed = await (await azurite.LockAsync(container)).TryAcquireAsync(options.LeaseDuration, new FakeTimeProvider(), CancellationToken.None);
+        // The system clock on purpose: the crashed leader's lease ends on Azurite's clock, which no fake can advance.
         var follower = new LeaderElector(await azurite.LockAsync(container), options, TimeProvider.System);
         var leads = LeaderElectorTests.LeadershipAsync(follower, true);
         using var stop = new CancellationTokenSource();
 
         // Act: the real clock, as the lease's expiry is Azurite's own; the timeout only bounds a failure.
-        var heldByTheCrashed = await (await azurite.LockAsync(container)).TryAcquireAsync(options.LeaseDuration, TimeProvider.System, CancellationToken.None);
+        var heldByTheCrashed = await (await azurite.LockAsync(container)).TryAcquireAsync(options.LeaseDuration, new FakeTimeProvider(), CancellationToken.None);
         var run = follower.RunAsync(stop.Token);
         await leads.WaitAsync(TimeSpan.FromSeconds(90));
         var crashedStillHeldIt = await crashed!.RenewAsync(CancellationToken.None);

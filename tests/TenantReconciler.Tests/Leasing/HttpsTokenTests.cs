@@ -1,8 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using Azure.Core;
-using TenantReconciler.Leasing;
-
 namespace TenantReconciler.Tests.Leasing;
 
 /// <summary>
@@ -24,11 +19,11 @@ public sealed class HttpsTokenTests(AzuriteFixture azurite) : IClassFixture<Azur
         var second = BlobLeaseLock.Create(blobUri, credential, options);
 
         // Act
-        var held = await first.TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
-        var whileHeld = await second.TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
+        var held = await first.TryAcquireAsync(Duration, new FakeTimeProvider(), CancellationToken.None);
+        var whileHeld = await second.TryAcquireAsync(Duration, new FakeTimeProvider(), CancellationToken.None);
         var holder = await second.GetHolderAsync(CancellationToken.None);
         await held!.ReleaseAsync(CancellationToken.None);
-        await using var afterRelease = await second.TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
+        await using var afterRelease = await second.TryAcquireAsync(Duration, new FakeTimeProvider(), CancellationToken.None);
 
         // Assert
         Assert.Null(whileHeld);
@@ -46,7 +41,7 @@ public sealed class HttpsTokenTests(AzuriteFixture azurite) : IClassFixture<Azur
         var lease = BlobLeaseLock.Create(blobUri, new AzuriteBearerCredential(audience: "https://management.azure.com"), options);
 
         // Act
-        var act = () => lease.TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
+        var act = () => lease.TryAcquireAsync(Duration, new FakeTimeProvider(), CancellationToken.None);
 
         // Assert
         var error = await Assert.ThrowsAsync<Azure.RequestFailedException>(act);

@@ -1,8 +1,6 @@
-using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
-using TenantReconciler.Leasing;
 
 namespace TenantReconciler.Tests.Leasing;
 
@@ -114,7 +112,7 @@ public sealed class LeaderElectorTests(AzuriteFixture azurite) : IClassFixture<A
         Assert.False(elector.IsLeader);
         Assert.True(elector.LeadershipToken.IsCancellationRequested);
         Assert.Equal([true, false], changes);
-        await using var next = await (await azurite.LockAsync(container)).TryAcquireAsync(TimeSpan.FromSeconds(15), TimeProvider.System, CancellationToken.None);
+        await using var next = await (await azurite.LockAsync(container)).TryAcquireAsync(TimeSpan.FromSeconds(15), new FakeTimeProvider(), CancellationToken.None);
         Assert.NotNull(next);
     }
 
@@ -130,7 +128,7 @@ public sealed class LeaderElectorTests(AzuriteFixture azurite) : IClassFixture<A
         await time.WaitForTimerAsync(FakeClockOptions.RenewInterval);
         var firstTerm = elector.LeadershipToken;
         await (await azurite.BlobAsync(container)).GetBlobLeaseClient().BreakAsync(TimeSpan.Zero);
-        var taker = await (await azurite.LockAsync(container)).TryAcquireAsync(TimeSpan.FromSeconds(15), TimeProvider.System, CancellationToken.None);
+        var taker = await (await azurite.LockAsync(container)).TryAcquireAsync(TimeSpan.FromSeconds(15), new FakeTimeProvider(), CancellationToken.None);
 
         // Act: the renewal finds the lease taken; the retries find it held until the taker releases it.
         time.Advance(FakeClockOptions.RenewInterval);
@@ -197,7 +195,7 @@ public sealed class LeaderElectorTests(AzuriteFixture azurite) : IClassFixture<A
         var lease = BlobLeaseLock.Create(new Uri("https://account.blob.core.windows.net/locks/reconciler.lock"), new TenantReconciler.Live.EmulatorTokenCredential());
 
         // Act
-        var elector = new LeaderElector(lease, new LeaderElectionOptions(), TimeProvider.System);
+        var elector = new LeaderElector(lease, new LeaderElectionOptions(), new FakeTimeProvider());
 
         // Assert
         Assert.False(elector.IsLeader);
@@ -237,7 +235,7 @@ public sealed class LeaderElectorTests(AzuriteFixture azurite) : IClassFixture<A
         };
 
         // Act
-        var act = () => new LeaderElector(lease, options, TimeProvider.System);
+        var act = () => new LeaderElector(lease, options, new FakeTimeProvider());
 
         // Assert
         Assert.Throws<ArgumentOutOfRangeException>(parameter, act);

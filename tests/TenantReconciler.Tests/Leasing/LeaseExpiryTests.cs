@@ -1,5 +1,3 @@
-using TenantReconciler.Leasing;
-
 namespace TenantReconciler.Tests.Leasing;
 
 /// <summary>
@@ -15,11 +13,12 @@ public sealed class LeaseExpiryTests(AzuriteFixture azurite) : IClassFixture<Azu
     {
         // Arrange: a holder that takes the lease and then neither renews nor releases it.
         var container = AzuriteFixture.NewContainer();
-        var abandoned = await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
+        var abandoned = await (await azurite.LockAsync(container)).TryAcquireAsync(Duration, new FakeTimeProvider(), CancellationToken.None);
         var waiter = await azurite.LockAsync(container);
-        var heldAtFirst = await waiter.TryAcquireAsync(Duration, TimeProvider.System, CancellationToken.None);
+        var heldAtFirst = await waiter.TryAcquireAsync(Duration, new FakeTimeProvider(), CancellationToken.None);
 
         // Act
+        // The system clock on purpose: the abandoned lease ends on Azurite's clock, which no fake can advance.
         await using var handle = await waiter.AcquireAsync(Duration, TimeSpan.FromSeconds(90), TimeProvider.System, CancellationToken.None);
         var abandonedStillHeldIt = await abandoned!.RenewAsync(CancellationToken.None);
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using TenantReconciler.Cli.Commands.Options;
-using TenantReconciler.Cli.Composition;
 
 namespace TenantReconciler.Tests.Leasing;
 

@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
-using TenantReconciler.Cli.Composition;
-using TenantReconciler.Leasing;
 
 namespace TenantReconciler.Tests.Leasing;
 

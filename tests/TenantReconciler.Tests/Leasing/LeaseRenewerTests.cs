@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
-using TenantReconciler.Leasing;
 
 namespace TenantReconciler.Tests.Leasing;
 

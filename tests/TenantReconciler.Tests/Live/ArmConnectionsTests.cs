@@ -1,6 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
 using Azure.ResourceManager;
-using TenantReconciler.Live;
 
 namespace TenantReconciler.Tests.Live;
 

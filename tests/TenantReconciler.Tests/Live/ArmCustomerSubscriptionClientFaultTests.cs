@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using TenantReconciler.Live;
 using static TenantReconciler.Tests.Live.LiveTestSupport;
 
 namespace TenantReconciler.Tests.Live;

@@ -1,5 +1,3 @@
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
 using static TenantReconciler.Tests.Applying.ApplyTestSupport;
 
 namespace TenantReconciler.Tests.Live;

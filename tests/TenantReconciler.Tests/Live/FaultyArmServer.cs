@@ -1,14 +1,6 @@
-using System.Collections.Concurrent;
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace TenantReconciler.Tests.Live;
 
@@ -62,11 +54,7 @@ internal sealed class FaultyArmServer : IAsyncDisposable
     public static async Task<FaultyArmServer> StartAsync(Func<FaultyRequest, FaultyResponse> respond, string? dnsName = null)
     {
         var certificate = CreateCertificate(dnsName);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
-        var app = builder.Build();
+        var app = LoopbackServer.Create(certificate);
         var server = new FaultyArmServer(app, certificate);
         var index = -1;
         app.Run(async context =>
@@ -107,9 +95,7 @@ internal sealed class FaultyArmServer : IAsyncDisposable
                 }
             }
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        server.BaseUri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
+        server.BaseUri = await LoopbackServer.StartAsync(app);
         return server;
     }
 

@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Applying;
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
-using TenantReconciler.Planning;
 using TenantReconciler.Tests.Applying;
 using Xunit.Abstractions;
 using static TenantReconciler.Tests.Applying.ApplyTestSupport;

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
 using static TenantReconciler.Tests.Applying.ApplyTestSupport;
 
 namespace TenantReconciler.Tests.Live;

@@ -1,7 +1,4 @@
-using System.Text;
-using System.Text.Json;
 using CsCheck;
-using TenantReconciler.Live;
 
 namespace TenantReconciler.Tests.Live;
 

@@ -1,5 +1,3 @@
-using TenantReconciler.Live;
-using TenantReconciler.Tests.Support;
 using static TenantReconciler.Tests.Support.Scenario;
 
 namespace TenantReconciler.Tests.Live;

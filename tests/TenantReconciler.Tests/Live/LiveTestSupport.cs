@@ -1,8 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using System.Text.Json;
-using Azure.Core;
 using Azure.ResourceManager;
-using TenantReconciler.Live;
 
 namespace TenantReconciler.Tests.Live;
 

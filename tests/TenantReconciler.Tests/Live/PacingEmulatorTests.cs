@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Applying;
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
-using TenantReconciler.Planning;
 using TenantReconciler.Tests.Applying;
 using Xunit.Abstractions;
 using static TenantReconciler.Tests.Applying.ApplyTestSupport;
@@ -120,22 +115,7 @@ public sealed class PacingEmulatorTests(ITestOutputHelper output)
             RequiredToken = EmulatorTokenCredential.Token,
             Throttling = throttling,
             TimeProvider = time,
-            InitialState = new EmulatorState
-            {
-                Registrations =
-                [
-                    new EmulatorRegistration
-                    {
-                        SubscriptionId = RegistrationA.SubscriptionId.ToString(),
-                        ResourceGroup = RegistrationA.ResourceGroup,
-                        Name = RegistrationA.Name,
-                        CustomerSubscriptions =
-                        [
-                            .. (live ?? new Dictionary<Guid, Guid>()).Select(m => new EmulatorCustomerSubscription { SubscriptionId = m.Key.ToString(), TenantId = m.Value.ToString() }),
-                        ],
-                    },
-                ],
-            },
+            InitialState = new Scenario().Have(RegistrationA, [.. (live ?? new Dictionary<Guid, Guid>()).Select(m => (m.Key, m.Value))]).EmulatorState(),
         });
 
     /// <summary>Records, and cancels the apply once the first request has completed (the others are then held by pacing).</summary>

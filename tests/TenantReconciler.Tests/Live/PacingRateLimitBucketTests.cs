@@ -1,6 +1,4 @@
 using Xunit.Abstractions;
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Live;
 
 namespace TenantReconciler.Tests.Live;
 

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Live;
-
 namespace TenantReconciler.Tests.Live;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using TenantReconciler.Live;
 using static TenantReconciler.Tests.Live.LiveTestSupport;
 
 namespace TenantReconciler.Tests.Live;

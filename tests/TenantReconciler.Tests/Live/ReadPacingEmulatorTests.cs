@@ -1,10 +1,5 @@
-using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
-using Azure.Core;
 using Azure.Core.Pipeline;
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
 using Xunit.Abstractions;
 using static TenantReconciler.Tests.Applying.ApplyTestSupport;
 

@@ -1,5 +1,3 @@
-using TenantReconciler.Tests.Cli;
-
 namespace TenantReconciler.Tests.Live;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.Globalization;
-using Azure.Core;
-using Microsoft.AspNetCore.Http;
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
 using TenantReconciler.Tests.Applying;
 using static TenantReconciler.Tests.Applying.ApplyTestSupport;
 

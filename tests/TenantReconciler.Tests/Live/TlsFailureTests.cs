@@ -1,7 +1,4 @@
-using System.Net;
 using System.Net.Sockets;
-using TenantReconciler.Cli;
-using TenantReconciler.Tests.Cli;
 
 namespace TenantReconciler.Tests.Live;
 

@@ -1,8 +1,6 @@
-using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using TenantReconciler.Live;
 
 namespace TenantReconciler.Tests.Live;
 

@@ -1,8 +1,6 @@
-using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Specialized;
-using TenantReconciler.Persistence;
 using TenantReconciler.Tests.Leasing;
 using static TenantReconciler.Tests.Persistence.JournalTestSupport;
 
@@ -21,7 +19,7 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         // Arrange
         var container = NewContainer();
         var plan = AddsPlan(3);
-        await using var journal = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
+        await using var journal = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint, new FakeTimeProvider()), CancellationToken.None);
         var written = await WriteApplyAsync(journal, plan);
 
         // Act
@@ -45,14 +43,14 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         var container = NewContainer();
         var planId = await IssuedPlanAsync(await StoreAsync(container));
         var plan = AddsPlan(2);
-        await using (var a = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None))
+        await using (var a = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint, new FakeTimeProvider()), CancellationToken.None))
         {
             await a.ClaimPlanAsync(planId, ContentHash, CancellationToken.None);
             await WriteApplyAsync(a, plan);
         }
 
         var storeB = await StoreAsync(container);
-        await using var b = await storeB.OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
+        await using var b = await storeB.OpenAsync(new JournalOpenOptions(ArmEndpoint, new FakeTimeProvider()), CancellationToken.None);
 
         // Act
         var refused = await Assert.ThrowsAsync<ReconcilerException>(() => b.ClaimPlanAsync(planId, ContentHash, CancellationToken.None));
@@ -75,7 +73,7 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         var options = new BlobClientOptions { Retry = { Delay = TimeSpan.FromMilliseconds(1), MaxRetries = 2 } };
         options.AddPolicy(lose, HttpPipelinePosition.PerRetry);
         var store = BlobJournalStore.FromConnectionString(await azurite.GetConnectionStringAsync(), container, BlobPath, options);
-        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
+        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, new FakeTimeProvider()), CancellationToken.None);
         var planId = await IssuedPlanAsync(store);
 
         // Act
@@ -99,7 +97,7 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
 
         // Act
         var planId = await IssuedPlanAsync(store);
-        await using var journal = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
+        await using var journal = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint, new FakeTimeProvider()), CancellationToken.None);
         await journal.ClaimPlanAsync(planId, ContentHash, CancellationToken.None);
 
         // Assert
@@ -116,7 +114,7 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         var container = NewContainer();
         var planId = await IssuedPlanAsync(await StoreAsync(container));
         var store = await StoreAsync(container);
-        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
+        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, new FakeTimeProvider()), CancellationToken.None);
         var edited = Guid.NewGuid();
 
         // Act
@@ -139,7 +137,7 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         var journals = new List<IApplyJournal>();
         for (var i = 0; i < 8; i++)
         {
-            journals.Add(await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None));
+            journals.Add(await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint, new FakeTimeProvider()), CancellationToken.None));
         }
 
         // Act
@@ -167,9 +165,9 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
     {
         // Arrange
         var container = NewContainer();
-        await using var first = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
+        await using var first = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint, new FakeTimeProvider()), CancellationToken.None);
         await first.ClaimPlanAsync(await IssuedPlanAsync(await StoreAsync(container)), ContentHash, CancellationToken.None);
-        await using var second = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
+        await using var second = await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(ArmEndpoint, new FakeTimeProvider()), CancellationToken.None);
         var planId = await IssuedPlanAsync(await StoreAsync(container));
 
         // Act
@@ -188,7 +186,7 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         var journals = new List<IApplyJournal>();
         for (var i = 0; i < 4; i++)
         {
-            journals.Add(await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(JournalOpenOptions.EmulatorEndpoint, TimeProvider.System), CancellationToken.None));
+            journals.Add(await (await StoreAsync(container)).OpenAsync(new JournalOpenOptions(JournalOpenOptions.EmulatorEndpoint, new FakeTimeProvider()), CancellationToken.None));
         }
 
         // Act
@@ -209,7 +207,7 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         // Arrange
         var container = NewContainer();
         var store = await StoreAsync(container);
-        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
+        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, new FakeTimeProvider()), CancellationToken.None);
         await journal.StartedAsync(AddsPlan(1), CancellationToken.None);
         var raw = new BlobContainerClient(await azurite.GetConnectionStringAsync(), container).GetAppendBlobClient(BlobPath);
         await raw.AppendBlockAsync(BinaryData.FromString("{ not json\n").ToStream());
@@ -244,7 +242,7 @@ public sealed class BlobJournalStoreTests(AzuriteFixture azurite) : IClassFixtur
         var store = BlobJournalStore.FromConnectionString(OfflineConnectionString, "journal", BlobPath);
 
         // Act
-        var failure = await Assert.ThrowsAsync<ReconcilerException>(() => store.OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<ReconcilerException>(() => store.OpenAsync(new JournalOpenOptions(ArmEndpoint, new FakeTimeProvider()), CancellationToken.None));
 
         // Assert
         Assert.Contains("cannot open the apply journal http://127.0.0.1:1/devstoreaccount1/journal/ci/journal.jsonl", failure.Message, StringComparison.Ordinal);

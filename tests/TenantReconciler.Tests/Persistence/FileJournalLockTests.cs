@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-using Microsoft.AspNetCore.Http;
-using TenantReconciler.Emulator;
-using TenantReconciler.Persistence;
-using TenantReconciler.Tests.Cli;
 using static TenantReconciler.Tests.Persistence.JournalTestSupport;
 
 namespace TenantReconciler.Tests.Persistence;
@@ -21,7 +15,7 @@ public sealed class FileJournalLockTests : IDisposable
         // Arrange: a store that does not wait, and another writer in the middle of its append.
         var path = _temp.File("journal.jsonl");
         var store = new FileJournalStore(path) { LockWait = TimeSpan.Zero };
-        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
+        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, new FakeTimeProvider()), CancellationToken.None);
         var plan = AddsPlan(1);
         var other = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
 
@@ -46,20 +40,15 @@ public sealed class FileJournalLockTests : IDisposable
         // Arrange: flock(1) from util-linux takes flock(LOCK_EX) on the journal and holds it until we say.
         var path = _temp.File("journal.jsonl");
         var store = new FileJournalStore(path) { LockWait = TimeSpan.Zero };
-        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
-        var info = new ProcessStartInfo("flock") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in new[] { path, "-c", "echo locked; read line" })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var holder = Process.Start(info)!;
-        Assert.Equal("locked", await holder.StandardOutput.ReadLineAsync());
+        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, new FakeTimeProvider()), CancellationToken.None);
+        using var holder = ChildProcess.Start("flock", [path, "-c", "echo locked; read line"], new ChildOptions { KeepInput = true });
+        await holder.PrintedAsync("locked\n");
+        Assert.Equal("locked\n", holder.Stdout);
 
         // Act
         var refused = await Assert.ThrowsAsync<ReconcilerException>(() => journal.StartedAsync(AddsPlan(1), CancellationToken.None));
-        await holder.StandardInput.WriteLineAsync("done");
-        await holder.WaitForExitAsync();
+        await holder.TypeAsync("done\n");
+        await holder.ExitAsync();
         await journal.StartedAsync(AddsPlan(1), CancellationToken.None);
 
         // Assert
@@ -97,11 +86,11 @@ public sealed class FileJournalLockTests : IDisposable
         // Act
         using var a = Start(bed, files[0]);
         using var b = Start(bed, files[1]);
-        var outputs = await Task.WhenAll(FinishAsync(a), FinishAsync(b));
+        var results = await Task.WhenAll(a.ExitAsync(), b.ExitAsync());
 
         // Assert
-        Assert.True(a.ExitCode == 0, outputs[0]);
-        Assert.True(b.ExitCode == 0, outputs[1]);
+        Assert.True(results[0].ExitCode == 0, results[0].ToString());
+        Assert.True(results[1].ExitCode == 0, results[1].ToString());
         var contents = JournalReader.Read(bed.Journal);
         Assert.Equal(0, contents.SkippedLines);
         var applies = contents.Entries.Select(e => e.ApplyId).Distinct().ToArray();
@@ -119,53 +108,17 @@ public sealed class FileJournalLockTests : IDisposable
 
     private static TaskCompletionSource NewGate() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private static Process Start(CliTestBed bed, string yaml)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])[
-            Path.Combine(AppContext.BaseDirectory, "tenant-reconciler.dll"), "apply", "-f", yaml, "--auto-approve", "--journal", bed.Journal, .. bed.Connection])
-        {
-            info.ArgumentList.Add(argument);
-        }
+    private static ChildProcess Start(CliTestBed bed, string yaml) =>
+        ChildProcess.StartCli(["apply", "-f", yaml, "--auto-approve", "--journal", bed.Journal, .. bed.Connection]);
 
-        return Process.Start(info)!;
-    }
-
-    private static async Task<string> FinishAsync(Process process)
-    {
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return $"exit {process.ExitCode}\n{await stdout}\n{await stderr}";
-    }
+    private static RegistrationRef Registration(int registration) =>
+        new(Guid.Parse($"7a00000{registration}-0000-0000-0000-000000000000"), "azurestack", Name(registration));
 
     private static string Name(int registration) => $"azurestack-journal-{registration}";
 
-    private static string Subscription(int registration) => $"7a00000{registration}-0000-0000-0000-000000000000";
+    private static EmulatorState EmptyState() => new Scenario().Have(Registration(0)).Have(Registration(1)).EmulatorState();
 
-    private static EmulatorState EmptyState() => new()
-    {
-        Registrations =
-        [
-            .. Enumerable.Range(0, 2).Select(r => new EmulatorRegistration
-            {
-                SubscriptionId = Subscription(r),
-                ResourceGroup = "azurestack",
-                Name = Name(r),
-                CustomerSubscriptions = [],
-            }),
-        ],
-    };
-
-    private static string Desired(int registration, int adds)
-    {
-        var yaml = new StringBuilder(
-            $"registrations:\n  - name: {Name(registration)}\n    subscriptionId: {Subscription(registration)}\n    resourceGroup: azurestack\n    tenants:\n");
-        for (var i = 0; i < adds; i++)
-        {
-            yaml.Append($"      - tenantId: 8c00000{registration}-0000-0000-0000-{i:D12}\n        customerSubscriptionId: 5e00000{registration}-0000-0000-0000-{i:D12}\n");
-        }
-
-        return yaml.ToString();
-    }
+    private static string Desired(int registration, int adds) => new Scenario()
+        .Want(Registration(registration), [.. Enumerable.Range(0, adds).Select(i => (Scenario.Id($"5e00000{registration}", i), Scenario.Id($"8c00000{registration}", i)))])
+        .Yaml();
 }

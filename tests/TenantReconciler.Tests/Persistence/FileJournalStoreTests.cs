@@ -1,6 +1,3 @@
-using System.Text;
-using TenantReconciler.Persistence;
-using TenantReconciler.Tests.Cli;
 using static TenantReconciler.Tests.Persistence.JournalTestSupport;
 
 namespace TenantReconciler.Tests.Persistence;
@@ -17,7 +14,7 @@ public sealed class FileJournalStoreTests : IDisposable
         // Arrange
         var path = _temp.File("state/journal.jsonl");
         var plan = AddsPlan(3);
-        await using var journal = await new FileJournalStore(path).OpenAsync(new JournalOpenOptions(JournalOpenOptions.EmulatorEndpoint, TimeProvider.System), CancellationToken.None);
+        await using var journal = await new FileJournalStore(path).OpenAsync(new JournalOpenOptions(JournalOpenOptions.EmulatorEndpoint, new FakeTimeProvider()), CancellationToken.None);
         var written = await WriteApplyAsync(journal, plan);
 
         // Act
@@ -38,9 +35,9 @@ public sealed class FileJournalStoreTests : IDisposable
         // Arrange
         var path = _temp.File("journal.jsonl");
         var planId = await IssuedPlanAsync(new FileJournalStore(path));
-        await using var first = await new FileJournalStore(path).OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
+        await using var first = await new FileJournalStore(path).OpenAsync(new JournalOpenOptions(ArmEndpoint, new FakeTimeProvider()), CancellationToken.None);
         await first.ClaimPlanAsync(planId, ContentHash, CancellationToken.None);
-        await using var second = await new FileJournalStore(path).OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
+        await using var second = await new FileJournalStore(path).OpenAsync(new JournalOpenOptions(ArmEndpoint, new FakeTimeProvider()), CancellationToken.None);
 
         // Act
         var refused = await Assert.ThrowsAsync<ReconcilerException>(() => second.ClaimPlanAsync(planId, ContentHash, CancellationToken.None));
@@ -62,7 +59,7 @@ public sealed class FileJournalStoreTests : IDisposable
         var journals = new List<IApplyJournal>();
         for (var i = 0; i < 8; i++)
         {
-            journals.Add(await new FileJournalStore(path).OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None));
+            journals.Add(await new FileJournalStore(path).OpenAsync(new JournalOpenOptions(ArmEndpoint, new FakeTimeProvider()), CancellationToken.None));
         }
 
         // Act
@@ -93,7 +90,7 @@ public sealed class FileJournalStoreTests : IDisposable
         var path = _temp.File("journal.jsonl");
         var store = new FileJournalStore(path);
         await IssuedPlanAsync(store);
-        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
+        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, new FakeTimeProvider()), CancellationToken.None);
         var edited = Guid.NewGuid();
 
         // Act
@@ -112,7 +109,7 @@ public sealed class FileJournalStoreTests : IDisposable
         var path = _temp.File("journal.jsonl");
         var store = new FileJournalStore(path);
         var planId = await IssuedPlanAsync(store);
-        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
+        await using var journal = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, new FakeTimeProvider()), CancellationToken.None);
 
         // Act
         var refused = await Assert.ThrowsAsync<ReconcilerException>(() => journal.ClaimPlanAsync(planId, "sha256:" + new string('b', 64), CancellationToken.None));
@@ -146,13 +143,13 @@ public sealed class FileJournalStoreTests : IDisposable
         // Arrange: a good apply, a garbage line, and a last line cut short by a kill.
         var path = _temp.File("journal.jsonl");
         var store = new FileJournalStore(path);
-        await using (var earlier = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None))
+        await using (var earlier = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, new FakeTimeProvider()), CancellationToken.None))
         {
             await WriteApplyAsync(earlier, AddsPlan(1));
         }
 
         await File.AppendAllTextAsync(path, "not json at all\n{\"type\":\"request-started\",\"applyId\":\"3f2", Encoding.UTF8);
-        await using var next = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None);
+        await using var next = await store.OpenAsync(new JournalOpenOptions(ArmEndpoint, new FakeTimeProvider()), CancellationToken.None);
 
         // Act
         var written = await WriteApplyAsync(next, AddsPlan(2));
@@ -172,7 +169,7 @@ public sealed class FileJournalStoreTests : IDisposable
         var journals = new List<IApplyJournal>();
         for (var i = 0; i < 4; i++)
         {
-            journals.Add(await new FileJournalStore(path).OpenAsync(new JournalOpenOptions(ArmEndpoint, TimeProvider.System), CancellationToken.None));
+            journals.Add(await new FileJournalStore(path).OpenAsync(new JournalOpenOptions(ArmEndpoint, new FakeTimeProvider()), CancellationToken.None));
         }
 
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,8 +1,5 @@
 using System.CommandLine;
-using TenantReconciler.Cli;
 using TenantReconciler.Cli.Commands.Options;
-using TenantReconciler.Cli.Composition;
-using TenantReconciler.Persistence;
 using TenantReconciler.Tests.Leasing;
 
 namespace TenantReconciler.Tests.Persistence;

@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Applying;
-using TenantReconciler.Live;
-using TenantReconciler.Persistence;
-using TenantReconciler.Planning;
 using TenantReconciler.Tests.Applying;
 
 namespace TenantReconciler.Tests.Persistence;

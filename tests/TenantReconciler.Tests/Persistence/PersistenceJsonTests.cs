@@ -1,10 +1,4 @@
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using TenantReconciler.Persistence;
-using TenantReconciler.Planning;
-using TenantReconciler.Rendering;
-using TenantReconciler.Tests.Cli;
 
 namespace TenantReconciler.Tests.Persistence;
 

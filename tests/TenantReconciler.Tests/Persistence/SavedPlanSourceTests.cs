@@ -1,7 +1,3 @@
-using TenantReconciler.Desired;
-using TenantReconciler.Persistence;
-using TenantReconciler.Tests.Cli;
-
 namespace TenantReconciler.Tests.Persistence;
 
 /// <summary>

@@ -1,7 +1,4 @@
 using CsCheck;
-using TenantReconciler.Desired;
-using TenantReconciler.Live;
-using TenantReconciler.Planning;
 using static TenantReconciler.Tests.Planning.PlanningFixtures;
 
 namespace TenantReconciler.Tests.Planning;

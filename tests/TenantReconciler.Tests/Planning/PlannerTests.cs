@@ -1,8 +1,5 @@
 using System.Collections.ObjectModel;
 using System.Diagnostics;
-using TenantReconciler.Desired;
-using TenantReconciler.Live;
-using TenantReconciler.Planning;
 using static TenantReconciler.Tests.Planning.PlanningFixtures;
 
 namespace TenantReconciler.Tests.Planning;

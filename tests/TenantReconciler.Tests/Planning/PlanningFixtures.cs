@@ -1,7 +1,3 @@
-using System.Globalization;
-using TenantReconciler.Desired;
-using TenantReconciler.Live;
-
 namespace TenantReconciler.Tests.Planning;
 
 /// <summary>Readable GUIDs and builders for planner and renderer tests.</summary>

@@ -1,7 +1,3 @@
-using TenantReconciler.Desired;
-using TenantReconciler.Live;
-using TenantReconciler.Planning;
-
 namespace TenantReconciler.Tests.Planning;
 
 /// <summary>How the service treats a PUT of a tenant that is already mapped elsewhere in the registration.</summary>

@@ -1,9 +1,4 @@
-using TenantReconciler.Applying;
-using TenantReconciler.Desired;
-using TenantReconciler.Live;
-using TenantReconciler.Planning;
 using TenantReconciler.Reconciling;
-using TenantReconciler.Tests.Support;
 using static TenantReconciler.Tests.Support.Scenario;
 
 namespace TenantReconciler.Tests.Reconciling;

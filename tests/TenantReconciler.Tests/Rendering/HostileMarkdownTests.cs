@@ -1,8 +1,4 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using TenantReconciler.Fleet;
-using TenantReconciler.Planning;
-using TenantReconciler.Rendering;
 using static TenantReconciler.Tests.Fleet.FleetFixtures;
 using static TenantReconciler.Tests.Planning.PlanningFixtures;
 

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
-using TenantReconciler.Planning;
-using TenantReconciler.Rendering;
 using static TenantReconciler.Tests.Planning.PlanningFixtures;
 using static TenantReconciler.Tests.Rendering.RenderingFixtures;
 

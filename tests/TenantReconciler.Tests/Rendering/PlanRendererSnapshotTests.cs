@@ -1,5 +1,4 @@
 using Snapshooter.Xunit;
-using TenantReconciler.Rendering;
 using static TenantReconciler.Tests.Rendering.RenderingFixtures;
 
 namespace TenantReconciler.Tests.Rendering;

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using TenantReconciler.Planning;
-using TenantReconciler.Rendering;
 using static TenantReconciler.Tests.Planning.PlanningFixtures;
 using static TenantReconciler.Tests.Rendering.RenderingFixtures;
 

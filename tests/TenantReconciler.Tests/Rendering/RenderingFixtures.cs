@@ -1,7 +1,3 @@
-using TenantReconciler.Desired;
-using TenantReconciler.Live;
-using TenantReconciler.Planning;
-using TenantReconciler.Rendering;
 using static TenantReconciler.Tests.Planning.PlanningFixtures;
 
 namespace TenantReconciler.Tests.Rendering;

@@ -1,6 +1,3 @@
-using TenantReconciler.Desired;
-using TenantReconciler.Live;
-using TenantReconciler.Rendering;
 using TenantReconciler.Tests.Schema;
 
 namespace TenantReconciler.Tests.Rendering;

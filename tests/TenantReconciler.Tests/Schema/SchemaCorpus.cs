@@ -1,5 +1,3 @@
-using TenantReconciler.Desired;
-
 namespace TenantReconciler.Tests.Schema;
 
 /// <summary>A file of the corpus: what the loader says (null: valid, else the first diagnostic code).</summary>

@@ -2,11 +2,8 @@ extern alias JsonSchemaNet;
 
 using System.CommandLine;
 using System.Reflection;
-using System.Text.Json;
 using JsonSchemaNet::Json.Schema;
-using TenantReconciler.Cli;
 using TenantReconciler.Cli.Commands;
-using TenantReconciler.Desired;
 using TenantReconciler.Schema;
 
 namespace TenantReconciler.Tests.Schema;

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Snapshooter.Xunit;
-using TenantReconciler.Emulator;
 using static TenantReconciler.Tests.Stamps.StampFixtures;
 
 namespace TenantReconciler.Tests.Stamps;
@@ -149,7 +147,7 @@ public sealed class AuditCommandTests
     {
         // Arrange
         await using var bed = await StampTestBed.StartAsync();
-        var file = bed.Temp.Write("plain.yaml", $"registrations:\n  - name: {RegistrationName}\n    subscriptionId: {RegistrationSubscription}\n    resourceGroup: azurestack\n    tenants: []\n");
+        var file = bed.Temp.Write("plain.yaml", new Scenario().Want(Registration).Yaml());
 
         // Act
         var result = await bed.RunAsync("audit", "-f", file);

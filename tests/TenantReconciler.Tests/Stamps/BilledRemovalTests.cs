@@ -1,8 +1,3 @@
-using System.Text.Json;
-using TenantReconciler.Desired;
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
-using TenantReconciler.Planning;
 using TenantReconciler.Reconciling;
 using TenantReconciler.Stamps;
 using static TenantReconciler.Tests.Stamps.StampFixtures;
@@ -221,7 +216,7 @@ public sealed class BilledRemovalTests
     {
         // Arrange
         await using var bed = await StampTestBed.StartAsync(WithRemovals());
-        var file = bed.Temp.Write("plain.yaml", $"registrations:\n  - name: {RegistrationName}\n    subscriptionId: {RegistrationSubscription}\n    resourceGroup: azurestack\n    tenants:\n      - tenantId: {Contoso}\n        customerSubscriptionId: 0fd630f1-f29d-4da9-953f-48f1a09f76b5\n");
+        var file = bed.Temp.Write("plain.yaml", PlainYaml());
 
         // Act
         var plan = await bed.RunAsync("plan", "-f", file);

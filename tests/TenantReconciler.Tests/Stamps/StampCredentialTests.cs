@@ -1,7 +1,4 @@
-using Azure.Core;
-using TenantReconciler.Cli.Composition;
 using TenantReconciler.Stamps;
-using TenantReconciler.Tests.Cli;
 
 namespace TenantReconciler.Tests.Stamps;
 
@@ -72,17 +69,7 @@ public sealed class StampCredentialTests
         Assert.Empty(transport.Requests);
     }
 
-    private static CredentialEnvironment Environment()
-    {
-        var environment = new CredentialEnvironment();
-        var tokenFile = Path.Combine(environment.Folder, "federated-token");
-        File.WriteAllText(tokenFile, "eyJhbGciOiJub25lIn0.e30.");
-        environment.Set("AZURE_TENANT_ID", "72f988bf-86f1-41af-91ab-2d7cd011db47");
-        environment.Set("AZURE_CLIENT_ID", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
-        environment.Set("AZURE_CLIENT_SECRET", "not-a-real-secret");
-        environment.Set("AZURE_FEDERATED_TOKEN_FILE", tokenFile);
-        return environment;
-    }
+    private static CredentialEnvironment Environment() => CredentialEnvironment.WithServicePrincipal();
 
     private static CredentialFactory Factory(RecordingTransport transport) => new()
     {

@@ -1,6 +1,4 @@
-using TenantReconciler.Desired;
 using TenantReconciler.Stamps;
-using TenantReconciler.Tests.Cli;
 
 namespace TenantReconciler.Tests.Stamps;
 

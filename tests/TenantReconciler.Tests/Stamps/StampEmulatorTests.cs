@@ -1,8 +1,5 @@
-using System.Text.Json;
 using Azure;
 using Azure.Core.Pipeline;
-using TenantReconciler.Emulator;
-using TenantReconciler.Tests.Cli;
 using TenantReconciler.Tests.Emulator;
 using static TenantReconciler.Tests.Stamps.StampFixtures;
 

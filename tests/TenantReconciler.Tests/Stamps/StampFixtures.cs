@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Emulator;
-
 namespace TenantReconciler.Tests.Stamps;
 
 /// <summary>
@@ -12,6 +9,8 @@ internal static class StampFixtures
     public const string RegistrationSubscription = "6513270e-269e-4d37-b2a7-4de452e6b438";
     public const string RegistrationName = "azurestack-8f3e1b2c";
     public const string RegistrationId = $"/subscriptions/{RegistrationSubscription}/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/{RegistrationName}";
+
+    public static readonly RegistrationRef Registration = new(Guid.Parse(RegistrationSubscription), "azurestack", RegistrationName);
 
     /// <summary>As the stamp spells it (AzureStack-Tools capitalises the name): compared case-insensitively.</summary>
     public const string RegistrationIdAsTheStampSpellsIt = $"/subscriptions/{RegistrationSubscription}/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/AzureStack-8f3e1b2c";
@@ -96,4 +95,8 @@ internal static class StampFixtures
     /// <summary><paramref name="count"/> usage records of one subscription, one a day-in-window apart, each of quantity 1.</summary>
     public static List<EmulatorUsageRecord> ManyRecords(string subscription, int count) =>
         [.. Enumerable.Range(0, count).Select(i => Usage(subscription, DaysAgo(1 + (i % 7)), 1, meter: $"{i:x8}-0000-0000-0000-000000000000"))];
+
+    /// <summary>tenants.yaml of the registration without its <c>stamp:</c> block: Contoso on one subscription.</summary>
+    public static string PlainYaml() =>
+        new Scenario().Want(Registration, (Guid.Parse("0fd630f1-f29d-4da9-953f-48f1a09f76b5"), Guid.Parse(Contoso))).Yaml();
 }

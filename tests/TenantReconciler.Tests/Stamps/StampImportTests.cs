@@ -1,6 +1,3 @@
-using TenantReconciler.Desired;
-using TenantReconciler.Tests.Cli;
-
 namespace TenantReconciler.Tests.Stamps;
 
 /// <summary><c>import --stamp-endpoint … --stamp-provider-subscription …</c>: the stamp block in the written file.</summary>

@@ -1,8 +1,3 @@
-using Azure.Core;
-using Microsoft.AspNetCore.Http;
-using TenantReconciler.Desired;
-using TenantReconciler.Emulator;
-using TenantReconciler.Live;
 using TenantReconciler.Stamps;
 using static TenantReconciler.Tests.Stamps.StampFixtures;
 

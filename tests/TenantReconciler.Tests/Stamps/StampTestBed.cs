@@ -1,8 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Emulator;
-using TenantReconciler.Tests.Cli;
-
 namespace TenantReconciler.Tests.Stamps;
 
 /// <summary>

@@ -1,8 +1,4 @@
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using Snapshooter.Xunit;
-using TenantReconciler.Emulator;
-using TenantReconciler.Tests.Cli;
 using static TenantReconciler.Tests.Stamps.StampFixtures;
 
 namespace TenantReconciler.Tests.Stamps;
@@ -91,10 +87,7 @@ public sealed class TenantsUsageTests
     {
         // Arrange: the same registration, without its stamp: block.
         await using var bed = await StampTestBed.StartAsync();
-        var file = bed.Temp.Write(
-            "plain.yaml",
-            $"registrations:\n  - name: {RegistrationName}\n    subscriptionId: {RegistrationSubscription}\n    resourceGroup: azurestack\n"
-            + $"    tenants:\n      - tenantId: {Contoso}\n        customerSubscriptionId: 0fd630f1-f29d-4da9-953f-48f1a09f76b5\n");
+        var file = bed.Temp.Write("plain.yaml", PlainYaml());
 
         // Act
         var result = await bed.RunAsync("tenants", "-f", file, "--live", "-o", "json");

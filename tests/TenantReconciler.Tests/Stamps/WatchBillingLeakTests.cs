@@ -1,5 +1,3 @@
-using System.Text.Json;
-using TenantReconciler.Emulator;
 using TenantReconciler.Tests.Watch;
 using static TenantReconciler.Tests.Stamps.StampFixtures;
 
@@ -95,7 +93,7 @@ public sealed class WatchBillingLeakTests : IDisposable
     {
         // Arrange
         await using var emulator = await ArmEmulator.StartAsync(new EmulatorOptions { InitialState = WatchState() });
-        var file = _temp.Write("plain.yaml", $"registrations:\n  - name: {RegistrationName}\n    subscriptionId: {RegistrationSubscription}\n    resourceGroup: azurestack\n    tenants:\n      - tenantId: {Contoso}\n        customerSubscriptionId: 0fd630f1-f29d-4da9-953f-48f1a09f76b5\n");
+        var file = _temp.Write("plain.yaml", PlainYaml());
         await using var watch = await WatchRun.StartAsync(emulator, _temp, file, options: ["--mode", "observe"]);
 
         // Act

@@ -1,8 +1,3 @@
-using TenantReconciler.Applying;
-using TenantReconciler.Cli.Watch;
-using TenantReconciler.Desired;
-using TenantReconciler.Live;
-
 namespace TenantReconciler.Tests.Support;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Text;
-using TenantReconciler.Desired;
-using TenantReconciler.Emulator;
-
 namespace TenantReconciler.Tests.Support;
 
 /// <summary>

@@ -1,9 +1,9 @@
 using System.Net.Mime;
-using System.Text.Json;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
 using CsCheck;
 using TenantReconciler.Cli.Watch.Notifications;
+using ContentType = System.Net.Mime.ContentType;
 
 namespace TenantReconciler.Tests.Watch;
 

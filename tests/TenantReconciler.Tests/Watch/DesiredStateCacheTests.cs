@@ -1,6 +1,3 @@
-using TenantReconciler.Cli.Watch;
-using TenantReconciler.Desired;
-
 namespace TenantReconciler.Tests.Watch;
 
 public sealed class DesiredStateCacheTests

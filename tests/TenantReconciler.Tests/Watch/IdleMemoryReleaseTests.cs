@@ -1,5 +1,3 @@
-using TenantReconciler.Cli.Watch;
-
 namespace TenantReconciler.Tests.Watch;
 
 public sealed class IdleMemoryReleaseTests

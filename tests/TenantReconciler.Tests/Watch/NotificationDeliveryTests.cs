@@ -1,10 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Cli.Composition;
-using TenantReconciler.Cli.Watch;
 using TenantReconciler.Cli.Watch.Notifications;
 using Xunit;
 using static TenantReconciler.Tests.Watch.NotificationReports;

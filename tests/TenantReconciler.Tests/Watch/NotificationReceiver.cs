@@ -1,13 +1,5 @@
-using System.Collections.Concurrent;
-using System.Net;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace TenantReconciler.Tests.Watch;
 
@@ -37,10 +29,7 @@ public sealed class NotificationReceiver : IAsyncDisposable
 
     public static async Task<NotificationReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
+        var app = LoopbackServer.Create();
         var receiver = new NotificationReceiver(app);
         app.Run(async context =>
         {
@@ -54,9 +43,7 @@ public sealed class NotificationReceiver : IAsyncDisposable
             await context.Response.CompleteAsync();
             receiver._channel.Writer.TryWrite(received);
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        receiver.Url = new Uri(new Uri(address), "/services/" + Secret + "?token=s3cr3t");
+        receiver.Url = new Uri(await LoopbackServer.StartAsync(app), "/services/" + Secret + "?token=s3cr3t");
         return receiver;
     }
 

@@ -1,9 +1,3 @@
-using TenantReconciler.Applying;
-using TenantReconciler.Cli.Watch;
-using TenantReconciler.Desired;
-using TenantReconciler.Planning;
-using TenantReconciler.Tests.Support;
-
 namespace TenantReconciler.Tests.Watch;
 
 /// <summary>Tick reports as the loop makes them, for the observers' pure tests.</summary>

@@ -1,9 +1,5 @@
-using System.Text.Json;
 using A = TenantReconciler.Tests.Watch.WatchHarness;
-using Microsoft.Extensions.DependencyInjection;
-using TenantReconciler.Cli.Watch;
 using TenantReconciler.Cli.Watch.Notifications;
-using TenantReconciler.Tests.Support;
 using Xunit;
 
 namespace TenantReconciler.Tests.Watch;

@@ -1,4 +1,3 @@
-using TenantReconciler.Tests.Cli;
 using Xunit;
 
 namespace TenantReconciler.Tests.Watch;

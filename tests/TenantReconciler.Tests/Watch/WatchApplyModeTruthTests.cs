@@ -1,7 +1,4 @@
-using TenantReconciler.Cli.Watch;
 using TenantReconciler.Cli.Watch.Notifications;
-using TenantReconciler.Emulator;
-using TenantReconciler.Planning;
 using static TenantReconciler.Tests.Watch.NotificationReports;
 
 namespace TenantReconciler.Tests.Watch;

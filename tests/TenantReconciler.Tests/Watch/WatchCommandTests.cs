@@ -1,6 +1,3 @@
-using TenantReconciler.Cli.Composition;
-using TenantReconciler.Tests.Cli;
-
 namespace TenantReconciler.Tests.Watch;
 
 /// <summary>The watch command's options and the lease factory, up to the point where a host would start.</summary>

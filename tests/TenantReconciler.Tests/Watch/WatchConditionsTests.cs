@@ -1,6 +1,3 @@
-using System.Text.Json;
-using TenantReconciler.Cli.Watch;
-using TenantReconciler.Tests.Support;
 using Xunit;
 using static TenantReconciler.Tests.Watch.NotificationReports;
 

@@ -1,11 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Azure.Core;
-using Microsoft.Extensions.DependencyInjection;
-using TenantReconciler.Cli.Composition;
-using TenantReconciler.Cli.Watch;
-using TenantReconciler.Emulator;
-
 namespace TenantReconciler.Tests.Watch;
 
 /// <summary>
@@ -255,18 +247,8 @@ public sealed class WatchEndToEndTests : IDisposable
     internal static EmulatorState Converged() =>
         State((A, [(WatchHarness.SubscriptionA, WatchHarness.TenantA)]), (B, [(WatchHarness.SubscriptionB, WatchHarness.TenantB)]));
 
-    internal static EmulatorState State(params (RegistrationRef Registration, (Guid Subscription, Guid Tenant)[] Mappings)[] registrations) => new()
-    {
-        Registrations = registrations.Select(r => new EmulatorRegistration
-        {
-            SubscriptionId = r.Registration.SubscriptionId.ToString(),
-            ResourceGroup = r.Registration.ResourceGroup,
-            Name = r.Registration.Name,
-            CustomerSubscriptions = r.Mappings
-                .Select(m => new EmulatorCustomerSubscription { SubscriptionId = m.Subscription.ToString(), TenantId = m.Tenant.ToString() })
-                .ToList(),
-        }).ToList(),
-    };
+    internal static EmulatorState State(params (RegistrationRef Registration, (Guid Subscription, Guid Tenant)[] Mappings)[] registrations) =>
+        registrations.Aggregate(new Scenario(), (world, r) => world.Have(r.Registration, r.Mappings)).EmulatorState();
 
     internal static Guid? TenantOf(EmulatorState state, RegistrationRef registration, Guid subscription)
     {

@@ -1,5 +1,3 @@
-using TenantReconciler.Cli.Watch;
-
 namespace TenantReconciler.Tests.Watch;
 
 /// <summary>The watch judges the guards on the full plan, as apply does: its mode never hides a change from them.</summary>

@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Http;
-using TenantReconciler.Emulator;
 using TenantReconciler.Tests.Leasing;
 
 namespace TenantReconciler.Tests.Watch;

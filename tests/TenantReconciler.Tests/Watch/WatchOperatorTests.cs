@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using TenantReconciler.Cli.Watch;
-using TenantReconciler.Emulator;
-
 namespace TenantReconciler.Tests.Watch;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Cli.Watch;
-
 namespace TenantReconciler.Tests.Watch;
 
 public sealed class WatchPartsTests

@@ -1,30 +1,27 @@
-using System.Diagnostics;
-using System.Text.Json;
 using System.Threading.Channels;
 
 namespace TenantReconciler.Tests.Watch;
 
 /// <summary>
-/// The built CLI as a real child process (<c>dotnet tenant-reconciler.dll watch …</c>), for what only a process can
+/// The built CLI as a real child process (started by the one launcher, <see cref="ChildProcess"/>) (<c>dotnet tenant-reconciler.dll watch …</c>), for what only a process can
 /// show: signals, a crash, two replicas. Its stderr is JSON lines; each is parsed and kept in order.
 /// </summary>
 public sealed class WatchProcess : IDisposable
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
 
-    private readonly Process _process;
     private readonly Lock _lock = new();
     private readonly List<JsonElement> _events = [];
     private readonly List<string> _raw = [];
     private readonly Channel<JsonElement> _arrivals = Channel.CreateUnbounded<JsonElement>();
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
+    private ChildProcess _child = null!;
 
-    private WatchProcess(Process process)
+    private WatchProcess()
     {
-        _process = process;
     }
 
-    public int Id => _process.Id;
+    public int Id => _child.Pid;
 
     /// <summary>Every log event so far, in the order written.</summary>
     public IReadOnlyList<JsonElement> Events
@@ -50,59 +47,21 @@ public sealed class WatchProcess : IDisposable
         }
     }
 
-    public static WatchProcess Start(params string[] arguments)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "tenant-reconciler.dll");
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(dll);
-        return Start(start, arguments);
-    }
+    public static WatchProcess Start(params string[] arguments) =>
+        Start(ChildProcess.Dotnet, [ChildProcess.CliDll], new ChildOptions(), arguments);
 
     /// <summary>
     /// An executable of its own (e.g. the apphost of a <c>dotnet publish</c> folder) as <c>EXECUTABLE watch …</c>, run from
     /// <paramref name="workingDirectory"/> with <paramref name="environment"/> added to this process's variables.
     /// </summary>
-    public static WatchProcess StartExecutable(string executable, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static WatchProcess StartExecutable(string executable, string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
+        Start(executable, [], new ChildOptions { WorkingDirectory = workingDirectory, Environment = environment }, arguments);
+
+    private static WatchProcess Start(string file, string[] prefix, ChildOptions options, string[] arguments)
     {
-        var start = new ProcessStartInfo(executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory,
-        };
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        return Start(start, arguments);
-    }
-
-    private static WatchProcess Start(ProcessStartInfo start, string[] arguments)
-    {
-        start.ArgumentList.Add("watch");
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var child = new WatchProcess(process);
-        process.ErrorDataReceived += (_, e) => child.OnLine(e.Data);
-        process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
-        process.Start();
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        return child;
+        var watch = new WatchProcess();
+        watch._child = ChildProcess.Start(file, [.. prefix, "watch", .. arguments], options with { KeepInput = true, OnLine = (line, _) => watch.OnLine(line) });
+        return watch;
     }
 
     /// <summary>The first event (already seen or still to come) that matches.</summary>
@@ -130,7 +89,7 @@ public sealed class WatchProcess : IDisposable
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
-            throw new TimeoutException($"no matching log event within {timeout ?? Generous}; exited: {_process.HasExited}; stderr:\n{Stderr}");
+            throw new TimeoutException($"no matching log event within {timeout ?? Generous}; exited: {_child.HasExited}; stderr:\n{Stderr}");
         }
     }
 
@@ -151,7 +110,7 @@ public sealed class WatchProcess : IDisposable
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
-            throw new TimeoutException($"no matching line within {timeout ?? Generous}; exited: {_process.HasExited}; output:\n{Stderr}");
+            throw new TimeoutException($"no matching line within {timeout ?? Generous}; exited: {_child.HasExited}; output:\n{Stderr}");
         }
     }
 
@@ -162,34 +121,14 @@ public sealed class WatchProcess : IDisposable
         return new Uri(listening.GetProperty("State").GetProperty("Address").GetString()!);
     }
 
-    public void Terminate() => Posix.Signal(_process.Id, Posix.SIGTERM);
+    public void Terminate() => Posix.Signal(_child.Pid, Posix.SIGTERM);
 
     /// <summary>SIGKILL: a crash, nothing runs after it.</summary>
-    public void Kill() => _process.Kill();
+    public void Kill() => _child.Kill();
 
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
-    {
-        using var cancel = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cancel.Token);
-        return _process.ExitCode;
-    }
+    public async Task<int> WaitForExitAsync(TimeSpan timeout) => (await _child.ExitAsync(timeout)).ExitCode;
 
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill();
-                _process.WaitForExit(10_000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-
-        _process.Dispose();
-    }
+    public void Dispose() => _child.Dispose();
 
     /// <summary>An event of the category ending with <paramref name="category"/> and that event id.</summary>
     public static bool Is(JsonElement e, string category, int eventId) =>

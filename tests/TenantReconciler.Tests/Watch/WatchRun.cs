@@ -1,12 +1,5 @@
-using System.Collections.Concurrent;
-using System.Net;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Cli;
-using TenantReconciler.Cli.Watch;
-using TenantReconciler.Emulator;
 
 namespace TenantReconciler.Tests.Watch;
 

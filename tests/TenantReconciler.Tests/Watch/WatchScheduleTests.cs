@@ -1,5 +1,4 @@
 using TenantReconciler.Reconciling;
-using TenantReconciler.Cli.Watch;
 
 namespace TenantReconciler.Tests.Watch;
 

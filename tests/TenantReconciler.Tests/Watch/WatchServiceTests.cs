@@ -1,6 +1,3 @@
-using TenantReconciler.Cli.Watch;
-using TenantReconciler.Tests.Support;
-
 namespace TenantReconciler.Tests.Watch;
 
 /// <summary>The loop on a fake clock: scheduling, modes, isolation, backoff and stopping. The ARM is in memory.</summary>

@@ -1,8 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using TenantReconciler.Applying;
-using TenantReconciler.Emulator;
-using TenantReconciler.Persistence;
-
 namespace TenantReconciler.Tests.Watch;
 
 /// <summary>SIGTERM to the built CLI in the middle of a tick's writes, against the real emulator.</summary>

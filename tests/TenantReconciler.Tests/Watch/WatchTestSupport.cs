@@ -1,14 +1,6 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Cli.Composition;
-using TenantReconciler.Cli.Watch;
-using TenantReconciler.Desired;
-using TenantReconciler.Live;
-using TenantReconciler.Tests.Support;
 
 namespace TenantReconciler.Tests.Watch;
 

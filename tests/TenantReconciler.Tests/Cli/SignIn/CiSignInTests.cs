@@ -1,5 +1,3 @@
-using TenantReconciler.Cli;
-using TenantReconciler.Emulator;
 using Xunit.Abstractions;
 
 namespace TenantReconciler.Tests.Cli.SignIn;
@@ -299,7 +297,7 @@ public sealed class CiSignInTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task<CliResult> RunWithYamlAsync(Dictionary<string, string?> environment, string yaml, params string[] args)
     {
         var tenants = _temp.Write("tenants.yaml", yaml);
-        var result = await CliProcess.RunAsync(environment, [.. args, "-f", tenants, "--arm-endpoint", _emulator.BaseUri.ToString(), "--ca-cert", _emulatorPem]);
+        var result = await ChildProcess.RunCliAsync([.. args, "-f", tenants, "--arm-endpoint", _emulator.BaseUri.ToString(), "--ca-cert", _emulatorPem], new ChildOptions { Environment = environment });
         output.WriteLine(result.ToString());
         return result;
     }

@@ -1,16 +1,5 @@
-using System.Collections.Concurrent;
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using TenantReconciler.Emulator;
 
 namespace TenantReconciler.Tests.Cli.SignIn;
 
@@ -96,15 +85,10 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
         var certificatePath = Path.Combine(folder, "identity-provider.pem");
         await File.WriteAllTextAsync(certificatePath, certificate.ExportCertificatePem() + "\n");
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
-        var app = builder.Build();
+        var app = LoopbackServer.Create(certificate);
         var provider = new FakeIdentityProvider(app, certificate, certificatePath);
         app.Run(provider.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        provider.BaseUri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
+        provider.BaseUri = await LoopbackServer.StartAsync(app);
         return provider;
     }
 

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
-using Microsoft.Extensions.Time.Testing;
 
-namespace TenantReconciler.Tests.Leasing;
+namespace TenantReconciler.Tests.Support;
 
 /// <summary>
 /// A fake clock that tells the test each time the code under test starts waiting on it (a timer is created: a

@@ -1,10 +1,6 @@
-using Microsoft.Extensions.Time.Testing;
-using TenantReconciler.Applying;
-using TenantReconciler.Live;
-using TenantReconciler.Planning;
 using TenantReconciler.Reconciling;
 
-namespace TenantReconciler.Tests.Live;
+namespace TenantReconciler.Tests.Support;
 
 /// <summary>
 /// A fake clock for an apply whose requests wait on it (pacing), shared with the emulator's token buckets. Time stands
