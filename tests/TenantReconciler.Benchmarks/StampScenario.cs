@@ -28,6 +28,26 @@ public static class StampScenario
 
     private const string Provider = "8158498d-27b1-4ccf-9aa1-de0f925731e6";
 
+    /// <summary>
+    /// <c>-- stamps-state DIR</c>: writes the scenario's emulator state (<c>state.json</c>) and the two desired states
+    /// (<c>without-stamp.yaml</c>, and <c>with-stamp.yaml</c> whose stamp is at <c>https://127.0.0.1:PORT/</c>: replace
+    /// PORT with the port of <c>tenant-reconciler emulator --state DIR/state.json</c>), to profile one run by hand.
+    /// </summary>
+    public static int WriteState(TextWriter output, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        using (var file = File.Create(Path.Combine(folder, "state.json")))
+        {
+            JsonSerializer.Serialize(file, State(), new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        }
+
+        WriteYaml(Path.Combine(folder, "with-stamp.yaml"), new Uri($"https://127.0.0.1:65535/stamps/{Provider}"));
+        File.WriteAllText(Path.Combine(folder, "with-stamp.yaml"), File.ReadAllText(Path.Combine(folder, "with-stamp.yaml")).Replace("127.0.0.1:65535", "127.0.0.1:PORT", StringComparison.Ordinal));
+        WriteYaml(Path.Combine(folder, "without-stamp.yaml"), null);
+        output.WriteLine($"wrote state.json, with-stamp.yaml and without-stamp.yaml to {folder}");
+        return 0;
+    }
+
     public static async Task<int> RunAsync(TextWriter output)
     {
         var folder = Directory.CreateTempSubdirectory("stamp-bench-").FullName;

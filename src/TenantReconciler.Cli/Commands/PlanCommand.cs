@@ -134,6 +134,7 @@ public sealed class PlanCommand(IOContext io, ArmSessionFactory sessions, Creden
         var header = arguments.Out is null ? saved.Header() with { PlanId = null, CreatedAt = null } : saved.Header();
         PlanOutput.Render(io, renderer, plan, verdicts, header);
         PlanOutput.GuardWarnings(io.Error, outcome.Violations);
+        PlanOutput.StampWarnings(io.Error, outcome.Usage);
         PlanOutput.LockWarnings(io.Error, lockWarnings, unreadableLocks);
         if (suspended)
         {

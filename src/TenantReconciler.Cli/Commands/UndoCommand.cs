@@ -4,6 +4,7 @@ using TenantReconciler.Cli.Commands.Options;
 using TenantReconciler.Cli.Composition;
 using TenantReconciler.Cli.Output;
 using TenantReconciler.Desired;
+using TenantReconciler.Live;
 using TenantReconciler.Persistence;
 using TenantReconciler.Planning;
 using TenantReconciler.Reconciling;
@@ -12,15 +13,19 @@ using TenantReconciler.Rendering;
 namespace TenantReconciler.Cli.Commands;
 
 /// <param name="Force"><c>--force</c>: replace <paramref name="Out"/> even when it is a symbolic link (the link itself, never its target).</param>
-public sealed record UndoArguments(IReadOnlyList<string> Files, JournalArguments Journal, string Out, string Output, ConnectionArguments Connection, bool Force = false);
+public sealed record UndoArguments(IReadOnlyList<string> Files, JournalArguments Journal, string Out, string Output, ConnectionArguments Connection, bool Force = false)
+{
+    /// <summary>How the stamps of tenants.yaml are read (<c>--stamp-auth</c>, <c>--stamp-ca-cert</c>, <c>--usage-days</c>).</summary>
+    public StampArguments Stamps { get; init; } = StampArguments.Default;
+}
 
 /// <summary>
 /// <c>undo</c>: a saved plan (never a write) that restores the mappings changed by the last apply in the journal. It is
 /// applied with <c>apply PLANFILE</c>, which re-derives it from the same journal entries, through the same guards and
 /// the same checks as any plan. An apply made against another endpoint (the embedded emulator, say) is never undone
-/// against this one.
+/// against this one. An undo that leaves a tenant unmapped shows its usage and is judged by billed-removal, as any plan.
 /// </summary>
-public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time, CommandVerbosity verbosity) : ICommandHandler<UndoArguments>
+public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, CredentialFactory credentials, TimeProvider time, CommandVerbosity verbosity, StampSessionFactory stamps) : ICommandHandler<UndoArguments>
 {
     public static Command Create(CliContext cli)
     {
@@ -34,12 +39,14 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, Creden
         var output = CommonOptions.Format();
         var force = new Option<bool>("--force") { Description = "Replace the --out file even when it is a symbolic link (the link itself, never the file it points to)." };
         var connection = new ConnectionOptions();
+        var stampOptions = new StampOptions();
         var command = new Command("undo", "Make a plan (not a write) that restores the mappings changed by the last apply in the journal. Apply it with 'apply PLANFILE'.")
         {
             file, outFile, output, force,
         };
         journal.AddTo(command);
         connection.AddTo(command);
+        stampOptions.AddTo(command);
         cli.SetAction<UndoCommand, UndoArguments>(command, parseResult =>
             new UndoArguments(
                 parseResult.GetRequiredValue(file),
@@ -47,7 +54,7 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, Creden
                 parseResult.GetRequiredValue(outFile),
                 parseResult.GetRequiredValue(output),
                 connection.Parse(parseResult),
-                parseResult.GetValue(force)));
+                parseResult.GetValue(force)) { Stamps = stampOptions.Parse(parseResult) });
         return command;
     }
 
@@ -65,7 +72,9 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, Creden
 
         await using var session = await sessions.OpenAsync(template, arguments.Connection, cancellationToken);
         var request = UndoRequests.ForLastApply(template, contents, journal.Describe(), JournalFactory.EndpointOf(session), JournalFactory.EndpointOption);
-        var outcome = await new Reconciler(session.Client).ReconcileAsync(request, new ReconcilePolicy { Scope = WriteScope.None, Guards = OptionNames.NoGuardOverrides }, cancellationToken);
+        StampSessionFactory.Check(template, session, arguments.Stamps);
+        var usage = StampSessionFactory.AnyStamp(template) ? stamps.UsageSource(session, arguments.Stamps, ArmPipelineSettings.Default) : null;
+        var outcome = await new Reconciler(session.Client, usage).ReconcileAsync(request, new ReconcilePolicy { Scope = WriteScope.None, Guards = OptionNames.NoGuardOverrides }, cancellationToken);
         if (outcome.Plan is not { } plan)
         {
             if (outcome.Error is { } error and not Live.ArmRequestException)
@@ -82,6 +91,7 @@ public sealed class UndoCommand(IOContext io, ArmSessionFactory sessions, Creden
         saved.Save(arguments.Out, arguments.Force);
         PlanOutput.Render(io, PlanRenderers.Get(arguments.Output), plan, outcome.Violations, saved.Header());
         PlanOutput.GuardWarnings(io.Error, outcome.Violations);
+        PlanOutput.StampWarnings(io.Error, outcome.Usage);
         io.Error.WriteLine($"Saved the undo plan for apply {applyId:D} to {arguments.Out}. Review it, then: {NextStep.Command(arguments.Connection, "apply", arguments.Out, "--journal", journal.Describe())}");
         return ExitCodes.Success;
     }

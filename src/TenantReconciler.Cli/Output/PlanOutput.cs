@@ -61,4 +61,24 @@ public static class PlanOutput
             error.WriteLine($"Warning: apply will refuse this plan: {violation}");
         }
     }
+
+    /// <summary>
+    /// What the stamps said that no change shows: a stamp that reports to another registration (its usage belongs
+    /// elsewhere, so every removal there is judged as unknown) and the activation's warnings (usage reporting off).
+    /// </summary>
+    public static void StampWarnings(TextWriter error, IReadOnlyList<Stamps.StampReport> reports)
+    {
+        foreach (var report in reports)
+        {
+            if (report.Status == Stamps.StampReadStatus.Mismatch)
+            {
+                error.WriteLine($"Warning: {report.Problem} The usage of {report.Registration.Name} is unknown until it is fixed.");
+            }
+
+            foreach (var warning in report.Warnings)
+            {
+                error.WriteLine($"Warning: {warning}");
+            }
+        }
+    }
 }

@@ -14,7 +14,7 @@ public sealed record UndoWrite(RegistrationRef Registration, Guid CustomerSubscr
 /// </summary>
 public static class UndoPlanner
 {
-    /// <param name="template">Gives the cloud, the api-version, the protected tenants and the thresholds.</param>
+    /// <param name="template">Gives the cloud, the api-version, the protected tenants, the thresholds and the stamps.</param>
     /// <param name="writes">In the order they were made: the first write to a subscription holds its value before the apply.</param>
     /// <exception cref="ReconcilerException">Nothing to undo, or restoring would map a tenant twice.</exception>
     public static DesiredState DesiredFor(DesiredState template, IReadOnlyList<UndoWrite> writes, IReadOnlyList<LiveRegistration> live)
@@ -54,12 +54,16 @@ public static class UndoPlanner
                     $"({string.Join(", ", duplicate.Select(kv => kv.Key.ToString("D")))}); the live state changed since that apply. Edit tenants.yaml instead.");
             }
 
+            // The template's threshold and stamp: an undo that leaves a tenant unmapped is a removal like any other, so it
+            // shows that tenant's usage and is judged by billed-removal wherever tenants.yaml gives the registration a stamp.
+            var configured = template.Registrations.FirstOrDefault(r => r.Registration == liveRegistration.Registration);
             registrations.Add(new DesiredRegistration(
                 liveRegistration.Registration,
                 target.OrderBy(kv => kv.Key).Select(kv => new DesiredTenant(kv.Value, kv.Key, null, location)).ToArray(),
                 location)
             {
-                MaxRemovals = template.Registrations.FirstOrDefault(r => r.Registration == liveRegistration.Registration)?.MaxRemovals,
+                MaxRemovals = configured?.MaxRemovals,
+                Stamp = configured?.Stamp,
             });
         }
 

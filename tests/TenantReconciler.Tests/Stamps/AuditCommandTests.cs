@@ -89,6 +89,36 @@ public sealed class AuditCommandTests
     }
 
     [Fact]
+    public async Task Audit_MarkdownOfALargeLeak_FitsAGitHubCommentWithTheLastRowsFoldedAndTheSummaryWhole()
+    {
+        // Arrange: 800 unbilled tenants, each with a subscription and usage (a table far over 60,000 characters).
+        var leakers = Enumerable.Range(1, 800).Select(i => (Tenant: $"{i:x8}-1111-4111-8111-111111111111", Subscription: $"{i:x8}-2222-4222-8222-222222222222", Quantity: 1000.0 + i)).ToArray();
+        var stamp = Stamp();
+        stamp = stamp with
+        {
+            Subscriptions = [.. stamp.Subscriptions!, .. leakers.Select(l => new EmulatorUserSubscription { SubscriptionId = l.Subscription, TenantId = l.Tenant, Offer = "gold", Owner = $"owner-of-a-rather-long-name@{l.Tenant}.example", DisplayName = $"Subscription of {l.Tenant}" })],
+            Usage = [.. stamp.Usage!, .. leakers.Select(l => Usage(l.Subscription, DaysAgo(1), l.Quantity))],
+        };
+        await using var bed = await StampTestBed.StartAsync(State(stamp));
+        var file = bed.WriteTenants();
+
+        // Act
+        var markdown = await bed.RunAsync("audit", "-f", file, "-o", "markdown");
+        var json = await bed.RunAsync("audit", "-f", file, "-o", "json");
+
+        // Assert: under GitHub's limit; the largest first; the rest counted, pointing to -o json, which has them all.
+        Assert.True(markdown.ExitCode == 0, markdown.ToString());
+        Assert.True(markdown.Stdout.Length < 60_000, $"{markdown.Stdout.Length} characters");
+        Assert.StartsWith("<!-- tenant-reconciler:audit -->\n### Who pays: usage ", markdown.Stdout, StringComparison.Ordinal);
+        Assert.Contains("801 unbilled tenants with ", markdown.Stdout, StringComparison.Ordinal);
+        Assert.Contains("00000320-1111-4111-8111-111111111111", markdown.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("00000001-1111-4111-8111-111111111111", markdown.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"\n…and [0-9,]+ more rows, not shown: run `tenant-reconciler audit -o json` for all of them\.\n$", markdown.Stdout);
+        using var document = JsonDocument.Parse(json.Stdout);
+        Assert.Equal(801, document.RootElement.GetProperty("summary").GetProperty("unbilledTenants").GetInt32());
+    }
+
+    [Fact]
     public async Task Audit_StampReportsToAnotherRegistration_Exit1NamingBothIdsAndNothingReported()
     {
         // Arrange

@@ -246,6 +246,137 @@ public sealed class BilledRemovalTests
         Assert.Equal(0, Writes(bed));
     }
 
+    [Fact]
+    public async Task ApplyPlanFile_UsageBecameUnknownSinceTheReview_RefusedAsAMismatch()
+    {
+        // Arrange: the plan removes Woodgrove while it has no usage; then the stamp's usage answers 403.
+        await using var bed = await StampTestBed.StartAsync(WithRemovals(fabrikamMapped: false));
+        var file = bed.WriteTenants();
+        var journal = bed.Temp.File("journal.jsonl");
+        var planFile = bed.Temp.File("plan.json");
+        var plan = await bed.RunAsync("plan", "-f", file, "--out", planFile, "--journal", journal);
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        var state = bed.Emulator.Snapshot();
+        bed.Emulator.Reset(state with { Stamps = [state.Stamps![0] with { Faults = [new EmulatorStampFault { Read = EmulatorStampFault.Usage, Status = 403, Code = "AuthorizationFailed" }] }] });
+
+        // Act
+        var apply = await bed.RunAsync("apply", planFile, "-f", file, "--journal", journal);
+
+        // Assert
+        Assert.Equal(1, apply.ExitCode);
+        Assert.Contains("[no usage in 7 days]", apply.Stderr, StringComparison.Ordinal);
+        Assert.Contains("[usage unknown]", apply.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, Writes(bed));
+    }
+
+    [Fact]
+    public async Task ApplyPlanFile_UsageDroppedToNoneSinceTheReview_RefusedAsAMismatch()
+    {
+        // Arrange: Fabrikam used 30 at the review (allowed); by the apply that usage is gone (a figure that crossed zero).
+        await using var bed = await StampTestBed.StartAsync(WithRemovals(woodgroveMapped: false));
+        var file = bed.WriteTenants();
+        var journal = bed.Temp.File("journal.jsonl");
+        var planFile = bed.Temp.File("plan.json");
+        var plan = await bed.RunAsync("plan", "-f", file, "--out", planFile, "--journal", journal, "--allow-billed-removals");
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        var state = bed.Emulator.Snapshot();
+        bed.Emulator.Reset(state with { Stamps = [state.Stamps![0] with { Usage = [.. state.Stamps[0].Usage!.Where(u => !string.Equals(u.SubscriptionId, FabrikamSub, StringComparison.OrdinalIgnoreCase))] }] });
+
+        // Act
+        var apply = await bed.RunAsync("apply", planFile, "-f", file, "--journal", journal, "--allow-billed-removals");
+
+        // Assert
+        Assert.Equal(1, apply.ExitCode);
+        Assert.Contains("[30 units in 7 days]", apply.Stderr, StringComparison.Ordinal);
+        Assert.Contains("[no usage in 7 days]", apply.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, Writes(bed));
+    }
+
+    [Fact]
+    public async Task PlanAndApply_StampReportsToAnotherRegistration_RemovalUsageUnknownNamingBothIdsAndRefused()
+    {
+        // Arrange: only Woodgrove (no usage) is removed, but the stamp's activation names another registration.
+        const string other = "/subscriptions/d23f0824-128b-4f33-8c5c-7fd0a6a3a450/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/azurestack-2d4c6e8a";
+        await using var bed = await StampTestBed.StartAsync(WithRemovals(fabrikamMapped: false, stamp: Stamp(registrationId: other)));
+
+        // Act
+        var plan = await bed.RunAsync("plan", "-f", bed.WriteTenants());
+        var apply = await bed.RunAsync("apply", "-f", bed.WriteTenants(), "--auto-approve", "--journal", bed.Temp.File("journal.jsonl"));
+
+        // Assert
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        Assert.Contains($"    ! tenant {Woodgrove}: usage unknown: The stamp at https://127.0.0.1:", plan.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"reports its usage to registration {other}, not to {RegistrationId}", plan.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"Warning: The stamp at https://127.0.0.1:", plan.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"reports its usage to registration {other}, not to {RegistrationId}: its stamp: block belongs under that registration (or the adminEndpoint is wrong). The usage of {RegistrationName} is unknown until it is fixed.\n", plan.Stderr, StringComparison.Ordinal);
+        Assert.Contains("billed-removal", plan.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, apply.ExitCode);
+        Assert.Contains("billed-removal", apply.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, Writes(bed));
+    }
+
+    [Fact]
+    public async Task Plan_StampReportsToAnotherRegistrationWithNothingRemoved_StillAWarningNamingBothIds()
+    {
+        // Arrange: nothing is removed, so no change carries the stamp's problem.
+        const string other = "/subscriptions/d23f0824-128b-4f33-8c5c-7fd0a6a3a450/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/azurestack-2d4c6e8a";
+        await using var bed = await StampTestBed.StartAsync(State(Stamp(registrationId: other)));
+
+        // Act
+        var plan = await bed.RunAsync("plan", "-f", bed.WriteTenants(), "--detailed-exitcode");
+
+        // Assert: a plan without changes, and the warning.
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        Assert.Contains($"reports its usage to registration {other}, not to {RegistrationId}", plan.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plan_UsageReportingDisabled_TheActivationsWarning()
+    {
+        // Arrange
+        await using var bed = await StampTestBed.StartAsync(State(Stamp() with { Activation = new EmulatorActivation { RegistrationId = RegistrationId, UsageReportingEnabled = false } }));
+
+        // Act
+        var plan = await bed.RunAsync("plan", "-f", bed.WriteTenants());
+
+        // Assert
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        Assert.Contains("Warning: The stamp at https://127.0.0.1:", plan.Stderr, StringComparison.Ordinal);
+        Assert.Contains("does not report usage (usageReportingEnabled: false)", plan.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plan_StampCaCertWithoutCaCert_TheArmEndpointDoesNotTrustIt()
+    {
+        // Arrange: the stamp and ARM are the same emulator with the same certificate, trusted for the stamp only.
+        await using var bed = await StampTestBed.StartAsync(WithRemovals());
+
+        // Act
+        var plan = await bed.RunExactlyAsync("plan", "-f", bed.WriteTenants(), "--arm-endpoint", bed.Emulator.BaseUri.ToString(), "--auth", "emulator", "--stamp-auth", "emulator", "--stamp-ca-cert", bed.Pem);
+
+        // Assert
+        Assert.Equal(1, plan.ExitCode);
+        Assert.Contains("--ca-cert", plan.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(bed.Emulator.Requests, r => r.PathAndQuery.Contains("/customerSubscriptions", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task Plan_CaCertWithoutStampCaCert_TheStampIsNotTrustedAndUsageIsUnknown()
+    {
+        // Arrange: the ARM endpoint's certificate is trusted (--ca-cert); the stamp's is not.
+        await using var bed = await StampTestBed.StartAsync(WithRemovals(fabrikamMapped: false));
+
+        // Act
+        var plan = await bed.RunExactlyAsync("plan", "-f", bed.WriteTenants(), "--arm-endpoint", bed.Emulator.BaseUri.ToString(), "--ca-cert", bed.Pem, "--auth", "emulator", "--stamp-auth", "emulator");
+
+        // Assert: the listing worked; no stamp request got through TLS; the removal's usage is unknown, naming the option.
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        Assert.Contains($"    ! tenant {Woodgrove}: usage unknown: ", plan.Stdout, StringComparison.Ordinal);
+        Assert.Contains("--stamp-ca-cert FILE", plan.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(bed.Emulator.Requests, r => r.PathAndQuery.StartsWith("/stamps/", StringComparison.Ordinal));
+        Assert.Contains("billed-removal", plan.Stderr, StringComparison.Ordinal);
+    }
+
     private const string WoodgroveSub = "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
 
     private static int Writes(StampTestBed bed) => bed.Emulator.Requests.Count(r => r.Method is "PUT" or "DELETE");

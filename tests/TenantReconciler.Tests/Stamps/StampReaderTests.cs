@@ -171,6 +171,29 @@ public sealed class StampReaderTests
     }
 
     [Fact]
+    public async Task ReadAsync_2500UserSubscriptionsOnThreePages_EveryPageFollowedByNextLinkAndJoined()
+    {
+        // Arrange: Fabrikam's one subscription is the last of 2,500 (page three).
+        var stamp = Stamp();
+        var many = Enumerable.Range(0, 2496)
+            .Select(i => new EmulatorUserSubscription { SubscriptionId = $"{i:x8}-3333-4333-8333-333333333333", TenantId = Contoso })
+            .Concat(stamp.Subscriptions!.Where(s => s.TenantId != Fabrikam))
+            .Append(stamp.Subscriptions!.Single(s => s.TenantId == Fabrikam))
+            .ToList();
+        await using var emulator = await StartAsync(State(stamp with { Subscriptions = many }));
+
+        // Act
+        var report = await ReadAsync(emulator);
+
+        // Assert
+        Assert.Equal(StampReadStatus.Complete, report.Status);
+        Assert.Equal(2500, report.SubscriptionCount);
+        Assert.Equal(3, emulator.Requests.Count(r => r.PathAndQuery.Contains("/Microsoft.Subscriptions.Admin/subscriptions?", StringComparison.Ordinal)));
+        Assert.Equal(new TenantUsage(UsageKind.Used, 30m, 1, null), report.UsageOf(Guid.Parse(Fabrikam)));
+        Assert.Equal(2498, report.Tenants[Guid.Parse(Contoso)].Subscriptions.Count);
+    }
+
+    [Fact]
     public async Task ReadAsync_ReaderClockADayAhead_TheServiceSaysTheEndIsInTheFutureAndUsageIsUnknown()
     {
         // Arrange: the window is computed from our clock, which is a day ahead of the stamp's.

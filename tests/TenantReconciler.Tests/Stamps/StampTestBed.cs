@@ -50,6 +50,13 @@ internal sealed class StampTestBed : IAsyncDisposable
             null,
             [.. args, "--arm-endpoint", Emulator.BaseUri.ToString(), "--ca-cert", _pem, "--auth", "emulator", "--stamp-auth", "emulator", "--stamp-ca-cert", _pem]);
 
+    /// <summary>The emulator's certificate, as a PEM file (for <c>--ca-cert</c> or <c>--stamp-ca-cert</c>).</summary>
+    public string Pem => _pem;
+
+    /// <summary>Runs the CLI on the bed's clock with <paramref name="args"/> alone (the test gives the connection and stamp options).</summary>
+    public Task<CliResult> RunExactlyAsync(params string[] args) =>
+        CliRunner.RunWithServicesAsync(services => services.AddSingleton<TimeProvider>(Clock), null, args);
+
     /// <summary>Output with the emulator's address (its port changes every run) as <c>https://emulator/</c>.</summary>
     public string Stable(string text) => text.Replace(Emulator.BaseUri.ToString(), "https://emulator/", StringComparison.Ordinal);
 

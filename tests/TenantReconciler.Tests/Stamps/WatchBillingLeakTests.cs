@@ -108,14 +108,38 @@ public sealed class WatchBillingLeakTests : IDisposable
         Assert.DoesNotContain(emulator.Requests, r => r.PathAndQuery.StartsWith("/stamps/", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Watch_UsageInterval_TheStampIsReadAtMostOncePerInterval()
+    {
+        // Arrange: a tick every 5m (plus up to 10% jitter), usage at most every 12m.
+        await using var emulator = await ArmEmulator.StartAsync(new EmulatorOptions { InitialState = WatchState() });
+        var file = WriteTenants(emulator);
+        var pem = _temp.Write("stamp.pem", emulator.CertificatePem);
+        await using var watch = await WatchRun.StartAsync(
+            emulator,
+            _temp,
+            file,
+            options: ["--mode", "observe", "--interval", "5m", "--usage-interval", "12m", "--stamp-auth", "emulator", "--stamp-ca-cert", pem]);
+        int Reads() => emulator.Requests.Count(r => r.PathAndQuery.Contains("/activations/default?", StringComparison.Ordinal));
+
+        // Act: ticks at 0, 5-5.5m, 10-11m (inside the interval) and 15-16.5m (past it).
+        await watch.Events.NextAsync<TenantReconciler.Cli.Watch.TickReport>();
+        var afterFirst = Reads();
+        await watch.NextTickAsync();
+        await watch.NextTickAsync();
+        var withinInterval = Reads();
+        await watch.NextTickAsync();
+        var pastInterval = Reads();
+
+        // Assert: one read of the stamp (each read is its activation, subscriptions and usage) per interval.
+        Assert.Equal((1, 1, 2), (afterFirst, withinInterval, pastInterval));
+        Assert.Equal(2, emulator.Requests.Count(r => r.PathAndQuery.Contains("/subscriberUsageAggregates?", StringComparison.Ordinal)));
+        Assert.Equal(0, await watch.StopAsync());
+    }
+
     private Task<WatchRun> StartAsync(ArmEmulator emulator, NotificationReceiver receiver)
     {
-        var file = _temp.Write(
-            "tenants.yaml",
-            "registrations:\n"
-            + $"  - name: {RegistrationName}\n    subscriptionId: {RegistrationSubscription}\n    resourceGroup: azurestack\n"
-            + $"    stamp:\n      adminEndpoint: {AdminEndpoint(emulator)}\n      providerSubscriptionId: {Provider}\n"
-            + $"    tenants:\n      - tenantId: {Contoso}\n        customerSubscriptionId: 0fd630f1-f29d-4da9-953f-48f1a09f76b5\n        name: Contoso\n");
+        var file = WriteTenants(emulator);
         var pem = _temp.Write("stamp.pem", emulator.CertificatePem);
         return WatchRun.StartAsync(
             emulator,
@@ -123,6 +147,13 @@ public sealed class WatchBillingLeakTests : IDisposable
             file,
             options: ["--mode", "observe", "--usage-interval", "1m", "--stamp-auth", "emulator", "--stamp-ca-cert", pem, "--notify", receiver.Url.ToString()]);
     }
+
+    private string WriteTenants(ArmEmulator emulator) => _temp.Write(
+        "tenants.yaml",
+        "registrations:\n"
+        + $"  - name: {RegistrationName}\n    subscriptionId: {RegistrationSubscription}\n    resourceGroup: azurestack\n"
+        + $"    stamp:\n      adminEndpoint: {AdminEndpoint(emulator)}\n      providerSubscriptionId: {Provider}\n"
+        + $"    tenants:\n      - tenantId: {Contoso}\n        customerSubscriptionId: 0fd630f1-f29d-4da9-953f-48f1a09f76b5\n        name: Contoso\n");
 
     /// <summary>The fixture's registration and stamp, with usage on the days before WatchRun's today; Litware (unmapped) used 5 units.</summary>
     private static EmulatorState WatchState(bool litware = false)
