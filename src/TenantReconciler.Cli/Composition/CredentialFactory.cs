@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Identity;
 using TenantReconciler.Live;
+using TenantReconciler.Stamps;
 
 namespace TenantReconciler.Cli.Composition;
 
@@ -11,7 +12,7 @@ namespace TenantReconciler.Cli.Composition;
 /// Variables a credential needs and does not find are named before anything is asked. A DI singleton, so tests can
 /// substitute a credential (for example one that returns a canary token).
 /// </summary>
-public partial class CredentialFactory
+public class CredentialFactory
 {
     /// <summary>The variables <c>--auth azure-pipelines</c> reads (those an <c>AzureCLI@2</c> task sets, and the job's token).</summary>
     public static IReadOnlyList<string> AzurePipelinesVariables { get; } =
@@ -67,6 +68,31 @@ public partial class CredentialFactory
     }
 
     /// <summary>
+    /// The stamp's credential (<c>--stamp-auth</c>): the same kinds as <c>--auth</c>, signed in where the stamp's metadata
+    /// document says. A stamp whose <c>loginEndpoint</c> is the cloud's own Entra authority gets exactly the credential
+    /// <c>--auth</c> would build (the scope differs, not the credential). An AD FS stamp (<c>loginEndpoint</c> ending in
+    /// <c>/adfs</c>) signs in at that AD FS with tenant <c>adfs</c>, and any authority that is not a public cloud's has
+    /// instance discovery off, so that nothing asks login.microsoftonline.com (a disconnected stamp cannot reach it).
+    /// Null <paramref name="metadata"/> for <c>--stamp-auth emulator</c>.
+    /// </summary>
+    public virtual TokenCredential CreateForStamp(AuthKind auth, AzureCloud cloud, Uri adminEndpoint, StampMetadata? metadata)
+    {
+        ArgumentNullException.ThrowIfNull(adminEndpoint);
+        if (auth == AuthKind.Emulator || metadata is null)
+        {
+            return Create(auth, cloud, adminEndpoint);
+        }
+
+        var authority = metadata.AuthorityHost;
+        if (metadata.Tenant is null && string.Equals(authority.Host, AuthorityHostFor(cloud).Host, StringComparison.OrdinalIgnoreCase))
+        {
+            return Create(auth, cloud, adminEndpoint);
+        }
+
+        return new ExplainedCredential(new StampAuthorityCredentials(ConfigureOptions).Create(auth, cloud, authority, metadata.Tenant), auth, cloud);
+    }
+
+    /// <summary>
     /// The Entra authority every credential asks: <c>AZURE_AUTHORITY_HOST</c> when it is set (as Azure.Identity
     /// documents it), else the cloud's own.
     /// </summary>
@@ -112,24 +138,15 @@ public partial class CredentialFactory
         _ => throw new ArgumentOutOfRangeException(nameof(auth), auth, null),
     };
 
-    /// <summary>The values of <paramref name="names"/>, or a credential that names the missing ones.</summary>
-    private static Dictionary<string, string?> Read(IReadOnlyList<string> names, AuthKind auth, AzureCloud cloud, out UnavailableCredential? missing)
-    {
-        var values = names.ToDictionary(name => name, ToolEnvironment.Read);
-        var absent = values.Where(pair => string.IsNullOrWhiteSpace(pair.Value)).Select(pair => pair.Key).ToArray();
-        missing = absent.Length == 0 ? null : NotSet(auth, cloud, absent);
-        return values;
-    }
-
     private TokenCredential CreateWorkloadIdentity(AzureCloud cloud)
     {
-        Read(WorkloadIdentityVariables, AuthKind.WorkloadIdentity, cloud, out var missing);
+        CredentialVariables.Read(WorkloadIdentityVariables, AuthKind.WorkloadIdentity, cloud, out var missing);
         return missing ?? (TokenCredential)new WorkloadIdentityCredential(Configure(new WorkloadIdentityCredentialOptions(), cloud));
     }
 
     private TokenCredential CreateAzurePipelines(AzureCloud cloud)
     {
-        var values = Read(AzurePipelinesVariables, AuthKind.AzurePipelines, cloud, out var missing);
+        var values = CredentialVariables.Read(AzurePipelinesVariables, AuthKind.AzurePipelines, cloud, out var missing);
         if (missing is not null)
         {
             return missing;
@@ -147,7 +164,7 @@ public partial class CredentialFactory
 
     private TokenCredential CreateGitHubActions(AzureCloud cloud)
     {
-        var values = Read(GitHubActionsVariables, AuthKind.GitHubActions, cloud, out var missing);
+        var values = CredentialVariables.Read(GitHubActionsVariables, AuthKind.GitHubActions, cloud, out var missing);
         if (missing is not null)
         {
             return missing;
@@ -167,39 +184,5 @@ public partial class CredentialFactory
 
     /// <summary>The options at the cloud's authority (<see cref="AuthorityHostFor"/>).</summary>
     private T Configure<T>(T options, AzureCloud cloud)
-        where T : TokenCredentialOptions => At(options, AuthorityHostFor(cloud));
-
-    /// <summary>The options at <paramref name="authority"/>: instance discovery off unless it is a public cloud's Entra ID.</summary>
-    private T At<T>(T options, Uri authority)
-        where T : TokenCredentialOptions
-    {
-        options.AuthorityHost = authority;
-        if (!IsKnownAuthority(authority))
-        {
-            // Instance discovery asks login.microsoftonline.com about the authority: not for one of our own choosing.
-            DisableInstanceDiscovery(options);
-        }
-
-        ConfigureOptions?.Invoke(options);
-        return options;
-    }
-
-    /// <summary>A credential that says which of the variables it needs are not set.</summary>
-    private static UnavailableCredential NotSet(AuthKind auth, AzureCloud cloud, IReadOnlyCollection<string> absent) =>
-        new(auth, cloud, $"{string.Join(", ", absent)} {(absent.Count == 1 ? "is" : "are")} not set");
-
-    /// <summary>On every kind of options that has the setting (the credentials that talk to Entra ID themselves).</summary>
-    private static void DisableInstanceDiscovery(TokenCredentialOptions options)
-    {
-        switch (options)
-        {
-            case DefaultAzureCredentialOptions defaults: defaults.DisableInstanceDiscovery = true; break;
-            case EnvironmentCredentialOptions environment: environment.DisableInstanceDiscovery = true; break;
-            case WorkloadIdentityCredentialOptions workload: workload.DisableInstanceDiscovery = true; break;
-            case ClientAssertionCredentialOptions assertion: assertion.DisableInstanceDiscovery = true; break;
-            case AzurePipelinesCredentialOptions pipelines: pipelines.DisableInstanceDiscovery = true; break;
-            case ClientSecretCredentialOptions secret: secret.DisableInstanceDiscovery = true; break;
-            case ClientCertificateCredentialOptions certificate: certificate.DisableInstanceDiscovery = true; break;
-        }
-    }
+        where T : TokenCredentialOptions => IdentityOptions.At(options, AuthorityHostFor(cloud), ConfigureOptions);
 }
