@@ -25,7 +25,7 @@ internal sealed class ApplyProgressDisplay(IAnsiConsole console, TimeProvider ti
     public static readonly TimeSpan WaitingAfter = TimeSpan.FromSeconds(3);
 
     private readonly Lock gate = new();
-    private readonly Dictionary<(RegistrationRef Registration, PlannedChange Change), int> requestsLeft = [];
+    private readonly ChangesLeft changesLeft = new();
     private readonly TaskCompletionSource finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ProgressContext? context;
     private ProgressTask? task;
@@ -41,16 +41,8 @@ internal sealed class ApplyProgressDisplay(IAnsiConsole console, TimeProvider ti
 
     public async Task StartAsync(Plan plan)
     {
-        foreach (var registration in plan.Registrations)
-        {
-            foreach (var operation in registration.Operations())
-            {
-                var key = (registration.Registration, operation.Change);
-                requestsLeft[key] = requestsLeft.GetValueOrDefault(key) + 1;
-            }
-        }
-
-        total = requestsLeft.Count;
+        changesLeft.Add(plan);
+        total = changesLeft.Count;
         lastFinished = lastRefresh = time.GetTimestamp();
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var progress = new Progress(console, time)
@@ -98,28 +90,18 @@ internal sealed class ApplyProgressDisplay(IAnsiConsole console, TimeProvider ti
         {
             inFlight--;
             lastFinished = time.GetTimestamp();
-            var key = (registration, operation.Change);
-            if (!requestsLeft.TryGetValue(key, out var left))
+            switch (changesLeft.Complete(registration, operation, error))
             {
-                return;
-            }
-
-            if (error is null)
-            {
-                if (left > 1)
-                {
-                    requestsLeft[key] = left - 1;
+                case RequestEffect.Unknown or RequestEffect.Pending:
                     return;
-                }
-
-                requestsLeft.Remove(key);
-                done++;
-            }
-            else if (error.ErrorCode != PlanApplier.NotSentErrorCode)
-            {
-                // A failed PUT of a move means its DELETE is never sent: the change is failed once.
-                requestsLeft.Remove(key);
-                failed++;
+                case RequestEffect.Done:
+                    done++;
+                    break;
+                case RequestEffect.Failed:
+                    failed++;
+                    break;
+                case RequestEffect.NotSent:
+                    break;
             }
         }
 

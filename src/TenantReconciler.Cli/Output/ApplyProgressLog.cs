@@ -17,7 +17,7 @@ internal sealed class ApplyProgressLog(TextWriter error, TimeProvider time) : IP
     public static readonly TimeSpan StillEvery = TimeSpan.FromSeconds(10);
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<(RegistrationRef Registration, PlannedChange Change), int> _requestsLeft = [];
+    private readonly ChangesLeft _changesLeft = new();
     private ITimer? _timer;
     private int _done;
     private int _inFlight;
@@ -28,14 +28,7 @@ internal sealed class ApplyProgressLog(TextWriter error, TimeProvider time) : IP
     {
         lock (_gate)
         {
-            foreach (var registration in plan.Registrations)
-            {
-                foreach (var operation in registration.Operations())
-                {
-                    var key = (registration.Registration, operation.Change);
-                    _requestsLeft[key] = _requestsLeft.GetValueOrDefault(key) + 1;
-                }
-            }
+            _changesLeft.Add(plan);
 
             _lastNews = time.GetTimestamp();
             _timer = time.CreateTimer(_ => Still(), null, StillEvery, StillEvery);
@@ -57,20 +50,18 @@ internal sealed class ApplyProgressLog(TextWriter error, TimeProvider time) : IP
         lock (_gate)
         {
             _inFlight--;
-            var key = (registration, operation.Change);
-            if (_stopped || !_requestsLeft.TryGetValue(key, out var left) || failure?.ErrorCode == PlanApplier.NotSentErrorCode)
+            if (_stopped)
             {
                 return;
             }
 
-            if (failure is null && left > 1)
+            var effect = _changesLeft.Complete(registration, operation, failure);
+            if (effect is not (RequestEffect.Done or RequestEffect.Failed))
             {
-                // A move's PUT: the change is finished with its DELETE.
-                _requestsLeft[key] = left - 1;
+                // Not ours, not sent, or a move's PUT (the change is finished with its DELETE).
                 return;
             }
 
-            _requestsLeft.Remove(key);
             _lastNews = time.GetTimestamp();
             string outcome;
             if (failure is null)
@@ -126,7 +117,7 @@ internal sealed class ApplyProgressLog(TextWriter error, TimeProvider time) : IP
                 return;
             }
 
-            var left = _requestsLeft.Count - _inFlight;
+            var left = _changesLeft.Count - _inFlight;
             error.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"still applying: {_done} done, {_inFlight} in flight, {Math.Max(left, 0)} left ({(_inFlight > 0 ? "waiting for ARM: throttled or slow" : "waiting to start")})"));
