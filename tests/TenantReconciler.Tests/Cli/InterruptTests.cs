@@ -11,6 +11,11 @@ public sealed class InterruptTests
     /// <summary>Its stdin kept open (for a key on the terminal), as on CI.</summary>
     private static readonly ChildOptions Interactive = new() { KeepInput = true, Environment = new Dictionary<string, string?> { ["CI"] = "true" } };
 
+    /// <summary>A test process that ignores SIGINT passes that on to the CLI, which then never sees Ctrl+C: said at once, not after a hang.</summary>
+    public InterruptTests() => Assert.False(
+        Posix.IsIgnored(Posix.SIGINT),
+        "SIGINT is ignored in the test process (started as a background job of a non-interactive shell?): the CLI child inherits that and cannot be interrupted. Run the tests in the foreground, or from a shell with job control (set -m).");
+
     [Fact]
     public async Task Apply_FirstCtrlCWhileAPutIsInFlight_ThePutFinishesAndIsReportedNothingNewStartsExit130()
     {

@@ -19,6 +19,18 @@ internal static class Posix
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="signal"/> is ignored (SIG_IGN) in this process, from /proc/self/status. An ignored signal
+    /// stays ignored in every child across exec, and .NET does not install its handler over it: a test process started
+    /// as a background job of a non-interactive shell (<c>cmd &amp;</c> in a script) has SIGINT ignored, and a CLI child
+    /// never sees Ctrl+C.
+    /// </summary>
+    public static bool IsIgnored(int signal)
+    {
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (signal - 1))) != 0;
+    }
+
     /// <summary>kill(2) on one process id: our own child's.</summary>
     public static void Signal(int pid, int signal)
     {
