@@ -64,7 +64,7 @@ public sealed class EngineEndToEndTests(AzuriteFixture azurite) : IClassFixture<
     {
         // Arrange: apply --emulator writes the journal; undo is then pointed at an endpoint (standing in for real ARM).
         await using var bed = await CliTestBed.StartAsync();
-        var state = bed.Temp.Write("state.json", File.ReadAllText(RepoFiles.Path("examples/emulator-state.json")));
+        var state = bed.Temp.CopyOfExampleState("state.json");
         var apply = await CliRunner.RunAsync("apply", "-f", RepoFiles.Path("tenants.yaml"), "--emulator", state, "--auto-approve", "--journal", bed.Journal);
 
         // Act

@@ -145,7 +145,7 @@ public sealed class SavedPlanTamperingTests
     {
         // Arrange
         await using var bed = await CliTestBed.StartAsync();
-        var state = bed.Temp.Write("state.json", File.ReadAllText(RepoFiles.Path("examples/emulator-state.json")));
+        var state = bed.Temp.CopyOfExampleState("state.json");
         var planFile = bed.Temp.File("plan.json");
         var plan = await CliRunner.RunAsync("plan", "-f", RepoFiles.Path("tenants.yaml"), "--emulator", state, "--out", planFile, "--journal", bed.Journal);
 
@@ -164,7 +164,7 @@ public sealed class SavedPlanTamperingTests
     {
         // Arrange
         using var temp = new TempDirectory();
-        var state = temp.Write("state.json", File.ReadAllText(RepoFiles.Path("examples/emulator-state.json")));
+        var state = temp.CopyOfExampleState("state.json");
         var planFile = temp.File("plan.json");
         await CliRunner.RunAsync("plan", "-f", RepoFiles.Path("tenants.yaml"), "--emulator", state, "--out", planFile, "--journal", temp.File("journal.jsonl"));
 

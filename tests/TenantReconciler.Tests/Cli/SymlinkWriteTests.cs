@@ -172,7 +172,7 @@ public sealed class SymlinkWriteTests
     {
         // Arrange: the README's 'plan --emulator STATEFILE' in a checkout that commits the state file as a link.
         using var temp = new TempDirectory();
-        var victim = temp.Write("victim.json", File.ReadAllText(RepoFiles.Path("examples/emulator-state.json")));
+        var victim = temp.CopyOfExampleState("victim.json");
         var state = temp.File("state.json");
         File.CreateSymbolicLink(state, victim);
         var before = File.ReadAllText(victim);
