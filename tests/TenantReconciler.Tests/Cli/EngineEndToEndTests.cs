@@ -53,10 +53,7 @@ public sealed class EngineEndToEndTests(AzuriteFixture azurite) : IClassFixture<
 
         // Assert
         Assert.Equal(1, plan.ExitCode);
-        Assert.Equal(1, apply.ExitCode);
-        Assert.Contains("is incomplete and unusable", apply.Stderr);
-        Assert.Contains("Nothing was changed in any registration", apply.Stderr);
-        Assert.Equal(0, bed.Writes);
+        bed.AssertRefusedWithoutWrites(apply, "is incomplete and unusable", "Nothing was changed in any registration");
     }
 
     [Fact]
