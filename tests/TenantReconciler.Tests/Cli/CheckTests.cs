@@ -58,9 +58,7 @@ public sealed class CheckTests
     public async Task Check_MissingRegistration_RegistrationNotFoundWithItsHintOnceAndItsLaterChecksSkipped()
     {
         // Arrange: the second registration does not exist.
-        var state = CliTestBed.ExampleState();
-        state.Registrations.RemoveAt(1);
-        await using var bed = await CliTestBed.StartAsync(state);
+        await using var bed = await CliTestBed.StartWithoutSecondRegistrationAsync();
 
         // Act
         var check = await bed.RunAsync("check", "-f", RepoFiles.Path("tenants.yaml"));

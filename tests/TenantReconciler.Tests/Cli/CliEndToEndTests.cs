@@ -86,9 +86,7 @@ public sealed class CliEndToEndTests : IDisposable
         var result = await bed.RunAsync("apply", "-f", RepoFiles.Path("tenants.yaml"));
 
         // Assert
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("--auto-approve", result.Stderr);
-        Assert.Equal(0, bed.Writes);
+        bed.AssertRefusedWithoutWrites(result, "--auto-approve");
     }
 
     [Theory]

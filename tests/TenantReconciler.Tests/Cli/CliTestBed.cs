@@ -32,8 +32,28 @@ public sealed class CliTestBed : IAsyncDisposable
         return new CliTestBed(emulator, new TempDirectory());
     }
 
+    /// <summary>The example state without its second registration (azurestack-2d4c6e8a): every request for it is a 404.</summary>
+    public static Task<CliTestBed> StartWithoutSecondRegistrationAsync()
+    {
+        var state = ExampleState();
+        state.Registrations.RemoveAt(1);
+        return StartAsync(state);
+    }
+
     /// <summary>PUT and DELETE requests the emulator received.</summary>
     public int Writes => Emulator.Requests.Count(r => r.Method is "PUT" or "DELETE");
+
+    /// <summary>The command was refused (exit 1), its stderr says each of <paramref name="says"/>, and nothing was written.</summary>
+    public void AssertRefusedWithoutWrites(CliResult result, params string[] says)
+    {
+        Assert.Equal(1, result.ExitCode);
+        foreach (var said in says)
+        {
+            Assert.Contains(said, result.Stderr, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, Writes);
+    }
 
     /// <summary>Runs a CLI command with the connection arguments and this test bed's journal appended (plan issues its saved plans there).</summary>
     public Task<CliResult> RunAsync(params string[] args) => CliRunner.RunAsync([.. args, .. Connection, .. JournalArgs(args)]);

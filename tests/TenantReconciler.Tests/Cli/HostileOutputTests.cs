@@ -168,42 +168,32 @@ public sealed class HostileOutputTests
     public async Task Plan_AListingItemWithAnEscapeInItsIdAndTenant_QuotedEscaped()
     {
         // Arrange: listing ids and tenantIds are quoted in the error that refuses them.
-        await using var arm = await FaultyArmServer.StartAsync(request => new FaultyResponse(200, JsonSerializer.Serialize(new
+        static object Page(FaultyRequest request) => new
         {
             value = new[]
             {
                 new { id = request.PathAndQuery.Split('?')[0] + "/0fd630f1-f29d-4da9-953f-48f1a09f76b5", properties = new { tenantId = "\u001b[2J\u001b]0;x\u0007" } },
             },
-        })));
-        using var temp = new TempDirectory();
+        };
 
         // Act
-        var plan = await CliRunner.RunAsync(["plan", "-f", RepoFiles.Path("tenants.yaml"), .. Connection(arm, temp)]);
+        var plan = await PlanAgainstListingAsync(Page);
 
         // Assert
-        Assert.Equal(1, plan.ExitCode);
-        Assert.True(AllSafe(plan.Stdout + plan.Stderr, keepLineBreaks: true), Show(plan.Stderr));
-        Assert.Contains("\\u001B[2J\\u001B]0;x\\u0007", plan.Stderr, StringComparison.Ordinal);
+        AssertRefusedQuotedEscaped(plan, "\\u001B[2J\\u001B]0;x\\u0007");
     }
 
     [Fact]
     public async Task Plan_ARefusedNextLinkWithEscapes_QuotedEscaped()
     {
         // Arrange
-        await using var arm = await FaultyArmServer.StartAsync(_ => new FaultyResponse(200, JsonSerializer.Serialize(new
-        {
-            value = Array.Empty<object>(),
-            nextLink = "https://evil.example/\u001b[2Jx\u202e",
-        })));
-        using var temp = new TempDirectory();
+        var page = new { value = Array.Empty<object>(), nextLink = "https://evil.example/\u001b[2Jx\u202e" };
 
         // Act
-        var plan = await CliRunner.RunAsync(["plan", "-f", RepoFiles.Path("tenants.yaml"), .. Connection(arm, temp)]);
+        var plan = await PlanAgainstListingAsync(_ => page);
 
         // Assert
-        Assert.Equal(1, plan.ExitCode);
-        Assert.True(AllSafe(plan.Stdout + plan.Stderr, keepLineBreaks: true), Show(plan.Stderr));
-        Assert.Contains("evil.example/\\u001B[2Jx\\u202E", plan.Stderr, StringComparison.Ordinal);
+        AssertRefusedQuotedEscaped(plan, "evil.example/\\u001B[2Jx\\u202E");
     }
 
     [Fact]
@@ -249,6 +239,22 @@ public sealed class HostileOutputTests
     private static Task<FaultyArmServer> HostileArmAsync() => FaultyArmServer.StartAsync(request => request.Method == "GET"
         ? new FaultyResponse(200, "{\"value\":[]}")
         : new FaultyResponse(400, JsonSerializer.Serialize(new { error = new { code = "Hostile\u001b[32m", message = Forgery } })));
+
+    /// <summary>`plan` on the repository's tenants.yaml against an ARM that answers every listing with <paramref name="page"/>.</summary>
+    private static async Task<CliResult> PlanAgainstListingAsync(Func<FaultyRequest, object> page)
+    {
+        await using var arm = await FaultyArmServer.StartAsync(request => new FaultyResponse(200, JsonSerializer.Serialize(page(request))));
+        using var temp = new TempDirectory();
+        return await CliRunner.RunAsync(["plan", "-f", RepoFiles.Path("tenants.yaml"), .. Connection(arm, temp)]);
+    }
+
+    /// <summary>The listing was refused (exit 1), nothing unsafe reached the terminal, and the refused value is quoted escaped.</summary>
+    private static void AssertRefusedQuotedEscaped(CliResult plan, string escaped)
+    {
+        Assert.Equal(1, plan.ExitCode);
+        Assert.True(AllSafe(plan.Stdout + plan.Stderr, keepLineBreaks: true), Show(plan.Stderr));
+        Assert.Contains(escaped, plan.Stderr, StringComparison.Ordinal);
+    }
 
     private static string[] Connection(FaultyArmServer arm, TempDirectory temp) =>
         ["--arm-endpoint", arm.BaseUri.ToString(), "--ca-cert", temp.Write("arm.pem", arm.Certificate.ExportCertificatePem()), "--auth", "emulator"];

@@ -108,9 +108,7 @@ public sealed class ImportTests
     public async Task Import_OneRegistrationNotFound_NoOutputAndExitOne()
     {
         // Arrange: the second registration does not exist.
-        var state = CliTestBed.ExampleState();
-        state.Registrations.RemoveAt(1);
-        await using var bed = await CliTestBed.StartAsync(state);
+        await using var bed = await CliTestBed.StartWithoutSecondRegistrationAsync();
         var file = bed.Temp.File("tenants.yaml");
 
         // Act

@@ -17,27 +17,20 @@ public sealed class ListingFailureTests
         var apply = await bed.RunAsync("apply", "-f", RepoFiles.Path("tenants.yaml"), "--auto-approve");
 
         // Assert
-        Assert.Equal(1, apply.ExitCode);
-        Assert.Contains("AuthorizationFailed", apply.Stderr);
-        Assert.Equal(0, bed.Writes);
+        bed.AssertRefusedWithoutWrites(apply, "AuthorizationFailed");
     }
 
     [Fact]
     public async Task Apply_OneRegistrationNotFound_ZeroWritesInTheOthers()
     {
         // Arrange: the second registration is missing (404); the first has pending changes.
-        var state = CliTestBed.ExampleState();
-        state.Registrations.RemoveAt(1);
-        await using var bed = await CliTestBed.StartAsync(state);
+        await using var bed = await CliTestBed.StartWithoutSecondRegistrationAsync();
 
         // Act
         var apply = await bed.RunAsync("apply", "-f", RepoFiles.Path("tenants.yaml"), "--auto-approve");
 
         // Assert
-        Assert.Equal(1, apply.ExitCode);
-        Assert.Contains("ResourceNotFound", apply.Stderr);
-        Assert.Contains("x-ms-request-id", apply.Stderr);
-        Assert.Equal(0, bed.Writes);
+        bed.AssertRefusedWithoutWrites(apply, "ResourceNotFound", "x-ms-request-id");
     }
 
     [Fact]

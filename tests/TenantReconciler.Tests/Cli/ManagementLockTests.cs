@@ -107,13 +107,11 @@ public sealed class ManagementLockTests
         // Arrange: the lock is on the registration that only gets an add.
         var state = CliTestBed.ExampleState();
         state.Registrations[1] = state.Registrations[1] with { Locks = [Lock(EmulatorLock.CanNotDelete)] };
-        await using var bed = await CliTestBed.StartAsync(state);
 
         // Act
-        var check = await bed.RunAsync("check", "-f", RepoFiles.Path("tenants.yaml"));
+        var check = await PassingCheckAsync(state);
 
         // Assert
-        Assert.True(check.ExitCode == ExitCodes.Success, check.ToString());
         Assert.Contains(
             $"✔ registration {Other}: lock RegistrationResourceLock (CanNotDelete, on the registration) refuses removals (DELETE); notes: \"Locked by Set-AzsRegistration\"; the file plans no such change here",
             check.Stdout,
@@ -126,13 +124,11 @@ public sealed class ManagementLockTests
         // Arrange
         var state = StateWith(Lock(EmulatorLock.CanNotDelete));
         state.Registrations[0] = state.Registrations[0] with { LocksUnreadable = true };
-        await using var bed = await CliTestBed.StartAsync(state);
 
         // Act
-        var check = await bed.RunAsync("check", "-f", RepoFiles.Path("tenants.yaml"));
+        var check = await PassingCheckAsync(state);
 
         // Assert
-        Assert.True(check.ExitCode == ExitCodes.Success, check.ToString());
         Assert.Contains(
             $"○ the management locks of registration {Locked} could not be read (403 AuthorizationFailed; reading them needs Microsoft.Authorization/locks/read)",
             check.Stdout,
@@ -197,6 +193,15 @@ public sealed class ManagementLockTests
         Assert.DoesNotContain('\u001b', plan.Stdout + plan.Stderr);
         Assert.Contains("lock evil\\u001B[2Jlock", plan.Stderr, StringComparison.Ordinal);
         Assert.Contains("notes: \"line\\u000Abreak\"", plan.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>`check` on the repository's tenants.yaml against an emulator in <paramref name="state"/>, which must pass (exit 0).</summary>
+    private static async Task<CliResult> PassingCheckAsync(EmulatorState state)
+    {
+        await using var bed = await CliTestBed.StartAsync(state);
+        var check = await bed.RunAsync("check", "-f", RepoFiles.Path("tenants.yaml"));
+        Assert.True(check.ExitCode == ExitCodes.Success, check.ToString());
+        return check;
     }
 
     private static EmulatorLock Lock(string level) =>

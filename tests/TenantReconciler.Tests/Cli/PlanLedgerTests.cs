@@ -46,9 +46,7 @@ public sealed class PlanLedgerTests
         var apply = await bed.RunAsync("apply", planFile, "-f", RepoFiles.Path("tenants.yaml"));
 
         // Assert
-        Assert.Equal(1, apply.ExitCode);
-        Assert.Contains("its content was edited after it was saved", apply.Stderr);
-        Assert.Equal(0, bed.Writes);
+        bed.AssertRefusedWithoutWrites(apply, "its content was edited after it was saved");
     }
 
     [Fact]
@@ -77,9 +75,7 @@ public sealed class PlanLedgerTests
         var apply = await bed.RunAsync("apply", planFile, "-f", RepoFiles.Path("tenants.yaml"), "--journal", bed.Temp.File("other-journal.jsonl"));
 
         // Assert
-        Assert.Equal(1, apply.ExitCode);
-        Assert.Contains("was not issued by the journal", apply.Stderr);
-        Assert.Equal(0, bed.Writes);
+        bed.AssertRefusedWithoutWrites(apply, "was not issued by the journal");
     }
 
     [Fact]

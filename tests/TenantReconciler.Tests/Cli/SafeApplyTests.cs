@@ -42,11 +42,7 @@ public sealed class SafeApplyTests
         var apply = await bed.RunAsync("apply", planFile, "-f", RepoFiles.Path("tenants.yaml"));
 
         // Assert
-        Assert.Equal(1, apply.ExitCode);
-        Assert.Contains("stale", apply.Stderr);
-        Assert.Contains("newly planned, not approved", apply.Stderr);
-        Assert.Contains("11111111-2222-3333-4444-555555555555", apply.Stderr);
-        Assert.Equal(0, bed.Writes);
+        bed.AssertRefusedWithoutWrites(apply, "stale", "newly planned, not approved", "11111111-2222-3333-4444-555555555555");
     }
 
     [Fact]
@@ -104,9 +100,7 @@ public sealed class SafeApplyTests
         var apply = await bed.RunAsync("apply", planFile, "-f", yaml);
 
         // Assert
-        Assert.Equal(1, apply.ExitCode);
-        Assert.Contains("changed since the plan was made", apply.Stderr);
-        Assert.Equal(0, bed.Writes);
+        bed.AssertRefusedWithoutWrites(apply, "changed since the plan was made");
     }
 
     [Fact]
@@ -138,8 +132,7 @@ public sealed class SafeApplyTests
         // Arrange: 7 live mappings that tenants.yaml does not list, and one that it keeps.
         var state = StateWith(RegSub, "azurestack-8f3e1b2c", 8);
         await using var bed = await CliTestBed.StartAsync(state);
-        var keep = state.Registrations[0].CustomerSubscriptions[0];
-        var yaml = bed.Temp.Write("tenants.yaml", Yaml(("azurestack-8f3e1b2c", RegSub, [(keep.TenantId, keep.SubscriptionId)])));
+        var yaml = KeepingOnlyTheFirst(bed, state);
 
         // Act
         var refused = await bed.RunAsync("apply", "-f", yaml, "--auto-approve");
@@ -162,8 +155,7 @@ public sealed class SafeApplyTests
         // Arrange
         var state = StateWith(RegSub, "azurestack-8f3e1b2c", 8);
         await using var bed = await CliTestBed.StartAsync(state);
-        var keep = state.Registrations[0].CustomerSubscriptions[0];
-        var yaml = bed.Temp.Write("tenants.yaml", Yaml(("azurestack-8f3e1b2c", RegSub, [(keep.TenantId, keep.SubscriptionId)])));
+        var yaml = KeepingOnlyTheFirst(bed, state);
 
         // Act
         var apply = await bed.RunAsync(["apply", "-f", yaml, "--auto-approve", "--max-removals", "10"]);
@@ -178,8 +170,7 @@ public sealed class SafeApplyTests
         // Arrange: the change that drops 7 mappings also sets maxRemovals: 50 (terraform #17599): the file cannot loosen it.
         var state = StateWith(RegSub, "azurestack-8f3e1b2c", 8);
         await using var bed = await CliTestBed.StartAsync(state);
-        var keep = state.Registrations[0].CustomerSubscriptions[0];
-        var yaml = bed.Temp.Write("tenants.yaml", Yaml(("azurestack-8f3e1b2c", RegSub, [(keep.TenantId, keep.SubscriptionId)]), maxRemovals: "50"));
+        var yaml = KeepingOnlyTheFirst(bed, state, maxRemovals: "50");
 
         // Act
         var apply = await bed.RunAsync(["apply", "-f", yaml, "--auto-approve"]);
@@ -197,8 +188,7 @@ public sealed class SafeApplyTests
         // Arrange: 2 removals, within the default of 5, but the file asks for at most 1.
         var state = StateWith(RegSub, "azurestack-8f3e1b2c", 3);
         await using var bed = await CliTestBed.StartAsync(state);
-        var keep = state.Registrations[0].CustomerSubscriptions[0];
-        var yaml = bed.Temp.Write("tenants.yaml", Yaml(("azurestack-8f3e1b2c", RegSub, [(keep.TenantId, keep.SubscriptionId)]), maxRemovals: "1"));
+        var yaml = KeepingOnlyTheFirst(bed, state, maxRemovals: "1");
 
         // Act
         var apply = await bed.RunAsync(["apply", "-f", yaml, "--auto-approve", "--max-removals", "10"]);
@@ -221,11 +211,7 @@ public sealed class SafeApplyTests
         var apply = await bed.RunAsync("apply", "-f", yaml, "--auto-approve", "--allow-empty", "--confirm-removals", "1", "--max-removals", "100");
 
         // Assert
-        Assert.Equal(1, apply.ExitCode);
-        Assert.Contains("protected-tenant", apply.Stderr);
-        Assert.Contains("90c192cf-d3ac-44af-8f21-ddb66cad4a26", apply.Stderr);
-        Assert.Contains("protect:", apply.Stderr);
-        Assert.Equal(0, bed.Writes);
+        bed.AssertRefusedWithoutWrites(apply, "protected-tenant", "90c192cf-d3ac-44af-8f21-ddb66cad4a26", "protect:");
     }
 
     [Fact]
@@ -260,6 +246,13 @@ public sealed class SafeApplyTests
     private static EmulatorState StateWith(string subscription, string name, int mappings) => new Scenario()
         .Have(new RegistrationRef(Guid.Parse(subscription), "azurestack", name), [.. Enumerable.Range(1, mappings).Select(i => (Scenario.Id("00000000", i), Scenario.Id("aaaaaaaa", i)))])
         .EmulatorState();
+
+    /// <summary>tenants.yaml (written to the test bed) that keeps only the first live mapping of azurestack-8f3e1b2c in <paramref name="state"/>: the others are removals.</summary>
+    private static string KeepingOnlyTheFirst(CliTestBed bed, EmulatorState state, string? maxRemovals = null)
+    {
+        var keep = state.Registrations[0].CustomerSubscriptions[0];
+        return bed.Temp.Write("tenants.yaml", Yaml(("azurestack-8f3e1b2c", RegSub, [(keep.TenantId, keep.SubscriptionId)]), maxRemovals));
+    }
 
     private static string Yaml(params (string Name, string Subscription, (string Tenant, string CustomerSubscription)[] Tenants)[] registrations) =>
         Yaml(registrations, maxRemovals: null);

@@ -31,9 +31,7 @@ public sealed class SavedPlanTamperingTests
         var apply = await bed.RunAsync("apply", planFile, "-f", RepoFiles.Path("tenants.yaml"));
 
         // Assert
-        Assert.Equal(1, apply.ExitCode);
-        Assert.Contains("nothing was changed", apply.Stderr);
-        Assert.Equal(0, bed.Writes);
+        bed.AssertRefusedWithoutWrites(apply, "nothing was changed");
     }
 
     [Fact]
@@ -54,10 +52,7 @@ public sealed class SavedPlanTamperingTests
         var apply = await bed.RunAsync("apply", planFile, "-f", RepoFiles.Path("tenants.yaml"), "--auto-approve");
 
         // Assert
-        Assert.Equal(1, apply.ExitCode);
-        Assert.Contains("approved, no longer planned", apply.Stderr);
-        Assert.Contains("request target '0FD630F1-F29D-4DA9-953F-48F1A09F76B5'", apply.Stderr);
-        Assert.Equal(0, bed.Writes);
+        bed.AssertRefusedWithoutWrites(apply, "approved, no longer planned", "request target '0FD630F1-F29D-4DA9-953F-48F1A09F76B5'");
     }
 
     [Theory]
@@ -117,9 +112,7 @@ public sealed class SavedPlanTamperingTests
 
         // Assert
         Assert.True(plan.ExitCode == 0, plan.ToString());
-        Assert.Equal(1, apply.ExitCode);
-        Assert.Contains("protected-tenant", apply.Stderr);
-        Assert.Equal(0, bed.Writes);
+        bed.AssertRefusedWithoutWrites(apply, "protected-tenant");
     }
 
     [Fact]
@@ -145,7 +138,7 @@ public sealed class SavedPlanTamperingTests
     {
         // Arrange
         await using var bed = await CliTestBed.StartAsync();
-        var state = bed.Temp.Write("state.json", File.ReadAllText(RepoFiles.Path("examples/emulator-state.json")));
+        var state = bed.Temp.CopyOfExampleState("state.json");
         var planFile = bed.Temp.File("plan.json");
         var plan = await CliRunner.RunAsync("plan", "-f", RepoFiles.Path("tenants.yaml"), "--emulator", state, "--out", planFile, "--journal", bed.Journal);
 
@@ -154,9 +147,7 @@ public sealed class SavedPlanTamperingTests
 
         // Assert
         Assert.True(plan.ExitCode == 0, plan.ToString());
-        Assert.Equal(1, apply.ExitCode);
-        Assert.Contains("--emulator", apply.Stderr);
-        Assert.Equal(0, bed.Writes);
+        bed.AssertRefusedWithoutWrites(apply, "--emulator");
     }
 
     [Fact]
@@ -164,7 +155,7 @@ public sealed class SavedPlanTamperingTests
     {
         // Arrange
         using var temp = new TempDirectory();
-        var state = temp.Write("state.json", File.ReadAllText(RepoFiles.Path("examples/emulator-state.json")));
+        var state = temp.CopyOfExampleState("state.json");
         var planFile = temp.File("plan.json");
         await CliRunner.RunAsync("plan", "-f", RepoFiles.Path("tenants.yaml"), "--emulator", state, "--out", planFile, "--journal", temp.File("journal.jsonl"));
 
@@ -217,10 +208,7 @@ public sealed class SavedPlanTamperingTests
 
         // Assert
         Assert.True(plan.ExitCode == 0, plan.ToString());
-        Assert.Equal(1, apply.ExitCode);
-        Assert.Contains($"the plan records the desired-state path '{other}', which is not relative to the working directory", apply.Stderr);
-        Assert.Contains("give them with -f", apply.Stderr);
-        Assert.Equal(0, bed.Writes);
+        bed.AssertRefusedWithoutWrites(apply, $"the plan records the desired-state path '{other}', which is not relative to the working directory", "give them with -f");
     }
 
     [Theory]

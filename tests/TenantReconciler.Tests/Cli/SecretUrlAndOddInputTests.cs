@@ -37,7 +37,7 @@ public sealed class SecretUrlAndOddInputTests
     {
         // Arrange: on 9aa6160 this was an internal error (a FormatException), and the user-info was printed.
         using var temp = new TempDirectory();
-        var state = temp.Write("state.json", File.ReadAllText(RepoFiles.Path("examples/emulator-state.json")));
+        var state = temp.CopyOfExampleState("state.json");
 
         // Act
         var apply = await CliRunner.RunAsync(
@@ -56,7 +56,7 @@ public sealed class SecretUrlAndOddInputTests
     {
         // Arrange: on 9aa6160 the storage client's AggregateException reached the command boundary (exit 70).
         using var temp = new TempDirectory();
-        var state = temp.Write("state.json", File.ReadAllText(RepoFiles.Path("examples/emulator-state.json")));
+        var state = temp.CopyOfExampleState("state.json");
         var before = File.ReadAllText(state);
         const string offline = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + Leasing.AzuriteFixture.DevelopmentAccountKey + ";BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;";
 
@@ -93,7 +93,7 @@ public sealed class SecretUrlAndOddInputTests
     {
         // Arrange: on 9aa6160 'import -o ""' was an internal error (exit 70).
         using var temp = new TempDirectory();
-        var state = temp.Write("state.json", File.ReadAllText(RepoFiles.Path("examples/emulator-state.json")));
+        var state = temp.CopyOfExampleState("state.json");
 
         // Act
         var import = await CliRunner.RunAsync(
@@ -124,7 +124,7 @@ public sealed class SecretUrlAndOddInputTests
     {
         // Arrange: 192.0.2.1 (TEST-NET-1) is nobody's address here: the bind fails with EADDRNOTAVAIL.
         using var temp = new TempDirectory();
-        var state = temp.Write("state.json", File.ReadAllText(RepoFiles.Path("examples/emulator-state.json")));
+        var state = temp.CopyOfExampleState("state.json");
 
         // Act
         var watch = await CliRunner.RunAsync("watch", "-f", RepoFiles.Path("tenants.yaml"), "--emulator", state, "--mode", "observe", "--listen", "192.0.2.1:0")

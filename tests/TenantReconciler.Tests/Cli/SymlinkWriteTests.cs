@@ -14,9 +14,8 @@ public sealed class SymlinkWriteTests
     {
         // Arrange: on 9aa6160 'plan --out plan.json' wrote plan.json.tmp with File.WriteAllText, through this link.
         await using var bed = await CliTestBed.StartAsync();
-        var victim = bed.Temp.Write("victim.bashrc", Precious);
         var planFile = bed.Temp.File("plan.json");
-        File.CreateSymbolicLink(planFile + ".tmp", victim);
+        var victim = LinkToPrecious(bed, planFile + ".tmp");
 
         // Act
         var plan = await bed.RunAsync("plan", "-f", RepoFiles.Path("tenants.yaml"), "--out", planFile);
@@ -35,9 +34,8 @@ public sealed class SymlinkWriteTests
     {
         // Arrange
         await using var bed = await CliTestBed.StartAsync();
-        var victim = bed.Temp.Write("victim.bashrc", Precious);
         var planFile = bed.Temp.File("plan.json");
-        File.CreateSymbolicLink(planFile, victim);
+        var victim = LinkToPrecious(bed, planFile);
 
         // Act
         var run = await bed.RunAsync(command, "-f", RepoFiles.Path("tenants.yaml"), "--out", planFile);
@@ -55,9 +53,8 @@ public sealed class SymlinkWriteTests
     {
         // Arrange
         await using var bed = await CliTestBed.StartAsync();
-        var victim = bed.Temp.Write("victim.bashrc", Precious);
         var planFile = bed.Temp.File("plan.json");
-        File.CreateSymbolicLink(planFile, victim);
+        var victim = LinkToPrecious(bed, planFile);
 
         // Act
         var plan = await bed.RunAsync("plan", "-f", RepoFiles.Path("tenants.yaml"), "--out", planFile, "--force");
@@ -93,9 +90,8 @@ public sealed class SymlinkWriteTests
     {
         // Arrange: on 9aa6160 an apply appended its 14 lines to the file the link points to.
         await using var bed = await CliTestBed.StartAsync();
-        var victim = bed.Temp.Write("victim.bashrc", Precious);
         var journal = bed.Temp.File("journal.jsonl");
-        File.CreateSymbolicLink(journal, victim);
+        var victim = LinkToPrecious(bed, journal);
 
         // Act
         var apply = await bed.RunAsync("apply", "-f", RepoFiles.Path("tenants.yaml"), "--auto-approve", "--journal", journal);
@@ -150,9 +146,8 @@ public sealed class SymlinkWriteTests
     {
         // Arrange
         await using var bed = await CliTestBed.StartAsync();
-        var victim = bed.Temp.Write("victim.bashrc", Precious);
         var output = bed.Temp.File("tenants.yaml");
-        File.CreateSymbolicLink(output, victim);
+        var victim = LinkToPrecious(bed, output);
         string[] import = ["import", "--subscription", "6513270e-269e-4d37-b2a7-4de452e6b438", "--resource-group", "azurestack", "--registration", "azurestack-8f3e1b2c", "-o", output];
 
         // Act
@@ -172,7 +167,7 @@ public sealed class SymlinkWriteTests
     {
         // Arrange: the README's 'plan --emulator STATEFILE' in a checkout that commits the state file as a link.
         using var temp = new TempDirectory();
-        var victim = temp.Write("victim.json", File.ReadAllText(RepoFiles.Path("examples/emulator-state.json")));
+        var victim = temp.CopyOfExampleState("victim.json");
         var state = temp.File("state.json");
         File.CreateSymbolicLink(state, victim);
         var before = File.ReadAllText(victim);
@@ -200,5 +195,13 @@ public sealed class SymlinkWriteTests
         Assert.Contains("already exists", refused.Message, StringComparison.Ordinal);
         Assert.Equal("first", File.ReadAllText(path));
         Assert.Single(Directory.GetFileSystemEntries(temp.Path));
+    }
+
+    /// <summary>Makes <paramref name="link"/> a symbolic link to a file in the test bed's folder holding <see cref="Precious"/>; returns that file.</summary>
+    private static string LinkToPrecious(CliTestBed bed, string link)
+    {
+        var victim = bed.Temp.Write("victim.bashrc", Precious);
+        File.CreateSymbolicLink(link, victim);
+        return victim;
     }
 }

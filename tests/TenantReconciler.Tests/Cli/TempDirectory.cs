@@ -31,6 +31,9 @@ public sealed class TempDirectory : IDisposable
         return path;
     }
 
+    /// <summary>A copy of the repository's <c>examples/emulator-state.json</c> in this folder, for a test that lets the emulator change it.</summary>
+    public string CopyOfExampleState(string name) => Write(name, System.IO.File.ReadAllText(RepoFiles.Path("examples/emulator-state.json")));
+
     public void Dispose()
     {
         try

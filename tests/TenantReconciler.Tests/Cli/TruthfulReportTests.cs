@@ -216,7 +216,7 @@ public sealed class TruthfulReportTests
     {
         // Arrange
         using var temp = new TempDirectory();
-        var state = temp.Write("state.json", File.ReadAllText(RepoFiles.Path("examples/emulator-state.json")));
+        var state = temp.CopyOfExampleState("state.json");
         var journal = temp.File("journal.jsonl");
         var planFile = temp.File("plan.json");
 

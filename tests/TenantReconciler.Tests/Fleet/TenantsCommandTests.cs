@@ -112,9 +112,7 @@ public sealed class TenantsCommandTests
     public async Task Tenants_LiveRegistrationNotFound_ExitsOneWithNoTable()
     {
         // Arrange: the second registration does not exist.
-        var state = CliTestBed.ExampleState();
-        state.Registrations.RemoveAt(1);
-        await using var bed = await CliTestBed.StartAsync(state);
+        await using var bed = await CliTestBed.StartWithoutSecondRegistrationAsync();
 
         // Act
         var result = await bed.RunAsync("tenants", "-f", RepoFiles.Path("tenants.yaml"), "--live");
@@ -146,7 +144,7 @@ public sealed class TenantsCommandTests
     {
         // Arrange
         using var temp = new TempDirectory();
-        var state = temp.Write("state.json", File.ReadAllText(RepoFiles.Path("examples/emulator-state.json")));
+        var state = temp.CopyOfExampleState("state.json");
         var before = File.ReadAllText(state);
 
         // Act

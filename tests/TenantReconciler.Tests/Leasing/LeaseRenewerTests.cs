@@ -17,11 +17,8 @@ public sealed class LeaseRenewerTests
     public async Task WritesMustStop_RenewalHangs_FiresExactlyAtTheDeadline()
     {
         // Arrange
-        var (time, renewals, start) = Arrange();
-        renewals.Then(ScriptedRenewals.Hang);
-        await using var renewer = Start(renewals, time);
-        var firedAt = FiredAt(renewer, time);
-        await time.WaitForTimerAsync(Interval);
+        await using var rig = await StartAsync(ScriptedRenewals.Hang);
+        var (time, renewals, start, renewer, firedAt) = rig;
 
         // Act: the renewal at 5 s hangs; the clock runs to one tick before 13.5 s, then to 13.5 s.
         time.Advance(Interval);
@@ -43,12 +40,8 @@ public sealed class LeaseRenewerTests
     public async Task WritesMustStop_RenewalSucceeds_DeadlineMovesToThatRenewalPlusDurationMinusMargin()
     {
         // Arrange: the renewal at 5 s succeeds; the one at 10 s hangs.
-        var (time, renewals, start) = Arrange();
-        renewals.Then(ScriptedRenewals.Succeed);
-        renewals.Then(ScriptedRenewals.Hang);
-        await using var renewer = Start(renewals, time);
-        var firedAt = FiredAt(renewer, time);
-        await time.WaitForTimerAsync(Interval);
+        await using var rig = await StartAsync(ScriptedRenewals.Succeed, ScriptedRenewals.Hang);
+        var (time, renewals, start, renewer, firedAt) = rig;
 
         // Act
         time.Advance(Interval);
@@ -70,11 +63,8 @@ public sealed class LeaseRenewerTests
     public async Task WritesMustStop_RenewalRefused_FiresAtOnce()
     {
         // Arrange
-        var (time, renewals, start) = Arrange();
-        renewals.Then(ScriptedRenewals.Refuse);
-        await using var renewer = Start(renewals, time);
-        var firedAt = FiredAt(renewer, time);
-        await time.WaitForTimerAsync(Interval);
+        await using var rig = await StartAsync(ScriptedRenewals.Refuse);
+        var (time, _, start, renewer, firedAt) = rig;
 
         // Act
         time.Advance(Interval);
@@ -90,13 +80,8 @@ public sealed class LeaseRenewerTests
     public async Task WritesMustStop_RenewalFails_NeitherEndsNorExtendsUntilALaterRenewalSucceeds()
     {
         // Arrange: 5 s fails (a timeout, say), 10 s succeeds, 15 s hangs.
-        var (time, renewals, start) = Arrange();
-        renewals.Then(ScriptedRenewals.Fail);
-        renewals.Then(ScriptedRenewals.Succeed);
-        renewals.Then(ScriptedRenewals.Hang);
-        await using var renewer = Start(renewals, time);
-        var firedAt = FiredAt(renewer, time);
-        await time.WaitForTimerAsync(Interval);
+        await using var rig = await StartAsync(ScriptedRenewals.Fail, ScriptedRenewals.Succeed, ScriptedRenewals.Hang);
+        var (time, renewals, start, renewer, firedAt) = rig;
 
         // Act
         time.Advance(Interval);
@@ -178,12 +163,36 @@ public sealed class LeaseRenewerTests
         return renewer;
     }
 
+    /// <summary>
+    /// A renewer whose lease was acquired by a request sent now, its renewals lined up by <paramref name="script"/>, watched by
+    /// <see cref="FiredAt"/>, once it waits for its first renewal.
+    /// </summary>
+    private static async Task<Rig> StartAsync(params Func<CancellationToken, Task<bool>>[] script)
+    {
+        var (time, renewals, start) = Arrange();
+        foreach (var behaviour in script)
+        {
+            renewals.Then(behaviour);
+        }
+
+        var renewer = Start(renewals, time);
+        var firedAt = FiredAt(renewer, time);
+        await time.WaitForTimerAsync(Interval);
+        return new Rig(time, renewals, start, renewer, firedAt);
+    }
+
     /// <summary>The fake time at which the token was cancelled (recorded by the cancellation itself).</summary>
     private static Func<DateTimeOffset?> FiredAt(LeaseRenewer renewer, TimeProvider time)
     {
         DateTimeOffset? at = null;
         renewer.WritesMustStop.Register(() => at = time.GetUtcNow());
         return () => at;
+    }
+
+    /// <summary>What <see cref="StartAsync"/> started; disposing it disposes the renewer.</summary>
+    private sealed record Rig(TimerRecordingTimeProvider Time, ScriptedRenewals Renewals, DateTimeOffset Start, LeaseRenewer Renewer, Func<DateTimeOffset?> FiredAt) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Renewer.DisposeAsync();
     }
 
     /// <summary>Renewals that behave as the test lined them up (then hang); each call is announced.</summary>

@@ -138,7 +138,7 @@ public sealed class AuditCommandTests
     public async Task Audit_UsageUnreadable_Exit1WithTheReasonAndNothingReported()
     {
         // Arrange: the usage answers 403 (not retried).
-        var stamp = Stamp() with { Faults = [new EmulatorStampFault { Read = EmulatorStampFault.Usage, Status = 403, Code = "AuthorizationFailed" }] };
+        var stamp = Stamp() with { Faults = [UsageForbidden()] };
         await using var bed = await StampTestBed.StartAsync(State(stamp));
 
         // Act
@@ -157,7 +157,7 @@ public sealed class AuditCommandTests
     public async Task Audit_UsageUnreadableWithAllowPartial_ReportsWhatIsMissing()
     {
         // Arrange
-        var stamp = Stamp() with { Faults = [new EmulatorStampFault { Read = EmulatorStampFault.Usage, Status = 403, Code = "AuthorizationFailed" }] };
+        var stamp = Stamp() with { Faults = [UsageForbidden()] };
         await using var bed = await StampTestBed.StartAsync(State(stamp));
 
         // Act

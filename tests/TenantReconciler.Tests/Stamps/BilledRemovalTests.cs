@@ -81,7 +81,7 @@ public sealed class BilledRemovalTests
         await using var bed = await StampTestBed.StartAsync(WithRemovals());
 
         // Act
-        var apply = await bed.RunAsync("apply", "-f", bed.WriteTenants(), "--auto-approve", "--journal", bed.Temp.File("journal.jsonl"));
+        var apply = await AutoApproveApplyAsync(bed);
 
         // Assert
         Assert.Equal(1, apply.ExitCode);
@@ -98,7 +98,7 @@ public sealed class BilledRemovalTests
         await using var bed = await StampTestBed.StartAsync(WithRemovals());
 
         // Act
-        var apply = await bed.RunAsync(["apply", "-f", bed.WriteTenants(), "--auto-approve", "--journal", bed.Temp.File("journal.jsonl"), .. allow]);
+        var apply = await AutoApproveApplyAsync(bed, allow);
 
         // Assert
         Assert.True(apply.ExitCode == 0, apply.ToString());
@@ -113,7 +113,7 @@ public sealed class BilledRemovalTests
         await using var bed = await StampTestBed.StartAsync(WithRemovals());
 
         // Act
-        var apply = await bed.RunAsync("apply", "-f", bed.WriteTenants(), "--auto-approve", "--journal", bed.Temp.File("journal.jsonl"), "--confirm-billed-removals", "2");
+        var apply = await AutoApproveApplyAsync(bed, "--confirm-billed-removals", "2");
 
         // Assert
         Assert.Equal(1, apply.ExitCode);
@@ -127,7 +127,7 @@ public sealed class BilledRemovalTests
         await using var bed = await StampTestBed.StartAsync(WithRemovals(fabrikamMapped: false));
 
         // Act
-        var apply = await bed.RunAsync("apply", "-f", bed.WriteTenants(), "--auto-approve", "--journal", bed.Temp.File("journal.jsonl"));
+        var apply = await AutoApproveApplyAsync(bed);
 
         // Assert
         Assert.True(apply.ExitCode == 0, apply.ToString());
@@ -138,12 +138,12 @@ public sealed class BilledRemovalTests
     public async Task Apply_UsageUnreadable_EveryRemovalRefusedAsUnknown()
     {
         // Arrange: the usage read answers 403; Woodgrove's "no usage" cannot be believed either.
-        var state = WithRemovals(fabrikamMapped: false, stamp: Stamp() with { Faults = [new EmulatorStampFault { Read = EmulatorStampFault.Usage, Status = 403, Code = "AuthorizationFailed" }] });
+        var state = WithRemovals(fabrikamMapped: false, stamp: Stamp() with { Faults = [UsageForbidden()] });
         await using var bed = await StampTestBed.StartAsync(state);
 
         // Act
         var plan = await bed.RunAsync("plan", "-f", bed.WriteTenants());
-        var apply = await bed.RunAsync("apply", "-f", bed.WriteTenants(), "--auto-approve", "--journal", bed.Temp.File("journal.jsonl"));
+        var apply = await AutoApproveApplyAsync(bed);
 
         // Assert
         Assert.Contains($"    ! tenant {Woodgrove}: usage unknown: the stamp at https://127.0.0.1:", plan.Stdout, StringComparison.Ordinal);
@@ -161,7 +161,7 @@ public sealed class BilledRemovalTests
         await using var bed = await StampTestBed.StartAsync(state);
 
         // Act
-        var apply = await bed.RunAsync("apply", "-f", bed.WriteTenants(), "--auto-approve", "--journal", bed.Temp.File("journal.jsonl"));
+        var apply = await AutoApproveApplyAsync(bed);
 
         // Assert
         Assert.Equal(1, apply.ExitCode);
@@ -174,21 +174,14 @@ public sealed class BilledRemovalTests
     {
         // Arrange: the plan removes Woodgrove while it has no usage; then Woodgrove uses the stamp.
         await using var bed = await StampTestBed.StartAsync(WithRemovals(fabrikamMapped: false));
-        var file = bed.WriteTenants();
-        var journal = bed.Temp.File("journal.jsonl");
-        var planFile = bed.Temp.File("plan.json");
-        var plan = await bed.RunAsync("plan", "-f", file, "--out", planFile, "--journal", journal);
-        Assert.True(plan.ExitCode == 0, plan.ToString());
+        var saved = await SavePlanAsync(bed);
         bed.Emulator.Reset(WithUsage(bed.Emulator.Snapshot(), Usage(WoodgroveSub, DaysAgo(1), 5)));
 
         // Act
-        var apply = await bed.RunAsync("apply", planFile, "-f", file, "--journal", journal);
+        var apply = await ApplySavedAsync(bed, saved);
 
         // Assert
-        Assert.Equal(1, apply.ExitCode);
-        Assert.Contains("[no usage in 7 days]", apply.Stderr, StringComparison.Ordinal);
-        Assert.Contains("[5 units in 7 days]", apply.Stderr, StringComparison.Ordinal);
-        Assert.Equal(0, Writes(bed));
+        AssertMismatchRefused(bed, apply, reviewed: "[no usage in 7 days]", now: "[5 units in 7 days]");
     }
 
     [Fact]
@@ -196,15 +189,11 @@ public sealed class BilledRemovalTests
     {
         // Arrange: Fabrikam used 30 at the review (allowed), 40 at the apply.
         await using var bed = await StampTestBed.StartAsync(WithRemovals(woodgroveMapped: false));
-        var file = bed.WriteTenants();
-        var journal = bed.Temp.File("journal.jsonl");
-        var planFile = bed.Temp.File("plan.json");
-        var plan = await bed.RunAsync("plan", "-f", file, "--out", planFile, "--journal", journal, "--allow-billed-removals");
-        Assert.True(plan.ExitCode == 0, plan.ToString());
+        var saved = await SavePlanAsync(bed, "--allow-billed-removals");
         bed.Emulator.Reset(WithUsage(bed.Emulator.Snapshot(), Usage(FabrikamSub, DaysAgo(2), 10)));
 
         // Act
-        var apply = await bed.RunAsync("apply", planFile, "-f", file, "--journal", journal, "--allow-billed-removals");
+        var apply = await ApplySavedAsync(bed, saved, "--allow-billed-removals");
 
         // Assert
         Assert.True(apply.ExitCode == 0, apply.ToString());
@@ -251,22 +240,15 @@ public sealed class BilledRemovalTests
     {
         // Arrange: the plan removes Woodgrove while it has no usage; then the stamp's usage answers 403.
         await using var bed = await StampTestBed.StartAsync(WithRemovals(fabrikamMapped: false));
-        var file = bed.WriteTenants();
-        var journal = bed.Temp.File("journal.jsonl");
-        var planFile = bed.Temp.File("plan.json");
-        var plan = await bed.RunAsync("plan", "-f", file, "--out", planFile, "--journal", journal);
-        Assert.True(plan.ExitCode == 0, plan.ToString());
+        var saved = await SavePlanAsync(bed);
         var state = bed.Emulator.Snapshot();
-        bed.Emulator.Reset(state with { Stamps = [state.Stamps![0] with { Faults = [new EmulatorStampFault { Read = EmulatorStampFault.Usage, Status = 403, Code = "AuthorizationFailed" }] }] });
+        bed.Emulator.Reset(WithStamp(state, stamp => stamp with { Faults = [UsageForbidden()] }));
 
         // Act
-        var apply = await bed.RunAsync("apply", planFile, "-f", file, "--journal", journal);
+        var apply = await ApplySavedAsync(bed, saved);
 
         // Assert
-        Assert.Equal(1, apply.ExitCode);
-        Assert.Contains("[no usage in 7 days]", apply.Stderr, StringComparison.Ordinal);
-        Assert.Contains("[usage unknown]", apply.Stderr, StringComparison.Ordinal);
-        Assert.Equal(0, Writes(bed));
+        AssertMismatchRefused(bed, apply, reviewed: "[no usage in 7 days]", now: "[usage unknown]");
     }
 
     [Fact]
@@ -274,22 +256,15 @@ public sealed class BilledRemovalTests
     {
         // Arrange: Fabrikam used 30 at the review (allowed); by the apply that usage is gone (a figure that crossed zero).
         await using var bed = await StampTestBed.StartAsync(WithRemovals(woodgroveMapped: false));
-        var file = bed.WriteTenants();
-        var journal = bed.Temp.File("journal.jsonl");
-        var planFile = bed.Temp.File("plan.json");
-        var plan = await bed.RunAsync("plan", "-f", file, "--out", planFile, "--journal", journal, "--allow-billed-removals");
-        Assert.True(plan.ExitCode == 0, plan.ToString());
+        var saved = await SavePlanAsync(bed, "--allow-billed-removals");
         var state = bed.Emulator.Snapshot();
-        bed.Emulator.Reset(state with { Stamps = [state.Stamps![0] with { Usage = [.. state.Stamps[0].Usage!.Where(u => !string.Equals(u.SubscriptionId, FabrikamSub, StringComparison.OrdinalIgnoreCase))] }] });
+        bed.Emulator.Reset(WithStamp(state, stamp => stamp with { Usage = [.. stamp.Usage!.Where(u => !string.Equals(u.SubscriptionId, FabrikamSub, StringComparison.OrdinalIgnoreCase))] }));
 
         // Act
-        var apply = await bed.RunAsync("apply", planFile, "-f", file, "--journal", journal, "--allow-billed-removals");
+        var apply = await ApplySavedAsync(bed, saved, "--allow-billed-removals");
 
         // Assert
-        Assert.Equal(1, apply.ExitCode);
-        Assert.Contains("[30 units in 7 days]", apply.Stderr, StringComparison.Ordinal);
-        Assert.Contains("[no usage in 7 days]", apply.Stderr, StringComparison.Ordinal);
-        Assert.Equal(0, Writes(bed));
+        AssertMismatchRefused(bed, apply, reviewed: "[30 units in 7 days]", now: "[no usage in 7 days]");
     }
 
     [Fact]
@@ -301,7 +276,7 @@ public sealed class BilledRemovalTests
 
         // Act
         var plan = await bed.RunAsync("plan", "-f", bed.WriteTenants());
-        var apply = await bed.RunAsync("apply", "-f", bed.WriteTenants(), "--auto-approve", "--journal", bed.Temp.File("journal.jsonl"));
+        var apply = await AutoApproveApplyAsync(bed);
 
         // Assert
         Assert.True(plan.ExitCode == 0, plan.ToString());
@@ -379,6 +354,33 @@ public sealed class BilledRemovalTests
 
     private const string WoodgroveSub = "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
 
+    /// <summary><c>apply --auto-approve</c> of the fixture's tenants.yaml, with its own journal.</summary>
+    private static Task<CliResult> AutoApproveApplyAsync(StampTestBed bed, params string[] options) =>
+        bed.RunAsync(["apply", "-f", bed.WriteTenants(), "--auto-approve", "--journal", bed.Temp.File("journal.jsonl"), .. options]);
+
+    private sealed record SavedPlan(string File, string Journal, string PlanFile);
+
+    /// <summary>Writes the fixture's tenants.yaml and saves a plan of it (which must succeed) with its own journal.</summary>
+    private static async Task<SavedPlan> SavePlanAsync(StampTestBed bed, params string[] options)
+    {
+        var saved = new SavedPlan(bed.WriteTenants(), bed.Temp.File("journal.jsonl"), bed.Temp.File("plan.json"));
+        var plan = await bed.RunAsync(["plan", "-f", saved.File, "--out", saved.PlanFile, "--journal", saved.Journal, .. options]);
+        Assert.True(plan.ExitCode == 0, plan.ToString());
+        return saved;
+    }
+
+    private static Task<CliResult> ApplySavedAsync(StampTestBed bed, SavedPlan saved, params string[] options) =>
+        bed.RunAsync(["apply", saved.PlanFile, "-f", saved.File, "--journal", saved.Journal, .. options]);
+
+    /// <summary>The saved plan was refused (exit 1) naming the usage at the review and the usage now, and nothing was written.</summary>
+    private static void AssertMismatchRefused(StampTestBed bed, CliResult apply, string reviewed, string now)
+    {
+        Assert.Equal(1, apply.ExitCode);
+        Assert.Contains(reviewed, apply.Stderr, StringComparison.Ordinal);
+        Assert.Contains(now, apply.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, Writes(bed));
+    }
+
     private static int Writes(StampTestBed bed) => bed.Emulator.Requests.Count(r => r.Method is "PUT" or "DELETE");
 
     /// <summary>The fixture's state with Fabrikam and Woodgrove (a direct tenant without usage) mapped live.</summary>
@@ -408,12 +410,6 @@ public sealed class BilledRemovalTests
         }
 
         return state with { Registrations = [registration with { CustomerSubscriptions = mappings }] };
-    }
-
-    private static EmulatorState WithUsage(EmulatorState state, EmulatorUsageRecord record)
-    {
-        var stamp = state.Stamps![0];
-        return state with { Stamps = [stamp with { Usage = [.. stamp.Usage!, record] }] };
     }
 
     /// <summary>Fabrikam used 30 units; nobody else anything.</summary>

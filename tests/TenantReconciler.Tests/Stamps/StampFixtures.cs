@@ -99,4 +99,13 @@ internal static class StampFixtures
     /// <summary>tenants.yaml of the registration without its <c>stamp:</c> block: Contoso on one subscription.</summary>
     public static string PlainYaml() =>
         new Scenario().Want(Registration, (Guid.Parse("0fd630f1-f29d-4da9-953f-48f1a09f76b5"), Guid.Parse(Contoso))).Yaml();
+
+    /// <summary>The stamp's usage read answers 403 AuthorizationFailed.</summary>
+    public static EmulatorStampFault UsageForbidden() => new() { Read = EmulatorStampFault.Usage, Status = 403, Code = "AuthorizationFailed" };
+
+    /// <summary><paramref name="state"/> with its one stamp changed by <paramref name="change"/>.</summary>
+    public static EmulatorState WithStamp(EmulatorState state, Func<EmulatorStamp, EmulatorStamp> change) => state with { Stamps = [change(state.Stamps![0])] };
+
+    /// <summary><paramref name="state"/> with one more usage record on its stamp.</summary>
+    public static EmulatorState WithUsage(EmulatorState state, EmulatorUsageRecord record) => WithStamp(state, stamp => stamp with { Usage = [.. stamp.Usage!, record] });
 }

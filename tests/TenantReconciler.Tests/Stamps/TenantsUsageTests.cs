@@ -63,7 +63,7 @@ public sealed class TenantsUsageTests
     public async Task TenantsLive_UsageUnreadable_EveryTenantUnknownNeverNone()
     {
         // Arrange: the usage answers 403 (not retried).
-        var stamp = Stamp() with { Faults = [new EmulatorStampFault { Read = EmulatorStampFault.Usage, Status = 403, Code = "AuthorizationFailed" }] };
+        var stamp = Stamp() with { Faults = [UsageForbidden()] };
         await using var bed = await StampTestBed.StartAsync(State(stamp));
 
         // Act

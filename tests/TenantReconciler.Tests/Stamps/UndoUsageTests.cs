@@ -97,7 +97,7 @@ public sealed class UndoUsageTests
         var undo = await bed.RunAsync("undo", "-f", file, "--journal", journal, "--out", undoFile);
         Assert.True(undo.ExitCode == 0, undo.ToString());
         var state = bed.Emulator.Snapshot();
-        bed.Emulator.Reset(state with { Stamps = [state.Stamps![0] with { Usage = [.. state.Stamps[0].Usage!, Usage(woodgroveSub, DaysAgo(1), 5)] }] });
+        bed.Emulator.Reset(WithUsage(state, Usage(woodgroveSub, DaysAgo(1), 5)));
 
         // Act
         var apply = await bed.RunAsync("apply", undoFile, "-f", file, "--journal", journal);
@@ -116,7 +116,7 @@ public sealed class UndoUsageTests
         await using var bed = await StampTestBed.StartAsync();
         var (file, journal) = await ApplyAsync(bed, Fabrikam, FabrikamCustomer);
         var state = bed.Emulator.Snapshot();
-        bed.Emulator.Reset(state with { Stamps = [state.Stamps![0] with { Faults = [new EmulatorStampFault { Read = EmulatorStampFault.Usage, Status = 403, Code = "AuthorizationFailed" }] }] });
+        bed.Emulator.Reset(WithStamp(state, stamp => stamp with { Faults = [UsageForbidden()] }));
         var undoFile = bed.Temp.File("undo.plan.json");
 
         // Act

@@ -68,7 +68,7 @@ public sealed class WatchBillingLeakTests : IDisposable
     {
         // Arrange: the stamp's usage answers 403.
         var state = WatchState();
-        state = state with { Stamps = [state.Stamps![0] with { Faults = [new EmulatorStampFault { Read = EmulatorStampFault.Usage, Status = 403, Code = "AuthorizationFailed" }] }] };
+        state = WithStamp(state, stamp => stamp with { Faults = [UsageForbidden()] });
         await using var emulator = await ArmEmulator.StartAsync(new EmulatorOptions { InitialState = state });
         await using var receiver = await NotificationReceiver.StartAsync();
         await using var watch = await StartAsync(emulator, receiver);
