@@ -86,7 +86,7 @@ public sealed class AuditCommand(IOContext io, ArmSessionFactory sessions, Stamp
         }
         catch (ReconcilerException e)
         {
-            await ObserveAsync(stampsTask);
+            await CommandBoundary.ObserveAbandonedAsync(stampsTask);
             CommandBoundary.WriteError(io.Error, e, verbosity.Level);
             io.Error.WriteLine("Nothing is reported: a listing that is not certainly complete would show mapped tenants as unbilled.");
             return ExitCodes.Error;
@@ -130,17 +130,5 @@ public sealed class AuditCommand(IOContext io, ArmSessionFactory sessions, Stamp
         }
 
         return arguments.DetailedExitCode && report.LeakCount > 0 ? ExitCodes.Changes : ExitCodes.Success;
-    }
-
-    private static async Task ObserveAsync(Task task)
-    {
-        try
-        {
-            await task;
-        }
-        catch (Exception e) when (e is ReconcilerException or OperationCanceledException)
-        {
-            // The listing's failure is the one reported.
-        }
     }
 }

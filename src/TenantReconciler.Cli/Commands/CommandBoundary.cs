@@ -25,6 +25,25 @@ public static class CommandBoundary
     public static Task<int> RunAsync(IOContext io, Verbosity verbosity, Func<Task<int>> action, CancellationToken cancellationToken) =>
         RunCoreAsync(io, verbosity, cancellationToken, action);
 
+    /// <summary>
+    /// Awaits a read started beside one that failed (the stamps beside the listings), so that it is not left unobserved;
+    /// its own failure or cancellation is dropped: the first failure is the one reported.
+    /// </summary>
+    public static async Task ObserveAbandonedAsync(Task? task)
+    {
+        try
+        {
+            if (task is not null)
+            {
+                await task;
+            }
+        }
+        catch (Exception e) when (e is ReconcilerException or OperationCanceledException)
+        {
+            // The other read's failure is the one reported.
+        }
+    }
+
     public static void WriteError(TextWriter error, ReconcilerException e) => WriteError(error, e, Verbosity.Normal);
 
     public static void WriteError(TextWriter error, ReconcilerException e, Verbosity verbosity)

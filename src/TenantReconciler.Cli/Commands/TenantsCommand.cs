@@ -87,7 +87,7 @@ public sealed class TenantsCommand(IOContext io, ArmSessionFactory sessions, Sta
             }
             catch (ReconcilerException e)
             {
-                await ObserveAsync(stampsTask);
+                await CommandBoundary.ObserveAbandonedAsync(stampsTask);
                 CommandBoundary.WriteError(io.Error, e, verbosity.Level);
                 io.Error.WriteLine("No table is shown: a listing that is not certainly complete would show tenants as missing that are not.");
                 return ExitCodes.Error;
@@ -96,7 +96,8 @@ public sealed class TenantsCommand(IOContext io, ArmSessionFactory sessions, Sta
             reports = stampsTask is null ? null : await stampsTask;
         }
 
-        var view = FleetViewBuilder.Build(desired, listings, reports, reports is null ? null : stamps.WindowFor(arguments.Stamps));
+        // The window the stamps were read in (one clock reading: not a second one that could fall after midnight UTC).
+        var view = FleetViewBuilder.Build(desired, listings, reports, reports is [var first, ..] ? first.Window : null);
 
         // The text view shows each stamp's read in place; the other formats are for machines and comments: say it on stderr too.
         foreach (var read in renderer is FleetTextRenderer ? [] : view.Usage?.Stamps ?? [])
@@ -114,20 +115,5 @@ public sealed class TenantsCommand(IOContext io, ArmSessionFactory sessions, Sta
 
         renderer.Render(view, io.Output);
         return ExitCodes.Success;
-    }
-
-    private static async Task ObserveAsync(Task? task)
-    {
-        try
-        {
-            if (task is not null)
-            {
-                await task;
-            }
-        }
-        catch (Exception e) when (e is ReconcilerException or OperationCanceledException)
-        {
-            // The listing's failure is the one reported.
-        }
     }
 }

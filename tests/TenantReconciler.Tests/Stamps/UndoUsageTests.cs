@@ -15,6 +15,7 @@ public sealed class UndoUsageTests
     private const string FabrikamCustomer = "1c6a7ab0-94de-4c4a-a8a1-7c8b5c6d1e2f";
     private const string Woodgrove = "4a7e21c3-5b6d-4f8e-9a0b-1c2d3e4f5a6b";
     private const string WoodgroveCustomer = "2d7b8bc1-a5ef-4d5b-b9b2-8d9c6d7e2f30";
+    private const string WoodgroveSubscription = "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
     private const string ContosoMapping = $"      - tenantId: {Contoso}\n        customerSubscriptionId: 0fd630f1-f29d-4da9-953f-48f1a09f76b5\n";
 
     [Fact]
@@ -68,8 +69,7 @@ public sealed class UndoUsageTests
     public async Task Undo_OfAnAddOfATenantWithoutUsage_NoUsageShownAndApplied()
     {
         // Arrange: Woodgrove has a subscription on the stamp and no usage.
-        var stamp = Stamp();
-        await using var bed = await StampTestBed.StartAsync(State(stamp with { Subscriptions = [.. stamp.Subscriptions!, new EmulatorUserSubscription { SubscriptionId = "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", TenantId = Woodgrove }] }));
+        await using var bed = await StampTestBed.StartAsync(StateWithWoodgroveOnTheStamp());
         var (file, journal) = await ApplyAsync(bed, Woodgrove, WoodgroveCustomer);
         var undoFile = bed.Temp.File("undo.plan.json");
 
@@ -89,15 +89,13 @@ public sealed class UndoUsageTests
     public async Task ApplyUndoPlan_TenantGainedUsageSinceTheUndoWasReviewed_RefusedAsAMismatch()
     {
         // Arrange: the undo plan removes Woodgrove while it has no usage; then Woodgrove uses the stamp.
-        var stamp = Stamp();
-        const string woodgroveSub = "9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
-        await using var bed = await StampTestBed.StartAsync(State(stamp with { Subscriptions = [.. stamp.Subscriptions!, new EmulatorUserSubscription { SubscriptionId = woodgroveSub, TenantId = Woodgrove }] }));
+        await using var bed = await StampTestBed.StartAsync(StateWithWoodgroveOnTheStamp());
         var (file, journal) = await ApplyAsync(bed, Woodgrove, WoodgroveCustomer);
         var undoFile = bed.Temp.File("undo.plan.json");
         var undo = await bed.RunAsync("undo", "-f", file, "--journal", journal, "--out", undoFile);
         Assert.True(undo.ExitCode == 0, undo.ToString());
         var state = bed.Emulator.Snapshot();
-        bed.Emulator.Reset(WithUsage(state, Usage(woodgroveSub, DaysAgo(1), 5)));
+        bed.Emulator.Reset(WithUsage(state, Usage(WoodgroveSubscription, DaysAgo(1), 5)));
 
         // Act
         var apply = await bed.RunAsync("apply", undoFile, "-f", file, "--journal", journal);
@@ -130,6 +128,13 @@ public sealed class UndoUsageTests
         Assert.Equal(1, apply.ExitCode);
         Assert.Contains("billed-removal", apply.Stderr, StringComparison.Ordinal);
         Assert.Equal(0, bed.Emulator.Requests.Count(r => r.Method == "DELETE"));
+    }
+
+    /// <summary>The stamp with a subscription of Woodgrove's (no usage on it).</summary>
+    private static EmulatorState StateWithWoodgroveOnTheStamp()
+    {
+        var stamp = Stamp();
+        return State(stamp with { Subscriptions = [.. stamp.Subscriptions!, new EmulatorUserSubscription { SubscriptionId = WoodgroveSubscription, TenantId = Woodgrove }] });
     }
 
     /// <summary>Applies tenants.yaml with Contoso and <paramref name="tenant"/>: one PUT, recorded in the journal.</summary>
