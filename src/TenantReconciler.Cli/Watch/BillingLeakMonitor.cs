@@ -78,9 +78,9 @@ public sealed class BillingLeakMonitor : IWatchObserver
                 }
 
                 var condition = OutcomeMapping.BillingLeakCondition(state, now);
-                if (next.TryGetValue(registration.Registration, out var previous) && previous.Condition.Status == condition.Status)
+                if (next.TryGetValue(registration.Registration, out var previous))
                 {
-                    condition = condition with { LastTransitionTime = previous.Condition.LastTransitionTime };
+                    condition = condition.KeepingTransitionOf([previous.Condition]);
                 }
 
                 next[registration.Registration] = (state, condition);

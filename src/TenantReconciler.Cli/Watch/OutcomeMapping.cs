@@ -165,11 +165,8 @@ public static class OutcomeMapping
 
         return next;
 
-        StatusCondition Condition(string type, string status)
-        {
-            var since = previous.FirstOrDefault(c => c.Type == type && c.Status == status)?.LastTransitionTime ?? now;
-            return new StatusCondition(type, status, health.Reason, health.Message, since);
-        }
+        StatusCondition Condition(string type, string status) =>
+            new StatusCondition(type, status, health.Reason, health.Message, now).KeepingTransitionOf(previous);
     }
 
     /// <summary>

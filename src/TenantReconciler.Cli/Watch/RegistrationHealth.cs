@@ -31,7 +31,15 @@ public sealed record RegistrationHealth(HealthPhase Phase, string Reason, string
 }
 
 /// <summary>A Kubernetes-style condition (kstatus): <c>Ready</c> always; <c>Reconciling</c> and <c>Stalled</c> only when true.</summary>
-public sealed record StatusCondition(string Type, string Status, string Reason, string Message, DateTimeOffset LastTransitionTime);
+public sealed record StatusCondition(string Type, string Status, string Reason, string Message, DateTimeOffset LastTransitionTime)
+{
+    /// <summary>
+    /// This condition, with the time of its last transition kept from the one of its type in <paramref name="previous"/>
+    /// when its status has not changed since (a condition's time moves only when its status does).
+    /// </summary>
+    public StatusCondition KeepingTransitionOf(IEnumerable<StatusCondition> previous) =>
+        previous.FirstOrDefault(p => p.Type == Type && p.Status == Status) is { } kept ? this with { LastTransitionTime = kept.LastTransitionTime } : this;
+}
 
 /// <summary>The condition types of <c>/status</c> (<see cref="OutcomeMapping.Conditions"/> decides them).</summary>
 public static class StatusConditions

@@ -154,7 +154,7 @@ public sealed class WatchStatus(WatchArguments arguments, IWriteLeadership leade
         }
 
         // A condition keeps the time of its last transition.
-        _serviceConditions = next.Select(c => _serviceConditions.FirstOrDefault(p => p.Type == c.Type && p.Status == c.Status) is { } kept ? c with { LastTransitionTime = kept.LastTransitionTime } : c).ToArray();
+        _serviceConditions = next.Select(c => c.KeepingTransitionOf(_serviceConditions)).ToArray();
         return _serviceConditions;
     }
 
